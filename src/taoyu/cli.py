@@ -1,0 +1,121 @@
+"""The ``taoyu`` command: a thin layer over the Python API."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from taoyu.executors.task import StrictModeError
+from taoyu.io.tasks import InputNotFoundError
+from taoyu.ledger import funnel
+from taoyu.output import OutputConflictError, read_json
+from taoyu.pipeline import LedgerMismatchError, Pipeline
+from taoyu.recipe import RecipeError, load_recipe
+from taoyu.registry import UnknownStepError, all_steps
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="taoyu (淘语): clean, deduplicated Chinese-first text corpora.")
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def run(
+    recipe: Annotated[Path, typer.Argument(help="Recipe YAML file.")],
+    input: Annotated[list[str] | None, typer.Option("--input", "-i", help="Input file, folder or glob (repeatable); replaces the recipe's inputs.")] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Output folder.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (0: one per core).")] = None,
+    executor: Annotated[str | None, typer.Option(help="local or ray.")] = None,
+    strict: Annotated[bool | None, typer.Option("--strict/--no-strict", help="Stop at the first input error.")] = None,
+    keep_rejects: Annotated[bool | None, typer.Option("--keep-rejects/--no-keep-rejects", help="Also write dropped documents to rejects/.")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an output folder that holds a different run.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more detail to the console.")] = False,
+) -> None:
+    """Run a recipe: read the inputs, apply the steps, write dataset, ledger and stats."""
+    _console_logging(verbose)
+    try:
+        pipeline = Pipeline.from_recipe(load_recipe(recipe))
+        summary = pipeline.run(
+            input, output, workers=workers, executor=executor, strict=strict,
+            keep_rejects=keep_rejects, overwrite=overwrite, progress=console.is_terminal,
+        )
+    except (RecipeError, UnknownStepError, InputNotFoundError, OutputConflictError) as exc:
+        _fail(str(exc))
+    except StrictModeError as exc:
+        _fail(str(exc), 1)
+    except LedgerMismatchError as exc:
+        _fail(str(exc), 1)
+    except NotImplementedError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        _fail("interrupted; run the same command again to resume", 130)
+    f = summary.funnel
+    verb = "resumed and finished" if summary.resumed else "finished"
+    console.print(
+        f"[green]{verb}[/] in {summary.seconds:.1f}s: {f.records_in:,} records in, {f.kept:,} kept, "
+        f"{f.dropped:,} dropped, {f.input_errors:,} input errors → {summary.output}"
+    )
+
+
+@app.command()
+def stats(output: Annotated[Path, typer.Argument(help="Output folder of a run.")]) -> None:
+    """Print the funnel: records in, kept, and dropped by which step and why."""
+    ledger_dir = output / "ledger"
+    if not ledger_dir.is_dir():
+        _fail(f"{output} has no ledger/: is it the output folder of a taoyu run?")
+    run_info = read_json(output / "run.json") if (output / "run.json").exists() else {}
+    records_in = run_info.get("counts", {}).get("records_in")
+    f = funnel(ledger_dir, records_in)
+    table = Table(title=f"taoyu funnel: {output}", show_lines=False)
+    table.add_column("outcome")
+    table.add_column("step")
+    table.add_column("reason")
+    table.add_column("records", justify="right")
+    table.add_column("share", justify="right")
+    total = max(f.records_in, 1)
+    table.add_row("[bold]records in", "", "", f"{f.records_in:,}", "100.0%")
+    table.add_row("[green]kept", "", "", f"{f.kept:,}", f"{100 * f.kept / total:.1f}%")
+    for (step, reason), n in sorted(f.dropped_by.items(), key=lambda kv: (-kv[1], kv[0])):
+        table.add_row("[yellow]dropped", step, reason, f"{n:,}", f"{100 * n / total:.1f}%")
+    for step, n in sorted(f.errors_by.items()):
+        table.add_row("[red]input error", step, "", f"{n:,}", f"{100 * n / total:.1f}%")
+    console.print(table)
+    if f.reconciles:
+        console.print(f"reconciles: {f.records_in:,} in = {f.kept:,} kept + {f.dropped:,} dropped + {f.input_errors:,} input errors")
+    else:
+        _fail(f"ledger does not reconcile: {f.records_in:,} in ≠ {f.kept + f.dropped + f.input_errors:,} accounted for", 1)
+
+
+@app.command()
+def steps() -> None:
+    """List every registered step, with its parameters and what it does."""
+    for name, cls in all_steps().items():
+        doc = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+        kind = cls.__mro__[1].__name__.lower()
+        console.print(f"[bold cyan]{name}[/] [dim]({kind})[/]  {doc}", highlight=False)
+        for pname, field in cls.Params.model_fields.items():
+            annotation = getattr(field.annotation, "__name__", None) or str(field.annotation).replace("typing.", "")
+            default = "required" if field.is_required() else f"default {field.default!r}"
+            console.print(f"    {pname}: {annotation} ({default})", highlight=False)
+
+
+def _console_logging(verbose: bool) -> None:
+    logger = logging.getLogger("taoyu")
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    if verbose:
+        from rich.logging import RichHandler
+
+        logger.addHandler(RichHandler(console=err, show_path=False))
+
+
+if __name__ == "__main__":
+    app()

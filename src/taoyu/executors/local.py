@@ -1,0 +1,110 @@
+"""The local executor: tasks on a pool of worker processes on this machine.
+
+Workers are started with ``spawn`` so they never inherit the parent's threads or open files.
+A worker that dies (OOM killer, SIGKILL) breaks the pool; the executor starts a fresh pool and
+re-runs the tasks that had not committed, since a task's outputs only appear at its commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import queue as queue_mod
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from taoyu.executors.task import RunContext, TaskResult, run_task_phase
+from taoyu.io.tasks import Task
+from taoyu.progress import RunProgress
+
+log = logging.getLogger("taoyu")
+
+MAX_POOL_RESTARTS = 3
+_progress_queue: Any = None
+
+
+def _init_worker(progress_queue: Any) -> None:
+    global _progress_queue
+    _progress_queue = progress_queue
+
+
+def _report(n: int) -> None:
+    if _progress_queue is not None:
+        _progress_queue.put(n)
+
+
+def _worker(ctx: RunContext, task: Task, phase: int) -> TaskResult:
+    return run_task_phase(ctx, task, phase, _report)
+
+
+class LocalExecutor:
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, workers)
+
+    def run_tasks(self, ctx: RunContext, tasks: list[Task], phase: int, progress: RunProgress) -> list[TaskResult]:
+        if not tasks:
+            return []
+        if self.workers == 1 or len(tasks) == 1:
+            results = []
+            for task in tasks:
+                results.append(run_task_phase(ctx, task, phase, progress.add_docs))
+                progress.task_done(results[-1].input_bytes)
+            return results
+        return self._run_pool(ctx, tasks, phase, progress)
+
+    def _run_pool(self, ctx: RunContext, tasks: list[Task], phase: int, progress: RunProgress) -> list[TaskResult]:
+        context = mp.get_context("spawn")
+        progress_queue = context.Queue()
+        remaining = {t.index: t for t in tasks}
+        results: dict[int, TaskResult] = {}
+        restarts = 0
+        while remaining:
+            with ProcessPoolExecutor(
+                max_workers=min(self.workers, len(remaining)),
+                mp_context=context,
+                initializer=_init_worker,
+                initargs=(progress_queue,),
+            ) as pool:
+                futures: dict[Future[TaskResult], int] = {
+                    pool.submit(_worker, ctx, task, phase): index for index, task in sorted(remaining.items())
+                }
+                broken = False
+                pending = set(futures)
+                while pending:
+                    done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    _drain(progress_queue, progress)
+                    for future in done:
+                        try:
+                            result = future.result()
+                        except BrokenProcessPool:
+                            broken = True
+                            continue
+                        except BaseException:
+                            pool.shutdown(wait=False, cancel_futures=True)
+                            raise
+                        index = futures[future]
+                        results[index] = result
+                        remaining.pop(index, None)
+                        progress.task_done(result.input_bytes)
+            _drain(progress_queue, progress)
+            if broken and remaining:
+                restarts += 1
+                if restarts > MAX_POOL_RESTARTS:
+                    raise RuntimeError(
+                        f"worker processes kept dying ({restarts} times); {len(remaining)} tasks unfinished. "
+                        "Rerun the same command to resume."
+                    )
+                log.warning("a worker process died; restarting the pool for %d unfinished tasks", len(remaining))
+        return [results[t.index] for t in tasks]
+
+
+def _drain(q: Any, progress: RunProgress) -> None:
+    total = 0
+    try:
+        while True:
+            total += q.get_nowait()
+    except queue_mod.Empty:
+        pass
+    if total:
+        progress.add_docs(total)

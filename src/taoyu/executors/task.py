@@ -1,0 +1,288 @@
+"""Running one phase of one task: the function every executor calls, local or distributed.
+
+It knows nothing of processes or clusters. It reads a task, pushes each document through the
+phase's steps, writes data, ledger, rejects and (before a global step) intermediate shards with
+signatures, commits them atomically and writes the task's completion marker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from taoyu.document import Document, Event, Source
+from taoyu.io.base import InputError
+from taoyu.io.read import read_task
+from taoyu.io.tasks import Task
+from taoyu.io.writers import ShardWriter, dataset_schema, document_row, json_dumps, remove_task_outputs
+from taoyu.ledger import DROPPED, LEDGER_SCHEMA, document_entry, error_entry
+from taoyu.output import OutputLayout, write_json_atomic
+from taoyu.plan import Phase, split_phases
+from taoyu.recipe import Recipe
+from taoyu.steps.base import Step
+
+INTERMEDIATE_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("text", pa.string()),
+        ("url", pa.string()),
+        ("source_file", pa.string()),
+        ("source_index", pa.int64()),
+        ("source_offset", pa.int64()),
+        ("warc_record_id", pa.string()),
+        ("meta", pa.string()),
+        ("trace", pa.string()),
+        ("raw", pa.binary()),
+    ]
+)
+REJECT_FIELDS = {"dropped_by": pa.string(), "drop_reason": pa.string()}
+
+ProgressFn = Callable[[int], None]
+
+
+class StrictModeError(RuntimeError):
+    """An input error with --strict: the message names the file and offset."""
+
+
+@dataclass
+class RunContext:
+    """Everything a worker needs, picklable, built once per run."""
+
+    recipe: Recipe
+    output: Path
+    strict: bool = False
+    keep_rejects: bool = False
+    _steps: list[Step] | None = field(default=None, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_steps"] = None  # steps are rebuilt in each worker, where setup() runs
+        return state
+
+    def steps(self) -> list[Step]:
+        if self._steps is None:
+            self._steps = self.recipe.build_steps()
+            for step in self._steps:
+                step.setup()
+        return self._steps
+
+    def phases(self) -> list[Phase]:
+        return split_phases(self.steps())
+
+    def schema(self) -> pa.Schema:
+        fields: dict[str, pa.DataType] = {}
+        for step in self.steps():
+            fields.update(step.output_fields)
+        return dataset_schema(fields)
+
+    @property
+    def layout(self) -> OutputLayout:
+        return OutputLayout(self.output)
+
+
+@dataclass
+class TaskResult:
+    task: int
+    phase: int
+    records_in: int = 0
+    kept: int = 0
+    dropped: int = 0
+    input_errors: int = 0
+    passed_on: int = 0
+    """Documents handed to the next phase through intermediate shards."""
+    input_bytes: int = 0
+    seconds: float = 0.0
+    digests: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def run_task_phase(ctx: RunContext, task: Task, phase_index: int, progress: ProgressFn | None = None) -> TaskResult:
+    started = time.perf_counter()
+    layout = ctx.layout
+    phase = ctx.phases()[phase_index]
+    stem = f"part-{task.index:05d}"
+    ledger_stem = f"p{phase_index}-{stem}"
+    schema = ctx.schema()
+
+    for directory, s in ((layout.data, stem), (layout.ledger, ledger_stem), (layout.rejects, ledger_stem)):
+        remove_task_outputs(directory, s)
+
+    out_cfg = ctx.recipe.output
+    ledger = ShardWriter(layout.ledger, ledger_stem, LEDGER_SCHEMA, max_rows_per_shard=1 << 40, tmp_dir=layout.tmp)
+    data = (
+        ShardWriter(layout.data, stem, schema, fmt=out_cfg.format, max_rows_per_shard=out_cfg.max_rows_per_shard, tmp_dir=layout.tmp)
+        if phase.writes_output
+        else None
+    )
+    reject_schema = pa.schema(list(schema) + [pa.field(k, v) for k, v in REJECT_FIELDS.items()])
+    rejects = (
+        ShardWriter(layout.rejects, ledger_stem, reject_schema, tmp_dir=layout.tmp) if ctx.keep_rejects else None
+    )
+    work = layout.work(phase_index)
+    intermediate = signatures = None
+    if phase.after is not None:
+        intermediate = ShardWriter(work, f"docs-{task.index:05d}", INTERMEDIATE_SCHEMA, max_rows_per_shard=1 << 40, tmp_dir=layout.tmp)
+        sig_schema = phase.after.signature_schema
+        signatures = ShardWriter(work, f"sigs-{task.index:05d}", sig_schema, max_rows_per_shard=1 << 40, tmp_dir=layout.tmp)
+    writers = [w for w in (ledger, data, rejects, intermediate, signatures) if w is not None]
+
+    result = TaskResult(task.index, phase_index, input_bytes=task.size if phase.reads_input else 0)
+    try:
+        if phase.reads_input:
+            items: Iterator[Document | InputError] = read_task(task, ctx.recipe.reader)
+        else:
+            items = _read_intermediate(layout.work(phase_index - 1), task.index)
+        decisions = _load_decisions(layout.decisions(phase_index - 1), task.index) if phase.before else {}
+        row = 0
+        unreported = 0
+        for n, item in enumerate(items):
+            if phase.reads_input:
+                result.records_in += 1
+            unreported += 1
+            if progress is not None and unreported == 256:
+                progress(unreported)
+                unreported = 0
+            if isinstance(item, InputError):
+                if ctx.strict:
+                    raise StrictModeError(f"input error in {item.describe()}")
+                ledger.write(error_entry(item))
+                result.input_errors += 1
+                continue
+            doc = item
+            if phase.before is not None:
+                doc = phase.before.apply(doc, decisions.get(n))
+            if not doc.is_dropped:
+                doc = _run_steps(doc, phase.steps, ctx.strict)
+            if doc.is_dropped:
+                entry = document_entry(doc)
+                ledger.write(entry)
+                if entry["outcome"] == DROPPED:
+                    result.dropped += 1
+                    if rejects is not None:
+                        rejects.write(_reject_row(doc, reject_schema))
+                else:
+                    result.input_errors += 1
+            elif intermediate is not None and signatures is not None and phase.after is not None:
+                intermediate.write(_intermediate_row(doc))
+                signatures.write({"row": row, **phase.after.signature(doc)})
+                row += 1
+                result.passed_on += 1
+            else:
+                assert data is not None
+                data.write(document_row(doc, schema))
+                ledger.write(document_entry(doc))
+                result.kept += 1
+        if progress is not None and unreported:
+            progress(unreported)
+        if phase.reads_input:
+            result.digests = _digests_owned_by(task)
+        for writer in writers:
+            writer.commit()
+    except BaseException:
+        for writer in writers:
+            writer.abort()
+        raise
+    result.seconds = time.perf_counter() - started
+    write_json_atomic(layout.task_marker(phase_index, task.index), result.as_dict())
+    return result
+
+
+def _run_steps(doc: Document, steps: tuple[Step, ...], strict: bool) -> Document:
+    for step in steps:
+        try:
+            doc = step.process(doc)
+        except Exception as exc:  # a step failing on one record must not stop the run
+            if strict:
+                raise StrictModeError(
+                    f"step '{step.name}' failed on {doc.source.file} record {doc.source.index}: {exc}"
+                ) from exc
+            doc.trace.append(Event(step.name, "error", f"{type(exc).__name__}: {exc}"))
+        if doc.is_dropped:
+            break
+    return doc
+
+
+def _reject_row(doc: Document, schema: pa.Schema) -> dict[str, Any]:
+    row = document_row(doc, schema)
+    final = doc.dropped_by
+    row["dropped_by"] = final.step if final else None
+    row["drop_reason"] = final.reason if final else None
+    return row
+
+
+def _intermediate_row(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "text": doc.text,
+        "url": doc.url,
+        "source_file": doc.source.file,
+        "source_index": doc.source.index,
+        "source_offset": doc.source.offset,
+        "warc_record_id": doc.source.record_id,
+        "meta": json_dumps(doc.meta),
+        "trace": json_dumps([e.as_dict() for e in doc.trace]),
+        "raw": doc.raw,
+    }
+
+
+def _read_intermediate(work: Path, task_index: int) -> Iterator[Document]:
+    for path in sorted(work.glob(f"docs-{task_index:05d}-*.parquet")):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=1024):
+            for r in batch.to_pylist():
+                source = Source(r["source_file"], r["source_index"], r["source_offset"], r["warc_record_id"])
+                yield Document(
+                    r["id"],
+                    r["text"],
+                    source,
+                    r["url"],
+                    orjson.loads(r["meta"]),
+                    r["raw"],
+                    [Event.from_dict(e) for e in orjson.loads(r["trace"])],
+                )
+
+
+def _load_decisions(directory: Path, task_index: int) -> dict[int, dict[str, Any]]:
+    path = directory / f"{task_index:05d}.parquet"
+    if not path.exists():
+        return {}
+    return {r["row"]: r for r in pq.read_table(path).to_pylist()}
+
+
+def _digests_owned_by(task: Task) -> dict[str, str]:
+    """SHA-256 of each input file whose first byte this task owns (so each file is hashed once)."""
+    if task.start != 0:
+        return {}
+    out = {}
+    for path in task.paths:
+        try:
+            with open(path, "rb") as fh:
+                out[path] = hashlib.file_digest(fh, "sha256").hexdigest()
+        except OSError:
+            out[path] = "unreadable"
+    return out
+
+
+def signature_files(layout: OutputLayout, phase: int, tasks: list[Task]) -> list[tuple[int, Path]]:
+    work = layout.work(phase)
+    files = []
+    for task in tasks:
+        files.extend((task.index, p) for p in sorted(work.glob(f"sigs-{task.index:05d}-*.parquet")))
+    return files
+
+
+def env_cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1

@@ -1,0 +1,46 @@
+"""Parquet input, read a row group at a time so memory stays bounded by the row group size."""
+
+from __future__ import annotations
+
+import pyarrow.parquet as pq
+
+from taoyu.document import Source
+from taoyu.io.base import InputError, ReadStream, too_large
+from taoyu.io.records import document_from_record
+
+
+def read_parquet(
+    path: str,
+    *,
+    text_field: str,
+    id_field: str,
+    url_field: str,
+    max_record_bytes: int,
+    start: int = 0,
+    stop: int | None = None,
+) -> ReadStream:
+    row = 0
+    try:
+        pf = pq.ParquetFile(path)
+        meta = pf.metadata
+        if text_field not in pf.schema_arrow.names:
+            yield InputError(
+                Source(path, 0, None),
+                f"no '{text_field}' column (has: {', '.join(pf.schema_arrow.names)}); set reader.text_field",
+            )
+            return
+        stop = meta.num_row_groups if stop is None else stop
+        row = sum(meta.row_group(i).num_rows for i in range(start))
+        for rg in range(start, stop):
+            table = pf.read_row_group(rg)
+            for record in table.to_pylist():
+                source = Source(path, row, None)
+                fallback = f"{path}#{row}"
+                row += 1
+                text = record.get(text_field)
+                if isinstance(text, str) and len(text) > max_record_bytes // 4 and len(text.encode()) > max_record_bytes:
+                    yield too_large(source, len(text.encode()), max_record_bytes)
+                    continue
+                yield document_from_record(record, source, fallback, text_field, id_field, url_field)
+    except (OSError, ValueError) as exc:  # pyarrow raises ArrowInvalid (a ValueError) on corrupt files
+        yield InputError(Source(path, row, None), f"unreadable Parquet data; the rest was skipped: {exc}")

@@ -1,0 +1,174 @@
+"""WARC and WET input (fastwarc), plus a small writer for examples and tests.
+
+HTTP headers are parsed because the charset usually lives there, and the crawl date comes from
+WARC-Date. WET ``conversion`` records carry text already, so they skip extraction.
+"""
+
+from __future__ import annotations
+
+import gzip
+import uuid
+import zlib
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import BinaryIO
+
+import zstandard
+
+from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+from taoyu.document import Document, Source
+from taoyu.io.base import InputError, ReadStream, too_large
+from taoyu.io.compression import open_decompressed
+
+_TYPES = {
+    "response": WarcRecordType.response,
+    "resource": WarcRecordType.resource,
+    "conversion": WarcRecordType.conversion,
+}
+_CHUNK = 16384
+_TEXTUAL = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
+
+
+def read_warc(path: str, record_types: Iterable[str], max_record_bytes: int) -> ReadStream:
+    """Yield one item per WARC record of the wanted types.
+
+    Offsets are positions in the decompressed stream. Decompression happens here rather than
+    inside fastwarc because fastwarc ends a truncated .warc.gz silently, losing or shortening the
+    last records; Python's decompressors raise, and the guard turns that into an input error.
+    Each record is held back until the next one parses, so a record cut off by truncation is
+    reported as an error instead of passing as a short document.
+    """
+    mask = 0
+    for name in record_types:
+        mask |= int(_TYPES[name])
+    index = 0
+    pending: Document | InputError | None = None
+    last_pos = 0
+    try:
+        with open_decompressed(path) as raw:
+            guard = _TruncationGuard(raw)
+            for record in ArchiveIterator(guard, record_types=mask, parse_http=True, stream_detect=False):
+                if pending is not None:
+                    yield pending
+                last_pos = record.stream_pos
+                source = Source(path, index, record.stream_pos, _strip_urn(record.record_id))
+                index += 1
+                pending = _to_item(record, source, max_record_bytes)
+        if guard.error is not None:
+            where = pending.source if pending is not None else Source(path, index, last_pos)
+            pending = InputError(where, f"file is truncated or corrupt ({guard.error}); this record may be cut off")
+    except (OSError, ValueError, EOFError) as exc:
+        if pending is not None:
+            yield pending
+            pending = None
+        yield InputError(Source(path, index, last_pos), f"unreadable WARC data; the rest of the file was skipped: {exc}")
+    if pending is not None:
+        yield pending
+
+
+class _TruncationGuard:
+    """Reports a decompression failure as end-of-stream, and remembers it.
+
+    A plain object with ``read`` and ``tell`` only: fastwarc panics on io.IOBase's ``seek``.
+    """
+
+    def __init__(self, inner: BinaryIO) -> None:
+        self._inner = inner
+        # read1 makes one underlying read, so a failure loses at most one chunk, not the buffer.
+        self._read = getattr(inner, "read1", inner.read)
+        self._pos = 0
+        self.error: Exception | None = None
+
+    def tell(self) -> int:
+        return self._pos
+
+    def read(self, size: int = -1) -> bytes:
+        # Small inner reads, so the bytes decoded before a failure still reach the parser.
+        want = size if size >= 0 else 1 << 62
+        parts = []
+        while want > 0 and self.error is None:
+            try:
+                data = self._read(min(want, _CHUNK))
+            except (EOFError, OSError, zlib.error, zstandard.ZstdError) as exc:
+                self.error = exc
+                break
+            if not data:
+                break
+            parts.append(data)
+            want -= len(data)
+        out = b"".join(parts)
+        self._pos += len(out)
+        return out
+
+
+def _to_item(record, source: Source, max_record_bytes: int) -> Document | InputError:
+    if record.content_length > max_record_bytes:
+        record.consume()
+        return too_large(source, record.content_length, max_record_bytes)
+    try:
+        payload = record.reader.read()
+    except (OSError, ValueError) as exc:
+        return InputError(source, f"broken WARC record payload: {exc}")
+    url = record.headers.get("WARC-Target-URI")
+    meta: dict = {"crawl_date": _iso_date(record.headers.get("WARC-Date"))}
+    doc_id = source.record_id or f"{source.file}#{source.index}"
+    if record.record_type == WarcRecordType.conversion:
+        try:
+            text = payload.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return InputError(source, f"WET record is not valid UTF-8 at byte {exc.start}")
+        return Document(doc_id, text, source, url, meta)
+    if record.is_http:
+        status = record.http_headers.status_code
+        content_type = (record.http_content_type or "").lower()
+        meta["http_status"] = status
+        meta["content_type"] = content_type or None
+        meta["http_charset"] = record.http_charset
+        if content_type and not content_type.startswith(_TEXTUAL):
+            return InputError(source, f"not a text page (Content-Type {content_type})")
+    return Document(doc_id, "", source, url, meta, raw=payload)
+
+
+def _strip_urn(record_id: str | None) -> str | None:
+    if not record_id:
+        return None
+    rid = record_id.strip("<>")
+    return rid.removeprefix("urn:uuid:")
+
+
+def _iso_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC).isoformat()
+    except ValueError:
+        return value
+
+
+def warc_response_record(
+    url: str,
+    body: bytes,
+    *,
+    date: str = "2026-01-01T00:00:00Z",
+    content_type: str = "text/html; charset=utf-8",
+    record_id: str | None = None,
+) -> bytes:
+    """One gzip member holding a WARC/1.1 response record: how crawlers write .warc.gz files."""
+    http = (
+        b"HTTP/1.1 200 OK\r\n"
+        + f"Content-Type: {content_type}\r\n".encode()
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+    rid = record_id or str(uuid.uuid5(uuid.NAMESPACE_URL, url + date))
+    head = (
+        "WARC/1.1\r\n"
+        "WARC-Type: response\r\n"
+        f"WARC-Record-ID: <urn:uuid:{rid}>\r\n"
+        f"WARC-Date: {date}\r\n"
+        f"WARC-Target-URI: {url}\r\n"
+        "Content-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {len(http)}\r\n\r\n"
+    ).encode()
+    return gzip.compress(head + http + b"\r\n\r\n", mtime=0)

@@ -1,0 +1,160 @@
+"""Sharded, deterministic, atomic dataset output.
+
+Rows go to temporary files first and are renamed into place only when the task commits, so a
+crash never leaves a half-written shard under ``data/``. The schema depends only on the recipe's
+steps, so every shard of a run, and every run of a recipe, has the same columns and types.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from taoyu.document import Document
+
+CORE_FIELDS: dict[str, pa.DataType] = {
+    "id": pa.string(),
+    "text": pa.string(),
+    "url": pa.string(),
+    "crawl_date": pa.string(),
+    "source_file": pa.string(),
+    "source_index": pa.int64(),
+    "source_offset": pa.int64(),
+    "warc_record_id": pa.string(),
+}
+_ROW_GROUP_ROWS = 10_000
+_PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 3, "write_statistics": True}
+
+
+def dataset_schema(step_fields: Mapping[str, pa.DataType]) -> pa.Schema:
+    fields = dict(CORE_FIELDS)
+    for name, dtype in step_fields.items():
+        if name in fields and fields[name] != dtype:
+            raise ValueError(f"two steps declare column '{name}' with different types")
+        fields[name] = dtype
+    fields["meta"] = pa.string()
+    return pa.schema(list(fields.items()))
+
+
+def json_dumps(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str).decode()
+
+
+def document_row(doc: Document, schema: pa.Schema) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": doc.id,
+        "text": doc.text,
+        "url": doc.url,
+        "crawl_date": doc.meta.get("crawl_date"),
+        "source_file": doc.source.file,
+        "source_index": doc.source.index,
+        "source_offset": doc.source.offset,
+        "warc_record_id": doc.source.record_id,
+    }
+    columns = set(schema.names)
+    rest = {}
+    for key, value in doc.meta.items():
+        if key in columns:
+            row.setdefault(key, value)
+        elif key != "crawl_date":
+            rest[key] = value
+    row["meta"] = json_dumps(rest) if rest else None
+    return row
+
+
+class ShardWriter:
+    """Writes rows of one task into ``{directory}/{stem}-{k:03d}.{ext}`` shards, committed together."""
+
+    def __init__(
+        self,
+        directory: Path,
+        stem: str,
+        schema: pa.Schema,
+        *,
+        fmt: str = "parquet",
+        max_rows_per_shard: int = 100_000,
+        tmp_dir: Path,
+    ) -> None:
+        self.directory = directory
+        self.stem = stem
+        self.schema = schema
+        self.fmt = fmt
+        self.max_rows = max_rows_per_shard
+        self.tmp_dir = tmp_dir
+        self._buffer: list[dict[str, Any]] = []
+        self._shard_rows = 0
+        self._written: list[tuple[Path, Path]] = []
+        self._parquet: pq.ParquetWriter | None = None
+        self._jsonl = None
+        self.rows = 0
+
+    @property
+    def extension(self) -> str:
+        return "parquet" if self.fmt == "parquet" else "jsonl"
+
+    def write(self, row: dict[str, Any]) -> None:
+        self._buffer.append(row)
+        self.rows += 1
+        if len(self._buffer) >= _ROW_GROUP_ROWS or self._shard_rows + len(self._buffer) >= self.max_rows:
+            self._flush()
+
+    def _open_shard(self) -> None:
+        k = len(self._written)
+        final = self.directory / f"{self.stem}-{k:03d}.{self.extension}"
+        tmp = self.tmp_dir / f"{self.directory.name}-{final.name}.tmp-{os.getpid()}"
+        self._written.append((tmp, final))
+        self._shard_rows = 0
+        if self.fmt == "parquet":
+            self._parquet = pq.ParquetWriter(tmp, self.schema, **_PARQUET_OPTIONS)
+        else:
+            self._jsonl = open(tmp, "wb")  # noqa: SIM115 (closed in _close_shard)
+
+    def _close_shard(self) -> None:
+        if self._parquet is not None:
+            self._parquet.close()
+            self._parquet = None
+        if self._jsonl is not None:
+            self._jsonl.close()
+            self._jsonl = None
+
+    def _flush(self) -> None:
+        while self._buffer:
+            if self._parquet is None and self._jsonl is None:
+                self._open_shard()
+            room = self.max_rows - self._shard_rows
+            batch, self._buffer = self._buffer[:room], self._buffer[room:]
+            if self._parquet is not None:
+                self._parquet.write_table(pa.Table.from_pylist(batch, schema=self.schema), row_group_size=_ROW_GROUP_ROWS)
+            else:
+                assert self._jsonl is not None
+                self._jsonl.write(b"".join(orjson.dumps(r, option=orjson.OPT_NON_STR_KEYS) + b"\n" for r in batch))
+            self._shard_rows += len(batch)
+            if self._shard_rows >= self.max_rows:
+                self._close_shard()
+
+    def commit(self) -> list[Path]:
+        """Finish and move every shard into place; returns the final paths."""
+        self._flush()
+        self._close_shard()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        for tmp, final in self._written:
+            os.replace(tmp, final)
+        return [final for _, final in self._written]
+
+    def abort(self) -> None:
+        self._close_shard()
+        for tmp, _ in self._written:
+            tmp.unlink(missing_ok=True)
+
+
+def remove_task_outputs(directory: Path, stem: str) -> None:
+    """Clear what an interrupted attempt at a task may have committed, before redoing it."""
+    if directory.is_dir():
+        for path in directory.glob(f"{stem}-*"):
+            path.unlink()

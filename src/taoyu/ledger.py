@@ -1,0 +1,151 @@
+"""The ledger: one row per input record, saying what became of it and why.
+
+It is what makes the corpus auditable: every record read is either kept, dropped by a named
+step for a stated reason (with the score and threshold behind the decision), or an input error
+with its file and offset. The funnel reconciles exactly, and ``taoyu stats`` checks that it does.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import xxhash
+
+from taoyu.document import Document, Source
+from taoyu.io.base import InputError
+from taoyu.io.writers import json_dumps
+
+KEPT, DROPPED, INPUT_ERROR = "kept", "dropped", "input_error"
+
+LEDGER_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("source_file", pa.string()),
+        ("source_index", pa.int64()),
+        ("source_offset", pa.int64()),
+        ("warc_record_id", pa.string()),
+        ("content_hash", pa.string()),
+        ("outcome", pa.string()),
+        ("step", pa.string()),
+        ("reason", pa.string()),
+        ("score", pa.float64()),
+        ("threshold", pa.float64()),
+        ("details", pa.string()),
+        ("trace", pa.string()),
+    ]
+)
+
+
+def content_hash(text: str) -> str:
+    return xxhash.xxh3_128_hexdigest(text.encode("utf-8", "surrogatepass"))
+
+
+def _source_columns(source: Source) -> dict[str, Any]:
+    return {
+        "source_file": source.file,
+        "source_index": source.index,
+        "source_offset": source.offset,
+        "warc_record_id": source.record_id,
+    }
+
+
+def document_entry(doc: Document) -> dict[str, Any]:
+    """The ledger row for a document at the end of its journey (kept, or dropped by its last event)."""
+    final = doc.dropped_by
+    row: dict[str, Any] = {"doc_id": doc.id, **_source_columns(doc.source), "content_hash": content_hash(doc.text)}
+    if final is None:
+        row.update(outcome=KEPT, step=None, reason=None, score=None, threshold=None, details=None)
+    else:
+        row.update(
+            outcome=DROPPED if final.action == "drop" else INPUT_ERROR,
+            step=final.step,
+            reason=final.reason,
+            score=final.score,
+            threshold=final.threshold,
+            details=json_dumps(final.details) if final.details else None,
+        )
+    row["trace"] = json_dumps([e.as_dict() for e in doc.trace]) if doc.trace else None
+    return row
+
+
+def error_entry(error: InputError, step: str = "read") -> dict[str, Any]:
+    return {
+        "doc_id": None,
+        **_source_columns(error.source),
+        "content_hash": None,
+        "outcome": INPUT_ERROR,
+        "step": step,
+        "reason": error.message,
+        "score": None,
+        "threshold": None,
+        "details": None,
+        "trace": None,
+    }
+
+
+@dataclass
+class Funnel:
+    records_in: int = 0
+    kept: int = 0
+    dropped: int = 0
+    input_errors: int = 0
+    dropped_by: Counter[tuple[str, str]] = field(default_factory=Counter)
+    errors_by: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def reconciles(self) -> bool:
+        return self.records_in == self.kept + self.dropped + self.input_errors
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "records_in": self.records_in,
+            "kept": self.kept,
+            "dropped": self.dropped,
+            "input_errors": self.input_errors,
+            "reconciles": self.reconciles,
+            "dropped_by": [
+                {"step": s, "reason": r, "count": n} for (s, r), n in sorted(self.dropped_by.items(), key=_by_count)
+            ],
+            "input_errors_by": [{"step": s, "count": n} for s, n in sorted(self.errors_by.items())],
+        }
+
+
+def _by_count(item: tuple[tuple[str, str], int]) -> tuple[int, str, str]:
+    (step, reason), n = item
+    return (-n, step, reason)
+
+
+def _reason_family(reason: str | None) -> str:
+    """Group reasons that carry per-record detail after a colon (e.g. 'duplicate_of: X')."""
+    return (reason or "").split(":", 1)[0]
+
+
+def read_ledger(ledger_dir: Path, columns: list[str] | None = None) -> pa.Table:
+    files = sorted(ledger_dir.glob("*.parquet"))
+    if not files:
+        return LEDGER_SCHEMA.empty_table()
+    return ds.dataset(files, schema=LEDGER_SCHEMA, format="parquet").to_table(columns=columns)
+
+
+def funnel(ledger_dir: Path, records_in: int | None = None) -> Funnel:
+    """Count outcomes. ``records_in`` (from the readers' own counts) is checked against the rows."""
+    table = read_ledger(ledger_dir, ["outcome", "step", "reason"])
+    f = Funnel()
+    f.records_in = records_in if records_in is not None else table.num_rows
+    outcomes = table.column("outcome")
+    f.kept = pc.sum(pc.equal(outcomes, KEPT)).as_py() or 0
+    dropped = table.filter(pc.equal(outcomes, DROPPED))
+    errors = table.filter(pc.equal(outcomes, INPUT_ERROR))
+    f.dropped = dropped.num_rows
+    f.input_errors = errors.num_rows
+    for step, reason in zip(dropped.column("step").to_pylist(), dropped.column("reason").to_pylist(), strict=True):
+        f.dropped_by[(step or "?", _reason_family(reason))] += 1
+    for step in errors.column("step").to_pylist():
+        f.errors_by[step or "?"] += 1
+    return f

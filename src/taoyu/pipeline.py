@@ -1,0 +1,249 @@
+"""The Python API, and the run orchestration every executor shares.
+
+Build a pipeline from step objects, or load a recipe; run it on inputs into an output folder::
+
+    from taoyu import Pipeline
+    from taoyu.steps.html_to_text import HtmlToText
+    from taoyu.steps.length import LengthFilter
+    from taoyu.steps.exact_dedup import ExactDedup
+
+    Pipeline([HtmlToText(), LengthFilter(min_chars=200), ExactDedup()]).run(["crawl/*.warc.gz"], "out/")
+    Pipeline.from_recipe("recipes/zh-web.yaml").run(workers=2)
+
+``Pipeline.process`` runs the steps in memory on documents you already have, for notebooks.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import xxhash
+
+from taoyu.document import Document
+from taoyu.executors.task import RunContext, TaskResult, env_cpu_count, signature_files
+from taoyu.io.tasks import expand_inputs, plan_tasks
+from taoyu.ledger import Funnel, funnel
+from taoyu.output import OutputLayout, read_json, write_json_atomic
+from taoyu.plan import split_phases
+from taoyu.progress import RunProgress
+from taoyu.recipe import OutputConfig, ReaderConfig, Recipe, RunConfig, StepSpec, load_recipe
+from taoyu.steps.base import GlobalStep, Step
+
+log = logging.getLogger("taoyu")
+
+_VERSIONED = ("taoyu", "pyarrow", "pydantic", "fastwarc", "selectolax", "xxhash", "zstandard", "orjson")
+
+
+class LedgerMismatchError(RuntimeError):
+    pass
+
+
+@dataclass
+class RunSummary:
+    output: Path
+    funnel: Funnel
+    tasks: int
+    resumed: bool
+    seconds: float
+
+
+class Pipeline:
+    def __init__(
+        self,
+        steps: list[Step],
+        *,
+        name: str = "taoyu",
+        reader: ReaderConfig | None = None,
+        output: OutputConfig | None = None,
+        run: RunConfig | None = None,
+        inputs: list[str] | None = None,
+    ) -> None:
+        for step in steps:
+            if not step.name:
+                raise ValueError(f"{type(step).__name__} is not registered (use @taoyu.registry.register)")
+        self.steps = steps
+        self.recipe = Recipe(
+            name=name,
+            inputs=inputs or [],
+            reader=reader or ReaderConfig(),
+            output=output or OutputConfig(),
+            run=run or RunConfig(),
+            steps=[StepSpec(step=s.name, params=s.params.model_dump(mode="json")) for s in steps],
+        )
+
+    @classmethod
+    def from_recipe(cls, recipe: Recipe | str | Path) -> Pipeline:
+        if not isinstance(recipe, Recipe):
+            recipe = load_recipe(recipe)
+        pipeline = cls.__new__(cls)
+        pipeline.steps = recipe.build_steps()
+        pipeline.recipe = recipe
+        return pipeline
+
+    def process(self, docs: Iterable[Document]) -> Iterator[Document]:
+        """Run every step in memory, global ones included; yields all documents, dropped ones too."""
+        for step in self.steps:
+            step.setup()
+        batch = list(docs)
+        for phase in split_phases(self.steps):
+            survivors = [d for d in batch if not d.is_dropped]
+            if phase.before is not None:
+                _apply_global_in_memory(phase.before, survivors)
+            for doc in survivors:
+                if doc.is_dropped:
+                    continue
+                for step in phase.steps:
+                    doc = step.process(doc)
+                    if doc.is_dropped:
+                        break
+        yield from batch
+
+    def run(
+        self,
+        inputs: list[str] | None = None,
+        output: str | Path | None = None,
+        *,
+        workers: int | None = None,
+        executor: str | None = None,
+        strict: bool | None = None,
+        keep_rejects: bool | None = None,
+        overwrite: bool = False,
+        progress: bool = False,
+    ) -> RunSummary:
+        """Run on files. Arguments left as None take the recipe's values."""
+        recipe = self.recipe.model_copy(deep=True)
+        if inputs:
+            recipe.inputs = list(inputs)
+        if output is not None:
+            recipe.output.path = str(output)
+        if keep_rejects is not None:
+            recipe.output.keep_rejects = keep_rejects
+        if workers is not None:
+            recipe.run.workers = workers
+        if executor is not None:
+            recipe.run.executor = executor  # type: ignore[assignment]
+        if strict is not None:
+            recipe.run.strict = strict
+        return run_recipe(recipe, overwrite=overwrite, progress=progress)
+
+
+def _apply_global_in_memory(step: GlobalStep, docs: list[Document]) -> None:
+    import tempfile
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = [{"row": i, **step.signature(d)} for i, d in enumerate(docs)]
+        sig = Path(tmp) / "sigs.parquet"
+        pq.write_table(pa.Table.from_pylist(rows, schema=step.signature_schema), sig)
+        step.resolve([(0, sig)], Path(tmp) / "decisions")
+        path = Path(tmp) / "decisions" / "00000.parquet"
+        decisions = {r["row"]: r for r in pq.read_table(path).to_pylist()} if path.exists() else {}
+    for i, doc in enumerate(docs):
+        step.apply(doc, decisions.get(i))
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in _VERSIONED:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _make_executor(recipe: Recipe):
+    if recipe.run.executor == "ray":
+        raise NotImplementedError("the Ray executor is not available yet; use --executor local")
+    from taoyu.executors.local import LocalExecutor
+
+    return LocalExecutor(recipe.run.workers or env_cpu_count())
+
+
+def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = False) -> RunSummary:
+    started = time.perf_counter()
+    files = expand_inputs(recipe.inputs, recipe.reader.format)
+    tasks = plan_tasks(files, int(recipe.reader.slice_mb * 2**20))
+    fingerprint = xxhash.xxh3_128_hexdigest("\n".join(f"{f.path}\t{f.size}" for f in files).encode())
+    layout = OutputLayout(Path(recipe.output.path))
+    resumed = layout.prepare(recipe.digest(), fingerprint, overwrite)
+    executor = _make_executor(recipe)
+    handler = _attach_run_log(layout)
+    try:
+        log.info("%s run of '%s': %d input files, %d tasks", "resumed" if resumed else "new", recipe.name, len(files), len(tasks))
+        (layout.root / "recipe.yaml").write_text(recipe.to_yaml(), encoding="utf-8")
+        run_info: dict[str, Any] = {
+            "recipe": recipe.name,
+            "recipe_digest": recipe.digest(),
+            "versions": _versions(),
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+            "workers": getattr(executor, "workers", None),
+            "executor": recipe.run.executor,
+        }
+        ctx = RunContext(recipe, layout.root, recipe.run.strict, recipe.output.keep_rejects)
+        phases = ctx.phases()
+        results: list[TaskResult] = []
+        with RunProgress(enabled=progress) as bar:
+            for phase in phases:
+                todo = [t for t in tasks if not layout.task_marker(phase.index, t.index).exists()]
+                label = "read" if phase.reads_input else f"after {phase.before.name}"  # type: ignore[union-attr]
+                bar.start_phase(f"phase {phase.index} ({label})", len(tasks), len(tasks) - len(todo))
+                log.info("phase %d: %d tasks to run, %d already done", phase.index, len(todo), len(tasks) - len(todo))
+                executor.run_tasks(ctx, todo, phase.index, bar)
+                if phase.after is not None and not layout.global_marker(phase.index).exists():
+                    log.info("resolving %s over %d tasks", phase.after.name, len(tasks))
+                    summary = phase.after.resolve(signature_files(layout, phase.index, tasks), layout.decisions(phase.index))
+                    write_json_atomic(layout.global_marker(phase.index), summary)
+                    log.info("%s: %s", phase.after.name, summary)
+        for phase in phases:
+            for task in tasks:
+                results.append(TaskResult(**read_json(layout.task_marker(phase.index, task.index))))
+        records_in = sum(r.records_in for r in results if r.phase == 0)
+        result_funnel = funnel(layout.ledger, records_in)
+        if not result_funnel.reconciles or sum(_ledger_rows(r) for r in results) != records_in:
+            raise LedgerMismatchError(
+                f"ledger does not reconcile: {records_in} records read, {result_funnel.kept} kept, "
+                f"{result_funnel.dropped} dropped, {result_funnel.input_errors} input errors"
+            )
+        write_json_atomic(layout.root / "stats.json", result_funnel.as_dict())
+        digests: dict[str, str] = {}
+        for r in results:
+            digests.update(r.digests)
+        run_info["inputs"] = [{"path": f.path, "format": f.format, "bytes": f.size, "sha256": digests.get(f.path)} for f in files]
+        run_info["tasks"] = len(tasks)
+        run_info["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+        run_info["counts"] = {k: v for k, v in result_funnel.as_dict().items() if isinstance(v, int | bool)}
+        write_json_atomic(layout.root / "run.json", run_info)
+        layout.remove_work()
+        seconds = time.perf_counter() - started
+        log.info("done in %.1fs: %s", seconds, run_info["counts"])
+        return RunSummary(layout.root, result_funnel, len(tasks), resumed, seconds)
+    finally:
+        logging.getLogger("taoyu").removeHandler(handler)
+        handler.close()
+
+
+def _ledger_rows(result: TaskResult) -> int:
+    return result.kept + result.dropped + result.input_errors
+
+
+def _attach_run_log(layout: OutputLayout) -> logging.Handler:
+    layout.run_log.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(layout.run_log, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    handler.setLevel(logging.DEBUG)
+    logger = logging.getLogger("taoyu")
+    logger.addHandler(handler)
+    if logger.level == logging.NOTSET or logger.level > logging.INFO:
+        logger.setLevel(logging.INFO)
+    return handler

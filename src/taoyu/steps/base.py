@@ -1,0 +1,148 @@
+"""Step base classes.
+
+Three kinds of step, because they differ in what the runner must do around them:
+
+* :class:`Transform` edits text and reports what it changed.
+* :class:`Filter` scores a document, then decides on the scores. Keeping the two apart (as NeMo
+  Curator's ``DocumentFilter`` does) means every drop carries the number it was decided on and
+  the threshold it was compared with, and thresholds can be tuned without re-scoring.
+* :class:`GlobalStep` needs to see every document before it can decide (dedup). The executor runs
+  it as its own phase: a signature per document, a global resolve, then an apply pass.
+
+Each step has a pydantic ``Params`` model. A recipe's step entry is validated against it, and the
+same model backs keyword construction in Python (``LengthFilter(min_chars=200)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict
+
+from taoyu.document import Document, Event
+
+
+class StepParams(BaseModel):
+    """Base for step parameters: unknown keys are errors, never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Step:
+    """A named, parameterised operation on one document at a time."""
+
+    name: ClassVar[str] = ""
+    Params: ClassVar[type[StepParams]] = StepParams
+    output_fields: ClassVar[dict[str, pa.DataType]] = {}
+    """Metadata keys this step sets that deserve their own typed column in the dataset."""
+
+    def __init__(self, params: StepParams | None = None, /, **kwargs: Any) -> None:
+        if params is not None and kwargs:
+            raise TypeError(f"{type(self).__name__}: pass a Params object or keywords, not both")
+        self.params = params if params is not None else self.Params(**kwargs)
+
+    def setup(self) -> None:
+        """Load what the step needs once per worker (models, lexicons). Called before the first doc."""
+
+    def process(self, doc: Document) -> Document:
+        raise NotImplementedError
+
+    def __call__(self, doc: Document) -> Document:
+        """Apply to one document, e.g. in a notebook. Check ``doc.is_dropped`` afterwards."""
+        return self.process(doc)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.params.model_dump().items())
+        return f"{type(self).__name__}({args})"
+
+
+class Transform(Step):
+    """Edits a document's text. ``edit`` returns the new text and a summary of the change."""
+
+    def edit(self, doc: Document) -> tuple[str, Mapping[str, Any]]:
+        raise NotImplementedError
+
+    def process(self, doc: Document) -> Document:
+        new_text, changes = self.edit(doc)
+        if new_text != doc.text or changes:
+            doc.text = new_text
+            doc.trace.append(Event(self.name, "edit", details=dict(changes) or None))
+        return doc
+
+
+@dataclass(slots=True, frozen=True)
+class Verdict:
+    """A filter's decision, with the number it rests on."""
+
+    keep: bool
+    reason: str | None = None
+    score: float | None = None
+    threshold: float | None = None
+
+    @classmethod
+    def ok(cls, score: float | None = None, threshold: float | None = None) -> Verdict:
+        return cls(True, None, score, threshold)
+
+    @classmethod
+    def drop(cls, reason: str, score: float | None = None, threshold: float | None = None) -> Verdict:
+        return cls(False, reason, score, threshold)
+
+
+class Filter(Step):
+    """Keeps or drops a document. Subclasses write ``score`` and ``decide``; recording is done here."""
+
+    record_keeps: ClassVar[bool] = True
+    """Keep a trace event for kept documents too, so the ledger shows the score they passed with."""
+
+    def score(self, doc: Document) -> Mapping[str, float]:
+        raise NotImplementedError
+
+    def decide(self, scores: Mapping[str, float]) -> Verdict:
+        raise NotImplementedError
+
+    def process(self, doc: Document) -> Document:
+        scores = self.score(doc)
+        verdict = self.decide(scores)
+        if not verdict.keep:
+            doc.trace.append(
+                Event(self.name, "drop", verdict.reason, verdict.score, verdict.threshold, dict(scores))
+            )
+        elif self.record_keeps:
+            doc.trace.append(Event(self.name, "keep", None, verdict.score, verdict.threshold))
+        return doc
+
+
+class GlobalStep(Step):
+    """A step that decides over all documents at once, in three parts the executor schedules.
+
+    1. ``signature(doc)`` runs where the document is, and returns a small row (``signature_schema``).
+    2. ``resolve(signature_files, decisions_dir)`` runs once over every task's signature file and
+       writes, for each task, the rows to drop (``decisions_dir/{task:05d}.parquet`` with columns
+       ``row`` plus anything ``apply`` needs). It must be deterministic in input order, never in
+       arrival order, so any executor gives the same answer.
+    3. ``apply(doc, decision)`` runs where the document is again and records the outcome.
+    """
+
+    signature_schema: ClassVar[pa.Schema]
+
+    def process(self, doc: Document) -> Document:
+        raise TypeError(f"{self.name} is a global step: it runs as its own phase, not per document")
+
+    def signature(self, doc: Document) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def resolve(self, signature_files: Iterable[tuple[int, Path]], decisions_dir: Path) -> dict[str, Any]:
+        """Write per-task decision files; return summary figures for the run log."""
+        raise NotImplementedError
+
+    def apply(self, doc: Document, decision: Mapping[str, Any] | None) -> Document:
+        raise NotImplementedError
+
+
+def iter_kept(docs: Iterable[Document]) -> Iterator[Document]:
+    """Documents that no step has dropped."""
+    return (d for d in docs if not d.is_dropped)

@@ -1,0 +1,88 @@
+"""Exact deduplication on normalised text: one keeper per identical text, the rest dropped.
+
+Normalisation (NFKC, case-folded, whitespace removed) makes copies that differ only in spacing
+or full-width forms count as the same text. The keeper is the first copy in input order, so the
+result does not depend on how work was spread across workers.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import xxhash
+
+from taoyu.document import Document, Event
+from taoyu.registry import register
+from taoyu.steps.base import GlobalStep, StepParams
+
+_WS = str.maketrans("", "", " \t\n\r\f\v\u3000\u00a0")
+
+
+def normalise_for_exact(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().translate(_WS)
+
+
+class ExactDedupParams(StepParams):
+    keep: Literal["first"] = "first"
+    """Which copy survives: the first in input order (file order, then record order)."""
+
+
+@register("exact_dedup")
+class ExactDedup(GlobalStep):
+    """Drop documents whose normalised text (NFKC, case-folded, no whitespace) was seen before."""
+
+    Params = ExactDedupParams
+    params: ExactDedupParams
+    signature_schema: ClassVar[pa.Schema] = pa.schema(
+        [("row", pa.int64()), ("doc_id", pa.string()), ("hash", pa.binary(16))]
+    )
+
+    def signature(self, doc: Document) -> dict[str, Any]:
+        return {"doc_id": doc.id, "hash": xxhash.xxh3_128_digest(normalise_for_exact(doc.text).encode("utf-8", "surrogatepass"))}
+
+    def resolve(self, signature_files: Iterable[tuple[int, Path]], decisions_dir: Path) -> dict[str, Any]:
+        tables = []
+        for task_index, path in signature_files:
+            table = pq.read_table(path, columns=["row", "doc_id", "hash"])
+            tables.append(table.append_column("task", pa.array([task_index] * table.num_rows, pa.int64())))
+        if not tables:
+            return {"documents": 0, "duplicates": 0}
+        table = pa.concat_tables(tables).sort_by([("hash", "ascending"), ("task", "ascending"), ("row", "ascending")])
+        hashes = table.column("hash")
+        first_of_group = pc.not_equal(hashes.slice(1), hashes.slice(0, len(hashes) - 1))
+        is_first = pa.concat_arrays([pa.array([True]), first_of_group.combine_chunks()]) if len(hashes) else pa.array([], pa.bool_())
+        # The keeper's id, carried forward to every later row of its group.
+        group_ids = pc.cumulative_sum(pc.cast(is_first, pa.int64()))
+        keeper_ids = table.column("doc_id").filter(is_first).take(pc.subtract(group_ids, 1))
+        table = table.append_column("dup_of", keeper_ids)
+        dups = table.filter(pc.invert(is_first)).sort_by([("task", "ascending"), ("row", "ascending")])
+        decisions_dir.mkdir(parents=True, exist_ok=True)
+        tasks = dups.column("task").to_pylist()
+        start = 0
+        for end in range(1, len(tasks) + 1):
+            if end == len(tasks) or tasks[end] != tasks[start]:
+                part = dups.slice(start, end - start)
+                out = pa.table({"row": part.column("row"), "dup_of": part.column("dup_of"), "cluster": part.column("hash")})
+                pq.write_table(out, decisions_dir / f"{tasks[start]:05d}.parquet")
+                start = end
+        return {"documents": table.num_rows, "duplicates": dups.num_rows}
+
+    def apply(self, doc: Document, decision: Mapping[str, Any] | None) -> Document:
+        if decision is not None:
+            doc.trace.append(
+                Event(
+                    self.name,
+                    "drop",
+                    "exact_duplicate",
+                    1.0,
+                    1.0,
+                    {"dup_of": decision["dup_of"], "cluster": decision["cluster"].hex()},
+                )
+            )
+        return doc

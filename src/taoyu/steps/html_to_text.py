@@ -1,0 +1,69 @@
+"""A plain HTML-to-text step: decode, drop non-content tags, keep one text block per line.
+
+This is the baseline that lets a recipe run end to end; the main-content extractor replaces it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import pyarrow as pa
+from pydantic import Field
+from selectolax.lexbor import LexborHTMLParser
+
+from taoyu.document import Document, Event
+from taoyu.io.encoding import decode_html
+from taoyu.registry import register
+from taoyu.steps.base import Step, StepParams
+
+_NON_CONTENT = "script, style, noscript, template, iframe, svg, head, nav, footer, form, select, button"
+_BLOCKS = (
+    "p, div, br, li, ul, ol, dl, dt, dd, tr, table, section, article, header, aside, main, blockquote, pre, "
+    "h1, h2, h3, h4, h5, h6, hr, figure, figcaption"
+)
+
+
+class HtmlToTextParams(StepParams):
+    max_replacement_ratio: float = Field(0.01, ge=0, le=1)
+    """Share of characters no codec could decode above which the page counts as undecodable."""
+
+
+@register("html_to_text")
+class HtmlToText(Step):
+    """Decode page bytes (BOM, UTF-8, declared charset, GB18030) and keep the visible text, one block per line."""
+
+    Params = HtmlToTextParams
+    params: HtmlToTextParams
+    output_fields: ClassVar[dict[str, pa.DataType]] = {"title": pa.string(), "charset": pa.string()}
+
+    def process(self, doc: Document) -> Document:
+        if doc.raw is None:
+            return doc  # already text (WET, JSONL): nothing to extract
+        decoded = decode_html(doc.raw, doc.meta.pop("http_charset", None))
+        doc.raw = None
+        doc.meta["charset"] = decoded.encoding
+        if decoded.declared:
+            doc.meta["charset_declared"] = decoded.declared
+        ratio = decoded.replacements / max(len(decoded.text), 1)
+        if ratio > self.params.max_replacement_ratio:
+            doc.trace.append(
+                Event(self.name, "error", "undecodable bytes", ratio, self.params.max_replacement_ratio)
+            )
+            return doc
+        tree = LexborHTMLParser(decoded.text)
+        title = tree.css_first("title")
+        if title is not None:
+            doc.meta["title"] = title.text(strip=True) or None
+        for node in tree.css(_NON_CONTENT):
+            node.decompose()
+        # Blocks become line breaks and cells tabs; inline markup (links, bold) stays in its line.
+        for node in tree.css(_BLOCKS):
+            node.insert_before("\n")
+            node.insert_after("\n")
+        for node in tree.css("td, th"):
+            node.insert_after("\t")
+        root = tree.body or tree.root
+        text = root.text(separator="") if root is not None else ""
+        doc.text = "\n".join(line for line in (" ".join(ln.split()) for ln in text.split("\n")) if line)
+        doc.trace.append(Event(self.name, "edit", details={"html_bytes": len(decoded.text), "chars": len(doc.text)}))
+        return doc

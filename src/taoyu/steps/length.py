@@ -1,0 +1,36 @@
+"""Drop documents too short to carry content, or too long to be a real page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import Field
+
+from taoyu.document import Document
+from taoyu.registry import register
+from taoyu.steps.base import Filter, StepParams, Verdict
+
+
+class LengthParams(StepParams):
+    min_chars: int = Field(50, ge=0)
+    max_chars: int | None = Field(None, ge=1)
+
+
+@register("length_filter")
+class LengthFilter(Filter):
+    """Keep documents whose non-space character count lies in [min_chars, max_chars]."""
+
+    Params = LengthParams
+    params: LengthParams
+
+    def score(self, doc: Document) -> Mapping[str, float]:
+        # Characters, not words: the unit that means the same thing for Chinese and English.
+        return {"chars": float(len(doc.text) - sum(doc.text.count(c) for c in " \n\t\r\u3000"))}
+
+    def decide(self, scores: Mapping[str, float]) -> Verdict:
+        chars = scores["chars"]
+        if chars < self.params.min_chars:
+            return Verdict.drop("too_short", chars, self.params.min_chars)
+        if self.params.max_chars is not None and chars > self.params.max_chars:
+            return Verdict.drop("too_long", chars, self.params.max_chars)
+        return Verdict.ok(chars, self.params.min_chars)
