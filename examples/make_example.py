@@ -185,9 +185,11 @@ def blog_page(key: str, charset_meta: str) -> str:
 
 
 def qa_page(key: str) -> str:
-    title, date, _, paras = ARTICLES[key]
+    title, _, _, paras = ARTICLES[key]
     question, answers = paras[0], paras[1:]
-    ans = "\n".join(f'<div class="answer"><p>{esc(a)}</p><span>赞同 42 · 评论 5</span></div>' for a in answers)
+    ans = "\n".join(
+        f'<div class="answer"><p>{esc(a)}</p><span>赞同 42 · 评论 5</span></div>' for a in answers
+    )
     return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{esc(title)} - 问答社区</title></head>
 <body><header>问答社区 登录 注册</header><h1>{esc(title)}</h1><div class="question">{esc(question)}</div>
 {ans}<div class="sidebar">相关问题：猫咪不吃饭怎么办？ 狗狗掉毛严重正常吗？</div></body></html>"""
@@ -229,18 +231,50 @@ def pages() -> list[tuple[str, str, bytes, str]]:
     """(url, date, body bytes, HTTP Content-Type) in crawl order."""
     out: list[tuple[str, str, bytes, str]] = []
 
-    def add(url: str, date: str, text: str, encoding: str = "utf-8", header_charset: str | None = "utf-8") -> None:
+    def add(
+        url: str, date: str, text: str, encoding: str = "utf-8", header_charset: str | None = "utf-8"
+    ) -> None:
         ctype = "text/html" + (f"; charset={header_charset}" if header_charset else "")
         out.append((url, date, text.encode(encoding), ctype))
 
-    add("https://news.qiantang.example/2026/09/28/metro.html", "2026-09-28T08:00:00Z", news_page("metro", "钱塘新闻网"))
-    add("https://news.qiantang.example/2026/10/12/tea.html", "2026-10-12T09:30:00Z", news_page("tea", "钱塘新闻网"))
-    add("https://news.qiantang.example/2026/09/10/harvest.html", "2026-09-10T07:00:00Z", news_page("harvest", "钱塘新闻网"))
-    add("http://www.jiangnan.example/news/metro.shtml", "2026-09-29T01:00:00Z", portal_page("metro"), "gbk", None)
+    add(
+        "https://news.qiantang.example/2026/09/28/metro.html",
+        "2026-09-28T08:00:00Z",
+        news_page("metro", "钱塘新闻网"),
+    )
+    add(
+        "https://news.qiantang.example/2026/10/12/tea.html",
+        "2026-10-12T09:30:00Z",
+        news_page("tea", "钱塘新闻网"),
+    )
+    add(
+        "https://news.qiantang.example/2026/09/10/harvest.html",
+        "2026-09-10T07:00:00Z",
+        news_page("harvest", "钱塘新闻网"),
+    )
+    add(
+        "http://www.jiangnan.example/news/metro.shtml",
+        "2026-09-29T01:00:00Z",
+        portal_page("metro"),
+        "gbk",
+        None,
+    )
     add("http://www.jiangnan.example/news/tea.shtml", "2026-10-13T01:00:00Z", portal_page("tea"), "gbk", None)
     add("https://www.city.example/zwgk/tzgg/notice.html", "2026-11-03T02:00:00Z", gov_page("notice"))
-    add("http://bbs.hupan.example/thread-1001-1-1.html", "2026-10-21T12:00:00Z", forum_page("forum"), "gbk", "gbk")
-    add("https://blog.shuzhai.example/songshi.html", "2026-08-16T10:00:00Z", blog_page("blog", "gb2312"), "utf-8", None)
+    add(
+        "http://bbs.hupan.example/thread-1001-1-1.html",
+        "2026-10-21T12:00:00Z",
+        forum_page("forum"),
+        "gbk",
+        "gbk",
+    )
+    add(
+        "https://blog.shuzhai.example/songshi.html",
+        "2026-08-16T10:00:00Z",
+        blog_page("blog", "gb2312"),
+        "utf-8",
+        None,
+    )
     add("https://ask.example/q/cat.html", "2026-07-03T10:00:00Z", qa_page("qa"))
     add("http://www.hk-travel.example/xihu.html", "2026-10-01T05:00:00Z", big5_page(), "big5", "big5")
     add("https://casino-888.example/index.html", "2026-10-02T05:00:00Z", spam_page())
@@ -248,21 +282,49 @@ def pages() -> list[tuple[str, str, bytes, str]]:
     add("https://news.qiantang.example/404.html", "2026-10-02T06:00:00Z", not_found_page())
     add("https://m.qiantang.example/login.html", "2026-10-02T06:00:01Z", login_wall_page())
     # Duplicates: the same pages crawled again later, and a mirror of the notice.
-    add("https://news.qiantang.example/2026/09/28/metro.html", "2026-10-05T08:00:00Z", news_page("metro", "钱塘新闻网"))
+    add(
+        "https://news.qiantang.example/2026/09/28/metro.html",
+        "2026-10-05T08:00:00Z",
+        news_page("metro", "钱塘新闻网"),
+    )
     add("https://mirror.city.example/zwgk/tzgg/notice.html", "2026-11-04T02:00:00Z", gov_page("notice"))
-    add("http://bbs.hupan.example/thread-1001-1-1.html", "2026-10-25T12:00:00Z", forum_page("forum"), "gbk", "gbk")
-    add("https://news.qiantang.example/2026/10/12/tea.html", "2026-10-20T09:30:00Z", news_page("tea", "钱塘新闻网"))
+    add(
+        "http://bbs.hupan.example/thread-1001-1-1.html",
+        "2026-10-25T12:00:00Z",
+        forum_page("forum"),
+        "gbk",
+        "gbk",
+    )
+    add(
+        "https://news.qiantang.example/2026/10/12/tea.html",
+        "2026-10-20T09:30:00Z",
+        news_page("tea", "钱塘新闻网"),
+    )
     # Syndicated copies on other portals: the same article in different chrome (near duplicates).
-    add("https://www.xihu-daily.example/2026/0928/metro.html", "2026-09-28T11:00:00Z", news_page("metro", "西湖日报"))
-    add("https://www.xihu-daily.example/2026/1012/tea.html", "2026-10-12T11:00:00Z", news_page("tea", "西湖日报"))
-    add("https://www.xihu-daily.example/2026/0910/harvest.html", "2026-09-10T11:00:00Z", news_page("harvest", "西湖日报"))
+    add(
+        "https://www.xihu-daily.example/2026/0928/metro.html",
+        "2026-09-28T11:00:00Z",
+        news_page("metro", "西湖日报"),
+    )
+    add(
+        "https://www.xihu-daily.example/2026/1012/tea.html",
+        "2026-10-12T11:00:00Z",
+        news_page("tea", "西湖日报"),
+    )
+    add(
+        "https://www.xihu-daily.example/2026/0910/harvest.html",
+        "2026-09-10T11:00:00Z",
+        news_page("harvest", "西湖日报"),
+    )
     add("https://ask.example/q/cat.html?from=share", "2026-07-05T10:00:00Z", qa_page("qa"))
     return out
 
 
 def main() -> None:
     target = Path(__file__).with_name("zh-web.warc.gz")
-    records = [warc_response_record(url, body, date=date, content_type=ctype) for url, date, body, ctype in pages()]
+    records = [
+        warc_response_record(url, body, date=date, content_type=ctype) for url, date, body, ctype in pages()
+    ]
     target.write_bytes(b"".join(records))
     print(f"wrote {target} ({len(records)} records, {target.stat().st_size:,} bytes)")
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, get_args
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from taoyu.executors.task import StrictModeError
 from taoyu.io.tasks import InputNotFoundError
@@ -18,7 +19,11 @@ from taoyu.pipeline import LedgerMismatchError, Pipeline
 from taoyu.recipe import RecipeError, load_recipe
 from taoyu.registry import UnknownStepError, all_steps
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="taoyu (淘语): clean, deduplicated Chinese-first text corpora.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="taoyu (淘语): clean, deduplicated Chinese-first text corpora.",
+)
 console = Console()
 err = Console(stderr=True)
 
@@ -31,13 +36,25 @@ def _fail(message: str, code: int = 2) -> None:
 @app.command()
 def run(
     recipe: Annotated[Path, typer.Argument(help="Recipe YAML file.")],
-    input: Annotated[list[str] | None, typer.Option("--input", "-i", help="Input file, folder or glob (repeatable); replaces the recipe's inputs.")] = None,
+    input: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--input", "-i", help="Input file, folder or glob (repeatable); replaces the recipe's inputs."
+        ),
+    ] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Output folder.")] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes (0: one per core).")] = None,
     executor: Annotated[str | None, typer.Option(help="local or ray.")] = None,
-    strict: Annotated[bool | None, typer.Option("--strict/--no-strict", help="Stop at the first input error.")] = None,
-    keep_rejects: Annotated[bool | None, typer.Option("--keep-rejects/--no-keep-rejects", help="Also write dropped documents to rejects/.")] = None,
-    overwrite: Annotated[bool, typer.Option(help="Replace an output folder that holds a different run.")] = False,
+    strict: Annotated[
+        bool | None, typer.Option("--strict/--no-strict", help="Stop at the first input error.")
+    ] = None,
+    keep_rejects: Annotated[
+        bool | None,
+        typer.Option("--keep-rejects/--no-keep-rejects", help="Also write dropped documents to rejects/."),
+    ] = None,
+    overwrite: Annotated[
+        bool, typer.Option(help="Replace an output folder that holds a different run.")
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more detail to the console.")] = False,
 ) -> None:
     """Run a recipe: read the inputs, apply the steps, write dataset, ledger and stats."""
@@ -45,8 +62,14 @@ def run(
     try:
         pipeline = Pipeline.from_recipe(load_recipe(recipe))
         summary = pipeline.run(
-            input, output, workers=workers, executor=executor, strict=strict,
-            keep_rejects=keep_rejects, overwrite=overwrite, progress=console.is_terminal,
+            input,
+            output,
+            workers=workers,
+            executor=executor,
+            strict=strict,
+            keep_rejects=keep_rejects,
+            overwrite=overwrite,
+            progress=console.is_terminal,
         )
     except (RecipeError, UnknownStepError, InputNotFoundError, OutputConflictError) as exc:
         _fail(str(exc))
@@ -90,9 +113,16 @@ def stats(output: Annotated[Path, typer.Argument(help="Output folder of a run.")
         table.add_row("[red]input error", step, "", f"{n:,}", f"{100 * n / total:.1f}%")
     console.print(table)
     if f.reconciles:
-        console.print(f"reconciles: {f.records_in:,} in = {f.kept:,} kept + {f.dropped:,} dropped + {f.input_errors:,} input errors")
+        console.print(
+            f"reconciles: {f.records_in:,} in = {f.kept:,} kept + {f.dropped:,} dropped"
+            f" + {f.input_errors:,} input errors"
+        )
     else:
-        _fail(f"ledger does not reconcile: {f.records_in:,} in ≠ {f.kept + f.dropped + f.input_errors:,} accounted for", 1)
+        _fail(
+            f"ledger does not reconcile: {f.records_in:,} in ≠ "
+            f"{f.kept + f.dropped + f.input_errors:,} accounted for",
+            1,
+        )
 
 
 @app.command()
@@ -101,11 +131,16 @@ def steps() -> None:
     for name, cls in all_steps().items():
         doc = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
         kind = cls.__mro__[1].__name__.lower()
-        console.print(f"[bold cyan]{name}[/] [dim]({kind})[/]  {doc}", highlight=False)
+        line = Text.assemble((name, "bold cyan"), (f" ({kind})  ", "dim"), doc)
+        console.print(line, highlight=False)
         for pname, field in cls.Params.model_fields.items():
-            annotation = getattr(field.annotation, "__name__", None) or str(field.annotation).replace("typing.", "")
+            annotation = (
+                str(field.annotation).replace("typing.", "")
+                if get_args(field.annotation)
+                else getattr(field.annotation, "__name__", str(field.annotation))
+            )
             default = "required" if field.is_required() else f"default {field.default!r}"
-            console.print(f"    {pname}: {annotation} ({default})", highlight=False)
+            console.print(Text(f"    {pname}: {annotation} ({default})"), highlight=False)
 
 
 def _console_logging(verbose: bool) -> None:

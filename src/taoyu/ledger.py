@@ -58,7 +58,11 @@ def _source_columns(source: Source) -> dict[str, Any]:
 def document_entry(doc: Document) -> dict[str, Any]:
     """The ledger row for a document at the end of its journey (kept, or dropped by its last event)."""
     final = doc.dropped_by
-    row: dict[str, Any] = {"doc_id": doc.id, **_source_columns(doc.source), "content_hash": content_hash(doc.text)}
+    row: dict[str, Any] = {
+        "doc_id": doc.id,
+        **_source_columns(doc.source),
+        "content_hash": content_hash(doc.text),
+    }
     if final is None:
         row.update(outcome=KEPT, step=None, reason=None, score=None, threshold=None, details=None)
     else:
@@ -110,7 +114,8 @@ class Funnel:
             "input_errors": self.input_errors,
             "reconciles": self.reconciles,
             "dropped_by": [
-                {"step": s, "reason": r, "count": n} for (s, r), n in sorted(self.dropped_by.items(), key=_by_count)
+                {"step": s, "reason": r, "count": n}
+                for (s, r), n in sorted(self.dropped_by.items(), key=_by_count)
             ],
             "input_errors_by": [{"step": s, "count": n} for s, n in sorted(self.errors_by.items())],
         }
@@ -144,7 +149,9 @@ def funnel(ledger_dir: Path, records_in: int | None = None) -> Funnel:
     errors = table.filter(pc.equal(outcomes, INPUT_ERROR))
     f.dropped = dropped.num_rows
     f.input_errors = errors.num_rows
-    for step, reason in zip(dropped.column("step").to_pylist(), dropped.column("reason").to_pylist(), strict=True):
+    for step, reason in zip(
+        dropped.column("step").to_pylist(), dropped.column("reason").to_pylist(), strict=True
+    ):
         f.dropped_by[(step or "?", _reason_family(reason))] += 1
     for step in errors.column("step").to_pylist():
         f.errors_by[step or "?"] += 1

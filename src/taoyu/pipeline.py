@@ -180,7 +180,13 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
     executor = _make_executor(recipe)
     handler = _attach_run_log(layout)
     try:
-        log.info("%s run of '%s': %d input files, %d tasks", "resumed" if resumed else "new", recipe.name, len(files), len(tasks))
+        log.info(
+            "%s run of '%s': %d input files, %d tasks",
+            "resumed" if resumed else "new",
+            recipe.name,
+            len(files),
+            len(tasks),
+        )
         (layout.root / "recipe.yaml").write_text(recipe.to_yaml(), encoding="utf-8")
         run_info: dict[str, Any] = {
             "recipe": recipe.name,
@@ -198,11 +204,18 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
                 todo = [t for t in tasks if not layout.task_marker(phase.index, t.index).exists()]
                 label = "read" if phase.reads_input else f"after {phase.before.name}"  # type: ignore[union-attr]
                 bar.start_phase(f"phase {phase.index} ({label})", len(tasks), len(tasks) - len(todo))
-                log.info("phase %d: %d tasks to run, %d already done", phase.index, len(todo), len(tasks) - len(todo))
+                log.info(
+                    "phase %d: %d tasks to run, %d already done",
+                    phase.index,
+                    len(todo),
+                    len(tasks) - len(todo),
+                )
                 executor.run_tasks(ctx, todo, phase.index, bar)
                 if phase.after is not None and not layout.global_marker(phase.index).exists():
                     log.info("resolving %s over %d tasks", phase.after.name, len(tasks))
-                    summary = phase.after.resolve(signature_files(layout, phase.index, tasks), layout.decisions(phase.index))
+                    summary = phase.after.resolve(
+                        signature_files(layout, phase.index, tasks), layout.decisions(phase.index)
+                    )
                     write_json_atomic(layout.global_marker(phase.index), summary)
                     log.info("%s: %s", phase.after.name, summary)
         for phase in phases:
@@ -219,7 +232,10 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
         digests: dict[str, str] = {}
         for r in results:
             digests.update(r.digests)
-        run_info["inputs"] = [{"path": f.path, "format": f.format, "bytes": f.size, "sha256": digests.get(f.path)} for f in files]
+        run_info["inputs"] = [
+            {"path": f.path, "format": f.format, "bytes": f.size, "sha256": digests.get(f.path)}
+            for f in files
+        ]
         run_info["tasks"] = len(tasks)
         run_info["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
         run_info["counts"] = {k: v for k, v in result_funnel.as_dict().items() if isinstance(v, int | bool)}

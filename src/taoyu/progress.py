@@ -16,7 +16,10 @@ class RunProgress:
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("{task.fields[docs]:>10,} docs  {task.fields[rate]:>8,.0f} docs/s  {task.fields[mbps]:>6.1f} MB/s"),
+            TextColumn(
+                "{task.fields[docs]:>10,} docs  {task.fields[rate]:>8,.0f} docs/s"
+                "  {task.fields[mbps]:>6.1f} MB/s"
+            ),
             TimeElapsedColumn(),
             console=console,
             disable=not enabled,

@@ -41,7 +41,11 @@ class ReaderConfig(_Model):
     slice_mb: float = Field(256.0, gt=0)
     """Uncompressed JSONL and Parquet files larger than this are split into several tasks.
     Part of the recipe's identity, because tasks decide the shard layout."""
-    warc_record_types: list[Literal["response", "resource", "conversion"]] = ["response", "resource", "conversion"]
+    warc_record_types: list[Literal["response", "resource", "conversion"]] = [
+        "response",
+        "resource",
+        "conversion",
+    ]
 
 
 class OutputConfig(_Model):
@@ -185,7 +189,9 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     model: type[BaseModel] = Recipe
     for part in loc:
         field = model.model_fields.get(str(part))
-        if field is None or not (isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)):
+        if field is None or not (
+            isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
+        ):
             return None
         model = field.annotation
     return model

@@ -42,7 +42,9 @@ class LocalExecutor:
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
 
-    def run_tasks(self, ctx: RunContext, tasks: list[Task], phase: int, progress: RunProgress) -> list[TaskResult]:
+    def run_tasks(
+        self, ctx: RunContext, tasks: list[Task], phase: int, progress: RunProgress
+    ) -> list[TaskResult]:
         if not tasks:
             return []
         if self.workers == 1 or len(tasks) == 1:
@@ -53,7 +55,9 @@ class LocalExecutor:
             return results
         return self._run_pool(ctx, tasks, phase, progress)
 
-    def _run_pool(self, ctx: RunContext, tasks: list[Task], phase: int, progress: RunProgress) -> list[TaskResult]:
+    def _run_pool(
+        self, ctx: RunContext, tasks: list[Task], phase: int, progress: RunProgress
+    ) -> list[TaskResult]:
         context = mp.get_context("spawn")
         progress_queue = context.Queue()
         remaining = {t.index: t for t in tasks}
@@ -95,7 +99,9 @@ class LocalExecutor:
                         f"worker processes kept dying ({restarts} times); {len(remaining)} tasks unfinished. "
                         "Rerun the same command to resume."
                     )
-                log.warning("a worker process died; restarting the pool for %d unfinished tasks", len(remaining))
+                log.warning(
+                    "a worker process died; restarting the pool for %d unfinished tasks", len(remaining)
+                )
         return [results[t.index] for t in tasks]
 
 

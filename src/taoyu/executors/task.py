@@ -107,7 +107,9 @@ class TaskResult:
         return dict(self.__dict__)
 
 
-def run_task_phase(ctx: RunContext, task: Task, phase_index: int, progress: ProgressFn | None = None) -> TaskResult:
+def run_task_phase(
+    ctx: RunContext, task: Task, phase_index: int, progress: ProgressFn | None = None
+) -> TaskResult:
     started = time.perf_counter()
     layout = ctx.layout
     phase = ctx.phases()[phase_index]
@@ -119,22 +121,41 @@ def run_task_phase(ctx: RunContext, task: Task, phase_index: int, progress: Prog
         remove_task_outputs(directory, s)
 
     out_cfg = ctx.recipe.output
-    ledger = ShardWriter(layout.ledger, ledger_stem, LEDGER_SCHEMA, max_rows_per_shard=1 << 40, tmp_dir=layout.tmp)
+    ledger = ShardWriter(
+        layout.ledger, ledger_stem, LEDGER_SCHEMA, max_rows_per_shard=1 << 40, tmp_dir=layout.tmp
+    )
     data = (
-        ShardWriter(layout.data, stem, schema, fmt=out_cfg.format, max_rows_per_shard=out_cfg.max_rows_per_shard, tmp_dir=layout.tmp)
+        ShardWriter(
+            layout.data,
+            stem,
+            schema,
+            fmt=out_cfg.format,
+            max_rows_per_shard=out_cfg.max_rows_per_shard,
+            tmp_dir=layout.tmp,
+        )
         if phase.writes_output
         else None
     )
     reject_schema = pa.schema(list(schema) + [pa.field(k, v) for k, v in REJECT_FIELDS.items()])
     rejects = (
-        ShardWriter(layout.rejects, ledger_stem, reject_schema, tmp_dir=layout.tmp) if ctx.keep_rejects else None
+        ShardWriter(layout.rejects, ledger_stem, reject_schema, tmp_dir=layout.tmp)
+        if ctx.keep_rejects
+        else None
     )
     work = layout.work(phase_index)
     intermediate = signatures = None
     if phase.after is not None:
-        intermediate = ShardWriter(work, f"docs-{task.index:05d}", INTERMEDIATE_SCHEMA, max_rows_per_shard=1 << 40, tmp_dir=layout.tmp)
+        intermediate = ShardWriter(
+            work,
+            f"docs-{task.index:05d}",
+            INTERMEDIATE_SCHEMA,
+            max_rows_per_shard=1 << 40,
+            tmp_dir=layout.tmp,
+        )
         sig_schema = phase.after.signature_schema
-        signatures = ShardWriter(work, f"sigs-{task.index:05d}", sig_schema, max_rows_per_shard=1 << 40, tmp_dir=layout.tmp)
+        signatures = ShardWriter(
+            work, f"sigs-{task.index:05d}", sig_schema, max_rows_per_shard=1 << 40, tmp_dir=layout.tmp
+        )
     writers = [w for w in (ledger, data, rejects, intermediate, signatures) if w is not None]
 
     result = TaskResult(task.index, phase_index, input_bytes=task.size if phase.reads_input else 0)

@@ -28,4 +28,6 @@ ReadStream = Iterator[ReadItem]
 
 
 def too_large(source: Source, size: int, limit: int) -> InputError:
-    return InputError(source, f"record of {size / 2**20:.1f} MB exceeds reader.max_record_mb ({limit / 2**20:.0f} MB)")
+    return InputError(
+        source, f"record of {size / 2**20:.1f} MB exceeds reader.max_record_mb ({limit / 2**20:.0f} MB)"
+    )

@@ -5,7 +5,8 @@ picks the wrong codec on about one page in eight that declares gb2312:
 
 1. a byte-order mark;
 2. strict UTF-8 (UTF-8 is self-validating: GBK text almost never passes it by chance, while
-   stale ``gb2312`` meta tags on UTF-8 pages are common);
+   stale ``gb2312`` meta tags on UTF-8 pages are common); for the rare short GBK text that does
+   pass, a declared GB charset wins when the UTF-8 reading is not CJK and the GB one is;
 3. the declared charset, HTTP header first, then ``<meta>``; GB2312 and GBK are read as GB18030,
    their superset, because real "GB2312" pages use characters outside GB2312;
 4. GB18030.
@@ -22,8 +23,15 @@ from dataclasses import dataclass
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
 _SNIFF_BYTES = 16384
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
-_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "big5": "big5hkscs"}
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "big5": "big5hkscs",
+}
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
@@ -56,16 +64,50 @@ def sniff_meta_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii", "replace") if match else None
 
 
+def _cjk_share(text: str) -> float:
+    """Share of non-ASCII characters that are Han or CJK/full-width punctuation."""
+    non_ascii = sum(1 for ch in text if ord(ch) > 0x7F)
+    if not non_ascii:
+        return 1.0
+    return len(_CJK.findall(text)) / non_ascii
+
+
+def _prefer_declared_when_utf8_is_implausible(data: bytes, text: str, declared: str | None) -> Decoded:
+    """Short GBK text can be valid UTF-8 by chance ("一" is D2 BB, Cyrillic "һ" in UTF-8).
+
+    When the page declares a non-UTF-8 charset that also decodes strictly, and the UTF-8 reading
+    is mostly non-CJK while the declared reading is mostly CJK, the declaration is right. Pages
+    without a declaration stay UTF-8: a French page would otherwise turn into Chinese mojibake.
+    """
+    codec = normalise_charset(declared)
+    if codec is None or codec == "utf-8" or data.isascii():
+        return Decoded(text, "utf-8", declared)
+    utf8_share = _cjk_share(text)
+    if utf8_share >= 0.5:
+        return Decoded(text, "utf-8", declared)
+    try:
+        alt = data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return Decoded(text, "utf-8", declared)
+    if _cjk_share(alt) > utf8_share + 0.5:
+        return Decoded(alt, codec, declared)
+    return Decoded(text, "utf-8", declared)
+
+
 def decode_html(data: bytes, http_charset: str | None = None) -> Decoded:
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return Decoded(data.decode(codec, errors="replace"), codec, http_charset, data.count(b"\xef\xbf\xbd"))
+            return Decoded(
+                data.decode(codec, errors="replace"), codec, http_charset, data.count(b"\xef\xbf\xbd")
+            )
 
     declared = http_charset or sniff_meta_charset(data)
     try:
-        return Decoded(data.decode("utf-8"), "utf-8", declared)
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        return _prefer_declared_when_utf8_is_implausible(data, text, declared)
 
     candidates = []
     for name in (http_charset, sniff_meta_charset(data) if http_charset else None, declared):

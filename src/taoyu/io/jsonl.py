@@ -55,7 +55,9 @@ def read_jsonl(
                     continue
                 yield _parse_line(line, source, text_field, id_field, url_field)
     except (OSError, EOFError, ValueError) as exc:
-        yield InputError(Source(path, index, None), f"file is truncated or corrupt; the rest was skipped: {exc}")
+        yield InputError(
+            Source(path, index, None), f"file is truncated or corrupt; the rest was skipped: {exc}"
+        )
 
 
 def _skip_line(fh) -> int:
@@ -67,7 +69,9 @@ def _skip_line(fh) -> int:
             return skipped
 
 
-def _parse_line(line: bytes, source: Source, text_field: str, id_field: str, url_field: str) -> Document | InputError:
+def _parse_line(
+    line: bytes, source: Source, text_field: str, id_field: str, url_field: str
+) -> Document | InputError:
     try:
         record: Any = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
@@ -75,4 +79,6 @@ def _parse_line(line: bytes, source: Source, text_field: str, id_field: str, url
         return InputError(source, f"invalid JSON line: {detail}")
     if not isinstance(record, dict):
         return InputError(source, f"JSON line is a {type(record).__name__}, not an object")
-    return document_from_record(record, source, f"{source.file}@{source.offset}", text_field, id_field, url_field)
+    return document_from_record(
+        record, source, f"{source.file}@{source.offset}", text_field, id_field, url_field
+    )

@@ -38,7 +38,11 @@ def read_parquet(
                 fallback = f"{path}#{row}"
                 row += 1
                 text = record.get(text_field)
-                if isinstance(text, str) and len(text) > max_record_bytes // 4 and len(text.encode()) > max_record_bytes:
+                if (
+                    isinstance(text, str)
+                    and len(text) > max_record_bytes // 4
+                    and len(text.encode()) > max_record_bytes
+                ):
                     yield too_large(source, len(text.encode()), max_record_bytes)
                     continue
                 yield document_from_record(record, source, fallback, text_field, id_field, url_field)

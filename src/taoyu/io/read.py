@@ -24,9 +24,13 @@ def read_task(task: Task, cfg: ReaderConfig) -> ReadStream:
         return read_html_files(task.paths, max_bytes)
     fields = {"text_field": cfg.text_field, "id_field": cfg.id_field, "url_field": cfg.url_field}
     if task.format == "jsonl":
-        return read_jsonl(task.paths[0], max_record_bytes=max_bytes, start=task.start, stop=task.stop, **fields)
+        return read_jsonl(
+            task.paths[0], max_record_bytes=max_bytes, start=task.start, stop=task.stop, **fields
+        )
     if task.format == "parquet":
-        return read_parquet(task.paths[0], max_record_bytes=max_bytes, start=task.start, stop=task.stop, **fields)
+        return read_parquet(
+            task.paths[0], max_record_bytes=max_bytes, start=task.start, stop=task.stop, **fields
+        )
     raise ValueError(f"no reader for format '{task.format}'")
 
 

@@ -126,7 +126,11 @@ def plan_tasks(files: list[InputFile], slice_bytes: int) -> list[Task]:
                 flush_html()
             continue
         flush_html()
-        if f.format == "jsonl" and f.path.lower().endswith((".jsonl", ".ndjson", ".json")) and f.size > slice_bytes:
+        if (
+            f.format == "jsonl"
+            and f.path.lower().endswith((".jsonl", ".ndjson", ".json"))
+            and f.size > slice_bytes
+        ):
             for start in range(0, f.size, slice_bytes):
                 stop = min(start + slice_bytes, f.size)
                 tasks.append(Task(len(tasks), "jsonl", (f.path,), start, stop, stop - start))
@@ -153,4 +157,3 @@ def _parquet_slices(f: InputFile, slice_bytes: int, first_index: int) -> list[Ta
     if start < meta.num_row_groups or not out:
         out.append(Task(first_index + len(out), "parquet", (f.path,), start, meta.num_row_groups, acc))
     return out
-

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from typing import BinaryIO
 
 import zstandard
-
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
 from taoyu.document import Document, Source
@@ -57,12 +56,16 @@ def read_warc(path: str, record_types: Iterable[str], max_record_bytes: int) -> 
                 pending = _to_item(record, source, max_record_bytes)
         if guard.error is not None:
             where = pending.source if pending is not None else Source(path, index, last_pos)
-            pending = InputError(where, f"file is truncated or corrupt ({guard.error}); this record may be cut off")
+            pending = InputError(
+                where, f"file is truncated or corrupt ({guard.error}); this record may be cut off"
+            )
     except (OSError, ValueError, EOFError) as exc:
         if pending is not None:
             yield pending
             pending = None
-        yield InputError(Source(path, index, last_pos), f"unreadable WARC data; the rest of the file was skipped: {exc}")
+        yield InputError(
+            Source(path, index, last_pos), f"unreadable WARC data; the rest of the file was skipped: {exc}"
+        )
     if pending is not None:
         yield pending
 

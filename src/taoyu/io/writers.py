@@ -130,10 +130,14 @@ class ShardWriter:
             room = self.max_rows - self._shard_rows
             batch, self._buffer = self._buffer[:room], self._buffer[room:]
             if self._parquet is not None:
-                self._parquet.write_table(pa.Table.from_pylist(batch, schema=self.schema), row_group_size=_ROW_GROUP_ROWS)
+                self._parquet.write_table(
+                    pa.Table.from_pylist(batch, schema=self.schema), row_group_size=_ROW_GROUP_ROWS
+                )
             else:
                 assert self._jsonl is not None
-                self._jsonl.write(b"".join(orjson.dumps(r, option=orjson.OPT_NON_STR_KEYS) + b"\n" for r in batch))
+                self._jsonl.write(
+                    b"".join(orjson.dumps(r, option=orjson.OPT_NON_STR_KEYS) + b"\n" for r in batch)
+                )
             self._shard_rows += len(batch)
             if self._shard_rows >= self.max_rows:
                 self._close_shard()

@@ -44,7 +44,10 @@ class ExactDedup(GlobalStep):
     )
 
     def signature(self, doc: Document) -> dict[str, Any]:
-        return {"doc_id": doc.id, "hash": xxhash.xxh3_128_digest(normalise_for_exact(doc.text).encode("utf-8", "surrogatepass"))}
+        return {
+            "doc_id": doc.id,
+            "hash": xxhash.xxh3_128_digest(normalise_for_exact(doc.text).encode("utf-8", "surrogatepass")),
+        }
 
     def resolve(self, signature_files: Iterable[tuple[int, Path]], decisions_dir: Path) -> dict[str, Any]:
         tables = []
@@ -53,10 +56,16 @@ class ExactDedup(GlobalStep):
             tables.append(table.append_column("task", pa.array([task_index] * table.num_rows, pa.int64())))
         if not tables:
             return {"documents": 0, "duplicates": 0}
-        table = pa.concat_tables(tables).sort_by([("hash", "ascending"), ("task", "ascending"), ("row", "ascending")])
+        table = pa.concat_tables(tables).sort_by(
+            [("hash", "ascending"), ("task", "ascending"), ("row", "ascending")]
+        )
         hashes = table.column("hash")
         first_of_group = pc.not_equal(hashes.slice(1), hashes.slice(0, len(hashes) - 1))
-        is_first = pa.concat_arrays([pa.array([True]), first_of_group.combine_chunks()]) if len(hashes) else pa.array([], pa.bool_())
+        is_first = (
+            pa.concat_arrays([pa.array([True]), first_of_group.combine_chunks()])
+            if len(hashes)
+            else pa.array([], pa.bool_())
+        )
         # The keeper's id, carried forward to every later row of its group.
         group_ids = pc.cumulative_sum(pc.cast(is_first, pa.int64()))
         keeper_ids = table.column("doc_id").filter(is_first).take(pc.subtract(group_ids, 1))
@@ -68,7 +77,13 @@ class ExactDedup(GlobalStep):
         for end in range(1, len(tasks) + 1):
             if end == len(tasks) or tasks[end] != tasks[start]:
                 part = dups.slice(start, end - start)
-                out = pa.table({"row": part.column("row"), "dup_of": part.column("dup_of"), "cluster": part.column("hash")})
+                out = pa.table(
+                    {
+                        "row": part.column("row"),
+                        "dup_of": part.column("dup_of"),
+                        "cluster": part.column("hash"),
+                    }
+                )
                 pq.write_table(out, decisions_dir / f"{tasks[start]:05d}.parquet")
                 start = end
         return {"documents": table.num_rows, "duplicates": dups.num_rows}

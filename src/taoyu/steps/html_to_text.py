@@ -30,7 +30,7 @@ class HtmlToTextParams(StepParams):
 
 @register("html_to_text")
 class HtmlToText(Step):
-    """Decode page bytes (BOM, UTF-8, declared charset, GB18030) and keep the visible text, one block per line."""
+    """Decode page bytes (BOM, UTF-8, declared charset, GB18030); keep visible text, a block per line."""
 
     Params = HtmlToTextParams
     params: HtmlToTextParams
@@ -65,5 +65,7 @@ class HtmlToText(Step):
         root = tree.body or tree.root
         text = root.text(separator="") if root is not None else ""
         doc.text = "\n".join(line for line in (" ".join(ln.split()) for ln in text.split("\n")) if line)
-        doc.trace.append(Event(self.name, "edit", details={"html_bytes": len(decoded.text), "chars": len(doc.text)}))
+        doc.trace.append(
+            Event(self.name, "edit", details={"html_bytes": len(decoded.text), "chars": len(doc.text)})
+        )
         return doc

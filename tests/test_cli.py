@@ -1,0 +1,94 @@
+"""The taoyu command, run as a real subprocess, on the built-in example and on broken setups."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from .conftest import REPO, assert_reconciles, ledger_rows, run_cli, text_records, write_jsonl, write_recipe
+
+
+def test_builtin_example_end_to_end(tmp_path: Path):
+    out = tmp_path / "zh-web"
+    proc = run_cli("run", "recipes/zh-web.yaml", "--output", str(out), check=True)
+    assert "22 records in" in proc.stdout
+    assert_reconciles(out, 22)
+    rows = ledger_rows(out)
+    reasons = {r["reason"] for r in rows if r["outcome"] == "dropped"}
+    assert {"too_short", "exact_duplicate"} <= reasons
+    texts = pq.read_table(out / "data").column("text").to_pylist()
+    assert any("杭州地铁12号线" in t for t in texts)  # GBK portal copy decoded correctly
+    assert any("斷橋" in t for t in texts)  # Big5 page decoded correctly
+    assert not any("\ufffd" in t for t in texts)
+
+    stats = run_cli("stats", str(out), check=True)
+    assert "exact_duplicate" in stats.stdout and "reconciles: 22 in" in stats.stdout
+
+
+def test_flags_override_the_recipe(tmp_path: Path):
+    data = write_jsonl(tmp_path / "a.jsonl", text_records(4))
+    recipe = write_recipe(
+        tmp_path / "r.yaml", ["does-not-matter.jsonl"], tmp_path / "unused", "- step: length_filter\n"
+    )
+    out = tmp_path / "flagged"
+    run_cli(
+        "run",
+        str(recipe),
+        "--input",
+        str(data),
+        "--output",
+        str(out),
+        "--workers",
+        "1",
+        "--keep-rejects",
+        check=True,
+    )
+    assert json.loads((out / "stats.json").read_text())["records_in"] == 4
+    assert not (tmp_path / "unused").exists()
+
+
+def test_steps_lists_every_step_with_parameters():
+    proc = run_cli("steps", check=True)
+    for name in ("html_to_text", "length_filter", "exact_dedup", "min_chars", "max_chars"):
+        assert name in proc.stdout
+    assert "[min_chars, max_chars]" in proc.stdout  # docstrings are shown verbatim
+
+
+def test_clear_errors_without_tracebacks(tmp_path: Path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("steps:\n  - step: nope\n")
+    proc = run_cli("run", str(bad))
+    assert proc.returncode == 2 and "unknown step 'nope'" in proc.stderr and "Traceback" not in proc.stderr
+
+    recipe = write_recipe(
+        tmp_path / "r.yaml", [tmp_path / "missing.jsonl"], tmp_path / "o", "- step: length_filter\n"
+    )
+    proc = run_cli("run", str(recipe))
+    assert proc.returncode == 2 and "input not found" in proc.stderr
+
+    proc = run_cli("stats", str(tmp_path))
+    assert proc.returncode == 2 and "no ledger" in proc.stderr
+
+    data = write_jsonl(tmp_path / "a.jsonl", text_records(1))
+    proc = run_cli("run", str(recipe), "--input", str(data), "--executor", "ray")
+    assert proc.returncode == 2 and "Ray executor" in proc.stderr
+
+
+def test_changed_recipe_refused_from_the_cli(tmp_path: Path):
+    data = write_jsonl(tmp_path / "a.jsonl", text_records(2))
+    out = tmp_path / "o"
+    first = write_recipe(tmp_path / "a.yaml", [data], out, "- step: length_filter\n  min_chars: 1\n")
+    second = write_recipe(tmp_path / "b.yaml", [data], out, "- step: length_filter\n  min_chars: 2\n")
+    run_cli("run", str(first), check=True)
+    proc = run_cli("run", str(second))
+    assert proc.returncode == 2 and "different recipe" in proc.stderr and "--overwrite" in proc.stderr
+    run_cli("run", str(second), "--overwrite", check=True)
+
+
+def test_readme_commands_are_the_ones_ci_runs():
+    readme = (REPO / "README.md").read_text()
+    ci = (REPO / ".ci" / "run").read_text()
+    assert ".venv/bin/python -m pytest -q" in readme
+    assert "README.md" in ci and "taoyu run recipes/zh-web.yaml" in readme

@@ -1,0 +1,145 @@
+"""Steps applied to single documents, as a notebook user would, and through Pipeline.process."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taoyu import Document, Pipeline, Source
+from taoyu.io.encoding import decode_html, normalise_charset
+from taoyu.steps.exact_dedup import ExactDedup, normalise_for_exact
+from taoyu.steps.html_to_text import HtmlToText
+from taoyu.steps.length import LengthFilter
+
+from .conftest import article_html
+
+
+def _doc(text: str = "", raw: bytes | None = None, i: int = 0, meta: dict | None = None) -> Document:
+    return Document(f"d{i}", text, Source("mem", i), raw=raw, meta=meta or {})
+
+
+class TestLengthFilter:
+    def test_drop_carries_reason_score_and_threshold(self):
+        doc = LengthFilter(min_chars=10)(_doc("短 文"))
+        assert doc.is_dropped
+        event = doc.dropped_by
+        assert (event.step, event.reason, event.score, event.threshold) == (
+            "length_filter",
+            "too_short",
+            2.0,
+            10,
+        )
+
+    def test_keep_records_the_score_it_passed_with(self):
+        doc = LengthFilter(min_chars=2, max_chars=100)(_doc("足够长的文本"))
+        assert not doc.is_dropped
+        assert doc.trace[-1].action == "keep" and doc.trace[-1].score == 6.0
+
+    def test_too_long(self):
+        doc = LengthFilter(min_chars=0, max_chars=3)(_doc("四个汉字"))
+        assert doc.dropped_by.reason == "too_long"
+
+    def test_scoring_is_separate_from_deciding(self):
+        f = LengthFilter(min_chars=5)
+        scores = f.score(_doc("一二三 四五六"))
+        assert scores == {"chars": 6.0}
+        assert f.decide(scores).keep and not LengthFilter(min_chars=7).decide(scores).keep
+
+    def test_params_are_validated(self):
+        with pytest.raises(ValueError, match="min_chars"):
+            LengthFilter(min_chars=-1)
+        with pytest.raises(ValueError, match="extra"):
+            LengthFilter(min_char=3)
+
+
+class TestHtmlToText:
+    def test_gbk_page_with_title_and_blocks_on_lines(self):
+        raw = article_html(1, title="杭州新闻", charset="gb2312").encode("gbk")
+        doc = HtmlToText()(_doc(raw=raw))
+        assert doc.raw is None
+        assert doc.meta["title"] == "杭州新闻"
+        assert doc.meta["charset"] == "gb18030" and doc.meta["charset_declared"] == "gb2312"
+        lines = doc.text.split("\n")
+        assert lines[0] == "首页 | 新闻"
+        assert len(lines) == 5 and all(line.endswith("第1篇。") for line in lines[1:])
+        assert doc.trace[-1].action == "edit"
+
+    def test_binary_junk_is_an_error_not_mojibake(self):
+        doc = HtmlToText()(_doc(raw=bytes(range(128, 256)) * 20))
+        assert doc.is_dropped and doc.dropped_by.action == "error"
+        assert doc.dropped_by.reason == "undecodable bytes"
+
+    def test_text_documents_pass_through(self):
+        doc = HtmlToText()(_doc("已经是文本"))
+        assert doc.text == "已经是文本" and not doc.trace
+
+    def test_fragment_without_html_tag(self):
+        doc = HtmlToText()(_doc(raw="<p>第一段</p><p>第二段</p>".encode()))
+        assert doc.text == "第一段\n第二段"
+
+
+class TestEncoding:
+    def test_stale_meta_on_utf8_page(self):
+        raw = '<meta charset="gb2312"><p>浙江杭州</p>'.encode()
+        assert decode_html(raw).encoding == "utf-8"
+
+    def test_http_header_wins_over_meta(self):
+        raw = '<meta charset="big5"><p>浙江杭州</p>'.encode("gbk")
+        assert decode_html(raw, "gbk").encoding == "gb18030"
+
+    def test_short_gbk_text_that_is_also_valid_utf8(self):
+        raw = "<p>一</p>".encode("gbk")  # D2 BB is valid UTF-8 for Cyrillic "һ"
+        assert raw.decode("utf-8") == "<p>һ</p>"
+        assert decode_html(raw, "gbk").text == "<p>一</p>"
+        assert decode_html(raw).text == "<p>һ</p>"  # undeclared: UTF-8, never guessed into Chinese
+
+    def test_bom(self):
+        assert decode_html(b"\xef\xbb\xbf<p>\xe4\xb8\xad</p>").text == "<p>中</p>"
+
+    def test_charset_names(self):
+        assert normalise_charset("GB2312") == "gb18030"
+        assert normalise_charset("x-unknown") is None
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        text=st.text(
+            alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
+            | st.sampled_from("，。、abc 123"),
+            min_size=1,
+            max_size=200,
+        )
+    )
+    def test_round_trip_without_mojibake(self, text):
+        for codec, declared in (
+            ("utf-8", None),
+            ("utf-8", "gb2312"),
+            ("gb18030", "gbk"),
+            ("gb18030", "gb2312"),
+        ):
+            raw = f"<html><body><p>{text}</p></body></html>".encode(codec)
+            decoded = decode_html(raw, declared)
+            assert decoded.replacements == 0
+            assert text in decoded.text
+
+
+class TestExactDedup:
+    def test_normalisation_folds_width_case_and_spacing(self):
+        assert normalise_for_exact("ＡＢＣ 杭州\n西湖") == normalise_for_exact("abc杭州西湖")
+
+    def test_pipeline_process_keeps_first_copy_and_explains_the_rest(self):
+        docs = [_doc("杭州西湖", i=0), _doc("别的内容", i=1), _doc("杭州 西湖", i=2), _doc("杭州西湖", i=3)]
+        out = list(Pipeline([ExactDedup()]).process(docs))
+        assert [d.is_dropped for d in out] == [False, False, True, True]
+        assert out[2].dropped_by.details["dup_of"] == "d0"
+        assert out[2].dropped_by.details["cluster"] == out[3].dropped_by.details["cluster"]
+        assert out[2].dropped_by.score == 1.0
+
+    def test_process_runs_local_steps_after_global_ones(self):
+        docs = [_doc("短", i=0), _doc("短", i=1), _doc("这是一段足够长的文字", i=2)]
+        out = list(Pipeline([ExactDedup(), LengthFilter(min_chars=3)]).process(docs))
+        assert [d.dropped_by.step if d.is_dropped else None for d in out] == [
+            "length_filter",
+            "exact_dedup",
+            None,
+        ]
