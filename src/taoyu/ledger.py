@@ -139,20 +139,27 @@ def read_ledger(ledger_dir: Path, columns: list[str] | None = None) -> pa.Table:
 
 
 def funnel(ledger_dir: Path, records_in: int | None = None) -> Funnel:
-    """Count outcomes. ``records_in`` (from the readers' own counts) is checked against the rows."""
-    table = read_ledger(ledger_dir, ["outcome", "step", "reason"])
+    """Count outcomes, a batch at a time so memory stays flat however large the ledger.
+
+    ``records_in`` (from the readers' own counts) is what the rows are checked against.
+    """
     f = Funnel()
-    f.records_in = records_in if records_in is not None else table.num_rows
-    outcomes = table.column("outcome")
-    f.kept = pc.sum(pc.equal(outcomes, KEPT)).as_py() or 0
-    dropped = table.filter(pc.equal(outcomes, DROPPED))
-    errors = table.filter(pc.equal(outcomes, INPUT_ERROR))
-    f.dropped = dropped.num_rows
-    f.input_errors = errors.num_rows
-    for step, reason in zip(
-        dropped.column("step").to_pylist(), dropped.column("reason").to_pylist(), strict=True
-    ):
-        f.dropped_by[(step or "?", _reason_family(reason))] += 1
-    for step in errors.column("step").to_pylist():
-        f.errors_by[step or "?"] += 1
+    rows = 0
+    files = sorted(ledger_dir.glob("*.parquet"))
+    if files:
+        dataset = ds.dataset(files, schema=LEDGER_SCHEMA, format="parquet")
+        for batch in dataset.to_batches(columns=["outcome", "step", "reason"], batch_size=65536):
+            rows += batch.num_rows
+            table = pa.Table.from_batches([batch])
+            outcomes = table.column("outcome")
+            f.kept += pc.sum(pc.equal(outcomes, KEPT)).as_py() or 0
+            dropped = table.filter(pc.equal(outcomes, DROPPED))
+            errors = table.filter(pc.equal(outcomes, INPUT_ERROR))
+            f.dropped += dropped.num_rows
+            f.input_errors += errors.num_rows
+            for group in dropped.group_by(["step", "reason"]).aggregate([([], "count_all")]).to_pylist():
+                f.dropped_by[(group["step"] or "?", _reason_family(group["reason"]))] += group["count_all"]
+            for group in errors.group_by(["step"]).aggregate([([], "count_all")]).to_pylist():
+                f.errors_by[group["step"] or "?"] += group["count_all"]
+    f.records_in = records_in if records_in is not None else rows
     return f
