@@ -80,8 +80,15 @@ def _long_enough(doc) -> bool:
     return len(doc.text) - sum(doc.text.count(c) for c in " \n\t\r\u3000") >= MIN_CHARS
 
 
-def _text(doc) -> str:
-    return doc.text
+def _normalised(doc) -> bytes:
+    """The same normalisation taoyu's exact dedup applies, so both tools do the same work."""
+    from taoyu.steps.exact_dedup import normalise_for_exact
+
+    return normalise_for_exact(doc.text).encode("utf-8", "surrogatepass")
+
+
+# datatrove picks its hash function from the getter's return annotation, which must be a real type.
+_normalised.__annotations__["return"] = bytes
 
 
 def datatrove_stage(stage: str, shards: str, out: str, workers: int) -> None:
@@ -98,7 +105,7 @@ def datatrove_stage(stage: str, shards: str, out: str, workers: int) -> None:
     from datatrove.pipeline.writers import ParquetWriter
 
     tasks = len(list(Path(shards).glob("*.jsonl")))
-    config = ExactDedupConfig(content_getter=_text)
+    config = ExactDedupConfig(content_getter=_normalised)
     sigs, dups = f"{out}/sigs", f"{out}/dups"
     if stage == "signatures":
         pipeline = [JsonlReader(shards), LambdaFilter(_long_enough), ExactDedupSignature(sigs, config)]

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 import xxhash
 
 from taoyu.document import Document, Source
@@ -134,8 +134,14 @@ def _reason_family(reason: str | None) -> str:
 def read_ledger(ledger_dir: Path, columns: list[str] | None = None) -> pa.Table:
     files = sorted(ledger_dir.glob("*.parquet"))
     if not files:
-        return LEDGER_SCHEMA.empty_table()
-    return ds.dataset(files, schema=LEDGER_SCHEMA, format="parquet").to_table(columns=columns)
+        return LEDGER_SCHEMA.empty_table() if columns is None else LEDGER_SCHEMA.empty_table().select(columns)
+    return pa.concat_tables(pq.ParquetFile(f).read(columns=columns) for f in files)
+
+
+def iter_ledger(ledger_dir: Path, columns: list[str], batch_size: int = 65536):
+    """Ledger rows a batch at a time (pyarrow.dataset would do, but it imports pandas: +50 MB)."""
+    for path in sorted(ledger_dir.glob("*.parquet")):
+        yield from pq.ParquetFile(path).iter_batches(batch_size=batch_size, columns=columns)
 
 
 def funnel(ledger_dir: Path, records_in: int | None = None) -> Funnel:
@@ -145,21 +151,18 @@ def funnel(ledger_dir: Path, records_in: int | None = None) -> Funnel:
     """
     f = Funnel()
     rows = 0
-    files = sorted(ledger_dir.glob("*.parquet"))
-    if files:
-        dataset = ds.dataset(files, schema=LEDGER_SCHEMA, format="parquet")
-        for batch in dataset.to_batches(columns=["outcome", "step", "reason"], batch_size=65536):
-            rows += batch.num_rows
-            table = pa.Table.from_batches([batch])
-            outcomes = table.column("outcome")
-            f.kept += pc.sum(pc.equal(outcomes, KEPT)).as_py() or 0
-            dropped = table.filter(pc.equal(outcomes, DROPPED))
-            errors = table.filter(pc.equal(outcomes, INPUT_ERROR))
-            f.dropped += dropped.num_rows
-            f.input_errors += errors.num_rows
-            for group in dropped.group_by(["step", "reason"]).aggregate([([], "count_all")]).to_pylist():
-                f.dropped_by[(group["step"] or "?", _reason_family(group["reason"]))] += group["count_all"]
-            for group in errors.group_by(["step"]).aggregate([([], "count_all")]).to_pylist():
-                f.errors_by[group["step"] or "?"] += group["count_all"]
+    for batch in iter_ledger(ledger_dir, ["outcome", "step", "reason"]):
+        rows += batch.num_rows
+        table = pa.Table.from_batches([batch])
+        outcomes = table.column("outcome")
+        f.kept += pc.sum(pc.equal(outcomes, KEPT)).as_py() or 0
+        dropped = table.filter(pc.equal(outcomes, DROPPED))
+        errors = table.filter(pc.equal(outcomes, INPUT_ERROR))
+        f.dropped += dropped.num_rows
+        f.input_errors += errors.num_rows
+        for group in dropped.group_by(["step", "reason"]).aggregate([([], "count_all")]).to_pylist():
+            f.dropped_by[(group["step"] or "?", _reason_family(group["reason"]))] += group["count_all"]
+        for group in errors.group_by(["step"]).aggregate([([], "count_all")]).to_pylist():
+            f.errors_by[group["step"] or "?"] += group["count_all"]
     f.records_in = records_in if records_in is not None else rows
     return f

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import platform
+import shutil
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -147,7 +148,7 @@ def _apply_global_in_memory(step: GlobalStep, docs: list[Document]) -> None:
         pq.write_table(pa.Table.from_pylist(rows, schema=step.signature_schema), sig)
         step.resolve([(0, sig)], Path(tmp) / "decisions")
         path = Path(tmp) / "decisions" / "00000.parquet"
-        decisions = {r["row"]: r for r in pq.read_table(path).to_pylist()} if path.exists() else {}
+        decisions = {r["row"]: r for r in pq.ParquetFile(path).read().to_pylist()} if path.exists() else {}
     for i, doc in enumerate(docs):
         step.apply(doc, decisions.get(i))
 
@@ -174,7 +175,9 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
     started = time.perf_counter()
     files = expand_inputs(recipe.inputs, recipe.reader.format)
     tasks = plan_tasks(files, int(recipe.reader.slice_mb * 2**20))
-    fingerprint = xxhash.xxh3_128_hexdigest("\n".join(f"{f.path}\t{f.size}" for f in files).encode())
+    # Size and mtime catch an input replaced between a crash and its resume without reading it.
+    listing = "\n".join(f"{f.path}\t{f.size}\t{f.mtime_ns}" for f in files)
+    fingerprint = xxhash.xxh3_128_hexdigest(listing.encode())
     layout = OutputLayout(Path(recipe.output.path))
     resumed = layout.prepare(recipe.digest(), fingerprint, overwrite)
     executor = _make_executor(recipe)
@@ -199,7 +202,7 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
         ctx = RunContext(recipe, layout.root, recipe.run.strict, recipe.output.keep_rejects)
         phases = ctx.phases()
         results: list[TaskResult] = []
-        with RunProgress(enabled=progress) as bar:
+        with executor, RunProgress(enabled=progress) as bar:
             for phase in phases:
                 todo = [t for t in tasks if not layout.task_marker(phase.index, t.index).exists()]
                 label = "read" if phase.reads_input else f"after {phase.before.name}"  # type: ignore[union-attr]
@@ -213,6 +216,7 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
                 executor.run_tasks(ctx, todo, phase.index, bar)
                 if phase.after is not None and not layout.global_marker(phase.index).exists():
                     log.info("resolving %s over %d tasks", phase.after.name, len(tasks))
+                    shutil.rmtree(layout.decisions(phase.index), ignore_errors=True)  # a half-done resolve
                     summary = phase.after.resolve(
                         signature_files(layout, phase.index, tasks), layout.decisions(phase.index)
                     )

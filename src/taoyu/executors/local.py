@@ -39,15 +39,43 @@ def _worker(ctx: RunContext, task: Task, phase: int) -> TaskResult:
 
 
 class LocalExecutor:
+    """Runs tasks in-process with one worker, else on a spawn pool kept for the whole run."""
+
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
+        self._context = mp.get_context("spawn")
+        self._queue: Any = None
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> LocalExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._close_pool()
+
+    def _close_pool(self, wait: bool = True) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=True)
+            self._pool = None
+
+    def _get_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            if self._queue is None:
+                self._queue = self._context.Queue()
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=self._context,
+                initializer=_init_worker,
+                initargs=(self._queue,),
+            )
+        return self._pool
 
     def run_tasks(
         self, ctx: RunContext, tasks: list[Task], phase: int, progress: RunProgress
     ) -> list[TaskResult]:
         if not tasks:
             return []
-        if self.workers == 1 or len(tasks) == 1:
+        if self.workers == 1:
             results = []
             for task in tasks:
                 results.append(run_task_phase(ctx, task, phase, progress.add_docs))
@@ -58,50 +86,45 @@ class LocalExecutor:
     def _run_pool(
         self, ctx: RunContext, tasks: list[Task], phase: int, progress: RunProgress
     ) -> list[TaskResult]:
-        context = mp.get_context("spawn")
-        progress_queue = context.Queue()
         remaining = {t.index: t for t in tasks}
         results: dict[int, TaskResult] = {}
         restarts = 0
         while remaining:
-            with ProcessPoolExecutor(
-                max_workers=min(self.workers, len(remaining)),
-                mp_context=context,
-                initializer=_init_worker,
-                initargs=(progress_queue,),
-            ) as pool:
-                futures: dict[Future[TaskResult], int] = {
-                    pool.submit(_worker, ctx, task, phase): index for index, task in sorted(remaining.items())
-                }
-                broken = False
-                pending = set(futures)
-                while pending:
-                    done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                    _drain(progress_queue, progress)
-                    for future in done:
-                        try:
-                            result = future.result()
-                        except BrokenProcessPool:
-                            broken = True
-                            continue
-                        except BaseException:
-                            pool.shutdown(wait=False, cancel_futures=True)
-                            raise
-                        index = futures[future]
-                        results[index] = result
-                        remaining.pop(index, None)
-                        progress.task_done(result.input_bytes)
-            _drain(progress_queue, progress)
-            if broken and remaining:
-                restarts += 1
-                if restarts > MAX_POOL_RESTARTS:
-                    raise RuntimeError(
-                        f"worker processes kept dying ({restarts} times); {len(remaining)} tasks unfinished. "
-                        "Rerun the same command to resume."
+            pool = self._get_pool()
+            futures: dict[Future[TaskResult], int] = {
+                pool.submit(_worker, ctx, task, phase): index for index, task in sorted(remaining.items())
+            }
+            broken = False
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                _drain(self._queue, progress)
+                for future in done:
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        continue
+                    except BaseException:
+                        self._close_pool(wait=False)
+                        raise
+                    index = futures[future]
+                    results[index] = result
+                    remaining.pop(index, None)
+                    progress.task_done(result.input_bytes)
+            _drain(self._queue, progress)
+            if broken:
+                self._close_pool(wait=False)
+                if remaining:
+                    restarts += 1
+                    if restarts > MAX_POOL_RESTARTS:
+                        raise RuntimeError(
+                            f"worker processes kept dying ({restarts} times); {len(remaining)} tasks "
+                            "unfinished. Rerun the same command to resume."
+                        )
+                    log.warning(
+                        "a worker process died; restarting the pool for %d unfinished tasks", len(remaining)
                     )
-                log.warning(
-                    "a worker process died; restarting the pool for %d unfinished tasks", len(remaining)
-                )
         return [results[t.index] for t in tasks]
 
 

@@ -23,7 +23,14 @@ from taoyu.document import Document, Event, Source
 from taoyu.io.base import InputError
 from taoyu.io.read import read_task
 from taoyu.io.tasks import Task
-from taoyu.io.writers import ShardWriter, dataset_schema, document_row, json_dumps, remove_task_outputs
+from taoyu.io.writers import (
+    SCRATCH_COMPRESSION,
+    ShardWriter,
+    dataset_schema,
+    document_row,
+    json_dumps,
+    remove_task_outputs,
+)
 from taoyu.ledger import DROPPED, LEDGER_SCHEMA, document_entry, error_entry
 from taoyu.output import OutputLayout, write_json_atomic
 from taoyu.plan import Phase, split_phases
@@ -47,6 +54,7 @@ INTERMEDIATE_SCHEMA = pa.schema(
 REJECT_FIELDS = {"dropped_by": pa.string(), "drop_reason": pa.string()}
 
 ProgressFn = Callable[[int], None]
+_WORKER_STEPS: dict[str, list[Step]] = {}
 
 
 class StrictModeError(RuntimeError):
@@ -70,9 +78,14 @@ class RunContext:
 
     def steps(self) -> list[Step]:
         if self._steps is None:
-            self._steps = self.recipe.build_steps()
-            for step in self._steps:
-                step.setup()
+            key = self.recipe.digest()
+            if key not in _WORKER_STEPS:  # set up once per worker process, not once per task
+                steps = self.recipe.build_steps()
+                for step in steps:
+                    step.setup()
+                _WORKER_STEPS.clear()
+                _WORKER_STEPS[key] = steps
+            self._steps = _WORKER_STEPS[key]
         return self._steps
 
     def phases(self) -> list[Phase]:
@@ -145,17 +158,9 @@ def run_task_phase(
     work = layout.work(phase_index)
     intermediate = signatures = None
     if phase.after is not None:
-        intermediate = ShardWriter(
-            work,
-            f"docs-{task.index:05d}",
-            INTERMEDIATE_SCHEMA,
-            max_rows_per_shard=1 << 40,
-            tmp_dir=layout.tmp,
-        )
-        sig_schema = phase.after.signature_schema
-        signatures = ShardWriter(
-            work, f"sigs-{task.index:05d}", sig_schema, max_rows_per_shard=1 << 40, tmp_dir=layout.tmp
-        )
+        scratch = {"max_rows_per_shard": 1 << 40, "tmp_dir": layout.tmp, "compression": SCRATCH_COMPRESSION}
+        intermediate = ShardWriter(work, f"docs-{task.index:05d}", INTERMEDIATE_SCHEMA, **scratch)
+        signatures = ShardWriter(work, f"sigs-{task.index:05d}", phase.after.signature_schema, **scratch)
     writers = [w for w in (ledger, data, rejects, intermediate, signatures) if w is not None]
 
     result = TaskResult(task.index, phase_index, input_bytes=task.size if phase.reads_input else 0)
@@ -277,7 +282,7 @@ def _load_decisions(directory: Path, task_index: int) -> dict[int, dict[str, Any
     path = directory / f"{task_index:05d}.parquet"
     if not path.exists():
         return {}
-    return {r["row"]: r for r in pq.read_table(path).to_pylist()}
+    return {r["row"]: r for r in pq.ParquetFile(path).read().to_pylist()}
 
 
 def _digests_owned_by(task: Task) -> dict[str, str]:

@@ -31,6 +31,7 @@ class InputFile:
     """As shown in the ledger: relative to the working directory when below it."""
     format: str
     size: int
+    mtime_ns: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +94,8 @@ def expand_inputs(patterns: list[str], forced_format: str = "auto") -> list[Inpu
                         f"cannot tell the format of {file} from its name; set reader.format in the recipe"
                     )
                 shown = display_path(file)
-                found[shown] = InputFile(shown, fmt, os.path.getsize(file))
+                stat = os.stat(file)
+                found[shown] = InputFile(shown, fmt, stat.st_size, stat.st_mtime_ns)
     if not found:
         raise InputNotFoundError(f"no readable input files in: {', '.join(patterns)}")
     return [found[k] for k in sorted(found)]

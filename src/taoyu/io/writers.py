@@ -29,7 +29,12 @@ CORE_FIELDS: dict[str, pa.DataType] = {
     "warc_record_id": pa.string(),
 }
 _ROW_GROUP_ROWS = 10_000
-_PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 3, "write_statistics": True}
+_ROW_GROUP_BYTES = 16 * 2**20
+"""Flush by size too: 10k rows of 100 KB pages would hold a gigabyte. Rows decide both limits,
+so row groups are still the same from run to run."""
+_DATASET_COMPRESSION: dict[str, Any] = {"compression": "zstd", "compression_level": 3}
+SCRATCH_COMPRESSION: dict[str, Any] = {"compression": "lz4"}
+"""For intermediate shards read back once by the next phase: speed matters more than size."""
 
 
 def dataset_schema(step_fields: Mapping[str, pa.DataType]) -> pa.Schema:
@@ -80,6 +85,7 @@ class ShardWriter:
         fmt: str = "parquet",
         max_rows_per_shard: int = 100_000,
         tmp_dir: Path,
+        compression: dict[str, Any] | None = None,
     ) -> None:
         self.directory = directory
         self.stem = stem
@@ -87,7 +93,9 @@ class ShardWriter:
         self.fmt = fmt
         self.max_rows = max_rows_per_shard
         self.tmp_dir = tmp_dir
+        self.compression = compression or _DATASET_COMPRESSION
         self._buffer: list[dict[str, Any]] = []
+        self._buffered_bytes = 0
         self._shard_rows = 0
         self._written: list[tuple[Path, Path]] = []
         self._parquet: pq.ParquetWriter | None = None
@@ -101,7 +109,12 @@ class ShardWriter:
     def write(self, row: dict[str, Any]) -> None:
         self._buffer.append(row)
         self.rows += 1
-        if len(self._buffer) >= _ROW_GROUP_ROWS or self._shard_rows + len(self._buffer) >= self.max_rows:
+        self._buffered_bytes += len(row.get("text") or "") + len(row.get("raw") or b"")
+        if (
+            len(self._buffer) >= _ROW_GROUP_ROWS
+            or self._buffered_bytes >= _ROW_GROUP_BYTES
+            or self._shard_rows + len(self._buffer) >= self.max_rows
+        ):
             self._flush()
 
     def _open_shard(self) -> None:
@@ -111,7 +124,7 @@ class ShardWriter:
         self._written.append((tmp, final))
         self._shard_rows = 0
         if self.fmt == "parquet":
-            self._parquet = pq.ParquetWriter(tmp, self.schema, **_PARQUET_OPTIONS)
+            self._parquet = pq.ParquetWriter(tmp, self.schema, write_statistics=True, **self.compression)
         else:
             self._jsonl = open(tmp, "wb")  # noqa: SIM115 (closed in _close_shard)
 
@@ -124,6 +137,7 @@ class ShardWriter:
             self._jsonl = None
 
     def _flush(self) -> None:
+        self._buffered_bytes = 0
         while self._buffer:
             if self._parquet is None and self._jsonl is None:
                 self._open_shard()

@@ -1,13 +1,13 @@
 """Exact deduplication on normalised text: one keeper per identical text, the rest dropped.
 
-Normalisation (NFKC, case-folded, whitespace removed) makes copies that differ only in spacing
-or full-width forms count as the same text. The keeper is the first copy in input order, so the
-result does not depend on how work was spread across workers.
+Normalisation (whitespace removed, full-width ASCII folded, case-folded) makes copies that
+differ only in spacing, full-width forms or case count as the same text. The keeper is the first
+copy in input order, so the result does not depend on how work was spread across workers.
 """
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -21,11 +21,22 @@ from taoyu.document import Document, Event
 from taoyu.registry import register
 from taoyu.steps.base import GlobalStep, StepParams
 
-_WS = str.maketrans("", "", " \t\n\r\f\v\u3000\u00a0")
+_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
+_HALF_WIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
 
 
 def normalise_for_exact(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold().translate(_WS)
+    """The dedup key's text: no whitespace, full-width ASCII folded to half-width, case-folded.
+
+    Not full NFKC: NFKC costs ~0.1 ms per KB, more than the rest of exact dedup together, and the
+    forms it folds beyond full-width ASCII (ligatures, circled digits) almost never separate two
+    copies of a page. A page uses few distinct full-width characters, so one C-level replace per
+    distinct character beats a per-match callback.
+    """
+    text = "".join(text.split())
+    for ch in set(_FULL_WIDTH.findall(text)):
+        text = text.replace(ch, _HALF_WIDTH[ch])
+    return text.casefold()
 
 
 class ExactDedupParams(StepParams):
@@ -35,7 +46,7 @@ class ExactDedupParams(StepParams):
 
 @register("exact_dedup")
 class ExactDedup(GlobalStep):
-    """Drop documents whose normalised text (NFKC, case-folded, no whitespace) was seen before."""
+    """Drop documents whose normalised text (no spaces, half-width, case-folded) was seen before."""
 
     Params = ExactDedupParams
     params: ExactDedupParams
@@ -52,7 +63,7 @@ class ExactDedup(GlobalStep):
     def resolve(self, signature_files: Iterable[tuple[int, Path]], decisions_dir: Path) -> dict[str, Any]:
         tables = []
         for task_index, path in signature_files:
-            table = pq.read_table(path, columns=["row", "doc_id", "hash"])
+            table = pq.ParquetFile(path).read(columns=["row", "doc_id", "hash"])
             tables.append(table.append_column("task", pa.array([task_index] * table.num_rows, pa.int64())))
         if not tables:
             return {"documents": 0, "duplicates": 0}
