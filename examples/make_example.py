@@ -9,7 +9,9 @@ real crawls hold, so each pipeline step has visible work to do:
 * SEO spam: a gambling page with keyword-stuffed title and hidden ``<kbd>`` tags, and a genuine
   article with an injected porn-spam block and spliced unrelated sentences;
 * duplicates: the same page crawled twice, a syndicated copy on another portal, and a mirror;
-* near-empty pages (a 404, a login wall) that a length filter removes.
+* near-empty pages (a 404, a login wall) that a length filter removes;
+* personal data: a phone number and a WeChat ID inside real pages (redacted), and a leaked
+  member list of phone and ID numbers (dropped as a personal-data dump). All numbers are made up.
 
 Run ``python examples/make_example.py`` to rebuild; the output is byte-for-byte reproducible.
 """
@@ -55,7 +57,7 @@ ARTICLES = {
             "一、提高思想认识。各单位要充分认识做好除雪防冻工作的重要性，落实主体责任，明确责任人和联系人。",
             "二、做好物资储备。各区应于11月30日前完成融雪剂、防滑草垫、铲雪工具等物资的储备和检查，建立物资台账。",
             "三、加强值班值守。降雪期间实行24小时值班制度，发现道路结冰、树木倒伏等情况要及时处置并上报。",
-            "四、强化信息报送。各单位应在每次降雪结束后24小时内，将除雪工作开展情况报送市城市管理局。",
+            "四、强化信息报送。各单位应在每次降雪结束后24小时内，将除雪工作开展情况报送市城市管理局，联系电话：0571-85012345。",
             "特此通知。",
         ],
     ),
@@ -68,7 +70,7 @@ ARTICLES = {
             "二楼：建议从周家村入口进，离停车场近。摇橹船周末人多，最好前一天在公众号上预约。",
             "三楼：可以先坐电瓶船到深潭口，再步行去河渚街，一路都是平路，老人走起来不累。河渚街有几家小吃店，中午可以在那里吃饭。",
             "楼主：谢谢各位！请问秋天去芦苇好看吗？",
-            "四楼：十一月中下旬芦花最好，秋雪庵那边拍照很出片，记得带件外套，湿地里风大。",
+            "四楼：十一月中下旬芦花最好，秋雪庵那边拍照很出片，记得带件外套，湿地里风大。想约伴的可以加我微信：hupan_walker88",
         ],
     ),
     "blog": (
@@ -222,6 +224,20 @@ def not_found_page() -> str:
 <p>抱歉，您访问的页面不存在。</p></body></html>"""
 
 
+def leaked_list_page() -> str:
+    """A leaked member list: the kind of personal-data dump a corpus must not keep at all."""
+    rows = []
+    for i in range(24):
+        body = f"3301061985{(i % 12) + 1:02d}{(i % 27) + 1:02d}{i:03d}"
+        check = "10X98765432"[
+            sum(int(d) * w for d, w in zip(body, (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
+        ]
+        rows.append(
+            f"<tr><td>会员{i + 1:02d}</td><td>1{3 + i % 6}9{i:04d}{(i * 7919) % 10000:04d}</td><td>{body}{check}</td></tr>"
+        )
+    return f"""<html><head><meta charset="utf-8"><title>会员名单</title></head><body><table>{"".join(rows)}</table></body></html>"""
+
+
 def login_wall_page() -> str:
     return """<html><head><meta charset="utf-8"><title>登录</title></head><body>
 <p>请登录后查看全文</p><p>打开APP，阅读全文</p></body></html>"""
@@ -281,6 +297,7 @@ def pages() -> list[tuple[str, str, bytes, str]]:
     add("https://www.shancheng.example/2026/09/harvest.html", "2026-09-11T05:00:00Z", injected_page())
     add("https://news.qiantang.example/404.html", "2026-10-02T06:00:00Z", not_found_page())
     add("https://m.qiantang.example/login.html", "2026-10-02T06:00:01Z", login_wall_page())
+    add("http://pastebin.example/raw/members.html", "2026-10-03T00:00:00Z", leaked_list_page())
     # Duplicates: the same pages crawled again later, and a mirror of the notice.
     add(
         "https://news.qiantang.example/2026/09/28/metro.html",

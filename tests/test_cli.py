@@ -13,18 +13,19 @@ from .conftest import REPO, assert_reconciles, ledger_rows, run_cli, text_record
 def test_builtin_example_end_to_end(tmp_path: Path):
     out = tmp_path / "zh-web"
     proc = run_cli("run", "recipes/zh-web.yaml", "--output", str(out), check=True)
-    assert "22 records in" in proc.stdout
-    assert_reconciles(out, 22)
+    assert "23 records in" in proc.stdout
+    assert_reconciles(out, 23)
     rows = ledger_rows(out)
     reasons = {r["reason"] for r in rows if r["outcome"] == "dropped"}
-    assert {"too_short", "exact_duplicate"} <= reasons
+    assert {"too_short", "exact_duplicate", "pii_dense"} <= reasons
+    assert any("<电话>" in t for t in pq.read_table(out / "data").column("text").to_pylist())
     texts = pq.read_table(out / "data").column("text").to_pylist()
     assert any("杭州地铁12号线" in t for t in texts)  # GBK portal copy decoded correctly
     assert any("斷橋" in t for t in texts)  # Big5 page decoded correctly
     assert not any("\ufffd" in t for t in texts)
 
     stats = run_cli("stats", str(out), check=True)
-    assert "exact_duplicate" in stats.stdout and "reconciles: 22 in" in stats.stdout
+    assert "exact_duplicate" in stats.stdout and "reconciles: 23 in" in stats.stdout
 
 
 def test_flags_override_the_recipe(tmp_path: Path):

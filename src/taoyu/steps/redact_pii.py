@@ -1,0 +1,58 @@
+"""The ``redact_pii`` step: find Chinese PII, replace it, and drop documents that are mostly PII."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from taoyu.document import Document, Event
+from taoyu.pii.detect import PII_TYPES, find_pii
+from taoyu.pii.redact import redact
+from taoyu.registry import register
+from taoyu.steps.base import Step, StepParams
+
+
+class RedactPiiParams(StepParams):
+    mode: Literal["placeholder", "pseudonym", "drop_if_dense"] = "placeholder"
+    """placeholder: <手机号>; pseudonym: <手机号1>, consistent within a document; drop_if_dense:
+    placeholders, and drop documents whose PII density is above max_density."""
+    max_density: float = Field(5.0, gt=0)
+    """PII findings per 1,000 characters above which a document counts as a personal-data dump."""
+    types: list[str] = Field(default_factory=lambda: list(PII_TYPES))
+    """Which PII types to look for."""
+
+    @field_validator("types")
+    @classmethod
+    def _known_types(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(PII_TYPES))
+        if unknown:
+            raise ValueError(f"unknown PII types {unknown}; valid: {', '.join(PII_TYPES)}")
+        return value
+
+
+@register("redact_pii")
+class RedactPii(Step):
+    """Redact ID numbers, phones, bank cards, emails, IPs, passports, QQ and WeChat IDs (Chinese-aware)."""
+
+    Params = RedactPiiParams
+    params: RedactPiiParams
+
+    def __init__(self, params: RedactPiiParams | None = None, /, **kwargs: object) -> None:
+        super().__init__(params, **kwargs)
+        self._types = frozenset(self.params.types)
+
+    def process(self, doc: Document) -> Document:
+        findings = [f for f in find_pii(doc.text) if f.type in self._types]
+        if not findings:
+            return doc
+        density = 1000 * len(findings) / max(len(doc.text), 1)
+        mode = "pseudonym" if self.params.mode == "pseudonym" else "placeholder"
+        text, counts = redact(doc.text, findings, mode)
+        details = {"pii": dict(sorted(counts.items())), "density_per_1k_chars": round(density, 3)}
+        if self.params.mode == "drop_if_dense" and density > self.params.max_density:
+            doc.trace.append(Event(self.name, "drop", "pii_dense", density, self.params.max_density, details))
+            return doc
+        doc.text = text
+        doc.trace.append(Event(self.name, "edit", details=details))
+        return doc
