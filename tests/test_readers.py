@@ -60,12 +60,43 @@ class TestWarc:
     def test_truncated_gzip_keeps_complete_records_and_reports_the_cut_one(self, tmp_path: Path):
         full = write_warc(tmp_path / "full.warc.gz", _pages(4)).read_bytes()
         path = tmp_path / "cut.warc.gz"
-        path.write_bytes(full[:-40])
+        path.write_bytes(full[:-300])
         items = list(read_warc(str(path), ["response"], 16 * MB))
         assert len(_docs(items)) == 3
         [error] = _errors(items)
-        assert "truncated" in error.message and error.source.file == str(path)
+        assert "cut off" in error.message and error.source.file == str(path)
         assert error.source.index == 3 and error.source.offset is not None
+
+    def test_a_cut_after_a_complete_record_does_not_blame_it(self, tmp_path: Path):
+        full = write_warc(tmp_path / "full.warc.gz", _pages(4)).read_bytes()
+        path = tmp_path / "cut.warc.gz"
+        path.write_bytes(full[:-6])  # only the gzip trailer is gone: every record is whole
+        items = list(read_warc(str(path), ["response"], 16 * MB))
+        assert len(_docs(items)) == 4
+        [error] = _errors(items)
+        assert "truncated" in error.message
+
+    @pytest.mark.parametrize("suffix", [".warc.zst", ".warc"])
+    def test_truncated_zstd_and_plain_files_are_reported(self, tmp_path: Path, suffix):
+        import zstandard
+
+        pages = _pages(5)
+        raw = b"".join(gzip.decompress(r) for r in _raw_records(pages))
+        data = zstandard.ZstdCompressor().compress(raw) if suffix == ".warc.zst" else raw
+        path = tmp_path / f"cut{suffix}"
+        path.write_bytes(data[: len(data) - 200])
+        items = list(read_warc(str(path), ["response"], 16 * MB))
+        assert len(_errors(items)) == 1
+        assert all(d.raw == pages[d.source.index][1] for d in _docs(items))  # no short documents
+
+    def test_warc_truncated_header_is_recorded(self, tmp_path: Path):
+        record = gzip.decompress(_raw_records(_pages(1))[0]).replace(
+            b"WARC-Type: response\r\n", b"WARC-Type: response\r\nWARC-Truncated: length\r\n", 1
+        )
+        path = tmp_path / "t.warc"
+        path.write_bytes(record)
+        [doc] = list(read_warc(str(path), ["response"], 16 * MB))
+        assert doc.meta["warc_truncated"] == "length"
 
     def test_broken_record_header_is_an_input_error_with_offset(self, tmp_path: Path):
         records = [gzip.decompress(r) for r in _raw_records(_pages(3))]

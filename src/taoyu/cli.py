@@ -15,7 +15,7 @@ from taoyu.executors.task import StrictModeError
 from taoyu.io.tasks import InputNotFoundError
 from taoyu.ledger import funnel
 from taoyu.output import OutputConflictError, read_json
-from taoyu.pipeline import LedgerMismatchError, Pipeline
+from taoyu.pipeline import ExecutorNotAvailableError, LedgerMismatchError, Pipeline
 from taoyu.recipe import RecipeError, load_recipe
 from taoyu.registry import UnknownStepError, all_steps
 
@@ -77,10 +77,15 @@ def run(
         _fail(str(exc), 1)
     except LedgerMismatchError as exc:
         _fail(str(exc), 1)
-    except NotImplementedError as exc:
+    except ExecutorNotAvailableError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
         _fail("interrupted; run the same command again to resume", 130)
+    except OSError as exc:
+        _fail(f"{exc}; rerun the same command to resume once it is fixed", 1)
+    except Exception as exc:  # the full traceback is in the run log, not on the user's screen
+        log_hint = f" (details: {output or recipe_output(recipe)}/logs/run.log)"
+        _fail(f"the run failed: {type(exc).__name__}: {exc}{log_hint}; rerun the same command to resume", 1)
     f = summary.funnel
     verb = "resumed and finished" if summary.resumed else "finished"
     console.print(
@@ -95,8 +100,13 @@ def stats(output: Annotated[Path, typer.Argument(help="Output folder of a run.")
     ledger_dir = output / "ledger"
     if not ledger_dir.is_dir():
         _fail(f"{output} has no ledger/: is it the output folder of a taoyu run?")
-    run_info = read_json(output / "run.json") if (output / "run.json").exists() else {}
+    complete = (output / "run.json").exists()
+    run_info = read_json(output / "run.json") if complete else {}
     records_in = run_info.get("counts", {}).get("records_in")
+    if records_in is None:  # an unfinished run: what its finished tasks read
+        records_in = sum(
+            read_json(m).get("records_in", 0) for m in (output / "_taoyu" / "markers").glob("phase0-*.json")
+        )
     f = funnel(ledger_dir, records_in)
     table = Table(title=f"taoyu funnel: {output}", show_lines=False)
     table.add_column("outcome")
@@ -112,6 +122,12 @@ def stats(output: Annotated[Path, typer.Argument(help="Output folder of a run.")
     for step, n in sorted(f.errors_by.items()):
         table.add_row("[red]input error", step, "", f"{n:,}", f"{100 * n / total:.1f}%")
     console.print(table)
+    if not complete:
+        _fail(
+            "the run is incomplete (no run.json): rerun it to finish; "
+            "the figures above cover finished tasks only",
+            1,
+        )
     if f.reconciles:
         console.print(
             f"reconciles: {f.records_in:,} in = {f.kept:,} kept + {f.dropped:,} dropped"
@@ -185,6 +201,13 @@ def _mask(value: str) -> str:
         return "*" * len(value)
     keep = max(1, len(value) // 5)
     return value[:keep] + "*" * (len(value) - 2 * keep) + value[-keep:]
+
+
+def recipe_output(recipe_path: Path) -> str:
+    try:
+        return load_recipe(recipe_path).output.path
+    except RecipeError:
+        return "OUTPUT"
 
 
 def _console_logging(verbose: bool) -> None:

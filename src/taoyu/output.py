@@ -15,6 +15,7 @@ A task's outputs are renamed into place before its marker is written, so a marke
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from dataclasses import dataclass
@@ -87,20 +88,37 @@ class OutputLayout:
     def global_marker(self, phase: int) -> Path:
         return self.internal / "markers" / f"global{phase}.json"
 
-    def prepare(self, recipe_digest: str, inputs_fingerprint: str, overwrite: bool) -> bool:
-        """Create or reopen the folder. Returns True when resuming an earlier run of the same recipe."""
-        state = {"recipe_digest": recipe_digest, "inputs_fingerprint": inputs_fingerprint}
+    def prepare(self, state: dict[str, Any], overwrite: bool, input_paths: list[str]) -> bool:
+        """Create or reopen the folder. Returns True when resuming an earlier run of the same recipe.
+
+        ``state`` is what a resume must match: the recipe digest, the inputs' fingerprint and
+        anything else that changes what lands in the folder (such as keeping rejects).
+        """
+        self._refuse_dangerous_roots(input_paths)
+        if self.root.exists() and not self.root.is_dir():
+            raise OutputConflictError(f"output {self.root} is a file, not a folder")
         if self.root.exists() and any(self.root.iterdir()):
-            previous = read_json(self.state_file) if self.state_file.exists() else None
-            if overwrite:
-                shutil.rmtree(self.root)
-            elif previous is None:
+            try:
+                previous = read_json(self.state_file) if self.state_file.exists() else None
+            except (OSError, ValueError):
+                previous = {"unreadable": True}
+            if previous is None:
+                # Only ever delete what taoyu wrote: --overwrite on a folder of other files
+                # (or ".") must not destroy them.
                 raise OutputConflictError(
                     f"output folder {self.root} is not empty and was not written by taoyu; "
-                    "choose another --output, or pass --overwrite to replace it"
+                    "choose another --output"
                 )
+            if overwrite:
+                shutil.rmtree(self.root)
             elif previous != state:
-                what = "recipe" if previous.get("recipe_digest") != recipe_digest else "input files"
+                differs = [k for k in state if previous.get(k) != state[k]] or ["state"]
+                names = {
+                    "recipe_digest": "recipe",
+                    "inputs_fingerprint": "input files",
+                    "keep_rejects": "--keep-rejects",
+                }
+                what = ", ".join(names.get(k, k) for k in differs)
                 raise OutputConflictError(
                     f"output folder {self.root} holds a run with a different {what}; "
                     "choose another --output, or pass --overwrite to replace it"
@@ -112,6 +130,31 @@ class OutputLayout:
         write_json_atomic(self.state_file, state)
         self._clear_tmp()
         return False
+
+    def _refuse_dangerous_roots(self, input_paths: list[str]) -> None:
+        root = self.root.resolve()
+        cwd = Path.cwd().resolve()
+        if root == cwd or root in cwd.parents:
+            raise OutputConflictError(
+                f"output folder {self.root} contains the working directory; choose a subfolder"
+            )
+        for path in input_paths:
+            if root in Path(path).resolve().parents:
+                raise OutputConflictError(
+                    f"output folder {self.root} contains the input {path}; "
+                    "its outputs would be read back as inputs"
+                )
+
+    def lock(self) -> Any:
+        """Hold an exclusive lock on the folder for the run: two runs into one folder corrupt both."""
+        self.internal.mkdir(parents=True, exist_ok=True)
+        handle = open(self.internal / "lock", "w")  # noqa: SIM115 (held for the whole run)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise OutputConflictError(f"another taoyu run is writing to {self.root}") from None
+        return handle
 
     def _clear_tmp(self) -> None:
         if self.tmp.exists():

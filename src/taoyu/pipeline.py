@@ -163,9 +163,13 @@ def _versions() -> dict[str, str]:
     return out
 
 
+class ExecutorNotAvailableError(RuntimeError):
+    pass
+
+
 def _make_executor(recipe: Recipe):
     if recipe.run.executor == "ray":
-        raise NotImplementedError("the Ray executor is not available yet; use --executor local")
+        raise ExecutorNotAvailableError("the Ray executor is not available yet; use --executor local")
     from taoyu.executors.local import LocalExecutor
 
     return LocalExecutor(recipe.run.workers or env_cpu_count())
@@ -179,8 +183,14 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
     listing = "\n".join(f"{f.path}\t{f.size}\t{f.mtime_ns}" for f in files)
     fingerprint = xxhash.xxh3_128_hexdigest(listing.encode())
     layout = OutputLayout(Path(recipe.output.path))
-    resumed = layout.prepare(recipe.digest(), fingerprint, overwrite)
     executor = _make_executor(recipe)
+    state = {
+        "recipe_digest": recipe.digest(),
+        "inputs_fingerprint": fingerprint,
+        "keep_rejects": recipe.output.keep_rejects,
+    }
+    resumed = layout.prepare(state, overwrite, [f.path for f in files])
+    lock = layout.lock()
     handler = _attach_run_log(layout)
     try:
         log.info(
@@ -248,9 +258,13 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
         seconds = time.perf_counter() - started
         log.info("done in %.1fs: %s", seconds, run_info["counts"])
         return RunSummary(layout.root, result_funnel, len(tasks), resumed, seconds)
+    except Exception:
+        log.exception("run failed; rerun the same command to resume")
+        raise
     finally:
         logging.getLogger("taoyu").removeHandler(handler)
         handler.close()
+        lock.close()
 
 
 def _ledger_rows(result: TaskResult) -> int:

@@ -8,6 +8,7 @@ typo in a long recipe should cost seconds, not a failed overnight run.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -101,7 +102,11 @@ class Recipe(_Model):
         the output, and a resumed run may use other values.
         """
         payload = self.model_dump(mode="json", exclude={"run"})
+        # Where the output goes is not what it is (the state lives inside it), and "crawl/" and
+        # "crawl" name the same input: neither may make a resume look like a different recipe.
         payload["output"].pop("keep_rejects", None)
+        payload["output"].pop("path", None)
+        payload["inputs"] = [os.path.normpath(p) for p in payload["inputs"]]
         return hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
     def to_yaml(self) -> str:

@@ -60,8 +60,9 @@ class LocalExecutor:
 
     def _get_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            if self._queue is None:
-                self._queue = self._context.Queue()
+            # A fresh queue per pool: a worker killed while holding the old queue's lock would
+            # leave it locked, and the next pool's workers would hang flushing into it.
+            self._queue = self._context.Queue()
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=self._context,

@@ -25,14 +25,14 @@ from taoyu.io.read import read_task
 from taoyu.io.tasks import Task
 from taoyu.io.writers import (
     SCRATCH_COMPRESSION,
+    RowBuilder,
     ShardWriter,
     dataset_schema,
-    document_row,
     json_dumps,
     remove_task_outputs,
 )
 from taoyu.ledger import DROPPED, LEDGER_SCHEMA, document_entry, error_entry
-from taoyu.output import OutputLayout, write_json_atomic
+from taoyu.output import OutputLayout, read_json, write_json_atomic
 from taoyu.plan import Phase, split_phases
 from taoyu.recipe import Recipe
 from taoyu.steps.base import Step
@@ -125,12 +125,25 @@ def run_task_phase(
 ) -> TaskResult:
     started = time.perf_counter()
     layout = ctx.layout
+    marker = layout.task_marker(phase_index, task.index)
+    if marker.exists():
+        # Finished by an attempt whose result never reached the parent (its pool broke): redoing
+        # it would first delete outputs that its marker vouches for.
+        return TaskResult(**read_json(marker))
     phase = ctx.phases()[phase_index]
     stem = f"part-{task.index:05d}"
     ledger_stem = f"p{phase_index}-{stem}"
     schema = ctx.schema()
+    rows = RowBuilder(schema)
 
-    for directory, s in ((layout.data, stem), (layout.ledger, ledger_stem), (layout.rejects, ledger_stem)):
+    work = layout.work(phase_index)
+    for directory, s in (
+        (layout.data, stem),
+        (layout.ledger, ledger_stem),
+        (layout.rejects, ledger_stem),
+        (work, f"docs-{task.index:05d}"),
+        (work, f"sigs-{task.index:05d}"),
+    ):
         remove_task_outputs(directory, s)
 
     out_cfg = ctx.recipe.output
@@ -155,7 +168,6 @@ def run_task_phase(
         if ctx.keep_rejects
         else None
     )
-    work = layout.work(phase_index)
     intermediate = signatures = None
     if phase.after is not None:
         scratch = {"max_rows_per_shard": 1 << 40, "tmp_dir": layout.tmp, "compression": SCRATCH_COMPRESSION}
@@ -196,7 +208,7 @@ def run_task_phase(
                 if entry["outcome"] == DROPPED:
                     result.dropped += 1
                     if rejects is not None:
-                        rejects.write(_reject_row(doc, reject_schema))
+                        rejects.write(_reject_row(doc, rows))
                 else:
                     result.input_errors += 1
             elif intermediate is not None and signatures is not None and phase.after is not None:
@@ -206,7 +218,7 @@ def run_task_phase(
                 result.passed_on += 1
             else:
                 assert data is not None
-                data.write(document_row(doc, schema))
+                data.write(rows.row(doc))
                 ledger.write(document_entry(doc))
                 result.kept += 1
         if progress is not None and unreported:
@@ -214,13 +226,15 @@ def run_task_phase(
         if phase.reads_input:
             result.digests = _digests_owned_by(task)
         for writer in writers:
-            writer.commit()
+            writer.finish()
+        for writer in writers:
+            writer.publish()
     except BaseException:
         for writer in writers:
             writer.abort()
         raise
     result.seconds = time.perf_counter() - started
-    write_json_atomic(layout.task_marker(phase_index, task.index), result.as_dict())
+    write_json_atomic(marker, result.as_dict())
     return result
 
 
@@ -239,8 +253,8 @@ def _run_steps(doc: Document, steps: tuple[Step, ...], strict: bool) -> Document
     return doc
 
 
-def _reject_row(doc: Document, schema: pa.Schema) -> dict[str, Any]:
-    row = document_row(doc, schema)
+def _reject_row(doc: Document, rows: RowBuilder) -> dict[str, Any]:
+    row = rows.row(doc)
     final = doc.dropped_by
     row["dropped_by"] = final.step if final else None
     row["drop_reason"] = final.reason if final else None

@@ -35,7 +35,7 @@ def read_jsonl(
             if start > 0:
                 fh.seek(start - 1)
                 if fh.read(1) != b"\n":
-                    fh.readline()
+                    _skip_line(fh)  # bounded reads: the straddling line may be huge
                 offset = fh.tell()
             while stop is None or offset < stop:
                 line = fh.readline(max_record_bytes + 1)

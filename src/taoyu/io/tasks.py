@@ -94,7 +94,10 @@ def expand_inputs(patterns: list[str], forced_format: str = "auto") -> list[Inpu
                         f"cannot tell the format of {file} from its name; set reader.format in the recipe"
                     )
                 shown = display_path(file)
-                stat = os.stat(file)
+                try:
+                    stat = os.stat(file)
+                except OSError as exc:
+                    raise InputNotFoundError(f"cannot read input {file}: {exc.strerror or exc}") from None
                 found[shown] = InputFile(shown, fmt, stat.st_size, stat.st_mtime_ns)
     if not found:
         raise InputNotFoundError(f"no readable input files in: {', '.join(patterns)}")

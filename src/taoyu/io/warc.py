@@ -35,14 +35,16 @@ def read_warc(path: str, record_types: Iterable[str], max_record_bytes: int) -> 
     Offsets are positions in the decompressed stream. Decompression happens here rather than
     inside fastwarc because fastwarc ends a truncated .warc.gz silently, losing or shortening the
     last records; Python's decompressors raise, and the guard turns that into an input error.
-    Each record is held back until the next one parses, so a record cut off by truncation is
-    reported as an error instead of passing as a short document.
+    Each record is held back until the next one parses; the last one is checked against its
+    Content-Length, so a record cut off by truncation is reported instead of passing as a short
+    document, and a complete one is never blamed for a cut after it.
     """
     mask = 0
     for name in record_types:
         mask |= int(_TYPES[name])
     index = 0
     pending: Document | InputError | None = None
+    pending_end = 0
     last_pos = 0
     try:
         with open_decompressed(path) as raw:
@@ -53,11 +55,22 @@ def read_warc(path: str, record_types: Iterable[str], max_record_bytes: int) -> 
                 last_pos = record.stream_pos
                 source = Source(path, index, record.stream_pos, _strip_urn(record.record_id))
                 index += 1
+                pending_end = record.stream_pos + _header_bytes(record) + record.content_length
                 pending = _to_item(record, source, max_record_bytes)
-        if guard.error is not None:
-            where = pending.source if pending is not None else Source(path, index, last_pos)
+        end_of_data = guard.tell()
+        if pending is not None and end_of_data < pending_end:
             pending = InputError(
-                where, f"file is truncated or corrupt ({guard.error}); this record may be cut off"
+                pending.source,
+                f"record cut off: the data ends at byte {end_of_data}, the record needs {pending_end}"
+                + (f" ({guard.error})" if guard.error else ""),
+            )
+        elif guard.error is not None:
+            if pending is not None:
+                yield pending
+            pending = InputError(
+                Source(path, index, end_of_data),
+                f"file is truncated or corrupt after byte {end_of_data} ({guard.error}); "
+                "later records are lost",
             )
     except (OSError, ValueError, EOFError) as exc:
         if pending is not None:
@@ -68,6 +81,11 @@ def read_warc(path: str, record_types: Iterable[str], max_record_bytes: int) -> 
         )
     if pending is not None:
         yield pending
+
+
+def _header_bytes(record) -> int:
+    """Size of the record's WARC header block as written: version line, fields, blank line."""
+    return 10 + sum(len(k) + len(v) + 4 for k, v in record.headers.items_bytes()) + 2
 
 
 class _TruncationGuard:
@@ -115,6 +133,9 @@ def _to_item(record, source: Source, max_record_bytes: int) -> Document | InputE
         return InputError(source, f"broken WARC record payload: {exc}")
     url = record.headers.get("WARC-Target-URI")
     meta: dict = {"crawl_date": _iso_date(record.headers.get("WARC-Date"))}
+    truncated = record.headers.get("WARC-Truncated")
+    if truncated:
+        meta["warc_truncated"] = truncated  # the crawler cut the page (often at 1 MiB): not whole
     doc_id = source.record_id or f"{source.file}#{source.index}"
     if record.record_type == WarcRecordType.conversion:
         try:

@@ -51,26 +51,62 @@ def json_dumps(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str).decode()
 
 
-def document_row(doc: Document, schema: pa.Schema) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "id": doc.id,
-        "text": doc.text,
-        "url": doc.url,
-        "crawl_date": doc.meta.get("crawl_date"),
-        "source_file": doc.source.file,
-        "source_index": doc.source.index,
-        "source_offset": doc.source.offset,
-        "warc_record_id": doc.source.record_id,
-    }
-    columns = set(schema.names)
-    rest = {}
-    for key, value in doc.meta.items():
-        if key in columns:
-            row.setdefault(key, value)
-        elif key != "crawl_date":
-            rest[key] = value
-    row["meta"] = json_dumps(rest) if rest else None
-    return row
+_PY_TYPES: dict[pa.DataType, tuple[type, ...]] = {
+    pa.string(): (str,),
+    pa.int64(): (int,),
+    pa.float64(): (float, int),
+    pa.bool_(): (bool,),
+}
+
+
+class RowBuilder:
+    """Turns documents into dataset rows for one schema.
+
+    Metadata goes into a step-declared column only when its value has the column's type; any
+    other value (an input field that happens to share the name, a core column's name) stays in
+    the ``meta`` JSON. One odd record can then never fail a whole shard's write.
+    """
+
+    def __init__(self, schema: pa.Schema) -> None:
+        self.schema = schema
+        self._columns = {
+            f.name: _PY_TYPES.get(f.type, (object,))
+            for f in schema
+            if f.name not in CORE_FIELDS and f.name != "meta"
+        }
+
+    def row(self, doc: Document) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "id": doc.id,
+            "text": doc.text,
+            "url": doc.url,
+            "crawl_date": _str_or_none(doc.meta.get("crawl_date")),
+            "source_file": doc.source.file,
+            "source_index": doc.source.index,
+            "source_offset": doc.source.offset,
+            "warc_record_id": doc.source.record_id,
+        }
+        rest = {}
+        for key, value in doc.meta.items():
+            if key == "crawl_date":
+                continue
+            types = self._columns.get(key)
+            if types is not None and (
+                value is None or (isinstance(value, types) and not _is_bool_as_number(value, types))
+            ):
+                row[key] = value
+            else:
+                rest[key] = value
+        row["meta"] = json_dumps(rest) if rest else None
+        return row
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _is_bool_as_number(value: Any, types: tuple[type, ...]) -> bool:
+    return isinstance(value, bool) and bool not in types
 
 
 class ShardWriter:
@@ -156,14 +192,21 @@ class ShardWriter:
             if self._shard_rows >= self.max_rows:
                 self._close_shard()
 
-    def commit(self) -> list[Path]:
-        """Finish and move every shard into place; returns the final paths."""
+    def finish(self) -> None:
+        """Write and close every temp shard: all the work that can fail, before anything is published."""
         self._flush()
         self._close_shard()
+
+    def publish(self) -> list[Path]:
+        """Rename the finished shards into place: cheap, and done only once every writer has finished."""
         self.directory.mkdir(parents=True, exist_ok=True)
         for tmp, final in self._written:
             os.replace(tmp, final)
         return [final for _, final in self._written]
+
+    def commit(self) -> list[Path]:
+        self.finish()
+        return self.publish()
 
     def abort(self) -> None:
         self._close_shard()
