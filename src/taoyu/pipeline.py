@@ -29,7 +29,7 @@ from typing import Any
 import xxhash
 
 from taoyu.document import Document
-from taoyu.executors.task import RunContext, TaskResult, env_cpu_count, signature_files
+from taoyu.executors.task import RunContext, TaskResult, doc_files, env_cpu_count, signature_files
 from taoyu.io.tasks import expand_inputs, plan_tasks
 from taoyu.ledger import Funnel, funnel
 from taoyu.output import OutputLayout, read_json, write_json_atomic
@@ -137,16 +137,19 @@ class Pipeline:
 
 
 def _apply_global_in_memory(step: GlobalStep, docs: list[Document]) -> None:
+    """Run a global step on documents in memory, through the same files a run would write."""
     import tempfile
 
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     with tempfile.TemporaryDirectory() as tmp:
-        rows = [{"row": i, **step.signature(d)} for i, d in enumerate(docs)]
+        rows = [{"row": i, **sig} for i, sig in enumerate(step.signatures(docs))]
         sig = Path(tmp) / "sigs.parquet"
         pq.write_table(pa.Table.from_pylist(rows, schema=step.signature_schema), sig)
-        step.resolve([(0, sig)], Path(tmp) / "decisions")
+        texts = Path(tmp) / "docs.parquet"
+        pq.write_table(pa.table({"text": [d.text for d in docs]}), texts)
+        step.resolve([(0, sig)], Path(tmp) / "decisions", {0: [texts]})
         path = Path(tmp) / "decisions" / "00000.parquet"
         decisions = {r["row"]: r for r in pq.ParquetFile(path).read().to_pylist()} if path.exists() else {}
     for i, doc in enumerate(docs):
@@ -228,7 +231,9 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
                     log.info("resolving %s over %d tasks", phase.after.name, len(tasks))
                     shutil.rmtree(layout.decisions(phase.index), ignore_errors=True)  # a half-done resolve
                     summary = phase.after.resolve(
-                        signature_files(layout, phase.index, tasks), layout.decisions(phase.index)
+                        signature_files(layout, phase.index, tasks),
+                        layout.decisions(phase.index),
+                        doc_files(layout, phase.index, tasks),
                     )
                     write_json_atomic(layout.global_marker(phase.index), summary)
                     log.info("%s: %s", phase.after.name, summary)

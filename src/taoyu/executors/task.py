@@ -35,7 +35,7 @@ from taoyu.ledger import DROPPED, LEDGER_SCHEMA, document_entry, error_entry
 from taoyu.output import OutputLayout, read_json, write_json_atomic
 from taoyu.plan import Phase, split_phases
 from taoyu.recipe import Recipe
-from taoyu.steps.base import Step
+from taoyu.steps.base import GlobalStep, Step
 
 INTERMEDIATE_SCHEMA = pa.schema(
     [
@@ -54,6 +54,7 @@ INTERMEDIATE_SCHEMA = pa.schema(
 REJECT_FIELDS = {"dropped_by": pa.string(), "drop_reason": pa.string()}
 
 ProgressFn = Callable[[int], None]
+SIGNATURE_BATCH = 512
 _WORKER_STEPS: dict[str, list[Step]] = {}
 
 
@@ -184,6 +185,7 @@ def run_task_phase(
         decisions = _load_decisions(layout.decisions(phase_index - 1), task.index) if phase.before else {}
         row = 0
         unreported = 0
+        pending_signature: list[Document] = []
         for n, item in enumerate(items):
             if phase.reads_input:
                 result.records_in += 1
@@ -211,16 +213,20 @@ def run_task_phase(
                         rejects.write(_reject_row(doc, rows))
                 else:
                     result.input_errors += 1
-            elif intermediate is not None and signatures is not None and phase.after is not None:
-                intermediate.write(_intermediate_row(doc))
-                signatures.write({"row": row, **phase.after.signature(doc)})
-                row += 1
-                result.passed_on += 1
+            elif phase.after is not None:
+                pending_signature.append(doc)
+                if len(pending_signature) >= SIGNATURE_BATCH:
+                    row = _pass_on(pending_signature, phase.after, intermediate, signatures, row)
+                    result.passed_on += len(pending_signature)
+                    pending_signature.clear()
             else:
                 assert data is not None
                 data.write(rows.row(doc))
                 ledger.write(document_entry(doc))
                 result.kept += 1
+        if pending_signature and phase.after is not None:
+            _pass_on(pending_signature, phase.after, intermediate, signatures, row)
+            result.passed_on += len(pending_signature)
         if progress is not None and unreported:
             progress(unreported)
         if phase.reads_input:
@@ -236,6 +242,22 @@ def run_task_phase(
     result.seconds = time.perf_counter() - started
     write_json_atomic(marker, result.as_dict())
     return result
+
+
+def _pass_on(
+    docs: list[Document],
+    step: GlobalStep,
+    intermediate: ShardWriter | None,
+    signatures: ShardWriter | None,
+    row: int,
+) -> int:
+    """Hand a batch to the next phase: the documents, and their signatures computed together."""
+    assert intermediate is not None and signatures is not None
+    for doc, signature in zip(docs, step.signatures(docs), strict=True):
+        intermediate.write(_intermediate_row(doc))
+        signatures.write({"row": row, **signature})
+        row += 1
+    return row
 
 
 def _run_steps(doc: Document, steps: tuple[Step, ...], strict: bool) -> Document:
@@ -311,6 +333,11 @@ def _digests_owned_by(task: Task) -> dict[str, str]:
         except OSError:
             out[path] = "unreadable"
     return out
+
+
+def doc_files(layout: OutputLayout, phase: int, tasks: list[Task]) -> dict[int, list[Path]]:
+    work = layout.work(phase)
+    return {task.index: sorted(work.glob(f"docs-{task.index:05d}-*.parquet")) for task in tasks}
 
 
 def signature_files(layout: OutputLayout, phase: int, tasks: list[Task]) -> list[tuple[int, Path]]:

@@ -15,7 +15,7 @@ same model backs keyword construction in Python (``LengthFilter(min_chars=200)``
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -135,8 +135,21 @@ class GlobalStep(Step):
     def signature(self, doc: Document) -> dict[str, Any]:
         raise NotImplementedError
 
-    def resolve(self, signature_files: Iterable[tuple[int, Path]], decisions_dir: Path) -> dict[str, Any]:
-        """Write per-task decision files; return summary figures for the run log."""
+    def signatures(self, docs: Sequence[Document]) -> list[dict[str, Any]]:
+        """Signatures of a batch: override when the work vectorises (MinHash does, 40x)."""
+        return [self.signature(d) for d in docs]
+
+    def resolve(
+        self,
+        signature_files: Iterable[tuple[int, Path]],
+        decisions_dir: Path,
+        doc_files: Mapping[int, Sequence[Path]] | None = None,
+    ) -> dict[str, Any]:
+        """Write per-task decision files; return summary figures for the run log.
+
+        ``doc_files`` gives each task's intermediate document shards, for steps that must look
+        at the documents themselves (near dedup verifies candidate pairs on their text).
+        """
         raise NotImplementedError
 
     def apply(self, doc: Document, decision: Mapping[str, Any] | None) -> Document:

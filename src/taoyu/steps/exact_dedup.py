@@ -8,7 +8,7 @@ copy in input order, so the result does not depend on how work was spread across
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -60,7 +60,12 @@ class ExactDedup(GlobalStep):
             "hash": xxhash.xxh3_128_digest(normalise_for_exact(doc.text).encode("utf-8", "surrogatepass")),
         }
 
-    def resolve(self, signature_files: Iterable[tuple[int, Path]], decisions_dir: Path) -> dict[str, Any]:
+    def resolve(
+        self,
+        signature_files: Iterable[tuple[int, Path]],
+        decisions_dir: Path,
+        doc_files: Mapping[int, Sequence[Path]] | None = None,
+    ) -> dict[str, Any]:
         tables = []
         for task_index, path in signature_files:
             table = pq.ParquetFile(path).read(columns=["row", "doc_id", "hash"])

@@ -1,0 +1,173 @@
+"""Near-duplicate dedup on corpora the tests generate: exact, edited, contained and unrelated pairs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from taoyu import Document, Pipeline, Source
+from taoyu.dedup.clusters import clusters
+from taoyu.dedup.minhash import band_keys, overlap, shingle_sets, signatures
+from taoyu.steps.exact_dedup import ExactDedup
+from taoyu.steps.near_dedup import NearDedup
+
+from .conftest import assert_reconciles, ledger_rows, write_jsonl
+
+HAN = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+
+
+def random_text(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice(HAN) for _ in range(n))
+
+
+def edited(rng: random.Random, text: str, share: float) -> str:
+    chars = list(text)
+    for i in rng.sample(range(len(chars)), int(len(chars) * share)):
+        chars[i] = rng.choice(HAN)
+    return "".join(chars)
+
+
+def corpus(seed: int = 1) -> tuple[list[dict], dict[str, str]]:
+    """Records plus, for each copy, the id it copies (the expected dup_of with keep=first)."""
+    rng = random.Random(seed)
+    records, expected = [], {}
+    for i in range(12):
+        base = random_text(rng, 400)
+        records.append({"id": f"base{i:02d}", "text": base})
+        if i % 4 == 0:
+            records.append({"id": f"edit{i:02d}", "text": edited(rng, base, 0.03)})
+            expected[f"edit{i:02d}"] = f"base{i:02d}"
+        if i % 4 == 1:
+            records.append({"id": f"cut{i:02d}", "text": base[:180]})  # a truncated copy
+            expected[f"cut{i:02d}"] = f"base{i:02d}"
+        if i % 4 == 2:
+            wrapper = random_text(rng, 250)
+            records.append({"id": f"wrap{i:02d}", "text": wrapper[:120] + base + wrapper[120:]})
+            expected[f"wrap{i:02d}"] = f"base{i:02d}"
+        if i % 4 == 3:
+            records.append({"id": f"same{i:02d}", "text": base.replace(base[10], " " + base[10])})
+            expected[f"same{i:02d}"] = f"base{i:02d}"
+    for i in range(6):
+        records.append({"id": f"other{i}", "text": random_text(rng, 400)})
+    return records, expected
+
+
+def test_signatures_track_jaccard():
+    rng = random.Random(3)
+    base = random_text(rng, 2000)
+    near, far = edited(rng, base, 0.02), random_text(rng, 2000)
+    sigs = signatures([base, near, far])
+    sets = shingle_sets([base, near, far])
+    true_near = overlap(sets[0], sets[1])[0]
+    assert abs(float((sigs[0] == sigs[1]).mean()) - true_near) < 0.1
+    assert float((sigs[0] == sigs[2]).mean()) < 0.05
+    keys = band_keys(sigs, 32, 4)
+    assert (keys[0] == keys[1]).any() and not (keys[0] == keys[2]).any()
+
+
+def test_shingles_ignore_spacing_punctuation_and_ascii_case():
+    a, b = shingle_sets(["杭州西湖，Hello World！", "杭州 西湖 hello world"])
+    assert np.array_equal(a, b)
+
+
+def test_short_and_empty_texts():
+    sets = shingle_sets(["短", "短", "", "。。"])
+    assert overlap(sets[0], sets[1]) == (1.0, 1.0)
+    assert sets[2].size == 0 and sets[3].size == 0
+
+
+def test_union_find_clusters():
+    groups = clusters(6, [(0, 1), (1, 2), (4, 5)])
+    assert sorted(sorted(m) for m in groups.values()) == [[0, 1, 2], [4, 5]]
+
+
+def test_exact_near_contained_and_unrelated(tmp_path: Path):
+    records, expected = corpus()
+    path = write_jsonl(tmp_path / "c.jsonl", records)
+    out = tmp_path / "out"
+    summary = Pipeline([ExactDedup(), NearDedup(keep="first")]).run([str(path)], out, workers=1)
+    rows = {r["doc_id"]: r for r in ledger_rows(out)}
+    for copy, original in expected.items():
+        row = rows[copy]
+        assert row["outcome"] == "dropped", copy
+        details = json.loads(row["details"])
+        assert details["dup_of"] == original, copy
+    assert rows["same03"]["reason"] == "exact_duplicate"  # only spacing differs
+    assert json.loads(rows["cut01"]["details"])["containment"] >= 0.8
+    assert json.loads(rows["wrap02"]["details"])["jaccard"] < 0.8  # caught by containment, not Jaccard
+    kept = {d for d, r in rows.items() if r["outcome"] == "kept"}
+    assert kept == {r["id"] for r in records} - set(expected)
+    assert summary.funnel.dropped == len(expected)
+    assert_reconciles(out, len(records))
+
+
+def test_keeper_rules_are_deterministic(tmp_path: Path):
+    rng = random.Random(5)
+    base = random_text(rng, 300)
+    records = [
+        {"id": "b", "text": base, "crawl_date": "2026-03-01"},
+        {"id": "a", "text": base + "", "crawl_date": "2026-05-01"},  # same length as b: id breaks the tie
+        {"id": "c", "text": base[:250], "crawl_date": "2026-01-01"},
+    ]
+    docs = [
+        Document(r["id"], r["text"], Source("m", i), meta={"crawl_date": r["crawl_date"]})
+        for i, r in enumerate(records)
+    ]
+
+    def survivor(**params) -> str:
+        fresh = [Document(d.id, d.text, d.source, meta=dict(d.meta)) for d in docs]
+        [kept] = [d.id for d in Pipeline([NearDedup(**params)]).process(fresh) if not d.is_dropped]
+        return kept
+
+    assert survivor(keep="longest") == "a"
+    assert survivor(keep="earliest") == "c"
+    assert survivor(keep="first") == "b"
+
+
+def test_same_output_with_one_or_two_workers(tmp_path: Path):
+    records, _ = corpus(seed=2)
+    d = tmp_path / "in"
+    d.mkdir()
+    write_jsonl(d / "a.jsonl", records[::2])
+    write_jsonl(d / "b.jsonl", records[1::2])
+    for w in (1, 2):
+        Pipeline([ExactDedup(), NearDedup()]).run([str(d)], tmp_path / f"w{w}", workers=w)
+    for sub in ("data", "ledger"):
+        assert _digest(tmp_path / "w1" / sub) == _digest(tmp_path / "w2" / sub)
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*"))}
+
+
+def test_resume_after_a_crash_inside_the_global_phase(tmp_path: Path, monkeypatch):
+    records, _ = corpus(seed=4)
+    path = write_jsonl(tmp_path / "c.jsonl", records)
+    Pipeline([ExactDedup(), NearDedup()]).run([str(path)], tmp_path / "clean", workers=1)
+
+    real = NearDedup.resolve
+
+    def crash(self, signature_files, decisions_dir, doc_files=None):
+        real(self, signature_files, decisions_dir, doc_files)  # decisions written, marker not yet
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(NearDedup, "resolve", crash)
+    with pytest.raises(KeyboardInterrupt):
+        Pipeline([ExactDedup(), NearDedup()]).run([str(path)], tmp_path / "crashed", workers=1)
+    monkeypatch.setattr(NearDedup, "resolve", real)
+    again = Pipeline([ExactDedup(), NearDedup()]).run([str(path)], tmp_path / "crashed", workers=1)
+    assert again.resumed
+    for sub in ("data", "ledger"):
+        clean = {p.name: p.read_bytes() for p in (tmp_path / "clean" / sub).glob("*")}
+        crashed = {p.name: p.read_bytes() for p in (tmp_path / "crashed" / sub).glob("*")}
+        assert clean == crashed
+
+
+def test_bands_must_fit_the_permutations():
+    with pytest.raises(ValueError, match="exceeds num_perm"):
+        NearDedup(num_perm=64, bands=32, rows=4)
