@@ -93,3 +93,19 @@ def test_readme_commands_are_the_ones_ci_runs():
     ci = (REPO / ".ci" / "run").read_text()
     assert ".venv/bin/python -m pytest -q" in readme
     assert "README.md" in ci and "taoyu run recipes/zh-web.yaml" in readme
+
+
+def test_why_tells_a_duplicates_story_with_a_diff(tmp_path: Path):
+    out = tmp_path / "zh-web"
+    run_cli("run", "recipes/zh-web.yaml", "--output", str(out), "--keep-rejects", check=True)
+    rows = ledger_rows(out)
+    near = next(r for r in rows if r["reason"] == "near_duplicate")
+    proc = run_cli("why", str(out), near["doc_id"], check=True)
+    twin = json.loads(near["details"])["dup_of"]
+    assert "near_dedup: drop (near_duplicate)" in proc.stdout
+    assert f"kept twin: {twin}" in proc.stdout and "+++ dropped" in proc.stdout
+    assert "examples/zh-web.warc.gz record" in proc.stdout
+    kept = next(r for r in rows if r["outcome"] == "kept")
+    assert "outcome: kept" in run_cli("why", str(out), kept["doc_id"], check=True).stdout
+    missing = run_cli("why", str(out), "no-such-id")
+    assert missing.returncode == 2 and "no record" in missing.stderr

@@ -142,6 +142,51 @@ def stats(output: Annotated[Path, typer.Argument(help="Output folder of a run.")
 
 
 @app.command()
+def why(
+    output: Annotated[Path, typer.Argument(help="Output folder of a run.")],
+    doc_id: Annotated[str, typer.Argument(help="Document id (as in the dataset's id column or the ledger).")],
+) -> None:
+    """A document's full story: its source, each step's decision, and for duplicates the kept twin."""
+    from taoyu.why import story
+
+    if not (output / "ledger").is_dir():
+        _fail(f"{output} has no ledger/: is it the output folder of a taoyu run?")
+    found = story(output, doc_id)
+    if found is None:
+        _fail(f"no record with id {doc_id!r} in {output}/ledger")
+    row = found.ledger
+    where = f"{row['source_file']} record {row['source_index']}"
+    if row["source_offset"] is not None:
+        where += f", byte {row['source_offset']}"
+    if row["warc_record_id"]:
+        where += f", WARC-Record-ID {row['warc_record_id']}"
+    console.print(Text.assemble(("document ", "bold"), (doc_id, "bold cyan")))
+    console.print(Text(f"  source:  {where}"))
+    console.print(
+        Text(f"  outcome: {row['outcome']}" + (f" by {row['step']} ({row['reason']})" if row["step"] else ""))
+    )
+    for event in found.trace:
+        line = f"  - {event['step']}: {event['action']}"
+        if event.get("reason"):
+            line += f" ({event['reason']})"
+        if event.get("score") is not None:
+            line += f", score {event['score']}" + (
+                f" vs threshold {event['threshold']}" if event.get("threshold") is not None else ""
+            )
+        if event.get("details"):
+            line += f", {event['details']}"
+        console.print(Text(line))
+    if found.kept_twin is not None:
+        console.print(
+            Text(f"  kept twin: {found.kept_twin['id']} ({found.kept_twin.get('url') or 'no url'})")
+        )
+        if found.diff:
+            console.print(Text("\n".join(found.diff)))
+        elif found.text is None:
+            console.print(Text("  (rerun with --keep-rejects to see the dropped text and a diff)"))
+
+
+@app.command()
 def steps() -> None:
     """List every registered step, with its parameters and what it does."""
     for name, cls in all_steps().items():

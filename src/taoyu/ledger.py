@@ -138,7 +138,7 @@ def read_ledger(ledger_dir: Path, columns: list[str] | None = None) -> pa.Table:
     return pa.concat_tables(pq.ParquetFile(f).read(columns=columns) for f in files)
 
 
-def iter_ledger(ledger_dir: Path, columns: list[str], batch_size: int = 65536):
+def iter_ledger(ledger_dir: Path, columns: list[str] | None, batch_size: int = 65536):
     """Ledger rows a batch at a time (pyarrow.dataset would do, but it imports pandas: +50 MB)."""
     for path in sorted(ledger_dir.glob("*.parquet")):
         yield from pq.ParquetFile(path).iter_batches(batch_size=batch_size, columns=columns)

@@ -54,9 +54,18 @@ class LocalExecutor:
         self._close_pool()
 
     def _close_pool(self, wait: bool = True) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=wait, cancel_futures=True)
-            self._pool = None
+        """Shut the pool down; without ``wait``, stop its workers first.
+
+        A worker left running after the parent exits writes progress into a queue nobody reads
+        and dies with a traceback on the user's terminal, so workers are always reaped.
+        """
+        if self._pool is None:
+            return
+        if not wait:
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.terminate()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
 
     def _get_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
