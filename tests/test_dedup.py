@@ -171,3 +171,40 @@ def test_resume_after_a_crash_inside_the_global_phase(tmp_path: Path, monkeypatc
 def test_bands_must_fit_the_permutations():
     with pytest.raises(ValueError, match="exceeds num_perm"):
         NearDedup(num_perm=64, bands=32, rows=4)
+
+
+def _site_doc(i: int, url: str, body: str) -> Document:
+    return Document(f"d{i}", body, Source("m", i), url=url)
+
+
+def test_repeated_lines_are_removed_per_site_and_recorded():
+    from taoyu.steps.repeated_lines import RepeatedLines
+
+    nav, footer = "首页 | 新闻 | 财经", "版权所有 © 示例网"
+    rng = random.Random(9)
+    docs = [
+        _site_doc(i, f"https://www.a.cn/{i}.html", f"{nav}\n{random_text(rng, 80)}\n{footer}")
+        for i in range(3)
+    ]
+    docs.append(
+        _site_doc(3, "https://b.cn/x.html", f"{nav}\n{random_text(rng, 80)}")
+    )  # one page of another site
+    docs.append(_site_doc(4, "https://a.cn/only.html", f"{nav}\n{footer}"))  # nothing but chrome
+    out = list(Pipeline([RepeatedLines(site_min_docs=3)]).process(docs))
+    for doc in out[:3]:
+        assert nav not in doc.text and footer not in doc.text and len(doc.text) == 80
+        assert doc.trace[-1].details == {"lines_removed": 2, "chars_removed": len(nav) + len(footer) + 2}
+    assert nav in out[3].text  # another site's page: not enough evidence there
+    assert out[4].dropped_by.reason == "all_lines_boilerplate"
+
+
+def test_repeated_lines_global_threshold():
+    from taoyu.steps.repeated_lines import RepeatedLines
+
+    rng = random.Random(10)
+    docs = [_site_doc(i, f"https://s{i}.cn/", f"点击下载APP\n{random_text(rng, 50)}") for i in range(4)]
+    kept = list(Pipeline([RepeatedLines(global_min_docs=4)]).process(docs))
+    assert all("点击下载APP" not in d.text for d in kept)
+    fresh = [_site_doc(i, f"https://s{i}.cn/", f"点击下载APP\n{random_text(rng, 50)}") for i in range(4)]
+    untouched = list(Pipeline([RepeatedLines(global_min_docs=5)]).process(fresh))
+    assert all("点击下载APP" in d.text for d in untouched)

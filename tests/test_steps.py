@@ -108,9 +108,12 @@ class TestEncoding:
             | st.sampled_from("，。、abc 123"),
             min_size=1,
             max_size=200,
-        )
+        ).filter(lambda t: sum(ch >= "\u4e00" for ch in t) >= 8)
     )
     def test_round_trip_without_mojibake(self, text):
+        # Below a few Han characters GBK bytes can also be valid UTF-8 Han ("婕丂" is "漁@"): no
+        # rule can tell those apart; a page's worth of text always can. Short cases have their
+        # own tests above.
         for codec, declared in (
             ("utf-8", None),
             ("utf-8", "gb2312"),

@@ -1,3 +1,3 @@
 """Importing this module registers every built-in step."""
 
-from taoyu.steps import exact_dedup, html_to_text, length, near_dedup, redact_pii  # noqa: F401
+from taoyu.steps import exact_dedup, html_to_text, length, near_dedup, redact_pii, repeated_lines  # noqa: F401
