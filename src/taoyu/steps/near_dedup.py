@@ -13,6 +13,7 @@ document per pass; the shingle sets of documents in candidate pairs are held for
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -27,6 +28,63 @@ from taoyu.dedup.minhash import band_keys, overlap, shingle_sets, signatures
 from taoyu.document import Document, Event
 from taoyu.registry import register
 from taoyu.steps.base import GlobalStep, StepParams
+
+
+class ShingleSetCache:
+    """Shingle sets of documents in candidate pairs, loaded a task at a time, within a byte budget.
+
+    Verification needs the real shingles of both documents of a pair; holding them for every
+    candidate document would cost ~16 KB per document (gigabytes at a million documents). Sets
+    are computed for all needed rows of a task at once (one read of its text column) and the
+    least recently used tasks are evicted past ``budget_bytes``.
+    """
+
+    def __init__(
+        self,
+        shingle_size: int,
+        task_of: np.ndarray,
+        row_of: np.ndarray,
+        doc_files: Mapping[int, Sequence[Path]],
+        pairs: Iterable[tuple[int, int]],
+        budget_bytes: int = 512 * 2**20,
+    ) -> None:
+        self.k = shingle_size
+        self.task_of = task_of
+        self.row_of = row_of
+        self.doc_files = doc_files
+        self.budget = budget_bytes
+        self.needed: dict[int, set[int]] = {}
+        for pair in pairs:
+            for g in pair:
+                self.needed.setdefault(int(task_of[g]), set()).add(g)
+        self._tasks: OrderedDict[int, dict[int, np.ndarray]] = OrderedDict()
+        self._bytes = 0
+        self.loads = 0
+
+    def get(self, g: int) -> np.ndarray:
+        task = int(self.task_of[g])
+        sets = self._tasks.get(task)
+        if sets is None:
+            sets = self._load(task)
+        else:
+            self._tasks.move_to_end(task)
+        return sets[g]
+
+    def _load(self, task: int) -> dict[int, np.ndarray]:
+        members = sorted(self.needed.get(task, ()))
+        texts = pa.concat_tables(
+            pq.ParquetFile(p).read(columns=["text"]) for p in self.doc_files.get(task, [])
+        )
+        column = texts.column("text")
+        chosen = [column[int(self.row_of[g])].as_py() for g in members]
+        sets = dict(zip(members, shingle_sets(chosen, self.k), strict=True))
+        self.loads += 1
+        self._tasks[task] = sets
+        self._bytes += sum(s.nbytes for s in sets.values())
+        while self._bytes > self.budget and len(self._tasks) > 2:
+            _, evicted = self._tasks.popitem(last=False)
+            self._bytes -= sum(s.nbytes for s in evicted.values())
+        return sets
 
 
 class NearDedupParams(StepParams):
@@ -120,10 +178,11 @@ class NearDedup(GlobalStep):
         n = len(ids)
 
         pairs = self._candidate_pairs(files, ~empty)
-        sets = self._shingle_sets(pairs, task_of, row_of, doc_files or {})
+        sets = ShingleSetCache(self.params.shingle_size, task_of, row_of, doc_files or {}, pairs)
         confirmed = []
-        for a, b in pairs:
-            j, c = overlap(sets[a], sets[b])
+        # Pairs in task order, so the cache loads each task's texts about once.
+        for a, b in sorted(pairs, key=lambda p: (task_of[p[0]], task_of[p[1]], p)):
+            j, c = overlap(sets.get(a), sets.get(b))
             if j >= self.params.jaccard or c >= self.params.containment:
                 confirmed.append((a, b))
 
@@ -131,24 +190,22 @@ class NearDedup(GlobalStep):
         quality = [q for t in meta for q in t.column("quality").to_pylist()]
         rule = self._sort_key(ids, chars, dates, quality)
         decisions: dict[int, list[dict[str, Any]]] = {}
-        duplicates = 0
         groups = clusters(n, confirmed)
+        links = []
         for members in groups.values():
             keeper = choose_keeper(members, rule)
-            for m in members:
-                if m == keeper:
-                    continue
-                j, c = overlap(sets[m], sets[keeper])
-                decisions.setdefault(int(task_of[m]), []).append(
-                    {
-                        "row": int(row_of[m]),
-                        "dup_of": ids[keeper],
-                        "cluster": ids[keeper],
-                        "jaccard": j,
-                        "containment": c,
-                    }
-                )
-                duplicates += 1
+            links.extend((m, keeper) for m in members if m != keeper)
+        for m, keeper in sorted(links, key=lambda p: (task_of[p[0]], task_of[p[1]], p)):
+            j, c = overlap(sets.get(m), sets.get(keeper))
+            row = {
+                "row": int(row_of[m]),
+                "dup_of": ids[keeper],
+                "cluster": ids[keeper],
+                "jaccard": j,
+                "containment": c,
+            }
+            decisions.setdefault(int(task_of[m]), []).append(row)
+        duplicates = len(links)
         decisions_dir.mkdir(parents=True, exist_ok=True)
         schema = pa.schema(
             [
@@ -168,6 +225,7 @@ class NearDedup(GlobalStep):
             "confirmed_pairs": len(confirmed),
             "clusters": len(groups),
             "duplicates": duplicates,
+            "text_loads": sets.loads,
         }
 
     def _candidate_pairs(self, files: list[tuple[int, Path]], has_text: np.ndarray) -> list[tuple[int, int]]:
@@ -194,27 +252,6 @@ class NearDedup(GlobalStep):
                 first = int(members[0])
                 found.update(first * n + int(o) for o in members[1:])
         return sorted((p // n, p % n) for p in found)
-
-    def _shingle_sets(
-        self,
-        pairs: list[tuple[int, int]],
-        task_of: np.ndarray,
-        row_of: np.ndarray,
-        doc_files: Mapping[int, Sequence[Path]],
-    ) -> dict[int, np.ndarray]:
-        needed = sorted({x for pair in pairs for x in pair})
-        by_task: dict[int, list[int]] = {}
-        for g in needed:
-            by_task.setdefault(int(task_of[g]), []).append(g)
-        sets: dict[int, np.ndarray] = {}
-        for task, members in by_task.items():
-            texts = pa.concat_tables(
-                pq.ParquetFile(p).read(columns=["text"]) for p in doc_files.get(task, [])
-            ).column("text")
-            chosen = [texts[int(row_of[g])].as_py() for g in members]
-            for g, s in zip(members, shingle_sets(chosen, self.params.shingle_size), strict=True):
-                sets[g] = s
-        return sets
 
     def _sort_key(self, ids: list[str], chars: np.ndarray, dates: list[Any], quality: list[Any]):
         keep = self.params.keep
