@@ -13,8 +13,7 @@ document per pass; the shingle sets of documents in candidate pairs are held for
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,67 +23,74 @@ import pyarrow.parquet as pq
 from pydantic import Field, model_validator
 
 from taoyu.dedup.clusters import choose_keeper, clusters
-from taoyu.dedup.minhash import band_keys, overlap, shingle_sets, signatures
+from taoyu.dedup.minhash import band_keys, overlap, shingle_hashes, signatures
 from taoyu.document import Document, Event
 from taoyu.registry import register
 from taoyu.steps.base import GlobalStep, StepParams
 
 
-class ShingleSetCache:
-    """Shingle sets of documents in candidate pairs, loaded a task at a time, within a byte budget.
+class ShingleStore:
+    """Shingle sets of the documents in candidate pairs, computed once and kept on disk.
 
-    Verification needs the real shingles of both documents of a pair; holding them for every
-    candidate document would cost ~16 KB per document (gigabytes at a million documents). Sets
-    are computed for all needed rows of a task at once (one read of its text column) and the
-    least recently used tasks are evicted past ``budget_bytes``.
+    Verification needs the real shingles of both documents of a pair. Holding them in memory
+    costs ~8 KB per candidate document (gigabytes at a million documents), and recomputing them
+    per pair repeats the work. So each task's text column is read once, the needed documents'
+    sorted unique shingle hashes (32-bit: a collision shifts a Jaccard by one shingle in four
+    billion) are appended to a scratch file, and pairs read their two sets back by offset.
     """
 
     def __init__(
         self,
+        path: Path,
         shingle_size: int,
         task_of: np.ndarray,
         row_of: np.ndarray,
         doc_files: Mapping[int, Sequence[Path]],
-        pairs: Iterable[tuple[int, int]],
-        budget_bytes: int = 512 * 2**20,
+        needed: Iterable[int],
+        chunk: int = 2048,
     ) -> None:
-        self.k = shingle_size
-        self.task_of = task_of
-        self.row_of = row_of
-        self.doc_files = doc_files
-        self.budget = budget_bytes
-        self.needed: dict[int, set[int]] = {}
-        for pair in pairs:
-            for g in pair:
-                self.needed.setdefault(int(task_of[g]), set()).add(g)
-        self._tasks: OrderedDict[int, dict[int, np.ndarray]] = OrderedDict()
-        self._bytes = 0
-        self.loads = 0
+        self.path = path
+        n = task_of.shape[0]
+        self.offset = np.zeros(n, dtype=np.int64)
+        self.length = np.zeros(n, dtype=np.int64)
+        by_task: dict[int, list[int]] = {}
+        for g in sorted(set(needed)):
+            by_task.setdefault(int(task_of[g]), []).append(g)
+        position = 0
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as out:
+            for task, members in sorted(by_task.items()):
+                texts = pa.concat_tables(
+                    pq.ParquetFile(p).read(columns=["text"]) for p in doc_files.get(task, [])
+                )
+                column = texts.column("text")
+                for start in range(0, len(members), chunk):
+                    part = members[start : start + chunk]
+                    chosen = [column[int(row_of[g])].as_py() for g in part]
+                    hashes, bounds = shingle_hashes(chosen, shingle_size)
+                    for i, g in enumerate(part):
+                        small = np.unique(hashes[bounds[i] : bounds[i + 1]].astype(np.uint32))
+                        out.write(small.tobytes())
+                        self.offset[g], self.length[g] = position, small.size
+                        position += small.nbytes
+                del texts, column
+        self._fh = open(path, "rb")  # noqa: SIM115 (closed in close())
 
     def get(self, g: int) -> np.ndarray:
-        task = int(self.task_of[g])
-        sets = self._tasks.get(task)
-        if sets is None:
-            sets = self._load(task)
-        else:
-            self._tasks.move_to_end(task)
-        return sets[g]
+        self._fh.seek(int(self.offset[g]))
+        return np.frombuffer(self._fh.read(int(self.length[g]) * 4), dtype=np.uint32)
 
-    def _load(self, task: int) -> dict[int, np.ndarray]:
-        members = sorted(self.needed.get(task, ()))
-        texts = pa.concat_tables(
-            pq.ParquetFile(p).read(columns=["text"]) for p in self.doc_files.get(task, [])
-        )
-        column = texts.column("text")
-        chosen = [column[int(self.row_of[g])].as_py() for g in members]
-        sets = dict(zip(members, shingle_sets(chosen, self.k), strict=True))
-        self.loads += 1
-        self._tasks[task] = sets
-        self._bytes += sum(s.nbytes for s in sets.values())
-        while self._bytes > self.budget and len(self._tasks) > 2:
-            _, evicted = self._tasks.popitem(last=False)
-            self._bytes -= sum(s.nbytes for s in evicted.values())
-        return sets
+    def overlaps(self, pairs: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int, float, float]]:
+        """(a, b, Jaccard, containment) for pairs grouped by a: each a's set is read once."""
+        current, first = -1, np.zeros(0, np.uint32)
+        for a, b in pairs:
+            if a != current:
+                current, first = a, self.get(a)
+            yield (a, b, *overlap(first, self.get(b)))
+
+    def close(self) -> None:
+        self._fh.close()
+        self.path.unlink(missing_ok=True)
 
 
 class NearDedupParams(StepParams):
@@ -178,13 +184,15 @@ class NearDedup(GlobalStep):
         n = len(ids)
 
         pairs = self._candidate_pairs(files, ~empty)
-        sets = ShingleSetCache(self.params.shingle_size, task_of, row_of, doc_files or {}, pairs)
-        confirmed = []
-        # Pairs in task order, so the cache loads each task's texts about once.
-        for a, b in sorted(pairs, key=lambda p: (task_of[p[0]], task_of[p[1]], p)):
-            j, c = overlap(sets.get(a), sets.get(b))
-            if j >= self.params.jaccard or c >= self.params.containment:
-                confirmed.append((a, b))
+        needed = {g for pair in pairs for g in pair}
+        sets = ShingleStore(
+            decisions_dir / "shingles.bin", self.params.shingle_size, task_of, row_of, doc_files or {}, needed
+        )
+        confirmed = [
+            (a, b)
+            for a, b, j, c in sets.overlaps(pairs)
+            if j >= self.params.jaccard or c >= self.params.containment
+        ]
 
         dates = [d for t in meta for d in t.column("crawl_date").to_pylist()]
         quality = [q for t in meta for q in t.column("quality").to_pylist()]
@@ -195,8 +203,7 @@ class NearDedup(GlobalStep):
         for members in groups.values():
             keeper = choose_keeper(members, rule)
             links.extend((m, keeper) for m in members if m != keeper)
-        for m, keeper in sorted(links, key=lambda p: (task_of[p[0]], task_of[p[1]], p)):
-            j, c = overlap(sets.get(m), sets.get(keeper))
+        for keeper, m, j, c in sets.overlaps(sorted((k, m) for m, k in links)):
             row = {
                 "row": int(row_of[m]),
                 "dup_of": ids[keeper],
@@ -206,6 +213,7 @@ class NearDedup(GlobalStep):
             }
             decisions.setdefault(int(task_of[m]), []).append(row)
         duplicates = len(links)
+        sets.close()
         decisions_dir.mkdir(parents=True, exist_ok=True)
         schema = pa.schema(
             [
@@ -225,7 +233,6 @@ class NearDedup(GlobalStep):
             "confirmed_pairs": len(confirmed),
             "clusters": len(groups),
             "duplicates": duplicates,
-            "text_loads": sets.loads,
         }
 
     def _candidate_pairs(self, files: list[tuple[int, Path]], has_text: np.ndarray) -> list[tuple[int, int]]:
