@@ -93,6 +93,36 @@ def run_datatrove(shards: Path, out: Path) -> tuple[Measured, set[str]]:
     return total, removed
 
 
+DJ_SCRIPT = """
+import json, sys
+from data_juicer.core.data import NestedDataset
+from data_juicer.ops.deduplicator.document_deduplicator import DocumentDeduplicator
+from data_juicer.ops.deduplicator.document_minhash_deduplicator import DocumentMinhashDeduplicator
+
+rows = [json.loads(line) for path in sys.argv[1:] for line in open(path, encoding="utf-8")]
+ds = NestedDataset.from_list([{"text": r["text"], "id": r["id"]} for r in rows])
+ds = DocumentDeduplicator(lowercase=True, ignore_non_character=True).run(ds)
+ds = DocumentMinhashDeduplicator(
+    tokenization="character", window_size=5, num_permutations=256, jaccard_threshold=0.7
+).run(ds)
+kept = set(ds["id"])
+print(json.dumps([r["id"] for r in rows if r["id"] not in kept]))
+"""
+
+
+def run_data_juicer(shards: Path, dj_python: str) -> tuple[Measured, set[str]]:
+    """Data-Juicer's exact then MinHash deduplicators (char 5-grams, 256 perms, J 0.7), in its own venv."""
+    import os
+
+    out = WORK / "dj_removed.json"
+    files = [str(p) for p in sorted(shards.glob("*.jsonl"))]
+    script = f"import sys; sys.stdout = open({str(out)!r}, 'w'); exec({DJ_SCRIPT!r})"
+    m = measure([dj_python, "-c", script, *files], env={"PYTHONWARNINGS": "ignore"}, cwd=os.getcwd())
+    removed = set(json.loads(out.read_text())) if m.returncode == 0 else set()
+    out.unlink(missing_ok=True)
+    return m, removed
+
+
 def _text_bytes(doc) -> bytes:
     return doc.text.encode("utf-8", "surrogatepass")
 
@@ -217,6 +247,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, nargs="+", default=[50000])
     ap.add_argument("--shards", type=int, default=8)
     ap.add_argument("--no-datatrove", action="store_true")
+    ap.add_argument("--dj-python", help="python of a venv with py-data-juicer, to run Data-Juicer too")
     ap.add_argument("--near", nargs="*", help="near_dedup parameters to try, e.g. bands=32 rows=4")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
@@ -226,10 +257,19 @@ def main() -> None:
         truth = [json.loads(line) for line in truth_path.open(encoding="utf-8")]
         with tempfile.TemporaryDirectory(dir=WORK) as tmp:
             near = dict(kv.split("=", 1) for kv in args.near) if args.near else {}
-            tools = ["taoyu"] + ([] if args.no_datatrove else ["datatrove"])
+            tools = (
+                ["taoyu"]
+                + ([] if args.no_datatrove else ["datatrove"])
+                + (["data-juicer"] if args.dj_python else [])
+            )
             for name in tools:
                 out = Path(tmp) / name
-                m, removed = run_taoyu(shards, out, near) if name == "taoyu" else run_datatrove(shards, out)
+                if name == "taoyu":
+                    m, removed = run_taoyu(shards, out, near)
+                elif name == "datatrove":
+                    m, removed = run_datatrove(shards, out)
+                else:
+                    m, removed = run_data_juicer(shards, args.dj_python)
                 if m.returncode != 0:
                     sys.exit(f"{name} failed:\n{m.stderr[-3000:]}")
                 row = {

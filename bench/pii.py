@@ -32,25 +32,13 @@ from pathlib import Path
 import zstandard
 
 from taoyu.pii import find_pii, redact
-from taoyu.pii.detect import _ID_CHECK, _ID_WEIGHTS, luhn_ok
+from taoyu.pii.detect import _ID_CHECK, _ID_WEIGHTS, PII_TYPES, luhn_ok
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CORPORA = ["xinwenlianbo/news.jsonl.zst", "laws/laws.jsonl.zst", "tidb_docs_cn/docs.jsonl.zst"]
 ALL_CLEAN = [*CORPORA, "poetry/poems.jsonl.zst"]
-TYPES = [
-    "id_card",
-    "mobile",
-    "landline",
-    "bank_card",
-    "email",
-    "ipv4",
-    "ipv6",
-    "passport",
-    "hk_macau_permit",
-    "qq",
-    "wechat",
-]
+TYPES = list(PII_TYPES)
 
 # How each tool marks each type in its redacted output.
 TAOYU_MARK = {

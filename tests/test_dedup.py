@@ -208,3 +208,20 @@ def test_repeated_lines_global_threshold():
     fresh = [_site_doc(i, f"https://s{i}.cn/", f"点击下载APP\n{random_text(rng, 50)}") for i in range(4)]
     untouched = list(Pipeline([RepeatedLines(global_min_docs=5)]).process(fresh))
     assert all("点击下载APP" in d.text for d in untouched)
+
+
+def test_url_normalised_exact_dedup():
+    from taoyu.steps.exact_dedup import normalise_url
+
+    same = [
+        "https://www.Example.cn/news/1.html?utm_source=wx&id=3#top",
+        "http://example.cn/news/1.html?id=3",
+        "https://example.cn:443/news/1.html/?spm=a.b&id=3",
+    ]
+    assert len({normalise_url(u) for u in same}) == 1
+    assert normalise_url("https://example.cn/news/1.html?id=4") != normalise_url(same[0])
+    docs = [Document(f"u{i}", f"正文{i}", Source("m", i), url=u) for i, u in enumerate(same)]
+    docs.append(Document("nourl", "正文", Source("m", 9)))
+    out = list(Pipeline([ExactDedup(on="url")]).process(docs))
+    assert [d.is_dropped for d in out] == [False, True, True, False]
+    assert out[1].dropped_by.reason == "same_url" and out[1].dropped_by.details["dup_of"] == "u0"

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -39,9 +40,31 @@ def normalise_for_exact(text: str) -> str:
     return text.casefold()
 
 
+_TRACKING = ("utm_", "spm", "from", "share", "fbclid", "gclid", "wfr", "ivk_sa", "scene", "timestamp")
+
+
+def normalise_url(url: str) -> str:
+    """One spelling per page: lower-case scheme and host, no www., default port, fragment,
+    tracking parameters or trailing slash, and the remaining query sorted."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").removeprefix("www.")
+    if parts.port and parts.port not in (80, 443):
+        host = f"{host}:{parts.port}"
+    query = sorted(
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(_TRACKING)
+    )
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit(("", host, path, urlencode(query), ""))
+
+
 class ExactDedupParams(StepParams):
     keep: Literal["first"] = "first"
     """Which copy survives: the first in input order (file order, then record order)."""
+    on: Literal["text", "url"] = "text"
+    """What makes two documents the same: their normalised text, or their normalised URL
+    (recrawls of one page; documents without a URL are never URL duplicates)."""
 
 
 @register("exact_dedup")
@@ -55,10 +78,12 @@ class ExactDedup(GlobalStep):
     )
 
     def signature(self, doc: Document) -> dict[str, Any]:
-        return {
-            "doc_id": doc.id,
-            "hash": xxhash.xxh3_128_digest(normalise_for_exact(doc.text).encode("utf-8", "surrogatepass")),
-        }
+        if self.params.on == "url":
+            # A document without a URL gets a key of its own (its id), so it matches nothing.
+            key = normalise_url(doc.url) if doc.url else "\x00" + doc.id
+        else:
+            key = normalise_for_exact(doc.text)
+        return {"doc_id": doc.id, "hash": xxhash.xxh3_128_digest(key.encode("utf-8", "surrogatepass"))}
 
     def resolve(
         self,
@@ -110,7 +135,7 @@ class ExactDedup(GlobalStep):
                 Event(
                     self.name,
                     "drop",
-                    "exact_duplicate",
+                    "exact_duplicate" if self.params.on == "text" else "same_url",
                     1.0,
                     1.0,
                     {"dup_of": decision["dup_of"], "cluster": decision["cluster"].hex()},
