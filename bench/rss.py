@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,20 +40,22 @@ def _session_rss_kb(sid: int) -> int:
 
 
 def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = None) -> Measured:
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd,
-        env={**os.environ, **(env or {})},
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        text=True,
-    )
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, _session_rss_kb(proc.pid))
-        time.sleep(0.05)
-    seconds = time.perf_counter() - started
-    stderr = proc.stderr.read() if proc.stderr else ""
-    return Measured(seconds, peak / 1024, proc.returncode, stderr)
+    # stderr goes to a file, not a pipe: a chatty tool (progress bars, logs) would fill a pipe
+    # nobody reads until exit, and block forever.
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd,
+            env={**os.environ, **(env or {})},
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            start_new_session=True,
+        )
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, _session_rss_kb(proc.pid))
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
+        err.seek(0)
+        return Measured(seconds, peak / 1024, proc.returncode, err.read()[-20000:])
