@@ -1,3 +1,11 @@
 """Importing this module registers every built-in step."""
 
-from taoyu.steps import exact_dedup, html_to_text, length, near_dedup, redact_pii, repeated_lines  # noqa: F401
+from taoyu.steps import (  # noqa: F401
+    exact_dedup,
+    html_to_text,
+    length,
+    near_dedup,
+    normalize,
+    redact_pii,
+    repeated_lines,
+)

@@ -1,0 +1,106 @@
+"""Chinese-correct text normalisation.
+
+NFKC is wrong for Chinese corpora: it turns the full-width punctuation that Chinese text is
+written with (，。：；！？（）) into ASCII, and Data-Juicer's punctuation normaliser does the same.
+This step folds only what is genuinely a width variant (full-width Latin letters and digits),
+keeps Chinese punctuation as it is, and repairs what crawling breaks: zero-width and control
+characters, HTML entities and tag residue left in extracted text, and ragged whitespace.
+Each kind of change is counted on the document, and tag residue is kept in metadata because
+hidden random tags are a spam signal.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from taoyu.document import Document
+from taoyu.registry import register
+from taoyu.steps.base import StepParams, Transform
+
+# Full-width digits and Latin letters only: U+FF10-FF19, U+FF21-FF3A, U+FF41-FF5A.
+_WIDTH_FOLD = {
+    c: c - 0xFEE0 for r in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)) for c in range(*r)
+}
+_FULL_WIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_INVISIBLE = re.compile("[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_ODD_SPACES = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f]")
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,7}|#x[0-9a-fA-F]{2,6});")
+# Real HTML tag names only, so "a<b and c>d" in technical text is left alone.
+_TAG_NAMES = (
+    "a|abbr|b|big|blockquote|br|button|center|cite|code|dd|del|div|dl|dt|em|font|h[1-6]|hr|i|iframe|img|"
+    "input|ins|kbd|label|li|link|mark|meta|nobr|ol|p|pre|q|s|script|section|article|small|span|strike|"
+    "strong|style|sub|sup|table|tbody|td|th|thead|time|tr|tt|u|ul|wbr"
+)
+# Attributes, when present, must contain "=": "<b and c>" in a formula is not a tag.
+_TAG = re.compile(rf"</?(?:{_TAG_NAMES})(?:\s+[^<>\n=]{{0,50}}=[^<>\n]{{0,200}})?\s*/?>", re.IGNORECASE)
+_SPACE_RUN = re.compile(" {2,}")
+_BLANK_RUN = re.compile("\n{3,}")
+
+
+class NormalizeParams(StepParams):
+    fold_width: bool = True
+    """Full-width Latin letters and digits to ASCII (Chinese punctuation is never touched)."""
+    strip_invisible: bool = True
+    """Zero-width characters, bidi controls, soft hyphens and C0/C1 control characters."""
+    unescape_entities: bool = True
+    """HTML entities left in text (&nbsp; &amp; &#20013;) to characters."""
+    strip_tag_residue: bool = True
+    """Leftover tags such as <kbd date-time=…>, </p> or <br/>; counted in meta['tag_residue']."""
+    whitespace: bool = True
+    """Line breaks to \\n, odd spaces to ' ', runs collapsed, indentation and trailing spaces dropped."""
+
+
+@register("normalize")
+class Normalize(Transform):
+    """Fold full-width letters/digits, keep Chinese punctuation; repair invisibles, entities, tags, spaces."""
+
+    Params = NormalizeParams
+    params: NormalizeParams
+
+    def edit(self, doc: Document) -> tuple[str, Mapping[str, Any]]:
+        text, changes = normalize_text(doc.text, self.params)
+        if changes.get("tags_removed"):
+            doc.meta["tag_residue"] = doc.meta.get("tag_residue", 0) + changes["tags_removed"]
+        return text, changes
+
+
+def normalize_text(text: str, p: NormalizeParams | None = None) -> tuple[str, dict[str, int]]:
+    """Normalised text and a count per kind of change (kinds that changed nothing are left out)."""
+    p = p or NormalizeParams()
+    changes: dict[str, int] = {}
+
+    def count(kind: str, n: int) -> None:
+        if n:
+            changes[kind] = changes.get(kind, 0) + n
+
+    if p.unescape_entities and "&" in text:
+        n = len(_ENTITY.findall(text))
+        if n:
+            text = html.unescape(text)
+            count("entities_unescaped", n)
+    if p.strip_tag_residue and "<" in text:
+        text, n = _TAG.subn("", text)
+        count("tags_removed", n)
+    if p.strip_invisible:
+        text, n = _INVISIBLE.subn("", text)
+        count("invisible_removed", n)
+        text, n = _CONTROL.subn("", text)
+        count("control_removed", n)
+    if p.fold_width and _FULL_WIDTH_ALNUM.search(text):
+        n = len(_FULL_WIDTH_ALNUM.findall(text))
+        text = text.translate(_WIDTH_FOLD)
+        count("width_folded", n)
+    if p.whitespace:
+        before = text
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = _ODD_SPACES.sub(" ", text)
+        lines = [_SPACE_RUN.sub(" ", line).strip(" \u3000") for line in text.split("\n")]
+        text = _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip("\n")
+        if text != before:
+            count("whitespace_fixed", 1)
+    return text, changes

@@ -1,0 +1,67 @@
+"""Normalisation: Chinese punctuation survives, width variants fold, crawl damage is repaired."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taoyu import Document, Source
+from taoyu.steps.normalize import Normalize, NormalizeParams, normalize_text
+
+CHINESE_PUNCTUATION = "，。、；：？！“”‘’（）《》【】—…·"
+
+
+def test_chinese_punctuation_is_kept_and_full_width_alnum_folds():
+    text, changes = normalize_text("ＡＰＰ下载量达１２３万，同比增长！（数据：２０２６年）")
+    assert text == "APP下载量达123万，同比增长！（数据：2026年）"
+    assert changes == {"width_folded": 10}
+
+
+def test_crawl_damage_is_repaired_and_counted():
+    raw = (
+        '第一段\u200b内容&nbsp;完<kbd date-time="09x3"></kbd>\r\n\r\n\r\n\r\n　　第二段\x07  有  空格\t\u00a0'
+    )
+    text, changes = normalize_text(raw)
+    assert text == "第一段内容 完\n\n第二段 有 空格"
+    assert changes["tags_removed"] == 2 and changes["entities_unescaped"] == 1
+    assert changes["invisible_removed"] == 1 and changes["control_removed"] == 1
+
+
+def test_technical_text_is_not_mistaken_for_tags():
+    text, changes = normalize_text("当 a<b and c>d 时，返回 <电话> 和 x > 3")
+    assert text == "当 a<b and c>d 时，返回 <电话> 和 x > 3" and "tags_removed" not in changes
+
+
+def test_step_records_changes_and_tag_residue():
+    doc = Normalize()(Document("d", "正文<kbd></kbd><kbd></kbd>内容", Source("m", 0)))
+    assert doc.text == "正文内容" and doc.meta["tag_residue"] == 4
+    assert doc.trace[-1].details == {"tags_removed": 4}
+    untouched = Normalize()(Document("e", "干净的文本。", Source("m", 1)))
+    assert untouched.trace == []
+
+
+def test_each_part_can_be_switched_off():
+    text, _ = normalize_text("ＡＢ&amp;", NormalizeParams(fold_width=False, unescape_entities=False))
+    assert text == "ＡＢ&amp;"
+
+
+TEXT = st.text(
+    alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)
+    | st.sampled_from(list(CHINESE_PUNCTUATION) + list("ＡＺａ０９ \t\n\r\u3000\u200b\x00<>/p"))
+    | st.characters(min_codepoint=32, max_codepoint=126).filter(lambda c: c != "&"),
+    max_size=300,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_idempotent_and_clean(text):
+    once, _ = normalize_text(text)
+    twice, changes = normalize_text(once)
+    assert twice == once and changes == {}
+    assert not any(c in once for c in "\u200b\x00\r\t")
+    assert not any(
+        "\uff10" <= c <= "\uff19" or "\uff21" <= c <= "\uff3a" or "\uff41" <= c <= "\uff5a" for c in once
+    )
+    for mark in CHINESE_PUNCTUATION:
+        assert once.count(mark) == text.count(mark)
