@@ -2,6 +2,7 @@
 
 from taoyu.steps import (  # noqa: F401
     exact_dedup,
+    extract_html,
     html_to_text,
     length,
     near_dedup,

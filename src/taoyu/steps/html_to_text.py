@@ -37,20 +37,10 @@ class HtmlToText(Step):
     output_fields: ClassVar[dict[str, pa.DataType]] = {"title": pa.string(), "charset": pa.string()}
 
     def process(self, doc: Document) -> Document:
-        if doc.raw is None:
-            return doc  # already text (WET, JSONL): nothing to extract
-        decoded = decode_html(doc.raw, doc.meta.pop("http_charset", None))
-        doc.raw = None
-        doc.meta["charset"] = decoded.encoding
-        if decoded.declared:
-            doc.meta["charset_declared"] = decoded.declared
-        ratio = decoded.replacements / max(len(decoded.text), 1)
-        if ratio > self.params.max_replacement_ratio:
-            doc.trace.append(
-                Event(self.name, "error", "undecodable bytes", ratio, self.params.max_replacement_ratio)
-            )
+        html = decode_page(doc, self.name, self.params.max_replacement_ratio)
+        if html is None:
             return doc
-        tree = LexborHTMLParser(decoded.text)
+        tree = LexborHTMLParser(html)
         title = tree.css_first("title")
         if title is not None:
             doc.meta["title"] = title.text(strip=True) or None
@@ -65,7 +55,22 @@ class HtmlToText(Step):
         root = tree.body or tree.root
         text = root.text(separator="") if root is not None else ""
         doc.text = "\n".join(line for line in (" ".join(ln.split()) for ln in text.split("\n")) if line)
-        doc.trace.append(
-            Event(self.name, "edit", details={"html_bytes": len(decoded.text), "chars": len(doc.text)})
-        )
+        doc.trace.append(Event(self.name, "edit", details={"html_chars": len(html), "chars": len(doc.text)}))
         return doc
+
+
+def decode_page(doc: Document, step: str, max_replacement_ratio: float) -> str | None:
+    """Decode ``doc.raw`` into HTML, recording charsets; None when there is nothing to decode or
+    the bytes are undecodable (then an error event says so)."""
+    if doc.raw is None:
+        return None  # already text (WET, JSONL): nothing to extract
+    decoded = decode_html(doc.raw, doc.meta.pop("http_charset", None))
+    doc.raw = None
+    doc.meta["charset"] = decoded.encoding
+    if decoded.declared:
+        doc.meta["charset_declared"] = decoded.declared
+    ratio = decoded.replacements / max(len(decoded.text), 1)
+    if ratio > max_replacement_ratio:
+        doc.trace.append(Event(step, "error", "undecodable bytes", ratio, max_replacement_ratio))
+        return None
+    return decoded.text

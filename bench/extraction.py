@@ -1,0 +1,56 @@
+"""Main-content extraction: taoyu side by side with the public extractors on pages with gold text.
+
+    python bench/extraction.py [--anchors trafilatura_txt readability resiliparse_main] [--write-docs]
+
+Runs ../shared/bench/score_extraction.py on every source in ../shared/data/extraction/, with
+taoyu's ``main_text`` and the anchors from ../shared/bench/baseline_extractors.py in the same run
+(bench-only dependencies: trafilatura, readability-lxml, resiliparse). Pages are passed as raw
+bytes to taoyu (it decodes itself) and decoded by the scorer's rule for the anchors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+ANCHORS = ["trafilatura_txt", "readability", "resiliparse_main"]
+
+
+def taoyu_extractor(html: str, url: str | None = None) -> str:
+    from taoyu.extract import main_text
+
+    return main_text(html, url)
+
+
+def score_source(source: Path, anchors: list[str]) -> dict:
+    scorer = SHARED / "bench" / "score_extraction.py"
+    baselines = SHARED / "bench" / "baseline_extractors.py"
+    extractors = [f"taoyu={__file__}:taoyu_extractor"] + [f"{a}={baselines}:{a}" for a in anchors]
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        cmd = [sys.executable, str(scorer), "--data", str(source), "--json", out.name]
+        for e in extractors:
+            cmd += ["--extractor", e]
+        subprocess.run(cmd, check=True)
+        return json.loads(Path(out.name).read_text())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--anchors", nargs="*", default=ANCHORS)
+    ap.add_argument("--sources", nargs="*", default=None)
+    args = ap.parse_args()
+    sources = [p for p in sorted((SHARED / "data" / "extraction").iterdir()) if p.is_dir()]
+    if args.sources:
+        sources = [p for p in sources if p.name in args.sources]
+    for source in sources:
+        score_source(source, args.anchors)
+
+
+if __name__ == "__main__":
+    main()

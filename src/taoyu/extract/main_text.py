@@ -1,0 +1,162 @@
+"""Main-content extraction for Chinese-first web pages.
+
+How it decides, in order:
+
+1. **Decode** bytes with the rule in :mod:`taoyu.io.encoding` (no silent mojibake).
+2. **Prune** what is never content: scripts, styles, forms, navigation, footers, asides, and
+   hidden nodes. ``display:none`` is always dropped (that is how SEO text hides); content hidden by
+   ``visibility:hidden`` until JavaScript runs (WeChat's ``#js_content``) is kept when it is long.
+   Nodes whose class or id says share bar, comments, related list, footer, breadcrumb, ad… are
+   dropped unless they hold most of the page's text.
+3. **Score blocks.** Every text-bearing block (p, div/td/li with own text, br-separated runs)
+   gets a score from its non-link characters, with Chinese and Western sentence punctuation as
+   the strongest sign of prose; link-dense blocks score near zero. Scores flow to the parent in
+   full and the grandparent in half (readability's idea), so the container of the article — or of
+   a forum thread's posts — collects the most.
+4. **Choose** the best container, and keep its sibling blocks that are prose too.
+5. **Clean lines**: portal chrome lines (【打印】【关闭】, 责任编辑, 分享到, 版权所有, 举报电话,
+   打开APP…) are dropped, one paragraph per line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from taoyu.io.encoding import decode_html
+
+_NEVER_CONTENT = (
+    "script, style, noscript, template, iframe, svg, canvas, form, select, button, input, textarea, "
+    "nav, footer, aside, head, object, embed, map"
+)
+_NEGATIVE = re.compile(
+    r"comment|share|social|footer|foot\b|copyright|related|recommend|hot|rank|sidebar|side-|side_|aside|"
+    r"breadcrumb|crumb|menu|navbar|nav\b|nav-|nav_|topbar|toolbar|tool-bar|header|masthead|login|register|"
+    r"advert|\bad\b|ad-|ad_|ads|banner|sponsor|promo|popup|modal|qrcode|download|app-|appdown|subscribe|"
+    r"pagination|pager|next|prev|tags?\b|keyword|widget|author-info|reward|dashang|report|jubao",
+    re.IGNORECASE,
+)
+_POSITIVE = re.compile(
+    r"article|content|post|entry|main|text|body|story|detail|news|message|t_f|postmessage|js_content|rich",
+    re.IGNORECASE,
+)
+_BLOCKS = {"p", "div", "td", "li", "section", "article", "main", "blockquote", "pre", "dd", "h1", "h2", "h3",
+           "h4", "h5", "h6", "table", "tr", "ul", "ol", "dl", "font", "center", "span"}  # fmt: skip
+_LINE_BREAKS = (
+    "p, div, br, li, ul, ol, dl, dt, dd, tr, table, section, article, header, main, blockquote, pre, "
+    "h1, h2, h3, h4, h5, h6, hr, figure, figcaption, td, th"
+)
+_SENTENCE_PUNCT = re.compile(r"[，。！？；：、,.!?;:]")
+_CHROME_LINE = re.compile(
+    r"^(?:【[^】]{1,8}】\s*){1,}$|责任编辑|编辑[:：]|来源[:：]\s*\S{0,12}$|版权所有|Copyright|©|分享到|分享至|"
+    r"举报电话|不良信息举报|打开APP|打开App|下载APP|扫码下载|扫一扫|关注公众号|关注我们|阅读全文|展开全文|"
+    r"^上一篇|^下一篇|相关阅读|相关新闻|热点推荐|推荐阅读|猜你喜欢|^点赞|^收藏|^评论\s*\(?\d*\)?$|"
+    r"ICP备|公网安备|^返回顶部|^网友评论|我要评论|^阅读\s*\d+$|^\d+\s*阅读$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Score:
+    score: float = 0.0
+
+
+def main_text(html: str | bytes, url: str | None = None) -> str:
+    """The main content of a page as plain text, one paragraph per line ("" when there is none)."""
+    if isinstance(html, bytes):
+        html = decode_html(html).text
+    if not html or not html.strip():
+        return ""
+    tree = LexborHTMLParser(html)
+    root = tree.body or tree.root
+    if root is None:
+        return ""
+    _prune(root)
+    best = _best_container(root)
+    if best is None:
+        return ""
+    for node in best.css(_LINE_BREAKS):
+        node.insert_before("\n")
+        node.insert_after("\n")
+    text = best.text(separator="")
+    lines = []
+    for line in text.split("\n"):
+        line = " ".join(line.split())
+        if line and not (len(line) < 60 and _CHROME_LINE.search(line)):
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _prune(root: LexborNode) -> None:
+    for node in root.css(_NEVER_CONTENT):
+        node.decompose()
+    total = len(root.text(strip=True)) or 1
+    for node in root.css("[style]"):
+        style = (node.attributes.get("style") or "").replace(" ", "").lower()
+        if "display:none" in style or ("visibility:hidden" in style and len(node.text(strip=True)) < 200):
+            node.decompose()
+    for node in root.css("[class], [id]"):
+        if node.parent is None:
+            continue
+        label = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+        negative = _NEGATIVE.search(label) and not _POSITIVE.search(label)
+        if negative and len(node.text(strip=True)) < 0.3 * total:
+            node.decompose()
+
+
+def _text_weight(text: str) -> float:
+    chars = len(text)
+    if chars < 8:
+        return 0.0
+    punct = len(_SENTENCE_PUNCT.findall(text))
+    return chars + 25 * punct
+
+
+def _best_container(root: LexborNode) -> LexborNode | None:
+    """The container that collects the most prose from its blocks (readability's propagation).
+
+    Each text block's weight goes to itself and its parent in full and to its grandparent in
+    half, so the element that directly holds the article's paragraphs collects the most; link
+    -dense blocks and chrome lines weigh nothing.
+    """
+    scores: dict[int, float] = {}
+    nodes: dict[int, LexborNode] = {}
+    for node in root.traverse(include_text=False):
+        if node.tag not in _BLOCKS:
+            continue
+        own = _own_text(node)
+        if not own or (len(own) < 80 and _CHROME_LINE.search(own)):
+            continue
+        link_chars = sum(len(a.text(strip=True)) for a in node.css("a"))
+        all_chars = len(node.text(strip=True)) or 1
+        weight = _text_weight(own) * (1 - min(link_chars / all_chars, 1.0)) ** 2
+        if weight <= 0:
+            continue
+        parent = node.parent
+        for share, target in (
+            (1.0, node),
+            (1.0, parent),
+            (0.5, parent.parent if parent is not None else None),
+        ):
+            if target is None:
+                continue
+            nodes[target.mem_id] = target
+            scores[target.mem_id] = scores.get(target.mem_id, 0.0) + share * weight
+    if not scores:
+        return root
+    return nodes[max(scores, key=lambda k: (scores[k], -k))]
+
+
+def _own_text(node: LexborNode) -> str:
+    """Text of the node's direct text children (and inline children), not of nested blocks."""
+    parts = []
+    child = node.child
+    while child is not None:
+        if child.tag == "-text":
+            parts.append(child.text_content or "")
+        elif child.tag not in _BLOCKS and child.tag != "br":
+            parts.append(child.text(strip=False))
+        child = child.next
+    return " ".join("".join(parts).split())

@@ -1,0 +1,87 @@
+"""Main-content extraction on small pages written here, one per failure mode the field shows."""
+
+from __future__ import annotations
+
+import time
+
+from taoyu import Document, Source
+from taoyu.extract import main_text
+from taoyu.steps.extract_html import ExtractHtml
+
+ARTICLE = "".join(
+    f"<p>第{i}段：杭州市今年继续推进城市更新，老旧小区改造惠及数万户居民，社区配套设施也得到完善。</p>"
+    for i in range(1, 6)
+)
+CHROME = """
+<div class="nav"><a href="/">首页</a> <a href="/news">新闻</a> <a href="/app">下载客户端</a></div>
+<div class="share-bar">分享到：<a>微信</a> <a>微博</a></div>
+<div class="related"><h3>相关新闻</h3><ul>
+<li><a href="/1">杭州发布秋冬季旅游线路推荐</a></li><li><a href="/2">钱塘江观潮指南</a></li></ul></div>
+<p>【我来说两句】【打印】【关闭】</p><p>（责任编辑：赵一）</p>
+<div class="footer">版权所有 © 2026 示例网 违法和不良信息举报电话：0571-00000000</div>
+"""
+
+
+def page(body: str, head: str = "<title>城市更新惠及数万户_示例网</title>") -> str:
+    return f"<html><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+
+
+def test_article_is_kept_and_chrome_dropped():
+    text = main_text(page(f"{CHROME}<div class='article'><h1>城市更新惠及数万户</h1>{ARTICLE}</div>{CHROME}"))
+    lines = text.split("\n")
+    assert sum("杭州市今年继续推进城市更新" in line for line in lines) == 5
+    for chrome in ("分享到", "相关新闻", "责任编辑", "版权所有", "【打印】", "下载客户端", "举报电话"):
+        assert chrome not in text, chrome
+
+
+def test_hidden_seo_text_is_dropped_but_wechat_content_is_kept():
+    seo = "<div style='display:none'>澳门赌场官网注册送彩金，澳门赌场官网下载，真人百家乐在线投注。</div>"
+    wechat = f"<div id='js_content' style='visibility: hidden;'>{ARTICLE}</div>"
+    text = main_text(page(seo + wechat))
+    assert "赌场" not in text and text.count("城市更新") == 5
+
+
+def test_fragment_without_html_tag():
+    assert main_text(ARTICLE).count("城市更新") == 5
+
+
+def test_empty_and_junk_input_give_empty_text_not_errors():
+    assert main_text("") == "" and main_text(b"") == "" and main_text("<html></html>") == ""
+    assert main_text("<<<>>>&&&") in ("", "<<<>>>&&&")
+
+
+def test_gbk_bytes_are_decoded():
+    raw = page(ARTICLE, "<meta charset='gb2312'><title>测试</title>").encode("gbk")
+    assert main_text(raw).count("城市更新") == 5
+
+
+def test_a_20_mb_page_is_handled():
+    big = page("<div>" + ARTICLE * 31000 + "</div>").encode()
+    assert len(big) > 20 * 2**20
+    started = time.perf_counter()
+    text = main_text(big)
+    assert text.count("城市更新") == 5 * 31000 and time.perf_counter() - started < 120
+
+
+def test_step_extracts_title_date_and_records_the_edit():
+    head = (
+        "<title>城市更新惠及数万户_示例网</title>"
+        "<meta property='article:published_time' content='2026-09-28T08:00:00+08:00'>"
+    )
+    doc = Document("d", "", Source("m", 0), raw=page(ARTICLE, head).encode())
+    doc = ExtractHtml()(doc)
+    assert doc.meta["title"] == "城市更新惠及数万户_示例网" and doc.meta["publish_date"] == "2026-09-28"
+    assert doc.raw is None and doc.meta["charset"] == "utf-8"
+    assert doc.trace[-1].step == "extract_html" and doc.trace[-1].details["chars"] == len(doc.text)
+
+
+def test_date_from_the_text_when_no_meta():
+    doc = ExtractHtml()(
+        Document("d", "", Source("m", 0), raw=page("<p>发布时间：2025年3月7日</p>" + ARTICLE).encode())
+    )
+    assert doc.meta["publish_date"] == "2025-03-07"
+
+
+def test_binary_junk_is_an_error_event():
+    doc = ExtractHtml()(Document("d", "", Source("m", 0), raw=bytes(range(128, 256)) * 50))
+    assert doc.is_dropped and doc.dropped_by.reason == "undecodable bytes"
