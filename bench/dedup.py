@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 from collections import defaultdict
@@ -26,31 +25,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import REPO, WORK, build_corpus
 from rss import Measured, measure
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-WORK = REPO / "bench" / "_work"
 BANDS = [(0.8, 1.01, "J≥0.8"), (0.6, 0.8, "0.6–0.8"), (0.0, 0.6, "<0.6")]
-
-
-def build_corpus(n: int, shards: int) -> tuple[Path, Path, int]:
-    WORK.mkdir(parents=True, exist_ok=True)
-    prefix = WORK / f"corpus_{n}"
-    corpus = prefix.with_suffix(".jsonl")
-    if not corpus.exists():
-        subprocess.run(
-            [sys.executable, str(SHARED / "bench" / "make_corpus.py"), "--n", str(n), "--out", str(prefix)],
-            check=True,
-        )
-    shard_dir = WORK / f"corpus_{n}_shards{shards}"
-    if not shard_dir.exists():
-        shard_dir.mkdir()
-        lines = corpus.read_bytes().splitlines(keepends=True)
-        per = -(-len(lines) // shards)
-        for i in range(shards):
-            (shard_dir / f"part-{i:02d}.jsonl").write_bytes(b"".join(lines[i * per : (i + 1) * per]))
-    return shard_dir, prefix.with_suffix(".truth.jsonl"), n
 
 
 def run_taoyu(shards: Path, out: Path, near_params: dict[str, str]) -> tuple[Measured, set[str]]:
@@ -253,7 +231,8 @@ def main() -> None:
     args = ap.parse_args()
     rows = []
     for n in args.n:
-        shards, truth_path, docs = build_corpus(n, args.shards)
+        shards, truth_path = build_corpus(n, args.shards)
+        docs = n
         truth = [json.loads(line) for line in truth_path.open(encoding="utf-8")]
         with tempfile.TemporaryDirectory(dir=WORK) as tmp:
             near = dict(kv.split("=", 1) for kv in args.near) if args.near else {}

@@ -13,7 +13,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dedup import SHARED, WORK, run_taoyu, score
+from corpus import SHARED, WORK
+from dedup import run_taoyu, score
 
 
 def main() -> None:

@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import WORK, build_corpus
 from rss import Measured, measure
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-WORK = REPO / "bench" / "_work"
 MIN_CHARS = 50
 
 RECIPE = f"""name: throughput
@@ -35,26 +32,6 @@ steps:
     min_chars: {MIN_CHARS}
   - step: exact_dedup
 """
-
-
-def build_corpus(n: int, shards: int) -> tuple[Path, int, int]:
-    WORK.mkdir(parents=True, exist_ok=True)
-    prefix = WORK / f"corpus_{n}"
-    corpus = prefix.with_suffix(".jsonl")
-    if not corpus.exists():
-        maker = SHARED / "bench" / "make_corpus.py"
-        if not maker.exists():
-            sys.exit(f"needs {maker} (the shared benchmark data)")
-        subprocess.run([sys.executable, str(maker), "--n", str(n), "--out", str(prefix)], check=True)
-    shard_dir = WORK / f"corpus_{n}_shards{shards}"
-    if not shard_dir.exists():
-        shard_dir.mkdir()
-        lines = corpus.read_bytes().splitlines(keepends=True)
-        per = -(-len(lines) // shards)
-        for i in range(shards):
-            (shard_dir / f"part-{i:02d}.jsonl").write_bytes(b"".join(lines[i * per : (i + 1) * per]))
-    docs = sum(1 for _ in corpus.open("rb"))
-    return shard_dir, docs, corpus.stat().st_size
 
 
 def run_taoyu(shards: Path, workers: int, out: Path) -> Measured:
@@ -133,7 +110,9 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = ap.parse_args()
 
-    shards, docs, size = build_corpus(args.n, args.shards)
+    shards, truth = build_corpus(args.n, args.shards)
+    corpus = truth.with_suffix("").with_suffix(".jsonl")
+    docs, size = sum(1 for _ in corpus.open("rb")), corpus.stat().st_size
     print(f"corpus: {docs:,} docs, {size / 2**20:.1f} MB in {args.shards} shards ({shards})")
     rows = []
     with tempfile.TemporaryDirectory(dir=WORK) as tmp:

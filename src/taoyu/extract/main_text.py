@@ -21,10 +21,10 @@ How it decides, in order:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from taoyu.extract.text import block_lines
 from taoyu.io.encoding import decode_html
 
 _NEVER_CONTENT = (
@@ -44,10 +44,6 @@ _POSITIVE = re.compile(
 )
 _BLOCKS = {"p", "div", "td", "li", "section", "article", "main", "blockquote", "pre", "dd", "h1", "h2", "h3",
            "h4", "h5", "h6", "table", "tr", "ul", "ol", "dl", "font", "center", "span"}  # fmt: skip
-_LINE_BREAKS = (
-    "p, div, br, li, ul, ol, dl, dt, dd, tr, table, section, article, header, main, blockquote, pre, "
-    "h1, h2, h3, h4, h5, h6, hr, figure, figcaption, td, th"
-)
 _SENTENCE_PUNCT = re.compile(r"[，。！？；：、,.!?;:]")
 _CHROME_LINE = re.compile(
     r"^(?:【[^】]{1,8}】\s*){1,}$|责任编辑|编辑[:：]|来源[:：]\s*\S{0,12}$|版权所有|Copyright|©|分享到|分享至|"
@@ -56,11 +52,6 @@ _CHROME_LINE = re.compile(
     r"ICP备|公网安备|^返回顶部|^网友评论|我要评论|^阅读\s*\d+$|^\d+\s*阅读$",
     re.IGNORECASE,
 )
-
-
-@dataclass
-class _Score:
-    score: float = 0.0
 
 
 def main_text(html: str | bytes, url: str | None = None) -> str:
@@ -77,15 +68,7 @@ def main_text(html: str | bytes, url: str | None = None) -> str:
     best = _best_container(root)
     if best is None:
         return ""
-    for node in best.css(_LINE_BREAKS):
-        node.insert_before("\n")
-        node.insert_after("\n")
-    text = best.text(separator="")
-    lines = []
-    for line in text.split("\n"):
-        line = " ".join(line.split())
-        if line and not (len(line) < 60 and _CHROME_LINE.search(line)):
-            lines.append(line)
+    lines = [line for line in block_lines(best) if not (len(line) < 60 and _CHROME_LINE.search(line))]
     return "\n".join(lines)
 
 

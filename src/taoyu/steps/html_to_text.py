@@ -12,15 +12,12 @@ from pydantic import Field
 from selectolax.lexbor import LexborHTMLParser
 
 from taoyu.document import Document, Event
+from taoyu.extract.text import block_lines
 from taoyu.io.encoding import decode_html
 from taoyu.registry import register
 from taoyu.steps.base import Step, StepParams
 
 _NON_CONTENT = "script, style, noscript, template, iframe, svg, head, nav, footer, form, select, button"
-_BLOCKS = (
-    "p, div, br, li, ul, ol, dl, dt, dd, tr, table, section, article, header, aside, main, blockquote, pre, "
-    "h1, h2, h3, h4, h5, h6, hr, figure, figcaption"
-)
 
 
 class HtmlToTextParams(StepParams):
@@ -46,15 +43,8 @@ class HtmlToText(Step):
             doc.meta["title"] = title.text(strip=True) or None
         for node in tree.css(_NON_CONTENT):
             node.decompose()
-        # Blocks become line breaks and cells tabs; inline markup (links, bold) stays in its line.
-        for node in tree.css(_BLOCKS):
-            node.insert_before("\n")
-            node.insert_after("\n")
-        for node in tree.css("td, th"):
-            node.insert_after("\t")
         root = tree.body or tree.root
-        text = root.text(separator="") if root is not None else ""
-        doc.text = "\n".join(line for line in (" ".join(ln.split()) for ln in text.split("\n")) if line)
+        doc.text = "\n".join(block_lines(root)) if root is not None else ""
         doc.trace.append(Event(self.name, "edit", details={"html_chars": len(html), "chars": len(doc.text)}))
         return doc
 
