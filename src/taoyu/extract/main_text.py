@@ -65,11 +65,30 @@ def main_text(html: str | bytes, url: str | None = None) -> str:
     if root is None:
         return ""
     _prune(root)
-    best = _best_container(root)
+    scores: dict[int, float] = {}
+    best = _best_container(root, scores)
     if best is None:
         return ""
-    lines = [line for line in block_lines(best) if not (len(line) < 60 and _CHROME_LINE.search(line))]
+    lines = []
+    for part in _with_prose_siblings(best, scores):
+        lines.extend(line for line in block_lines(part) if not (len(line) < 60 and _CHROME_LINE.search(line)))
     return "\n".join(lines)
+
+
+def _with_prose_siblings(best: LexborNode, scores: dict[int, float]) -> list[LexborNode]:
+    """The best container plus the siblings that are prose too (readability's sibling step):
+    an article split into sections, or a question followed by its answers, are siblings."""
+    parent = best.parent
+    if parent is None or best.tag in ("body", "html"):
+        return [best]
+    floor = max(0.2 * scores.get(best.mem_id, 0.0), 50.0)
+    parts = []
+    child = parent.child
+    while child is not None:
+        if child.mem_id == best.mem_id or (child.tag != "-text" and scores.get(child.mem_id, 0.0) >= floor):
+            parts.append(child)
+        child = child.next
+    return parts
 
 
 def _prune(root: LexborNode) -> None:
@@ -97,14 +116,13 @@ def _text_weight(text: str) -> float:
     return chars + 25 * punct
 
 
-def _best_container(root: LexborNode) -> LexborNode | None:
+def _best_container(root: LexborNode, scores: dict[int, float]) -> LexborNode | None:
     """The container that collects the most prose from its blocks (readability's propagation).
 
     Each text block's weight goes to itself and its parent in full and to its grandparent in
     half, so the element that directly holds the article's paragraphs collects the most; link
     -dense blocks and chrome lines weigh nothing.
     """
-    scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
     for node in root.traverse(include_text=False):
         if node.tag not in _BLOCKS:
