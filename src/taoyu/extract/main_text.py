@@ -124,7 +124,9 @@ def _best_container(root: LexborNode, scores: dict[int, float]) -> LexborNode | 
     -dense blocks and chrome lines weigh nothing.
     """
     nodes: dict[int, LexborNode] = {}
+    order: dict[int, int] = {}  # document order: ties must not be broken by memory addresses
     for node in root.traverse(include_text=False):
+        order[node.mem_id] = len(order)
         if node.tag not in _BLOCKS:
             continue
         own = _own_text(node)
@@ -147,7 +149,8 @@ def _best_container(root: LexborNode, scores: dict[int, float]) -> LexborNode | 
             scores[target.mem_id] = scores.get(target.mem_id, 0.0) + share * weight
     if not scores:
         return root
-    return nodes[max(scores, key=lambda k: (scores[k], -k))]
+    # On a tie the inner node (later in document order) wins: the tighter container.
+    return nodes[max(scores, key=lambda k: (scores[k], order.get(k, 0)))]
 
 
 def _own_text(node: LexborNode) -> str:
