@@ -47,6 +47,11 @@ def kinds(text: str) -> list[tuple[str, str]]:
         ("港澳通行证号码：C12345678", [("hk_macau_permit", "C12345678")]),
         ("加QQ：123456789", [("qq", "123456789")]),
         ("微信号：zhangsan_88，", [("wechat", "zhangsan_88")]),
+        ("WeChat: zhang_san1", [("wechat", "zhang_san1")]),
+        ("访问www.abc.com联系电话13812345678", [("mobile", "13812345678")]),  # a bare domain ends at CJK
+        ("Tel13812345678", [("mobile", "13812345678")]),
+        ("卡号621702010006220001", [("bank_card", "621702010006220001")]),  # not an ID born in 0100
+        ("生于1986 13812345678", [("mobile", "13812345678")]),  # the 86 of a year is no country code
     ],
 )
 def test_each_format_is_found_glued_to_chinese(text, expected):
@@ -78,10 +83,26 @@ def test_each_format_is_found_glued_to_chinese(text, expected):
         "关注微信公众号",
         "@人民日报 发布",
         "联系人：张三",
+        "订单号：110105491231002",  # the old 15-digit ID shape, as an order number
+        "订单号：3201 0519 8805 1234",
+        "依照第5.1.3.2条执行",
+        "使用WeChat Official Accounts",
+        "下载微信Android版",
+        "图标 logo@2x.png",
+        "公式 x².1.2.3",
     ],
 )
 def test_near_misses_are_never_flagged(text):
     assert kinds(text) == []
+
+
+def test_type_filter_applies_before_overlaps():
+    from taoyu.pii.detect import QQ
+
+    assert kinds("QQ：13812345678") == [("mobile", "13812345678")]
+    assert [(f.type, f.value) for f in find_pii("QQ：13812345678", frozenset({QQ}))] == [
+        ("qq", "13812345678")
+    ]
 
 
 def test_pii_in_a_url_query_is_still_pii():

@@ -99,12 +99,18 @@ def id18_checksum_ok(number: str) -> bool:
     return _ID_CHECK[total % 11] == number[17].upper()
 
 
+_LATEST_BIRTH = _dt.date(2030, 12, 31)
+"""A fixed horizon, not today: the same input must give the same output whatever day it runs."""
+
+
 def _valid_date(year: int, month: int, day: int) -> bool:
+    if year < 1900:
+        return False
     try:
         born = _dt.date(year, month, day)
     except ValueError:
         return False
-    return born <= _dt.date.today()
+    return born <= _LATEST_BIRTH
 
 
 def valid_id18(number: str) -> bool:
@@ -129,6 +135,7 @@ def valid_id15(number: str) -> bool:
 
 # Allocated mobile prefixes (MIIT numbering plan), so 12x/10x/11x never match.
 _MOBILE = re.compile(r"1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])[ \-]?\d{4}[ \-]?\d{4}")
+_PHONE_WORD_BEFORE = re.compile(r"(?:tel|Tel|TEL|phone|Phone|PHONE|mobile|Mobile|MOBILE|fax|Fax|FAX)\.?$")
 _COUNTRY_CODE_BEFORE = re.compile(r"(?:\+|00)?86[ \-]?$")
 # Area code (010, 02x or 0[3-9]xx) then a 7-8 digit local number that starts 2-8, with a
 # separator or brackets: the bare 11-12 digit form is too ambiguous without a context word.
@@ -186,8 +193,29 @@ def _is_card(digits: str) -> bool:
 # --- the rest ------------------------------------------------------------------------------------------
 
 _EMAIL_DOMAIN = re.compile(r"@(?:[A-Za-z0-9\-]{1,63}\.)+[A-Za-z]{2,24}")
+_FILE_EXTENSIONS = frozenset(
+    (
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "webp",
+        "svg",
+        "bmp",
+        "ico",
+        "css",
+        "js",
+        "json",
+        "html",
+        "htm",
+        "pdf",
+        "mp4",
+        "zip",
+    )
+)
 _EMAIL_LOCAL = re.compile(r"[A-Za-z0-9._%+\-]{1,64}$")
 _IPV4_TAIL = re.compile(r"\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})")
+_CLAUSE_UNITS = frozenset("条节款章项版")
 _VERSION_CONTEXT = re.compile(r"(?:[vV]|版本|version|Version|ver\.?)[ :：]?$")
 _IPV6_CORE = re.compile(r":[0-9A-Fa-f]{0,4}:")
 _HEX_OR_COLON = frozenset("0123456789abcdefABCDEF:")
@@ -198,10 +226,13 @@ _PERMIT = re.compile(
     r"(?:通行证|回乡证|港澳证)[^\n，。；]{0,8}?(?<![A-Za-z0-9])([CWH][A-Z0-9]?\d{7,8})(?![A-Za-z0-9])"
 )
 _QQ = re.compile(r"(?:QQ|qq|Qq|扣扣)(?:号码|号|群)?[ ]?[：:]?[ ]?([1-9]\d{4,10})(?![0-9])")
+# The keyword must introduce an ID (号 or a colon): "WeChat Official Accounts" and "微信Android版" name
+# the product, not an account.
 _WECHAT = re.compile(
-    r"(?:微信号|微信|wechat|WeChat|vx|VX|wx|WX)[ ]?[：:]?[ ]?([A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])"
+    r"(?:微信号[ ]?[：:]?|(?:微信|wechat|WeChat|WECHAT|vx|VX|wx|WX)(?:号)?[ ]?[：:])[ ]?"
+    r"([A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])"
 )
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'，。）)]+")
+_URL = re.compile(r"(?:https?://|www\.)[!#-;=?-~]+")  # printable ASCII: never the Chinese text after it
 _PII_QUERY_KEY = re.compile(r"(?:phone|mobile|tel|idcard|id_card|sfz|card)=$", re.IGNORECASE)
 
 # (pattern, type, words of which one must appear for the pattern to be worth running)
@@ -222,8 +253,12 @@ def _free(text: str, start: int, end: int) -> bool:
     return (start == 0 or not _alnum(text[start - 1])) and (end >= len(text) or not _alnum(text[end]))
 
 
-def find_pii(text: str) -> list[Finding]:
-    """All PII findings in ``text``, without overlaps, in order of position."""
+def find_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
+    """All PII findings in ``text`` (of ``types``, default all), without overlaps, in order of position.
+
+    Types are filtered before overlaps are resolved, so asking only for QQ numbers still finds
+    "QQ：13812345678" even though the digits also read as a mobile number.
+    """
     found: list[Finding] = []
     found.extend(_long_numbers(text))
     found.extend(_spaced_cards(text))
@@ -238,6 +273,8 @@ def find_pii(text: str) -> list[Finding]:
     for pattern, kind, words in _CONTEXT_PATTERNS:
         if any(w in text for w in words):
             found.extend(Finding(kind, m.start(1), m.end(1), m.group(1)) for m in pattern.finditer(text))
+    if types is not None:
+        found = [f for f in found if f.type in types]
     if not found:
         return []
     if "://" in text or "www." in text:
@@ -251,13 +288,13 @@ def _long_numbers(text: str) -> Iterator[Finding]:
         start, end, value = m.start(), m.end(), m.group()
         if not _free(text, start, end):
             continue
-        if (len(value) == 18 and valid_id18(value)) or (len(value) == 15 and valid_id15(value)):
+        serial_context = _NOT_A_CARD_CONTEXT.search(text, max(0, start - 12), start) is not None
+        if len(value) == 18 and valid_id18(value):
             yield Finding(ID_CARD, start, end, value)
-        elif (
-            value.isdigit()
-            and _is_card(value)
-            and not _NOT_A_CARD_CONTEXT.search(text, max(0, start - 12), start)
-        ):
+        elif len(value) == 15 and valid_id15(value) and not serial_context:
+            # The old 15-digit form has no check digit: after 订单号 it is an order number.
+            yield Finding(ID_CARD, start, end, value)
+        elif value.isascii() and value.isdigit() and _is_card(value) and not serial_context:
             yield Finding(BANK_CARD, start, end, value)
 
 
@@ -284,15 +321,22 @@ def _mobiles(text: str) -> Iterator[Finding]:
     for m in _MOBILE.finditer(text):
         start, end = m.start(), m.end()
         code = _COUNTRY_CODE_BEFORE.search(text, max(0, start - 6), start)
-        if code is not None:
-            start = code.start()
-        if _free(text, start, end) and (start == 0 or text[start - 1] != "+"):
+        if code is not None and _free(text, code.start(), end):
+            start = code.start()  # "+86 138…"; but the 86 of "1986 138…" is a year
+        elif start > 0 and text[start - 1] == "+":
+            continue
+        right_free = end >= len(text) or not _alnum(text[end])
+        if _free(text, start, end) or (
+            right_free and _PHONE_WORD_BEFORE.search(text, max(0, start - 8), start)
+        ):
             yield Finding(MOBILE, start, end, text[start:end])
 
 
 def _landlines(text: str) -> Iterator[Finding]:
     for m in _LANDLINE.finditer(text):
-        if _free(text, m.start(), m.end()):
+        if _free(text, m.start(), m.end()) and not _NOT_A_CARD_CONTEXT.search(
+            text, max(0, m.start() - 12), m.start()
+        ):
             yield Finding(LANDLINE, m.start(), m.end(), m.group())
     for pattern in _LANDLINE_BRACKETED:
         for m in pattern.finditer(text):
@@ -312,13 +356,15 @@ def _emails(text: str) -> Iterator[Finding]:
         end = m.end()
         if end < len(text) and _alnum(text[end]):
             continue
+        if m.group().rsplit(".", 1)[-1].lower() in _FILE_EXTENSIONS:
+            continue  # logo@2x.png is an image, not an address
         yield Finding(EMAIL, local.start(), end, text[local.start() : end])
 
 
 def _ipv4(text: str) -> Iterator[Finding]:
     for m in _IPV4_TAIL.finditer(text):
         start = m.start()
-        while start > 0 and m.start() - start < 3 and text[start - 1].isdigit():
+        while start > 0 and m.start() - start < 3 and "0" <= text[start - 1] <= "9":
             start -= 1
         first = text[start : m.start()]
         octets = [first, *m.groups()]
@@ -333,11 +379,18 @@ def _ipv4(text: str) -> Iterator[Finding]:
             continue
         if _VERSION_CONTEXT.search(text, max(0, start - 10), start):
             continue
+        if text[start - 1 : start] == "第" or text[end : end + 1] in _CLAUSE_UNITS:
+            continue  # 第5.1.3.2条 numbers a clause
         yield Finding(IPV4, start, end, text[start:end])
 
 
 def _octet(value: str) -> bool:
-    return value.isdigit() and int(value) <= 255 and (value == "0" or not value.startswith("0"))
+    return (
+        value.isascii()
+        and value.isdigit()
+        and int(value) <= 255
+        and (value == "0" or not value.startswith("0"))
+    )
 
 
 def _ipv6(text: str) -> Iterator[Finding]:

@@ -43,7 +43,7 @@ class RedactPii(Step):
         self._types = frozenset(self.params.types)
 
     def process(self, doc: Document) -> Document:
-        findings = [f for f in find_pii(doc.text) if f.type in self._types]
+        findings = find_pii(doc.text, self._types)
         if not findings:
             return doc
         density = 1000 * len(findings) / max(len(doc.text), 1)
