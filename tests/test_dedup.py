@@ -225,3 +225,24 @@ def test_url_normalised_exact_dedup():
     out = list(Pipeline([ExactDedup(on="url")]).process(docs))
     assert [d.is_dropped for d in out] == [False, True, True, False]
     assert out[1].dropped_by.reason == "same_url" and out[1].dropped_by.details["dup_of"] == "u0"
+
+
+def test_documents_joined_only_through_a_chain_are_not_dropped():
+    rng = random.Random(11)
+    core = random_text(rng, 200)
+    b = Document("b", core + random_text(rng, 400), Source("m", 0))  # contains the core
+    c = Document("c", core + random_text(rng, 300), Source("m", 1))  # contains it too, but is not b
+    a = Document("a", core, Source("m", 2))  # the core itself: contained in both
+    out = {d.id: d for d in Pipeline([NearDedup(keep="longest")]).process([b, c, a])}
+    assert out["a"].is_dropped and out["a"].dropped_by.details["dup_of"] == "b"
+    assert not out["b"].is_dropped and not out["c"].is_dropped
+
+
+def test_malformed_urls_do_not_crash_url_steps():
+    from taoyu.steps.repeated_lines import RepeatedLines
+
+    docs = [
+        Document(f"u{i}", f"正文内容{i}", Source("m", i), url=u)
+        for i, u in enumerate(["http://a.com:abc/", "http://[bad", "index.html"])
+    ]
+    assert not any(d.is_dropped for d in Pipeline([ExactDedup(on="url"), RepeatedLines()]).process(docs))

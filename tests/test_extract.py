@@ -85,3 +85,11 @@ def test_date_from_the_text_when_no_meta():
 def test_binary_junk_is_an_error_event():
     doc = ExtractHtml()(Document("d", "", Source("m", 0), raw=bytes(range(128, 256)) * 50))
     assert doc.is_dropped and doc.dropped_by.reason == "undecodable bytes"
+
+
+def test_never_closed_font_tags_are_fast_and_whole():
+    sentence = "杭州市今年继续推进城市更新，社区配套设施也得到完善。"
+    html = "<html><body>" + f"<font class='x'>{sentence}" * 3000 + "</body></html>"
+    started = time.perf_counter()
+    text = main_text(html)
+    assert text.count("城市更新") == 3000 and time.perf_counter() - started < 10

@@ -65,3 +65,11 @@ def test_idempotent_and_clean(text):
     )
     for mark in CHINESE_PUNCTUATION:
         assert once.count(mark) == text.count(mark)
+
+
+def test_review_cases_entities_queries_line_separators_and_emoji():
+    assert normalize_text("使用&lt;p&gt;标签")[0] == "使用<p>标签"
+    assert normalize_text("见 ?id=1&notice=2&copy=3 和 &amp;")[0] == "见 ?id=1&notice=2&copy=3 和 &"
+    assert normalize_text("第一行\u2028第二行")[0] == "第一行\n第二行"
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    assert normalize_text(f"全家福{family}")[0] == f"全家福{family}"

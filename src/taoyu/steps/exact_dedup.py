@@ -40,20 +40,28 @@ def normalise_for_exact(text: str) -> str:
     return text.casefold()
 
 
-_TRACKING = ("utm_", "spm", "from", "share", "fbclid", "gclid", "wfr", "ivk_sa", "scene", "timestamp")
+_TRACKING = frozenset(
+    {"spm", "from", "share", "share_from", "fbclid", "gclid", "wfr", "ivk_sa", "scene", "timestamp"}
+)
 
 
 def normalise_url(url: str) -> str:
     """One spelling per page: lower-case scheme and host, no www., default port, fragment,
     tracking parameters or trailing slash, and the remaining query sorted."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").removeprefix("www.")
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").removeprefix("www.")
+        port = parts.port
+    except ValueError:  # "http://a.com:abc/", "http://[bad": compare as written
+        return url.strip()
+    if not host:
+        return url.strip()  # a relative URL says nothing about which site it is on
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
     query = sorted(
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not k.lower().startswith(_TRACKING)
+        if not (k.lower().startswith("utm_") or k.lower() in _TRACKING)
     )
     path = parts.path.rstrip("/") or "/"
     return urlunsplit(("", host, path, urlencode(query), ""))

@@ -13,6 +13,7 @@ document per pass; the shingle sets of documents in candidate pairs are held for
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -27,6 +28,9 @@ from taoyu.dedup.minhash import band_keys, overlap, shingle_hashes, signatures
 from taoyu.document import Document, Event
 from taoyu.registry import register
 from taoyu.steps.base import GlobalStep, StepParams
+
+SMALL_BUCKET = 20
+"""Buckets up to this size are checked pair by pair; larger ones (page templates) by star and chain."""
 
 
 class ShingleStore:
@@ -60,9 +64,10 @@ class ShingleStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as out:
             for task, members in sorted(by_task.items()):
-                texts = pa.concat_tables(
-                    pq.ParquetFile(p).read(columns=["text"]) for p in doc_files.get(task, [])
-                )
+                files = doc_files.get(task, [])
+                if not files:
+                    raise ValueError(f"near_dedup: no document shards for task {task} to verify pairs on")
+                texts = pa.concat_tables(pq.ParquetFile(p).read(columns=["text"]) for p in files)
                 column = texts.column("text")
                 for start in range(0, len(members), chunk):
                     part = members[start : start + chunk]
@@ -188,32 +193,36 @@ class NearDedup(GlobalStep):
         sets = ShingleStore(
             decisions_dir / "shingles.bin", self.params.shingle_size, task_of, row_of, doc_files or {}, needed
         )
-        confirmed = [
-            (a, b)
-            for a, b, j, c in sets.overlaps(pairs)
-            if j >= self.params.jaccard or c >= self.params.containment
-        ]
+        try:
+            confirmed = [
+                (a, b)
+                for a, b, j, c in sets.overlaps(pairs)
+                if j >= self.params.jaccard or c >= self.params.containment
+            ]
 
-        dates = [d for t in meta for d in t.column("crawl_date").to_pylist()]
-        quality = [q for t in meta for q in t.column("quality").to_pylist()]
-        rule = self._sort_key(ids, chars, dates, quality)
-        decisions: dict[int, list[dict[str, Any]]] = {}
-        groups = clusters(n, confirmed)
-        links = []
-        for members in groups.values():
-            keeper = choose_keeper(members, rule)
-            links.extend((m, keeper) for m in members if m != keeper)
-        for keeper, m, j, c in sets.overlaps(sorted((k, m) for m, k in links)):
-            row = {
-                "row": int(row_of[m]),
-                "dup_of": ids[keeper],
-                "cluster": ids[keeper],
-                "jaccard": j,
-                "containment": c,
-            }
-            decisions.setdefault(int(task_of[m]), []).append(row)
-        duplicates = len(links)
-        sets.close()
+            dates = [d for t in meta for d in t.column("crawl_date").to_pylist()]
+            quality = [q for t in meta for q in t.column("quality").to_pylist()]
+            rule = self._sort_key(ids, chars, dates, quality)
+            decisions: dict[int, list[dict[str, Any]]] = {}
+            groups = clusters(n, confirmed)
+            links = []
+            for members in groups.values():
+                keeper = choose_keeper(members, rule)
+                links.extend((m, keeper) for m in members if m != keeper)
+            for keeper, m, j, c in sets.overlaps(sorted((k, m) for m, k in links)):
+                if j < self.params.jaccard and c < self.params.containment:
+                    continue  # joined through a chain (A ⊂ B, A ⊂ C) but not a copy of the keeper itself
+                row = {
+                    "row": int(row_of[m]),
+                    "dup_of": ids[keeper],
+                    "cluster": ids[keeper],
+                    "jaccard": j,
+                    "containment": c,
+                }
+                decisions.setdefault(int(task_of[m]), []).append(row)
+        finally:
+            sets.close()
+        duplicates = sum(len(rows) for rows in decisions.values())
         decisions_dir.mkdir(parents=True, exist_ok=True)
         schema = pa.schema(
             [
@@ -238,8 +247,8 @@ class NearDedup(GlobalStep):
     def _candidate_pairs(self, files: list[tuple[int, Path]], has_text: np.ndarray) -> list[tuple[int, int]]:
         """Documents sharing a band key, one band at a time so memory holds one column of keys.
 
-        Each bucket links its members to its first member (a star, not all pairs): union-find
-        needs no more, and a bucket of thousands of template pages stays linear.
+        Small buckets give every pair; large ones (thousands of pages of one template) a star on
+        the first member plus a chain, so they stay linear.
         """
         found: set[int] = set()
         n = has_text.shape[0]
@@ -255,9 +264,13 @@ class NearDedup(GlobalStep):
             starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
             ends = np.concatenate([starts[1:], [keys.shape[0]]])
             for s, e in zip(starts[ends - starts > 1], ends[ends - starts > 1], strict=True):
-                members = np.sort(index[s:e])
-                first = int(members[0])
-                found.update(first * n + int(o) for o in members[1:])
+                members = [int(m) for m in np.sort(index[s:e])]
+                if len(members) <= SMALL_BUCKET:
+                    # Every pair: with a star, an unrelated first member would hide real copies.
+                    found.update(a * n + b for i, a in enumerate(members) for b in members[i + 1 :])
+                else:
+                    found.update(members[0] * n + b for b in members[1:])  # template buckets stay linear
+                    found.update(a * n + b for a, b in itertools.pairwise(members))
         return sorted((p // n, p % n) for p in found)
 
     def _sort_key(self, ids: list[str], chars: np.ndarray, dates: list[Any], quality: list[Any]):

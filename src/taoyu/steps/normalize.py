@@ -25,7 +25,9 @@ _WIDTH_FOLD = {
     c: c - 0xFEE0 for r in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)) for c in range(*r)
 }
 _FULL_WIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
-_INVISIBLE = re.compile("[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
+# Zero-width space, direction marks and overrides, word joiners, BOM, soft hyphen. The zero-width
+# (non-)joiners U+200C/U+200D stay: emoji sequences and some scripts need them.
+_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ODD_SPACES = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f]")
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,7}|#x[0-9a-fA-F]{2,6});")
@@ -77,14 +79,15 @@ def normalize_text(text: str, p: NormalizeParams | None = None) -> tuple[str, di
         if n:
             changes[kind] = changes.get(kind, 0) + n
 
-    if p.unescape_entities and "&" in text:
-        n = len(_ENTITY.findall(text))
-        if n:
-            text = html.unescape(text)
-            count("entities_unescaped", n)
+    # Tags before entities: "&lt;p&gt;" in text is the visible string "<p>", not residue.
     if p.strip_tag_residue and "<" in text:
         text, n = _TAG.subn("", text)
         count("tags_removed", n)
+    if p.unescape_entities and "&" in text:
+        # Only well-formed entities: html.unescape on the whole text would also turn the
+        # "&copy=3" of a query string into "©=3".
+        text, n = _ENTITY.subn(lambda m: html.unescape(m.group()), text)
+        count("entities_unescaped", n)
     if p.strip_invisible:
         text, n = _INVISIBLE.subn("", text)
         count("invisible_removed", n)
@@ -98,6 +101,7 @@ def normalize_text(text: str, p: NormalizeParams | None = None) -> tuple[str, di
         before = text
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = text.replace("\u2028", "\n").replace("\u2029", "\n")
         text = _ODD_SPACES.sub(" ", text)
         lines = [_SPACE_RUN.sub(" ", line).strip(" \u3000") for line in text.split("\n")]
         text = _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip("\n")

@@ -47,7 +47,10 @@ def line_hashes(text: str) -> list[int]:
 def site_of(url: str | None) -> str:
     if not url:
         return ""
-    host = urlsplit(url).hostname or ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # a malformed URL is a document without a site
+        return ""
     return host.removeprefix("www.")
 
 
