@@ -194,11 +194,17 @@ class NearDedup(GlobalStep):
             decisions_dir / "shingles.bin", self.params.shingle_size, task_of, row_of, doc_files or {}, needed
         )
         try:
-            confirmed = [
-                (a, b)
+            edges = [
+                (a, b, j, c)
                 for a, b, j, c in sets.overlaps(pairs)
                 if j >= self.params.jaccard or c >= self.params.containment
             ]
+            confirmed = [(a, b) for a, b, _, _ in edges]
+            near_copies: dict[int, set[int]] = {}  # Jaccard edges: near copies, not mere containment
+            for a, b, j, _ in edges:
+                if j >= self.params.jaccard:
+                    near_copies.setdefault(a, set()).add(b)
+                    near_copies.setdefault(b, set()).add(a)
 
             dates = [d for t in meta for d in t.column("crawl_date").to_pylist()]
             quality = [q for t in meta for q in t.column("quality").to_pylist()]
@@ -209,9 +215,22 @@ class NearDedup(GlobalStep):
             for members in groups.values():
                 keeper = choose_keeper(members, rule)
                 links.extend((m, keeper) for m in members if m != keeper)
-            for keeper, m, j, c in sets.overlaps(sorted((k, m) for m, k in links)):
-                if j < self.params.jaccard and c < self.params.containment:
-                    continue  # joined through a chain (A ⊂ B, A ⊂ C) but not a copy of the keeper itself
+            measured = {
+                (m, keeper): (j, c) for keeper, m, j, c in sets.overlaps(sorted((k, m) for m, k in links))
+            }
+            passes = {
+                m
+                for (m, _), (j, c) in measured.items()
+                if j >= self.params.jaccard or c >= self.params.containment
+            }
+            for (m, keeper), (j, c) in sorted(measured.items()):
+                # A member that is no copy of the keeper stays, unless it is a near copy (by Jaccard)
+                # of a member that is: an edited copy of an edited copy. Containment alone never
+                # chains, so B = A + X and C = A + Y keep each other.
+                if m not in passes and not (
+                    near_copies.get(m, set()) & passes | near_copies.get(m, set()) & {keeper}
+                ):
+                    continue
                 row = {
                     "row": int(row_of[m]),
                     "dup_of": ids[keeper],
