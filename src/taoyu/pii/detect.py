@@ -226,11 +226,15 @@ _PERMIT = re.compile(
     r"(?:通行证|回乡证|港澳证)[^\n，。；]{0,8}?(?<![A-Za-z0-9])([CWH][A-Z0-9]?\d{7,8})(?![A-Za-z0-9])"
 )
 _QQ = re.compile(r"(?:QQ|qq|Qq|扣扣)(?:号码|号|群)?[ ]?[：:]?[ ]?([1-9]\d{4,10})(?![0-9])")
-# The keyword must introduce an ID (号 or a colon): "WeChat Official Accounts" and "微信Android版" name
-# the product, not an account.
+# The keyword must introduce an ID: "微信号", "加微信", or a keyword and a colon. After a bare "微信"
+# the ID must hold a digit or underscore, as account IDs do and product names ("微信Android版",
+# "WeChat Official Accounts") do not.
+_WECHAT_ID = r"([A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])"
 _WECHAT = re.compile(
-    r"(?:微信号[ ]?[：:]?|(?:微信|wechat|WeChat|WECHAT|vx|VX|wx|WX)(?:号)?[ ]?[：:])[ ]?"
-    r"([A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])"
+    r"(?:(?:微信号|加我?的?微信)[ ]?[：:]?|(?:微信|wechat|WeChat|WECHAT|vx|VX|wx|WX)号?[ ]?[：:])[ ]?"
+    + _WECHAT_ID
+    + r"|微信[ ]?(?=[A-Za-z][-_A-Za-z0-9]*[_0-9])"
+    + _WECHAT_ID.replace("(", "(?P<bare>", 1)
 )
 _URL = re.compile(r"(?:https?://|www\.)[!#-;=?-~]+")  # printable ASCII: never the Chinese text after it
 _PII_QUERY_KEY = re.compile(r"(?:phone|mobile|tel|idcard|id_card|sfz|card)=$", re.IGNORECASE)
@@ -272,7 +276,9 @@ def find_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
         found.extend(_ipv6(text))
     for pattern, kind, words in _CONTEXT_PATTERNS:
         if any(w in text for w in words):
-            found.extend(Finding(kind, m.start(1), m.end(1), m.group(1)) for m in pattern.finditer(text))
+            for m in pattern.finditer(text):
+                group = 1 if m.group(1) is not None else m.lastindex or 1
+                found.append(Finding(kind, m.start(group), m.end(group), m.group(group)))
     if types is not None:
         found = [f for f in found if f.type in types]
     if not found:
