@@ -4,6 +4,7 @@ from taoyu.steps import (  # noqa: F401
     exact_dedup,
     extract_html,
     html_to_text,
+    language,
     length,
     near_dedup,
     normalize,
