@@ -60,7 +60,12 @@ def main_text(html: str | bytes, url: str | None = None) -> str:
         html = decode_html(html).text
     if not html or not html.strip():
         return ""
-    tree = LexborHTMLParser(html)
+    return main_text_of_tree(LexborHTMLParser(html))
+
+
+def main_text_of_tree(tree: LexborHTMLParser) -> str:
+    """``main_text`` on an already parsed page, for callers that read other things from the tree
+    first (title, date): parsing twice would double the cost of extraction. Prunes the tree."""
     root = tree.body or tree.root
     if root is None:
         return ""

@@ -15,7 +15,7 @@ same model backs keyword construction in Python (``LengthFilter(min_chars=200)``
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -154,8 +154,3 @@ class GlobalStep(Step):
 
     def apply(self, doc: Document, decision: Mapping[str, Any] | None) -> Document:
         raise NotImplementedError
-
-
-def iter_kept(docs: Iterable[Document]) -> Iterator[Document]:
-    """Documents that no step has dropped."""
-    return (d for d in docs if not d.is_dropped)

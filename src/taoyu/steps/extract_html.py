@@ -9,7 +9,7 @@ import pyarrow as pa
 from selectolax.lexbor import LexborHTMLParser
 
 from taoyu.document import Document, Event
-from taoyu.extract import main_text
+from taoyu.extract.main_text import main_text_of_tree
 from taoyu.registry import register
 from taoyu.steps.base import Step
 from taoyu.steps.html_to_text import HtmlToTextParams, decode_page
@@ -40,12 +40,12 @@ class ExtractHtml(Step):
         html = decode_page(doc, self.name, self.params.max_replacement_ratio)
         if html is None:
             return doc
-        head = LexborHTMLParser(html[:200_000])
-        title = head.css_first("title") or head.css_first("h1")
+        tree = LexborHTMLParser(html)
+        title = tree.css_first("title") or tree.css_first("h1")
         if title is not None and title.text(strip=True):
             doc.meta["title"] = title.text(strip=True)
-        date = _publish_date(head)
-        text = main_text(html, doc.url)
+        date = _publish_date(tree)  # read before extraction prunes the tree
+        text = main_text_of_tree(tree) if html.strip() else ""
         if date is None:
             match = _DATE_IN_TEXT.search(text[:500])
             date = f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}" if match else None
