@@ -1,6 +1,7 @@
 """Importing this module registers every built-in step."""
 
 from taoyu.steps import (  # noqa: F401
+    chrome_lines,
     exact_dedup,
     extract_html,
     html_to_text,
@@ -8,6 +9,8 @@ from taoyu.steps import (  # noqa: F401
     length,
     near_dedup,
     normalize,
+    quality,
     redact_pii,
     repeated_lines,
+    spam,
 )

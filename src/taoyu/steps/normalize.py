@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from taoyu.document import Document
@@ -39,6 +40,15 @@ _TAG_NAMES = (
 )
 # Attributes, when present, must contain "=": "<b and c>" in a formula is not a tag.
 _TAG = re.compile(rf"</?(?:{_TAG_NAMES})(?:\s+[^<>\n=]{{0,50}}=[^<>\n]{{0,200}})?\s*/?>", re.IGNORECASE)
+# Parasite-page generators sprinkle empty inline elements with random attribute values
+# (<kbd date-time="BUeEFQ"></kbd>) to make each copy of a page hash differently. Real markup
+# residue (</p>, <br/>) is not a spam signal; these are, so they are counted apart.
+_RANDOM_TAG = re.compile(
+    r"<(kbd|del|ins|b|i|u|s|em|font|span|strong|small|big|sub|sup|tt|dfn|var|abbr|cite|code|q|time|"
+    r"map|bdo|address|area|acronym|label|legend|noframes|dir|center|strike)\s+[a-zA-Z-]{1,20}="
+    r"[\"']?[A-Za-z0-9_]{3,16}[\"']?\s*>\s*</\1\s*>",
+    re.IGNORECASE,
+)
 _SPACE_RUN = re.compile(" {2,}")
 _BLANK_RUN = re.compile("\n{3,}")
 
@@ -54,6 +64,9 @@ class NormalizeParams(StepParams):
     """Leftover tags such as <kbd date-time=…>, </p> or <br/>; counted in meta['tag_residue']."""
     whitespace: bool = True
     """Line breaks to \\n, odd spaces to ' ', runs collapsed, indentation and trailing spaces dropped."""
+    to_simplified: bool = False
+    """Convert Traditional to Simplified Chinese (OpenCC t2s). Off by default: the original is kept
+    and the script is recorded by the language step (meta['script'] = Hans/Hant)."""
 
 
 @register("normalize")
@@ -67,6 +80,8 @@ class Normalize(Transform):
         text, changes = normalize_text(doc.text, self.params)
         if changes.get("tags_removed"):
             doc.meta["tag_residue"] = doc.meta.get("tag_residue", 0) + changes["tags_removed"]
+        if changes.get("random_tags"):
+            doc.meta["hidden_tags"] = doc.meta.get("hidden_tags", 0) + changes["random_tags"]
         return text, changes
 
 
@@ -81,6 +96,7 @@ def normalize_text(text: str, p: NormalizeParams | None = None) -> tuple[str, di
 
     # Tags before entities: "&lt;p&gt;" in text is the visible string "<p>", not residue.
     if p.strip_tag_residue and "<" in text:
+        count("random_tags", len(_RANDOM_TAG.findall(text)))
         text, n = _TAG.subn("", text)
         count("tags_removed", n)
     if p.unescape_entities and "&" in text:
@@ -107,4 +123,19 @@ def normalize_text(text: str, p: NormalizeParams | None = None) -> tuple[str, di
         text = _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip("\n")
         if text != before:
             count("whitespace_fixed", 1)
+    if p.to_simplified and _HAN.search(text):
+        converted = _t2s().convert(text)
+        count("to_simplified", sum(a != b for a, b in zip(text, converted, strict=False)))
+        text = converted
     return text, changes
+
+
+_HAN = re.compile("[\u4e00-\u9fff]")
+
+
+@cache
+def _t2s() -> Any:
+    """One OpenCC converter per process: building it loads its dictionaries (~20 ms)."""
+    import opencc
+
+    return opencc.OpenCC("t2s")

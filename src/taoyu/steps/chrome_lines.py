@@ -1,0 +1,212 @@
+"""Line-level removal of page chrome: app prompts, share bars, counters, bylines, footers, link lists.
+
+Extractors leave these behind and WET text is full of them ("打开APP,阅读全文", "分享成功",
+"阅读 5450045", "【编辑:惠小东】", "上一篇", a "热点推荐" list). They are recognised by pattern here,
+one document at a time; the cross-document evidence (a line many pages of a site share) is the
+``repeated_lines`` step's job, after dedup.
+
+Patterns only fire on short lines: a long line that mentions "公众号" is prose, not a prompt.
+Every removed line is listed in the edit event (index, reason, a prefix of the text), so the
+ledger says which lines went and why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import Field
+
+from taoyu.document import Document
+from taoyu.registry import register
+from taoyu.steps.base import StepParams, Transform
+
+_PUNCT_AND_SPACE = r"\s,，.。:：;；!！?？、|｜/\\·•・\-—_~～>》<《()（）\[\]【】\"'“”‘’*#+"
+
+_APP_PROMPT = re.compile(
+    r"(打开|下载|安装|前往|去)\s*(APP|App|app|客户端)|(APP|App|app|客户端)\s*内?(打开|阅读|查看|观看)"
+    r"|(阅读|查看|展开|显示)\s*(全文|剩余|余下|更多内容)|^展开$|^收起$|扫码(下载|关注|阅读|观看)|扫一扫"
+    r"|长按(识别|扫码|二维码)|关注(我们|公众号|微信公众号|官方微信)|点击(关注|下载|查看|进入|阅读|播放)"
+    r"|^直接打开$|继续阅读|^打开$|立即(下载|打开|体验)|^(安装|下载|打开)(应用|软件|APP|App|app)$"
+)
+# A bar of widgets: once these words, numbers and punctuation are taken away, nothing is left.
+_WIDGET_WORDS = re.compile(
+    r"分享到|分享至|分享成功|分享|转发|收藏|点赞|评论|举报|投诉|复制链接|链接已复制|打印|关闭窗口|关闭|"
+    r"字号|默认|[大中小]|微信朋友圈|朋友圈|微信|微博|QQ空间|QQ|抖音|豆瓣|人民号|头条号|好友|"
+    r"阅读原文|原文|阅读数|阅读|浏览量|浏览|点击量|点击数|点击|播放量|播放|人气|热度|在看|喜欢|顶|踩|"
+    r"支持楼主|楼主|支持|反对|人支持|人反对|人喜欢|人点赞|人阅读|人评论|次阅读|次浏览|次|人|条评论|"
+    r"我要评论|发表评论|写评论|回复|引用|来自|查看更多|更多|返回顶部|返回|顶部|"
+    r"[0-9０-９]+[万千wWkK+]?|[" + _PUNCT_AND_SPACE + r"]"
+)
+_BYLINE = re.compile(
+    r"^[【\[（(]?\s*(责任编辑|责编|编辑|主编|审核|审校|校对|值班编辑|实习编辑|来源|作者|记者|摄影|摄像|"
+    r"通讯员|出品|监制|策划|制作|图片来源|图源|文|图)\s*[:：|丨/]\s*[^。！？]{0,24}[】\]）)]?$"
+)
+_DISCLAIMER = re.compile(
+    r"版权所有|版权归.{0,12}所有|[Cc]opyright|©|未经(授权|许可|允许).{0,12}(转载|使用|复制)|"
+    r"(禁止|谢绝|严禁|不得)转载|转载请注明|不代表本(网|站|平台|网站|号)(的)?(观点|立场)|"
+    r"如(有|存在|涉及)(侵权|版权)|侵权.{0,8}(删除|联系|删)|免责声明|ICP备|ICP证|公网安备|增值电信业务"
+)
+_NAVIGATION = re.compile(
+    r"^(上一篇|下一篇|上一页|下一页|上一条|下一条|返回(顶部|首页|列表|上页|目录)|当前位置|您的位置|"
+    r"您现在的位置|所在位置)|^首页\s*[>›»/]"
+)
+_POST_META = re.compile(
+    r"^(发布时间|发表时间|发布于|发表于|更新时间|更新于|时间|日期|发布日期)\s*[:：]?\s*\d{4}[-/.年]"
+    r"|^\S{1,20}\s*(发表于|发布于|回复于|编辑于|最后编辑于)\s*[:：]?\s*\d{4}[-/.年]"
+)
+_TIMESTAMP = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s*\d{1,2}:\d{2}(:\d{2})?)?$")
+_LIST_HEADING = re.compile(
+    r"^(热点推荐|热门推荐|热门导读|热门文章|热门阅读|热门新闻|热门资讯|热门排行|热门标签|相关阅读|相关推荐|"
+    r"相关文章|相关新闻|相关链接|相关资讯|延伸阅读|推荐阅读|猜你喜欢|为你推荐|更多精彩|精彩推荐|今日推荐|"
+    r"编辑推荐|排行榜|点击排行|阅读排行|最新文章|最新资讯|最新新闻|热点新闻|热点资讯|大家都在看|看了又看|"
+    r"网友评论|最新评论|热门评论|精彩评论|全部评论)\s*[:：>》»]*$"
+)
+_BULLET = re.compile(r"^[•·●○■□▪▫◆◇►▶▸➤\-*]\s*")
+_SENTENCE_END = re.compile(r"[。！？!?]")
+
+_REASONS = ("app_prompt", "widget", "byline", "disclaimer", "navigation", "post_meta", "timestamp")
+
+
+class ChromeLinesParams(StepParams):
+    max_chrome_chars: int = Field(40, ge=1)
+    """Prompt, widget, byline and navigation patterns only remove lines up to this long."""
+    max_disclaimer_chars: int = Field(120, ge=1)
+    """Copyright and disclaimer lines run longer; they are removed up to this length."""
+    link_lists: bool = True
+    """Remove a "热点推荐 / 相关阅读" heading and the run of short link-like lines under it."""
+    max_list_item_chars: int = Field(60, ge=1)
+    """A line under a list heading is a list item if it is this short and not prose."""
+    max_footer_fragment_chars: int = Field(20, ge=0)
+    """Unpunctuated lines up to this long among the chrome at a page's end are footer (0: off)."""
+    extra_patterns: list[str] = Field(default_factory=list)
+    """Site-specific regular expressions; a short line that matches is removed with reason 'custom'."""
+    max_logged_lines: int = Field(50, ge=0)
+    """Removed lines listed in the ledger per document (all are counted)."""
+
+
+@register("chrome_lines")
+class ChromeLines(Transform):
+    """Remove chrome lines: APP prompts, share/report bars, counters, bylines, copyright, link lists."""
+
+    Params = ChromeLinesParams
+    params: ChromeLinesParams
+
+    def setup(self) -> None:
+        self._custom = [re.compile(p) for p in self.params.extra_patterns]
+
+    def edit(self, doc: Document) -> tuple[str, Mapping[str, Any]]:
+        if not hasattr(self, "_custom"):
+            self.setup()
+        lines = doc.text.split("\n")
+        reasons = chrome_reasons(lines, self.params, self._custom)
+        if not reasons:
+            return doc.text, {}
+        kept = [line for i, line in enumerate(lines) if i not in reasons]
+        counts: dict[str, int] = {}
+        for reason in reasons.values():
+            counts[reason] = counts.get(reason, 0) + 1
+        logged = [
+            [i, reasons[i], lines[i].strip()[:40]] for i in sorted(reasons)[: self.params.max_logged_lines]
+        ]
+        doc.meta["chrome_lines"] = doc.meta.get("chrome_lines", 0) + len(reasons)
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
+        return text, {"lines_removed": len(reasons), "by_reason": counts, "removed": logged}
+
+
+def line_reason(line: str, p: ChromeLinesParams, custom: list[re.Pattern[str]] | None = None) -> str | None:
+    """Why ``line`` is chrome, or None when it is content."""
+    s = line.strip()
+    if not s:
+        return None
+    n = len(s)
+    if n <= p.max_disclaimer_chars and _DISCLAIMER.search(s):
+        return "disclaimer"
+    if n > p.max_chrome_chars:
+        return None
+    if _TIMESTAMP.match(s):
+        return "timestamp"
+    if _POST_META.match(s):
+        return "post_meta"
+    if _NAVIGATION.search(s):
+        return "navigation"
+    if _BYLINE.match(s):
+        return "byline"
+    if _APP_PROMPT.search(s):
+        return "app_prompt"
+    if not _WIDGET_WORDS.sub("", s):
+        return "widget"
+    if custom and any(c.search(s) for c in custom):
+        return "custom"
+    return None
+
+
+def _is_list_item(line: str, p: ChromeLinesParams) -> bool:
+    s = line.strip()
+    if _BULLET.match(s):
+        s = _BULLET.sub("", s)
+        return len(s) <= p.max_list_item_chars and len(_SENTENCE_END.findall(s)) <= 1
+    return len(s) <= p.max_list_item_chars and not _SENTENCE_END.search(s)
+
+
+def chrome_reasons(
+    lines: list[str], p: ChromeLinesParams, custom: list[re.Pattern[str]] | None = None
+) -> dict[int, str]:
+    """Line index → reason, for every chrome line of a document."""
+    reasons: dict[int, str] = {}
+    i = 0
+    while i < len(lines):
+        s = lines[i].strip()
+        if p.link_lists and s and len(s) <= 12 and _LIST_HEADING.match(s):
+            reasons[i] = "link_list"
+            j = i + 1
+            # The list runs while lines look like items (or are chrome themselves) and ends at the
+            # first line of prose. Across a blank line only bulleted items continue it: a short
+            # unbulleted line after a gap is the next block, not the list.
+            after_gap = False
+            while j < len(lines):
+                t = lines[j].strip()
+                if not t:
+                    after_gap = True
+                    j += 1
+                    continue
+                chrome = line_reason(t, p, custom)
+                if not chrome and (not _is_list_item(t, p) or (after_gap and not _BULLET.match(t))):
+                    break
+                reasons[j] = chrome or "link_list"
+                after_gap = False
+                j += 1
+            i = j
+            continue
+        reason = line_reason(s, p, custom)
+        if reason:
+            reasons[i] = reason
+        i += 1
+    _mark_footer(lines, reasons, p)
+    return reasons
+
+
+def _mark_footer(lines: list[str], reasons: dict[int, str], p: ChromeLinesParams) -> None:
+    """Short unpunctuated fragments among the chrome at the end of a page are footer too.
+
+    An app banner's slogan or a site's tagline matches no pattern, but an article does not end
+    in a fragment sitting among share bars and prompts. Only the tail is touched, and only when
+    chrome lines are part of it.
+    """
+    tail: list[int] = []
+    chrome_seen = False
+    for i in range(len(lines) - 1, -1, -1):
+        s = lines[i].strip()
+        if not s:
+            continue
+        if i in reasons:
+            chrome_seen = True
+            continue
+        if len(s) <= p.max_footer_fragment_chars and not _SENTENCE_END.search(s):
+            tail.append(i)
+            continue
+        break
+    if chrome_seen:
+        for i in tail:
+            reasons[i] = "footer"

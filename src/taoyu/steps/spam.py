@@ -1,0 +1,229 @@
+"""Spam, SEO and parasite pages: remove an injected spam block, drop a page that is spam throughout.
+
+Parasite pages are genuine articles (often on hacked or abandoned sites) into which a generator
+has put a block of its own: a porn or gambling title, spliced sentences lifted from unrelated
+articles, a fake post-meta line, hidden random inline tags. The article is worth keeping; the
+block is not. A page the generator wrote from scratch (a keyword-stuffed title over spliced
+sentences) is worth nothing.
+
+Signals, each recorded as a score:
+
+* lexicon: short lines (titles) and the page title/URL matching the curated porn/gambling/black
+  market lexicon (:mod:`taoyu.text.spam_lexicon`), never the big community lists;
+* spliced sentences: sentences sharing no content word with their neighbours or the title
+  (:mod:`taoyu.text.sentences`): a line of several such sentences is a spliced block, a page made
+  mostly of them is spliced throughout;
+* title stuffing: the same segment, or the same stem, repeated across the title's segments, or
+  many 官网/下载/注册/登录 segments;
+* hidden random tags, counted by ``normalize`` (meta ``hidden_tags``): recorded and reported,
+  they strengthen nothing on their own because genuine pages on hacked sites carry them too.
+
+Keyword-stuffed bodies are left to the ``quality`` step's repetition rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+
+from pydantic import Field
+
+from taoyu.document import Document, Event
+from taoyu.registry import register
+from taoyu.steps.base import Filter, StepParams, Verdict
+from taoyu.text import spam_lexicon
+from taoyu.text.sentences import sentence_links
+
+_TITLE_SEP = re.compile(r"[-_|｜—–·,，、/\s]+")
+_SITE_WORDS = re.compile(r"官网|官方|下载|注册|登录|登陆|入口|网址|平台|app|APP|App|手机版|最新版|客户端")
+_PROSE_END = re.compile(r"[。！？!?]")
+
+
+class SpamParams(StepParams):
+    window: int = Field(3, ge=1)
+    """A sentence is linked if it shares a content word with a sentence at most this far away."""
+    min_sentence_chars: int = Field(12, ge=1)
+    """Shorter sentences (headings, verse lines) are not judged for linkage."""
+    spliced_line_sentences: int = Field(3, ge=2)
+    """A line needs this many judged sentences before it can be called spliced."""
+    spliced_line_unlinked: float = Field(0.75, gt=0, le=1)
+    """Share of a line's judged sentences that are unlinked for the line to be a spliced block."""
+    spliced_doc_sentences: int = Field(6, ge=2)
+    """A page needs this many judged sentences before it can be called spliced throughout."""
+    spliced_doc_unlinked: float = Field(0.6, gt=0, le=1)
+    """Share of a page's judged sentences that are unlinked for the page to be spliced throughout."""
+    max_title_line_chars: int = Field(40, ge=1)
+    """A lexicon hit on a line up to this long (a title, a link) makes it a spam line."""
+    title_stuffing: float = Field(0.6, gt=0, le=1)
+    """Title stuffing score at or above which the page is dropped."""
+    max_spam_share: float = Field(0.5, gt=0, le=1)
+    """A page whose spam lines are more than this share of its characters is dropped, not cleaned."""
+    max_logged_lines: int = Field(20, ge=0)
+
+
+@register("spam")
+class Spam(Filter):
+    """Remove injected spam blocks (lexicon titles, spliced sentences); drop pages spammed throughout."""
+
+    Params = SpamParams
+    params: SpamParams
+
+    def process(self, doc: Document) -> Document:
+        lines = doc.text.split("\n")
+        title = page_title(doc)
+        spam_lines, scores = self.analyse(lines, title, doc.url or "", doc.meta.get("hidden_tags", 0))
+        verdict = self.decide(scores)
+        if not verdict.keep:
+            details = dict(scores)
+            doc.trace.append(
+                Event(self.name, "drop", verdict.reason, verdict.score, verdict.threshold, details)
+            )
+            return doc
+        if spam_lines:
+            removed_chars = sum(len(lines[i]) for i in spam_lines)
+            block = {
+                "lines": len(spam_lines),
+                "chars": removed_chars,
+                "reasons": dict(Counter(spam_lines.values())),
+            }
+            doc.meta["spam_block"] = block
+            kept = [line for i, line in enumerate(lines) if i not in spam_lines]
+            doc.text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
+            logged = [
+                [i, spam_lines[i], lines[i].strip()[:40]]
+                for i in sorted(spam_lines)[: self.params.max_logged_lines]
+            ]
+            doc.trace.append(Event(self.name, "edit", "spam_block", details={**block, "removed": logged}))
+        doc.trace.append(Event(self.name, "keep", None, verdict.score, verdict.threshold))
+        return doc
+
+    def score(self, doc: Document) -> Mapping[str, float]:
+        return self.analyse(
+            doc.text.split("\n"), page_title(doc), doc.url or "", doc.meta.get("hidden_tags", 0)
+        )[1]
+
+    def analyse(
+        self, lines: list[str], title: str, url: str, hidden_tags: int
+    ) -> tuple[dict[int, str], dict[str, float]]:
+        """Spam lines (index → reason) and the page's scores."""
+        p = self.params
+        spam: dict[int, str] = {}
+        for i, line in enumerate(lines):
+            s = line.strip()
+            if s and len(s) <= p.max_title_line_chars and s != title and spam_lexicon.ANY.search(s):
+                spam[i] = "lexicon_title"
+        links = sentence_links(lines, title, window=p.window)
+        judged = [k for k, c in enumerate(links.chars) if c >= p.min_sentence_chars]
+        per_line: dict[int, list[bool]] = {}
+        for k in judged:
+            per_line.setdefault(links.line[k], []).append(links.linked[k])
+        for i, flags in per_line.items():
+            unlinked = flags.count(False)
+            if len(flags) >= p.spliced_line_sentences and unlinked / len(flags) >= p.spliced_line_unlinked:
+                spam.setdefault(i, "spliced")
+        if spam:
+            _grow_block(lines, spam, per_line)
+        total = sum(len(line.strip()) for line in lines) or 1
+        # "Spliced throughout" is judged on what would remain: an article with a block of
+        # spliced text injected is cleaned, not dropped.
+        rest = [k for k in judged if links.line[k] not in spam]
+        unlinked_share = (
+            sum(not links.linked[k] for k in rest) / len(rest)
+            if len(rest) >= p.spliced_doc_sentences
+            else 0.0
+        )
+        title_hits = spam_lexicon.hits(title) if title else {}
+        scores = {
+            "title_lexicon": float(sum(title_hits.values()) + len(_url_hits(url))),
+            "title_stuffing": title_stuffing(title),
+            "unlinked_share": round(unlinked_share, 4),
+            "judged_sentences": float(len(rest)),
+            "spam_share": round(sum(len(lines[i].strip()) for i in spam) / total, 4),
+            "spliced_share": round(
+                sum(len(lines[i].strip()) for i, r in spam.items() if r != "lexicon_title") / total, 4
+            ),
+            "spam_lines": float(len(spam)),
+            "hidden_tags": float(hidden_tags),
+        }
+        return spam, scores
+
+    def decide(self, scores: Mapping[str, float]) -> Verdict:
+        p = self.params
+        if scores["title_lexicon"] >= 1:
+            return Verdict.drop("spam:title_lexicon", scores["title_lexicon"], 1)
+        if scores["title_stuffing"] >= p.title_stuffing:
+            return Verdict.drop("spam:title_stuffing", scores["title_stuffing"], p.title_stuffing)
+        if scores["unlinked_share"] >= p.spliced_doc_unlinked:
+            return Verdict.drop("spam:spliced", scores["unlinked_share"], p.spliced_doc_unlinked)
+        if scores["spam_share"] > p.max_spam_share:
+            # Named after what the spam is made of: a page of spliced text whose every line was
+            # recognised as a block is "spliced", like one judged on its sentences as a whole.
+            spliced = scores["spliced_share"] >= scores["spam_share"] / 2
+            return Verdict.drop(
+                "spam:spliced" if spliced else "spam:mostly_spam", scores["spam_share"], p.max_spam_share
+            )
+        return Verdict.ok(scores["unlinked_share"], p.spliced_doc_unlinked)
+
+
+def _grow_block(lines: list[str], spam: dict[int, str], per_line: dict[int, list[bool]]) -> None:
+    """Take in the lines that sit between or beside spam lines and cannot stand on their own.
+
+    A generator's block is a title, a meta line and spliced text; the short pieces of it that
+    match nothing (a byline, a lone spliced sentence) are recognised by where they are: next to
+    spam, not prose, and not linked to the page.
+    """
+    changed = True
+    while changed:
+        changed = False
+        for i in sorted(spam):
+            for step in (-1, 1):
+                j = i + step
+                while 0 <= j < len(lines) and not lines[j].strip():
+                    j += step
+                if not 0 <= j < len(lines) or j in spam:
+                    continue
+                s = lines[j].strip()
+                flags = per_line.get(j)
+                fragment = len(s) <= 40 and not _PROSE_END.search(s)
+                orphan = bool(flags) and not any(flags)
+                if fragment or orphan:
+                    spam[j] = "block"
+                    changed = True
+
+
+def page_title(doc: Document) -> str:
+    """The page's title: from metadata, else the first line when it looks like a heading."""
+    title = doc.meta.get("title")
+    if isinstance(title, str) and title.strip():
+        return title.strip()
+    first = doc.text.lstrip().split("\n", 1)[0].strip()
+    if first and len(first) <= 60 and not _PROSE_END.search(first[-1:]):
+        return first
+    return ""
+
+
+def _url_hits(url: str) -> list[str]:
+    # URLs are Latin: only the Latin terms of the lexicon can match them.
+    return re.findall(r"bet365|[pP][kK]10|baijiale|liuhecai|shishicai|(?<![a-z])av(?:[0-9]|tt|hd)", url)
+
+
+def title_stuffing(title: str) -> float:
+    """How stuffed a title is, 0–1: the share of its segments that repeat one segment or stem.
+
+    "XX娱乐官网-XX娱乐下载-XX娱乐注册登录-XX娱乐app" repeats the stem "XX" in every segment and has
+    four site words; an ordinary "标题 - 频道 - 网站" title has three unrelated segments.
+    """
+    segments = [s for s in _TITLE_SEP.split(title) if s]
+    if len(segments) < 3:
+        return 0.0
+    n = len(segments)
+    repeated = max(Counter(segments).values())
+    stem = max(Counter(s[:2] for s in segments if len(s) >= 2).values(), default=0)
+    site = sum(bool(_SITE_WORDS.search(s)) for s in segments)
+    shares = [
+        repeated / n if repeated >= 2 else 0.0,
+        stem / n if stem >= 3 else 0.0,
+        site / n if site >= 3 else 0.0,
+    ]
+    return round(max(shares), 4)

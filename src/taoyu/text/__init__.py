@@ -1,0 +1,1 @@
+"""Text analysis shared by the filter steps: sentences, words, lexicons."""

@@ -1,0 +1,55 @@
+"""A small, high-precision lexicon of porn, gambling and black-market terms, written for taoyu.
+
+The community lists in circulation (thousands of words: 色情词库, 广告类型…) hit up to 78% of clean
+news paragraphs because they contain everyday words (午夜, 激情, 开奖, 小姐), so "any hit, drop" with
+them destroys a corpus. These patterns are phrases that clean Chinese web text practically never
+uses: each was checked against news, law, documentation and poetry corpora (bench/filters.py
+reports how often each category fires on clean text). Terms a clean article can use in passing
+(赌博 in a police report, 色情 in a policy) are deliberately absent: they say what an article is
+about, not that a page is spam.
+"""
+
+from __future__ import annotations
+
+import re
+
+PORN = (
+    r"国产(在线|精品|自拍|偷拍|av|AV|视频|乱|亚洲)|尤物|无码|有码|一本道|女优|(av|AV)(在线|电影|天堂|片|网)"
+    r"|(成人|色情|黄色|情色)(影院|电影|视频|网站|网址|小说|图片|直播)|(偷拍|自拍)(视频|在线|偷拍|图片)"
+    r"|福利(视频|影院|在线|姬|网站)|伦理(片|电影|在线)|三级(片|电影|在线)|黄片|毛片|a片|A片"
+    r"|(美女|少妇|人妻|熟女|萝莉)(裸|脱衣|诱惑|自慰|被)|裸(聊|体视频|照视频)|约炮|一夜情|援交|乱伦|自慰"
+    r"|做爱|性交|口交|丝袜(美腿|诱惑)|激情(视频|电影|小说|图片|五月|网)|色(播|中色|综合|狠狠|婷婷|姑娘|情网)"
+    r"|亚洲(色|无码|精品|av|AV)|欧美(色|精品|无码|av|AV)|日韩(精品|无码|av|AV)|久久(精品|热|爱|综合|re)"
+    r"|午夜(福利|影院|剧场|视频)|夜夜(爽|撸|射)|撸(撸|一撸)|插插|操逼|骚逼|奶子"
+)
+GAMBLING = (
+    r"(澳门|新)?(葡京|金沙|威尼斯人)(娱乐|赌场|官网|平台|棋牌)|赌场|博彩|百家乐|娱乐城|真人(娱乐|视讯|荷官)"
+    r"|时时彩|六合彩|香港马会|北京赛车|[pP][kK]10|老虎机|电子游艺|(棋牌|捕鱼)(游戏)?(平台|官网|下载|app|APP)"
+    r"|(线上|网上|网络)(赌博平台|博彩|赌场)|赌(球|钱网站|博网站)|(投注|下注)(平台|网站|技巧|网址)"
+    r"|彩票(平台|网站|app|APP|注册|计划|网投)|彩金|首存送|注册送|(体育|娱乐|彩票)(官网|平台)(登录|注册|入口|下载)"
+    r"|bet365|亚博(体育|娱乐)|皇冠(体育|足球|平台|网址|现金)|(一码|特码|平特|三肖|六肖|精准)(中特|一肖|资料|必中)"
+    r"|开元棋牌|德州扑克(平台|官网)|斗地主(赢钱|真钱)|真钱(游戏|棋牌|捕鱼)"
+)
+BLACK_MARKET = (
+    r"代孕|私服|外挂(下载|购买|出售)|办证|代开(发票|增值税)|发票代开|刷单(兼职|返利)|(出售|买卖|收购)(银行卡|身份证|手机卡|公民信息)"
+    r"|迷药|(枪支|仿真枪|气枪)(出售|购买|网购)|裸贷|套现(平台|秒到)|代办(信用卡|学历)"
+)
+
+CATEGORIES: dict[str, re.Pattern[str]] = {
+    "porn": re.compile(PORN),
+    "gambling": re.compile(GAMBLING),
+    "black_market": re.compile(BLACK_MARKET),
+}
+ANY = re.compile("|".join(f"(?:{p})" for p in (PORN, GAMBLING, BLACK_MARKET)))
+
+
+def hits(text: str) -> dict[str, int]:
+    """Matches per category (categories without a match are left out)."""
+    if not ANY.search(text):  # one scan for the common case: nothing at all
+        return {}
+    out = {}
+    for name, pattern in CATEGORIES.items():
+        n = len(pattern.findall(text))
+        if n:
+            out[name] = n
+    return out

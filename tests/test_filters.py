@@ -1,0 +1,199 @@
+"""Chrome lines, spam blocks and quality rules on Chinese text written for these tests."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taoyu.document import Document, Source
+from taoyu.steps.chrome_lines import ChromeLines
+from taoyu.steps.normalize import NormalizeParams, normalize_text
+from taoyu.steps.quality import Quality, quality_scores
+from taoyu.steps.spam import Spam, title_stuffing
+from taoyu.text.sentences import content_words, split_sentences
+
+from .zh_fixtures import APP_CHROME, LINK_LIST, RAIL, TEA, article, spliced, spliced_sentences
+
+
+def make(text: str, **meta) -> Document:
+    return Document("d", text, Source("f.jsonl", 0), meta=dict(meta))
+
+
+# --- normalize: what the spam step builds on -------------------------------------------------
+
+
+def test_normalize_counts_random_hidden_tags_apart_from_markup_residue():
+    text, changes = normalize_text('正文。\n<kbd date-time="BUeEFQ"></kbd><del id="ukJ7r"></del>\n</p><br/>')
+    assert text == "正文。"
+    assert changes["random_tags"] == 2
+    assert changes["tags_removed"] == 6  # every tag, open and close, is stripped
+
+
+def test_traditional_to_simplified_is_opt_in():
+    assert normalize_text("臺灣漢字。")[0] == "臺灣漢字。"
+    text, changes = normalize_text("臺灣漢字。", NormalizeParams(to_simplified=True))
+    assert text == "台湾汉字。"
+    assert changes["to_simplified"] == 3
+
+
+# --- chrome lines -----------------------------------------------------------------------------
+
+
+def test_chrome_lines_removes_prompts_bars_counters_bylines_and_link_lists():
+    body = article(TEA)
+    doc = make(body + "\n" + "\n".join(APP_CHROME + LINK_LIST))
+    ChromeLines()(doc)
+    assert doc.text == body
+    event = doc.trace[-1]
+    assert event.step == "chrome_lines"
+    assert event.details["lines_removed"] == len(APP_CHROME) + len(LINK_LIST)
+    reasons = {line: reason for _, reason, line in event.details["removed"]}
+    assert reasons["打开APP，阅读全文"] == "app_prompt"
+    assert reasons["阅读 120345"] == "widget"
+    assert reasons["责任编辑：李明"] == "byline"
+    assert reasons["• 夜市经济带动街区消费"] == "link_list"
+    assert doc.meta["chrome_lines"] == len(APP_CHROME) + len(LINK_LIST)
+
+
+def test_chrome_patterns_leave_prose_that_mentions_the_same_words():
+    prose = [
+        "记者注意到，不少茶农开始通过微信公众号和短视频平台直接向消费者销售新茶，订单比去年多了三成。",
+        "分享经济在茶区也有新形式，几户茶农合用一台炒茶机，按小时计费。",
+        "相关阅读",  # a heading word on its own is a list heading only when a list follows
+        "村里还准备建一座茶文化博物馆，展示龙井茶从采摘到炒制的全过程，预计明年对外开放。",
+    ]
+    doc = make("\n".join(prose))
+    ChromeLines()(doc)
+    assert doc.text.split("\n") == [prose[0], prose[1], prose[3]]
+
+
+def test_chrome_lines_leaves_a_clean_article_untouched():
+    doc = make(article(RAIL))
+    ChromeLines()(doc)
+    assert doc.text == article(RAIL)
+    assert doc.trace == []
+
+
+def test_trailing_fragments_go_only_when_chrome_surrounds_them():
+    body = article(TEA)
+    with_footer = make(body + "\n打开APP，阅读全文\n年轻人都在这里")
+    ChromeLines()(with_footer)
+    assert with_footer.text == body
+    signature = make(body + "\n杭州市茶叶协会")
+    ChromeLines()(signature)
+    assert signature.text.endswith("杭州市茶叶协会")
+
+
+# --- spam ---------------------------------------------------------------------------------------
+
+
+def test_sentences_split_on_chinese_ends_and_on_spliced_seams():
+    assert split_sentences("第一句。第二句！第三句") == ["第一句。", "第二句！", "第三句"]
+    assert split_sentences("社区图书馆重新开放 台风即将登陆。") == ["社区图书馆重新开放", "台风即将登陆。"]
+    assert "龙井茶" in content_words(TEA[0] + TEA[2])
+    assert "发展" not in content_words("推动经济社会高质量发展。")
+
+
+def test_injected_block_is_removed_and_the_article_kept():
+    body = article(TEA)
+    block = "《国产在线视频精品》\n" + spliced(5, start=1)
+    doc = make(body + "\n\n" + block, title="西湖龙井开采")
+    Spam()(doc)
+    assert not doc.is_dropped
+    assert doc.text == body
+    assert doc.meta["spam_block"]["lines"] == 2
+    assert doc.meta["spam_block"]["reasons"] == {"lexicon_title": 1, "spliced": 1}
+    edit = next(e for e in doc.trace if e.action == "edit")
+    assert edit.reason == "spam_block"
+    assert [r for _, r, _ in edit.details["removed"]] == ["lexicon_title", "spliced"]
+
+
+def test_a_block_in_the_middle_of_an_article_is_found_too():
+    doc = make(article(TEA[:4]) + "\n\n" + spliced(4, start=2) + "\n\n" + article(TEA[4:]), title="龙井茶")
+    Spam()(doc)
+    assert doc.text == article(TEA[:4]) + "\n\n" + article(TEA[4:])
+    assert doc.meta["spam_block"]["reasons"] == {"spliced": 1}
+
+
+def test_a_page_of_spliced_sentences_is_dropped():
+    sentences = spliced_sentences(16)
+    page = "\n".join("".join(sentences[i : i + 4]) for i in range(0, 16, 4))
+    doc = Spam()(make(page, title="今日要闻"))
+    assert doc.dropped_by.reason == "spam:spliced"
+    assert doc.dropped_by.score >= doc.dropped_by.threshold
+
+
+def test_spam_title_and_stuffed_title_drop_the_page():
+    lexicon = Spam()(make(article(TEA), title="澳门葡京娱乐官网"))
+    assert lexicon.dropped_by.reason == "spam:title_lexicon"
+    stuffed = Spam()(make(article(TEA), title="星河娱乐官网-星河娱乐下载-星河娱乐注册登录-星河娱乐app"))
+    assert stuffed.dropped_by.reason == "spam:title_stuffing"
+
+
+def test_clean_articles_pass_spam_untouched():
+    for sentences, title in ((TEA, "西湖龙井开采"), (RAIL, "城际铁路开通")):
+        doc = Spam()(make(article(sentences), title=title))
+        assert not doc.is_dropped
+        assert doc.text == article(sentences)
+        assert "spam_block" not in doc.meta
+
+
+def test_title_stuffing_scores():
+    assert title_stuffing("城际铁路新线开通 - 交通频道 - 某某新闻网") == 0.0
+    assert title_stuffing("A娱乐官网_A娱乐下载_A娱乐注册") == 1.0
+    assert title_stuffing("龙井_龙井_龙井_茶叶") == 0.75
+
+
+# --- quality ------------------------------------------------------------------------------------
+
+
+def test_clean_chinese_article_passes_every_quality_rule():
+    doc = Quality()(make(article(TEA + RAIL)))
+    assert not doc.is_dropped
+    scores = quality_scores(article(TEA + RAIL))
+    assert scores["line_punct_ratio"] == 1.0  # Chinese sentence ends count as punctuation
+    assert 1.0 < scores["mean_word_chars"] < 3.0  # jieba words, not whitespace "words"
+    assert scores["stop_words"] >= 2
+
+
+def test_repeated_lines_and_keyword_stuffing_are_dropped_with_the_rule_that_failed():
+    repeated = Quality()(make("\n".join(TEA[:3] * 4)))
+    assert repeated.dropped_by.reason == "quality:dup_line_frac"
+    stuffed_text = "".join(f"{s}龙井茶官网龙井茶价格龙井茶批发龙井茶哪里买。" for s in TEA)
+    stuffed = Quality()(make(stuffed_text))
+    assert stuffed.dropped_by.reason.startswith("quality:")
+    assert "gram" in stuffed.dropped_by.reason or "char13" in stuffed.dropped_by.reason
+    event = stuffed.dropped_by
+    assert event.score > event.threshold and event.details
+
+
+def test_english_and_short_texts_fail_the_chinese_rules():
+    english = Quality()(make("This page is written in English only. " * 20))
+    assert english.dropped_by.reason == "quality:han_ratio"
+    short = Quality()(make(TEA[0]))
+    assert short.dropped_by.reason == "quality:chars"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_quality_scores_are_bounded_for_any_text(text):
+    scores = quality_scores(text)
+    for key, value in scores.items():
+        if key.endswith(("share", "ratio", "frac", "repeat")):
+            assert 0.0 <= value <= 1.0, (key, value)
+    json.dumps(scores)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="龙井茶杭州西湖。，！ ab\n", max_size=30), max_size=20))
+def test_spam_never_loses_text_it_does_not_report(lines):
+    doc = make("\n".join(lines))
+    before = doc.text
+    Spam()(doc)
+    if doc.is_dropped:
+        return
+    removed = doc.meta.get("spam_block", {}).get("chars", 0)
+    kept = sum(len(line) for line in doc.text.split("\n"))
+    assert kept + removed >= sum(len(line) for line in before.split("\n")) - before.count("\n")
