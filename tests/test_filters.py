@@ -11,7 +11,9 @@ from taoyu.document import Document, Source
 from taoyu.steps.chrome_lines import ChromeLines
 from taoyu.steps.normalize import NormalizeParams, normalize_text
 from taoyu.steps.quality import Quality, quality_scores
+from taoyu.steps.safety import Safety
 from taoyu.steps.spam import Spam, title_stuffing
+from taoyu.text import spam_lexicon
 from taoyu.text.sentences import content_words, split_sentences
 
 from .zh_fixtures import APP_CHROME, LINK_LIST, RAIL, TEA, article, spliced, spliced_sentences
@@ -161,7 +163,8 @@ def test_clean_chinese_article_passes_every_quality_rule():
 def test_repeated_lines_and_keyword_stuffing_are_dropped_with_the_rule_that_failed():
     repeated = Quality()(make("\n".join(TEA[:3] * 4)))
     assert repeated.dropped_by.reason == "quality:dup_line_frac"
-    stuffed_text = "".join(f"{s}龙井茶官网龙井茶价格龙井茶批发龙井茶哪里买。" for s in TEA)
+    keywords = "龙井茶官网龙井茶价格龙井茶批发龙井茶哪里买。"
+    stuffed_text = "".join(f"{s}{keywords}{keywords}" for s in TEA)
     stuffed = Quality()(make(stuffed_text))
     assert stuffed.dropped_by.reason.startswith("quality:")
     assert "gram" in stuffed.dropped_by.reason or "char13" in stuffed.dropped_by.reason
@@ -197,3 +200,65 @@ def test_spam_never_loses_text_it_does_not_report(lines):
     removed = doc.meta.get("spam_block", {}).get("chars", 0)
     kept = sum(len(line) for line in doc.text.split("\n"))
     assert kept + removed >= sum(len(line) for line in before.split("\n")) - before.count("\n")
+
+
+# --- safety and the lexicon ---------------------------------------------------------------------
+
+GAMBLING_PAGE = "\n".join(
+    [
+        "澳门葡京娱乐官网，真人百家乐在线投注，首存送彩金。",
+        "时时彩计划每日更新，北京赛车pk10开奖直播，百家乐技巧分享。",
+        "棋牌游戏平台下载，捕鱼游戏app注册送38元彩金。",
+    ]
+)
+HOSTILE_THREAD = [
+    "河南人都是骗子，素质太差，滚出我们城市",
+    "这些外地人真恶心，一个个都是垃圾",
+    "黑人就是懒，什么都不干还要救济",
+]
+
+
+def test_a_gambling_page_is_dropped_by_lexicon_density():
+    doc = Safety()(make(GAMBLING_PAGE))
+    assert doc.dropped_by.reason == "safety:gambling"
+    assert doc.dropped_by.score >= doc.dropped_by.threshold
+    assert doc.dropped_by.details["gambling_hits"] >= 5
+
+
+def test_a_report_that_names_gambling_once_is_kept():
+    report = article(TEA) + "\n\n警方提醒，网上所谓的真人百家乐多为骗局，市民切勿参与。"
+    doc = Safety()(make(report))
+    assert not doc.is_dropped
+    assert doc.trace[-1].action == "keep"
+
+
+def test_a_page_of_offensive_comments_is_dropped_but_one_comment_under_an_article_is_not():
+    thread = Safety()(make("\n".join([*HOSTILE_THREAD, TEA[0]])))
+    assert thread.dropped_by.reason == "safety:offensive"
+    assert thread.dropped_by.details["offensive_max"] > 0.9
+    one = Safety()(make(article(TEA + RAIL) + "\n\n" + HOSTILE_THREAD[0]))
+    assert not one.is_dropped
+
+
+def test_lexicon_anchor_windows_find_exactly_what_the_full_patterns_find():
+    spam_titles = ["《国产在线视频精品》", "福彩3D第2025802期平台", "冰雪传奇私服"]
+    texts = [GAMBLING_PAGE, *HOSTILE_THREAD, article(TEA), *spam_titles]
+    texts += [t[i:] for t in texts for i in (1, 3)]  # matches cut at every edge
+    for text in texts:
+        assert spam_lexicon.hits(text) == spam_lexicon.hits_exhaustive(text), text
+    assert spam_lexicon.hits("《国产在线视频精品》") == {"porn": 1}
+    assert not spam_lexicon.search(article(TEA + RAIL))
+
+
+def test_verse_is_not_held_to_the_prose_rules():
+    poem = "\n".join(
+        [
+            *("西湖春水绿。", "孤山映晚霞。", "断桥残雪尽。", "柳岸早莺斜。", "画舫穿烟过。"),
+            *("渔舟唱月归。", "钱塘潮正起。", "吴越梦依稀。", "茶香飘满院。", "竹影上窗扉。"),
+        ]
+    )
+    scores = quality_scores(poem)
+    assert scores["verse_share"] == 1.0 and scores["mean_line_chars"] < 10
+    assert not Quality()(make(poem)).is_dropped
+    menu = "\n".join(["首页", "新闻中心", "体育频道", "娱乐八卦", "财经要闻", "科技前沿"] * 3) + "\n" + TEA[0]
+    assert Quality()(make(menu)).dropped_by.reason == "quality:mean_line_chars"

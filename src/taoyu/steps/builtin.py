@@ -12,5 +12,6 @@ from taoyu.steps import (  # noqa: F401
     quality,
     redact_pii,
     repeated_lines,
+    safety,
     spam,
 )

@@ -25,7 +25,7 @@ from taoyu.steps.base import StepParams, Transform
 _PUNCT_AND_SPACE = r"\s,，.。:：;；!！?？、|｜/\\·•・\-—_~～>》<《()（）\[\]【】\"'“”‘’*#+"
 
 _APP_PROMPT = re.compile(
-    r"(打开|下载|安装|前往|去)\s*(APP|App|app|客户端)|(APP|App|app|客户端)\s*内?(打开|阅读|查看|观看)"
+    r"(打开|下载|安装|前往|去)\s*\S{0,4}(APP|App|app|客户端)|(APP|App|app|客户端)\s*内?(打开|阅读|查看|观看)"
     r"|(阅读|查看|展开|显示)\s*(全文|剩余|余下|更多内容)|^展开$|^收起$|扫码(下载|关注|阅读|观看)|扫一扫"
     r"|长按(识别|扫码|二维码)|关注(我们|公众号|微信公众号|官方微信)|点击(关注|下载|查看|进入|阅读|播放)"
     r"|^直接打开$|继续阅读|^打开$|立即(下载|打开|体验)|^(安装|下载|打开)(应用|软件|APP|App|app)$"
@@ -38,6 +38,10 @@ _WIDGET_WORDS = re.compile(
     r"支持楼主|楼主|支持|反对|人支持|人反对|人喜欢|人点赞|人阅读|人评论|次阅读|次浏览|次|人|条评论|"
     r"我要评论|发表评论|写评论|回复|引用|来自|查看更多|更多|返回顶部|返回|顶部|"
     r"[0-9０-９]+[万千wWkK+]?|[" + _PUNCT_AND_SPACE + r"]"
+)
+_WIDGET_NAME = re.compile(
+    r"分享|转发|收藏|点赞|评论|举报|投诉|复制链接|打印|关闭|字号|朋友圈|微信|微博|QQ|抖音|豆瓣|阅读|浏览|点击|"
+    r"播放|人气|热度|在看|喜欢|顶|踩|支持|反对|楼主|回复|引用|更多|返回"
 )
 _BYLINE = re.compile(
     r"^[【\[（(]?\s*(责任编辑|责编|编辑|主编|审核|审校|校对|值班编辑|实习编辑|来源|作者|记者|摄影|摄像|"
@@ -55,6 +59,10 @@ _NAVIGATION = re.compile(
 _POST_META = re.compile(
     r"^(发布时间|发表时间|发布于|发表于|更新时间|更新于|时间|日期|发布日期)\s*[:：]?\s*\d{4}[-/.年]"
     r"|^\S{1,20}\s*(发表于|发布于|回复于|编辑于|最后编辑于)\s*[:：]?\s*\d{4}[-/.年]"
+)
+# A post's meta line: a date or a source/author, and a view counter ("2025-02-27 来源：某某 浏览：85609次").
+_COUNTER_META = re.compile(
+    r"(^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}|来源|作者|发布|发表).{0,40}(阅读|浏览|点击|评论|人气)\s*[(（:：]?\s*\d+"
 )
 _TIMESTAMP = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s*\d{1,2}:\d{2}(:\d{2})?)?$")
 _LIST_HEADING = re.compile(
@@ -123,6 +131,8 @@ def line_reason(line: str, p: ChromeLinesParams, custom: list[re.Pattern[str]] |
     n = len(s)
     if n <= p.max_disclaimer_chars and _DISCLAIMER.search(s):
         return "disclaimer"
+    if n <= p.max_chrome_chars * 1.5 and _COUNTER_META.search(s):
+        return "post_meta"  # dates, names and counters make these longer than other chrome
     if n > p.max_chrome_chars:
         return None
     if _TIMESTAMP.match(s):
@@ -135,7 +145,7 @@ def line_reason(line: str, p: ChromeLinesParams, custom: list[re.Pattern[str]] |
         return "byline"
     if _APP_PROMPT.search(s):
         return "app_prompt"
-    if not _WIDGET_WORDS.sub("", s):
+    if not _WIDGET_WORDS.sub("", s) and _WIDGET_NAME.search(s):  # a bare number is content
         return "widget"
     if custom and any(c.search(s) for c in custom):
         return "custom"
@@ -207,6 +217,8 @@ def _mark_footer(lines: list[str], reasons: dict[int, str], p: ChromeLinesParams
             tail.append(i)
             continue
         break
+    else:
+        return  # no prose anywhere: a list or a table, not an article with a footer
     if chrome_seen:
         for i in tail:
             reasons[i] = "footer"

@@ -34,9 +34,10 @@ _ODD_SPACES = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f]")
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,7}|#x[0-9a-fA-F]{2,6});")
 # Real HTML tag names only, so "a<b and c>d" in technical text is left alone.
 _TAG_NAMES = (
-    "a|abbr|b|big|blockquote|br|button|center|cite|code|dd|del|div|dl|dt|em|font|h[1-6]|hr|i|iframe|img|"
-    "input|ins|kbd|label|li|link|mark|meta|nobr|ol|p|pre|q|s|script|section|article|small|span|strike|"
-    "strong|style|sub|sup|table|tbody|td|th|thead|time|tr|tt|u|ul|wbr"
+    "a|abbr|acronym|address|area|b|bdo|big|blockquote|br|button|center|cite|code|dd|del|dfn|dir|div|dl|"
+    "dt|em|font|h[1-6]|hr|i|iframe|img|input|ins|kbd|label|legend|li|link|map|mark|meta|nobr|noframes|"
+    "ol|p|pre|q|s|script|section|article|small|span|strike|strong|style|sub|sup|table|tbody|td|th|thead|"
+    "time|tr|tt|u|ul|var|wbr"
 )
 # Attributes, when present, must contain "=": "<b and c>" in a formula is not a tag.
 _TAG = re.compile(rf"</?(?:{_TAG_NAMES})(?:\s+[^<>\n=]{{0,50}}=[^<>\n]{{0,200}})?\s*/?>", re.IGNORECASE)

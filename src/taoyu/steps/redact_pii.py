@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Literal
 
 from pydantic import Field, field_validator
 
 from taoyu.document import Document, Event
-from taoyu.pii.detect import PII_TYPES, find_pii
+from taoyu.pii.detect import IPV4, PII_TYPES, find_pii
 from taoyu.pii.redact import redact
 from taoyu.registry import register
 from taoyu.steps.base import Step, StepParams
@@ -46,7 +47,11 @@ class RedactPii(Step):
         findings = find_pii(doc.text, self._types)
         if not findings:
             return doc
-        density = 1000 * len(findings) / max(len(doc.text), 1)
+        # Private and reserved addresses (192.168.0.1, 127.0.0.1, 10.0.1.5) are redacted like any
+        # address but do not make a page a personal-data dump: technical documentation is full
+        # of them, and counting them dropped 0.7% of clean TiDB docs.
+        personal = sum(not (f.type == IPV4 and _non_global_ipv4(f.value)) for f in findings)
+        density = 1000 * personal / max(len(doc.text), 1)
         mode = "pseudonym" if self.params.mode == "pseudonym" else "placeholder"
         text, counts = redact(doc.text, findings, mode)
         details = {"pii": dict(sorted(counts.items())), "density_per_1k_chars": round(density, 3)}
@@ -56,3 +61,10 @@ class RedactPii(Step):
         doc.text = text
         doc.trace.append(Event(self.name, "edit", details=details))
         return doc
+
+
+def _non_global_ipv4(address: str) -> bool:
+    try:
+        return not ipaddress.IPv4Address(address).is_global
+    except ValueError:
+        return False

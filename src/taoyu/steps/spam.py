@@ -44,7 +44,7 @@ class SpamParams(StepParams):
     window: int = Field(3, ge=1)
     """A sentence is linked if it shares a content word with a sentence at most this far away."""
     min_sentence_chars: int = Field(12, ge=1)
-    """Shorter sentences (headings, verse lines) are not judged for linkage."""
+    """Sentences with fewer Han characters (headings, code, numbers) are not judged for linkage."""
     spliced_line_sentences: int = Field(3, ge=2)
     """A line needs this many judged sentences before it can be called spliced."""
     spliced_line_unlinked: float = Field(0.75, gt=0, le=1)
@@ -111,10 +111,10 @@ class Spam(Filter):
         spam: dict[int, str] = {}
         for i, line in enumerate(lines):
             s = line.strip()
-            if s and len(s) <= p.max_title_line_chars and s != title and spam_lexicon.ANY.search(s):
+            if s and len(s) <= p.max_title_line_chars and s != title and spam_lexicon.search(s):
                 spam[i] = "lexicon_title"
-        links = sentence_links(lines, title, window=p.window)
-        judged = [k for k, c in enumerate(links.chars) if c >= p.min_sentence_chars]
+        links = sentence_links("\n".join(lines), title, window=p.window)
+        judged = [k for k, c in enumerate(links.chars) if c >= p.min_sentence_chars and not links.verse[k]]
         per_line: dict[int, list[bool]] = {}
         for k in judged:
             per_line.setdefault(links.line[k], []).append(links.linked[k])
@@ -187,7 +187,10 @@ def _grow_block(lines: list[str], spam: dict[int, str], per_line: dict[int, list
                 flags = per_line.get(j)
                 fragment = len(s) <= 40 and not _PROSE_END.search(s)
                 orphan = bool(flags) and not any(flags)
-                if fragment or orphan:
+                # Beside a lexicon title, text that is mostly unlinked is the block's spliced
+                # part even when sentences from one source happen to share a word or two.
+                loose = bool(flags) and spam[i] == "lexicon_title" and flags.count(False) * 2 >= len(flags)
+                if fragment or orphan or loose:
                     spam[j] = "block"
                     changed = True
 

@@ -19,12 +19,19 @@ from dataclasses import dataclass
 
 import rjieba
 
+from taoyu.text.words import line_words
+
 # Sentence ends, and a space between two CJK characters: Chinese does not put spaces between
 # words, so such a space is a seam (spliced text is often joined with one).
 _SENTENCE_SPLIT = re.compile(
     r"(?<=[。！？!?；;…])\s*|(?<=[\u4e00-\u9fff”」』）)])\s+(?=[\u4e00-\u9fff“「『（(])"
 )
 _HAN = re.compile("[\u4e00-\u9fff]")
+_HAN_ALL = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_ENDS = frozenset("。！？!?；;…")
+_CLAUSE = re.compile("[，,、；;：:。！？!?…\\s]+")
+_SEAM_BEFORE = re.compile("[\u4e00-\u9fff”」』）)]")
+_SEAM_AFTER = re.compile("[\u4e00-\u9fff“「『（(]")
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}")
 
 # Words so common across all topics that sharing one says nothing about sharing a topic.
@@ -56,12 +63,65 @@ def split_sentences(text: str) -> list[str]:
 
 def content_words(sentence: str) -> set[str]:
     """Topic-bearing words: jieba words of 2+ Han characters, or Latin words of 3+, not generic."""
-    words = set()
-    for w in rjieba.cut(sentence):
-        if len(w) >= 2 and _HAN.match(w) and w not in GENERIC_WORDS:
-            words.add(w)
-    words.update(m.lower() for m in _ASCII_WORD.findall(sentence))
-    return words
+    return {w for w in map(_content_word, rjieba.cut(sentence)) if w}
+
+
+_SPACE, _END, _WORD = 1, 2, 3
+_TOKEN_CACHE: dict[str, tuple[int, str | None, int]] = {}
+_TOKEN_CACHE_MAX = 500_000
+
+
+def _token(tok: str) -> tuple[int, str | None, int]:
+    """(kind, content word or None, Han characters) of a jieba token, memoised: a corpus reuses
+    a small vocabulary, and a dict lookup is several times cheaper than the checks it replaces."""
+    info = _TOKEN_CACHE.get(tok)
+    if info is None:
+        if tok.isspace():
+            info = (_SPACE, None, 0)
+        elif tok[-1] in _ENDS:
+            info = (_END, None, 0)
+        else:
+            info = (_WORD, _content_word(tok), len(_HAN_ALL.findall(tok)))
+        if len(_TOKEN_CACHE) >= _TOKEN_CACHE_MAX:
+            _TOKEN_CACHE.clear()
+        _TOKEN_CACHE[tok] = info
+    return info
+
+
+def _content_word(w: str) -> str | None:
+    if len(w) < 2 or w in GENERIC_WORDS:
+        return None
+    if _HAN.match(w):
+        return w
+    if _ASCII_WORD.fullmatch(w):
+        return w.lower()
+    return None
+
+
+def token_sentences(tokens: Sequence[str]) -> list[list[str]]:
+    """A line's jieba tokens grouped into sentences, with the same boundaries as split_sentences:
+    after a sentence end, and at a space between CJK text (a seam)."""
+    sentences: list[list[str]] = []
+    current: list[str] = []
+    for k, tok in enumerate(tokens):
+        kind = _token(tok)[0]
+        if kind == _SPACE:
+            if current and _is_seam(current[-1], tokens, k):
+                sentences.append(current)
+                current = []
+            continue
+        current.append(tok)
+        if kind == _END:
+            sentences.append(current)
+            current = []
+    if current:
+        sentences.append(current)
+    return sentences
+
+
+def _is_seam(prev: str, tokens: Sequence[str], k: int) -> bool:
+    nxt = tokens[k + 1][0] if k + 1 < len(tokens) else ""
+    return bool(_SEAM_BEFORE.match(prev[-1]) and _SEAM_AFTER.match(nxt))
 
 
 @dataclass(slots=True)
@@ -70,28 +130,50 @@ class SentenceLinks:
 
     line: list[int]
     chars: list[int]
+    """Han characters: code, numbers and Latin text in a sentence are not what is judged."""
     linked: list[bool]
+    verse: list[bool]
+    """Lines of verse (short clauses of even length) carry no topic words and are not judged."""
 
 
-def sentence_links(
-    lines: Sequence[str], title: str = "", window: int = 3, min_line_sentences: int = 1
-) -> SentenceLinks:
+def sentence_links(text: str, title: str = "", window: int = 3, verse_min_chars: int = 12) -> SentenceLinks:
     """Which sentences share a content word with a sentence at most ``window`` away, or the title.
 
     Sentences are numbered across the whole document in order, so the first sentence of a
-    paragraph can be linked to the end of the previous one.
+    paragraph can be linked to the end of the previous one. Verse is only looked for in
+    sentences of at least ``verse_min_chars`` (shorter ones are not judged anyway).
     """
     line_of: list[int] = []
     chars: list[int] = []
     words: list[set[str]] = []
-    for i, line in enumerate(lines):
-        sentences = split_sentences(line) if line.strip() else []
-        if len(sentences) < min_line_sentences:
-            continue
-        for s in sentences:
-            line_of.append(i)
-            chars.append(len(s))
-            words.append(content_words(s))
+    verse: list[bool] = []
+
+    def close(i: int, current: list[str], found: set[str], han: int) -> None:
+        line_of.append(i)
+        chars.append(han)
+        words.append(found)
+        verse.append(han >= verse_min_chars and is_verse("".join(current)))
+
+    for i, tokens in enumerate(line_words(text)):
+        current: list[str] = []
+        found: set[str] = set()
+        han = 0
+        for k, tok in enumerate(tokens):
+            kind, word, n_han = _token(tok)
+            if kind == _SPACE:
+                if current and _is_seam(current[-1], tokens, k):
+                    close(i, current, found, han)
+                    current, found, han = [], set(), 0
+                continue
+            current.append(tok)
+            han += n_han
+            if word:
+                found.add(word)
+            if kind == _END:
+                close(i, current, found, han)
+                current, found, han = [], set(), 0
+        if current:
+            close(i, current, found, han)
     title_words = content_words(title) if title else set()
     where: dict[str, list[int]] = {}
     for k, ws in enumerate(words):
@@ -103,4 +185,14 @@ def sentence_links(
             any(j != k and abs(j - k) <= window for j in where[w]) for w in ws
         )
         linked.append(hit)
-    return SentenceLinks(line_of, chars, linked)
+    return SentenceLinks(line_of, chars, linked, verse)
+
+
+def is_verse(sentence: str, min_clauses: int = 2) -> bool:
+    """Classical verse: two or more clauses of at most seven characters (五言, 七言, 词 lines).
+
+    A poem's lines share no content words and would read as spliced; prose sentences almost
+    never consist only of clauses this short.
+    """
+    clauses = [c for c in _CLAUSE.split(sentence) if c]
+    return len(clauses) >= min_clauses and all(len(c) <= 7 for c in clauses)

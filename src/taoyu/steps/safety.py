@@ -1,0 +1,99 @@
+"""Safety: porn and gambling content by lexicon density, offensive text by a trained classifier.
+
+Two different kinds of unsafe page, judged differently:
+
+* **Porn and gambling pages** are recognised by how densely they use the curated lexicon
+  (:mod:`taoyu.text.spam_lexicon`), not by a hit: a news report on a gambling ring or a law on
+  obscene material uses the words once or twice, a gambling page uses them in every line.
+* **Offensive text** (slurs, attacks on a region, gender or race) is scored line by line by the
+  classifier taoyu trains on COLD (:mod:`taoyu.safety.offensive`, model card beside it). A page is
+  dropped when offensive lines make up a large share of it; one heated comment under an article
+  is not a reason to lose the article. The classifier was trained on short social-media comments,
+  so lines are scored one at a time, and its threshold here is set above the one tuned on COLD
+  (web text has fewer offensive lines and more unfamiliar ones; see docs/filters.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import Field
+
+from taoyu.document import Document
+from taoyu.registry import register
+from taoyu.safety.offensive import OffensiveModel
+from taoyu.steps.base import Filter, StepParams, Verdict
+from taoyu.text import spam_lexicon
+
+
+class SafetyParams(StepParams):
+    max_lexicon_per_1k: float = Field(3.0, gt=0)
+    """Porn/gambling lexicon matches per 1,000 characters at or above which the page is dropped."""
+    min_lexicon_hits: int = Field(3, ge=1)
+    """...and at least this many matches, so one phrase in a short text is not a density."""
+    offensive: bool = True
+    """Score lines with the offensive-text classifier."""
+    offensive_threshold: float = Field(0.9, gt=0, lt=1)
+    """Classifier probability at which a line counts as offensive."""
+    max_offensive_share: float = Field(0.3, gt=0, le=1)
+    """Share of the page's characters in offensive lines at or above which the page is dropped."""
+    min_line_chars: int = Field(6, ge=1)
+    """Shorter lines are not scored (the classifier has nothing to go on)."""
+    max_scored_chars: int = Field(3000, ge=100)
+    """Lines are scored up to this many characters from the top: an offensive page is offensive
+    throughout, and the classifier's cost grows with the text."""
+
+
+@register("safety")
+class Safety(Filter):
+    """Drop porn/gambling pages (lexicon density) and offensive pages (COLD-trained classifier, by line)."""
+
+    Params = SafetyParams
+    params: SafetyParams
+
+    def setup(self) -> None:
+        self._model = OffensiveModel.load() if self.params.offensive else None
+
+    def score(self, doc: Document) -> Mapping[str, float]:
+        if not hasattr(self, "_model"):
+            self.setup()
+        text = doc.text
+        chars = max(len(text), 1)
+        hits = spam_lexicon.hits(text)
+        porn, gambling = hits.get("porn", 0), hits.get("gambling", 0)
+        scores = {
+            "porn_hits": float(porn),
+            "gambling_hits": float(gambling),
+            "lexicon_per_1k": round(1000 * (porn + gambling) / chars, 3),
+            "offensive_share": 0.0,
+            "offensive_max": 0.0,
+        }
+        if self._model is not None:
+            lines = [line.strip() for line in text.split("\n")]
+            lines = [line for line in lines if len(line) >= self.params.min_line_chars]
+            budget = self.params.max_scored_chars
+            for k, line in enumerate(lines):
+                budget -= len(line)
+                if budget < 0:
+                    del lines[k + 1 :]
+                    break
+            if lines:
+                probs = self._model.predict_proba(lines)
+                flagged = sum(
+                    len(line)
+                    for line, p in zip(lines, probs, strict=True)
+                    if p >= self.params.offensive_threshold
+                )
+                scores["offensive_share"] = round(flagged / sum(map(len, lines)), 4)
+                scores["offensive_max"] = round(float(probs.max()), 4)
+        return scores
+
+    def decide(self, scores: Mapping[str, float]) -> Verdict:
+        p = self.params
+        hits = scores["porn_hits"] + scores["gambling_hits"]
+        if hits >= p.min_lexicon_hits and scores["lexicon_per_1k"] >= p.max_lexicon_per_1k:
+            kind = "porn" if scores["porn_hits"] >= scores["gambling_hits"] else "gambling"
+            return Verdict.drop(f"safety:{kind}", scores["lexicon_per_1k"], p.max_lexicon_per_1k)
+        if scores["offensive_share"] >= p.max_offensive_share:
+            return Verdict.drop("safety:offensive", scores["offensive_share"], p.max_offensive_share)
+        return Verdict.ok(scores["offensive_share"], p.max_offensive_share)
