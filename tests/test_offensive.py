@@ -6,8 +6,11 @@ import random
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from taoyu.safety import HashSpec, OffensiveModel, hashed_ngrams, normalize
+from taoyu.safety.offensive import normalize_batch
 from taoyu.safety.train_offensive import best_threshold, fit, metrics
 
 TEXTS = [
@@ -168,3 +171,9 @@ def test_best_threshold_never_splits_ties() -> None:
     threshold, f1 = best_threshold(probs, labels)
     assert threshold < 0.5
     assert f1 == pytest.approx(metrics(probs >= threshold, labels).f1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=40), max_size=8))
+def test_batch_normalisation_equals_per_text_normalisation(texts):
+    assert normalize_batch(texts) == [normalize(t) for t in texts]

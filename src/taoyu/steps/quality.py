@@ -20,27 +20,16 @@ from taoyu.document import Document
 from taoyu.registry import register
 from taoyu.steps.base import Filter, StepParams, Verdict
 from taoyu.text.sentences import is_verse
-from taoyu.text.words import line_words
+from taoyu.text.tokens import tokens_of, vocabulary
 
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SPACE = re.compile(r"\s")
 _LINE_END = frozenset("。！？!?…；;：:.」』”\"）)】》~～")
 _PUNCT_OR_SPACE = re.compile(r"^[\s\W_]+$")
-# The most frequent function words of written Chinese: real prose cannot avoid them, lists of
-# keywords, tables and spliced titles can.
-STOP_WORDS = frozenset(
-    """
-    的 了 是 在 和 有 也 就 不 都 而 及 与 或 这 那 我 你 他 她
-    它 们 我们 他们 一个 没有 对 为 以 于 将 被 把 从 向 等 但 并
-    又 还 很 所 其 之 中 上 下 后 时 会 能 要 可以 已 已经 因为
-    所以 如果 就是 这个 这些 通过 进行 其中 此外 以及 以来 比 共 由 该 各 每 并且 而且
-    但是 或者 如 按 据 经 至 给 让 使 向 还是 更 最 再 却 只 才 便 即 则 因此 可 得 地 着 过
-    """.split()  # noqa: SIM905 (a word list reads best as text)
-)
+_PROSE_ONLY = frozenset({"stop_words", "mean_line_chars"})
 # Tuned on clean Chinese news, law, documentation and extracted web text (docs/filters.md):
 # FineWeb-2's cmn_Hani values (in the comments) drop 10-15% of clean law text and short news items
 # whose title is repeated in the body. The tuned values sit at the clean sources' 99.5th percentile.
-_PROSE_ONLY = frozenset({"stop_words", "mean_line_chars"})
 _DUP_NGRAM_THRESHOLDS = {5: 0.45, 6: 0.44, 7: 0.43, 8: 0.42, 9: 0.41, 10: 0.40}  # 0.198 … 0.127
 _TOP_NGRAM_THRESHOLDS = {2: 0.40, 3: 0.36, 4: 0.33}  # 0.256, 0.201, 0.171
 
@@ -128,7 +117,6 @@ def quality_scores(text: str, p: QualityParams | None = None) -> dict[str, float
     """
     p = p or QualityParams()
     all_lines = text.split("\n")
-    tokens = line_words(text)
     prose = [i for i, line in enumerate(all_lines) if _HAN.search(line)]
     lines = [s for s in (all_lines[i].strip() for i in prose) if s]
     compact = "".join(_SPACE.sub("", line) for line in lines)
@@ -142,21 +130,24 @@ def quality_scores(text: str, p: QualityParams | None = None) -> dict[str, float
         "line_punct_ratio": sum(line[-1] in _LINE_END for line in lines) / len(lines) if lines else 0.0,
         "char13_repeat": _char_ngram_repeat(compact, 13),
     }
-    words: list[str] = []
-    for i in prose:
-        words.extend(w for w in tokens[i] if not _PUNCT_OR_SPACE.match(w))
-        if len(words) >= p.max_words:
-            del words[p.max_words :]
-            break
-    han_words = [w for w in words if _HAN.match(w)]
-    scores["words"] = float(len(words))
-    scores["stop_words"] = float(sum(w in STOP_WORDS for w in han_words))
+    vocab = vocabulary()
+    page = tokens_of(text)
+    is_prose = np.zeros(len(all_lines) + 1, bool)
+    is_prose[prose] = True
+    word_ids = page.ids[is_prose[page.line] & ~vocab.punct[page.ids]][: p.max_words]
+    han_words = word_ids[vocab.han_word[word_ids]]
+    scores["words"] = float(len(word_ids))
+    scores["stop_words"] = float(vocab.stop[han_words].sum())
     # Over punctuated lines: a poem's title and author lines are not verse, and not prose either.
     punctuated = [line for line in lines if line[-1] in _LINE_END]
     verse_chars = sum(len(line) for line in punctuated if is_verse(line, min_clauses=1))
     scores["verse_share"] = verse_chars / sum(map(len, punctuated)) if punctuated else 0.0
-    scores["mean_word_chars"] = sum(map(len, han_words)) / len(han_words) if han_words else 0.0
-    scores.update(_word_ngram_scores(words, set(p.max_top_ngram_share), dict(p.max_dup_ngram_share)))
+    scores["mean_word_chars"] = float(vocab.length[han_words].mean()) if len(han_words) else 0.0
+    scores.update(
+        _word_ngram_scores(
+            word_ids, vocab.length[word_ids], set(p.max_top_ngram_share), dict(p.max_dup_ngram_share)
+        )
+    )
     return {k: round(v, 4) for k, v in scores.items()}
 
 
@@ -194,7 +185,9 @@ def _covered(starts: np.ndarray, n: int, length: int) -> np.ndarray:
     return np.cumsum(edges)[:length] > 0
 
 
-def _word_ngram_scores(words: list[str], top_ns: set[int], dup_limits: dict[int, float]) -> dict[str, float]:
+def _word_ngram_scores(
+    word_ids: np.ndarray, lengths: np.ndarray, top_ns: set[int], dup_limits: dict[int, float]
+) -> dict[str, float]:
     """Gopher-style repetition on words: top n-gram character share and duplicated n-gram share.
 
     N-grams are hashed with numpy (a polynomial hash over word ids), so the whole family of
@@ -208,12 +201,10 @@ def _word_ngram_scores(words: list[str], top_ns: set[int], dup_limits: dict[int,
     """
     dup_ns = set(dup_limits)
     out = {f"top_{n}gram_share": 0.0 for n in top_ns}
-    if len(words) < 2:
+    if len(word_ids) < 2:
         return out
-    # Python's string hash is salted per process, which is harmless here: ids only need to agree
-    # within one document, and a 64-bit collision is not a practical concern.
-    word_ids = np.fromiter(map(hash, words), dtype=np.int64, count=len(words)).view(np.uint64)
-    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    words = word_ids.astype(np.uint64) + np.uint64(1)  # vocabulary ids, so 0 never stands for a word
+    lengths = lengths.astype(np.int64)
     total = float(lengths.sum())
     cum = np.concatenate([[0], np.cumsum(lengths)])
     hashes = np.zeros(len(words), dtype=np.uint64)
@@ -222,7 +213,7 @@ def _word_ngram_scores(words: list[str], top_ns: set[int], dup_limits: dict[int,
             m = len(words) - n + 1
             if m <= 0:
                 break
-            hashes = hashes[:m] * np.uint64(1_000_003) + word_ids[n - 1 : n - 1 + m]
+            hashes = hashes[:m] * np.uint64(1_000_003) + words[n - 1 : n - 1 + m]
             if n in top_ns:
                 ordered = np.sort(hashes)
                 run_starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])

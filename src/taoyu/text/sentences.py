@@ -14,12 +14,12 @@ link anything to anything.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import rjieba
 
-from taoyu.text.words import line_words
+from taoyu.text.tokens import END, NEWLINE, SPACE, WORD, tokens_of, vocabulary
 
 # Sentence ends, and a space between two CJK characters: Chinese does not put spaces between
 # words, so such a space is a seam (spliced text is often joined with one).
@@ -27,11 +27,7 @@ _SENTENCE_SPLIT = re.compile(
     r"(?<=[。！？!?；;…])\s*|(?<=[\u4e00-\u9fff”」』）)])\s+(?=[\u4e00-\u9fff“「『（(])"
 )
 _HAN = re.compile("[\u4e00-\u9fff]")
-_HAN_ALL = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_ENDS = frozenset("。！？!?；;…")
 _CLAUSE = re.compile("[，,、；;：:。！？!?…\\s]+")
-_SEAM_BEFORE = re.compile("[\u4e00-\u9fff”」』）)]")
-_SEAM_AFTER = re.compile("[\u4e00-\u9fff“「『（(]")
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}")
 
 # Words so common across all topics that sharing one says nothing about sharing a topic.
@@ -66,28 +62,6 @@ def content_words(sentence: str) -> set[str]:
     return {w for w in map(_content_word, rjieba.cut(sentence)) if w}
 
 
-_SPACE, _END, _WORD = 1, 2, 3
-_TOKEN_CACHE: dict[str, tuple[int, str | None, int]] = {}
-_TOKEN_CACHE_MAX = 500_000
-
-
-def _token(tok: str) -> tuple[int, str | None, int]:
-    """(kind, content word or None, Han characters) of a jieba token, memoised: a corpus reuses
-    a small vocabulary, and a dict lookup is several times cheaper than the checks it replaces."""
-    info = _TOKEN_CACHE.get(tok)
-    if info is None:
-        if tok.isspace():
-            info = (_SPACE, None, 0)
-        elif tok[-1] in _ENDS:
-            info = (_END, None, 0)
-        else:
-            info = (_WORD, _content_word(tok), len(_HAN_ALL.findall(tok)))
-        if len(_TOKEN_CACHE) >= _TOKEN_CACHE_MAX:
-            _TOKEN_CACHE.clear()
-        _TOKEN_CACHE[tok] = info
-    return info
-
-
 def _content_word(w: str) -> str | None:
     if len(w) < 2 or w in GENERIC_WORDS:
         return None
@@ -96,32 +70,6 @@ def _content_word(w: str) -> str | None:
     if _ASCII_WORD.fullmatch(w):
         return w.lower()
     return None
-
-
-def token_sentences(tokens: Sequence[str]) -> list[list[str]]:
-    """A line's jieba tokens grouped into sentences, with the same boundaries as split_sentences:
-    after a sentence end, and at a space between CJK text (a seam)."""
-    sentences: list[list[str]] = []
-    current: list[str] = []
-    for k, tok in enumerate(tokens):
-        kind = _token(tok)[0]
-        if kind == _SPACE:
-            if current and _is_seam(current[-1], tokens, k):
-                sentences.append(current)
-                current = []
-            continue
-        current.append(tok)
-        if kind == _END:
-            sentences.append(current)
-            current = []
-    if current:
-        sentences.append(current)
-    return sentences
-
-
-def _is_seam(prev: str, tokens: Sequence[str], k: int) -> bool:
-    nxt = tokens[k + 1][0] if k + 1 < len(tokens) else ""
-    return bool(_SEAM_BEFORE.match(prev[-1]) and _SEAM_AFTER.match(nxt))
 
 
 @dataclass(slots=True)
@@ -141,51 +89,62 @@ def sentence_links(text: str, title: str = "", window: int = 3, verse_min_chars:
 
     Sentences are numbered across the whole document in order, so the first sentence of a
     paragraph can be linked to the end of the previous one. Verse is only looked for in
-    sentences of at least ``verse_min_chars`` (shorter ones are not judged anyway).
+    sentences of at least ``verse_min_chars`` Han characters (shorter ones are not judged).
+    Everything is array work over the page's token ids (:mod:`taoyu.text.tokens`).
     """
-    line_of: list[int] = []
-    chars: list[int] = []
-    words: list[set[str]] = []
-    verse: list[bool] = []
+    vocab = vocabulary()
+    page = tokens_of(text)
+    ids, line = page.ids, page.line
+    if not len(ids):
+        return SentenceLinks([], [], [], [])
+    kind = vocab.kind[ids]
+    # A sentence ends after a sentence mark or a newline, and at a space between CJK text.
+    # The characters either side of a run of spaces decide whether it is a seam.
+    n_tok = len(ids)
+    position = np.arange(n_tok)
+    spaced = kind == SPACE
+    before = np.maximum.accumulate(np.where(spaced, -1, position))  # last non-space at or before i
+    after = np.minimum.accumulate(np.where(spaced, n_tok, position)[::-1])[::-1]  # first at or after
+    seam = spaced & (before >= 0) & (after < n_tok)
+    seam[seam] = vocab.seam_before[ids[before[seam]]] & vocab.seam_after[ids[after[seam]]]
+    boundary = (kind == END) | (kind == NEWLINE) | seam
+    member = (kind == WORD) | (kind == END)
+    sentence = (np.cumsum(boundary) - boundary)[member]  # a boundary token closes its sentence
+    if not len(sentence):
+        return SentenceLinks([], [], [], [])
+    member_ids = ids[member]
+    first = np.r_[True, sentence[1:] != sentence[:-1]]
+    sid = np.cumsum(first) - 1  # sentences renumbered 0..n-1 in order
+    n = int(sid[-1]) + 1
+    han = np.bincount(sid, weights=vocab.han[member_ids], minlength=n).astype(np.int64)
+    sentence_line = line[member][first]
 
-    def close(i: int, current: list[str], found: set[str], han: int) -> None:
-        line_of.append(i)
-        chars.append(han)
-        words.append(found)
-        verse.append(han >= verse_min_chars and is_verse("".join(current)))
+    # Verse: every clause of the sentence at most 7 characters, and at least two clauses.
+    clause_end = vocab.clause[member_ids] | np.r_[first[1:], True]  # or the sentence's last token
+    clause = np.cumsum(np.r_[True, clause_end[:-1]]) - 1
+    clause_chars = np.bincount(clause, weights=np.where(vocab.punct[member_ids], 0, vocab.length[member_ids]))
+    clause_sentence = np.zeros(len(clause_chars), np.int64)
+    clause_sentence[clause] = sid
+    nonempty = clause_chars > 0
+    clauses = np.bincount(clause_sentence, weights=nonempty, minlength=n)
+    longest = np.zeros(n)
+    np.maximum.at(longest, clause_sentence, clause_chars)
+    verse = (han >= verse_min_chars) & (clauses >= 2) & (longest <= 7)
 
-    for i, tokens in enumerate(line_words(text)):
-        current: list[str] = []
-        found: set[str] = set()
-        han = 0
-        for k, tok in enumerate(tokens):
-            kind, word, n_han = _token(tok)
-            if kind == _SPACE:
-                if current and _is_seam(current[-1], tokens, k):
-                    close(i, current, found, han)
-                    current, found, han = [], set(), 0
-                continue
-            current.append(tok)
-            han += n_han
-            if word:
-                found.add(word)
-            if kind == _END:
-                close(i, current, found, han)
-                current, found, han = [], set(), 0
-        if current:
-            close(i, current, found, han)
-    title_words = content_words(title) if title else set()
-    where: dict[str, list[int]] = {}
-    for k, ws in enumerate(words):
-        for w in ws:
-            where.setdefault(w, []).append(k)
-    linked = []
-    for k, ws in enumerate(words):
-        hit = bool(ws & title_words) or any(
-            any(j != k and abs(j - k) <= window for j in where[w]) for w in ws
-        )
-        linked.append(hit)
-    return SentenceLinks(line_of, chars, linked, verse)
+    # Linked: a content word shared with another sentence at most `window` away, or the title.
+    word = vocab.content_id[member_ids]
+    content = word >= 0
+    word, word_sentence = word[content], sid[content]
+    linked = np.zeros(n, bool)
+    if len(word):
+        pairs = np.unique(word * n + word_sentence)  # distinct (word, sentence), sorted by word
+        w, s_ = pairs // n, pairs % n
+        same = (w[1:] == w[:-1]) & (s_[1:] - s_[:-1] <= window)
+        linked[s_[1:][same]] = True
+        linked[s_[:-1][same]] = True
+        if title:
+            linked[s_[np.isin(w, vocab.content_ids(title))]] = True
+    return SentenceLinks(sentence_line.tolist(), han.tolist(), linked.tolist(), verse.tolist())
 
 
 def is_verse(sentence: str, min_clauses: int = 2) -> bool:
