@@ -55,6 +55,10 @@ def test_steps_lists_every_step_with_parameters():
     for name in ("html_to_text", "length_filter", "exact_dedup", "min_chars", "max_chars"):
         assert name in proc.stdout
     assert "[min_chars, max_chars]" in proc.stdout  # docstrings are shown verbatim
+    for name in ("chrome_lines", "spam", "quality", "safety", "offensive_threshold"):
+        assert name in proc.stdout
+    assert "keep: list[str] (default ['zh'])" in proc.stdout  # factory defaults shown as values
+    assert "PydanticUndefined" not in proc.stdout
 
 
 def test_clear_errors_without_tracebacks(tmp_path: Path):

@@ -262,3 +262,15 @@ def test_verse_is_not_held_to_the_prose_rules():
     assert not Quality()(make(poem)).is_dropped
     menu = "\n".join(["首页", "新闻中心", "体育频道", "娱乐八卦", "财经要闻", "科技前沿"] * 3) + "\n" + TEA[0]
     assert Quality()(make(menu)).dropped_by.reason == "quality:mean_line_chars"
+
+
+def test_extraction_counts_hidden_random_tags_for_the_spam_step():
+    from taoyu.steps.extract_html import ExtractHtml
+
+    salt = "".join(f'<kbd date-time="Q{i}x7Zp"></kbd><del id="r{i}Kq2"></del>' for i in range(3))
+    page = f"<html><body><article>{salt}<p>{TEA[0]}</p><p>{TEA[1]}</p></article></body></html>"
+    doc = Document("d", "", Source("f.warc", 0), raw=page.encode())
+    ExtractHtml()(doc)
+    assert doc.meta["hidden_tags"] == 6
+    assert TEA[0] in doc.text and "kbd" not in doc.text
+    assert Spam().score(doc)["hidden_tags"] == 6.0

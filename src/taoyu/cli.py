@@ -200,7 +200,11 @@ def steps() -> None:
                 if get_args(field.annotation)
                 else getattr(field.annotation, "__name__", str(field.annotation))
             )
-            default = "required" if field.is_required() else f"default {field.default!r}"
+            default = (
+                "required"
+                if field.is_required()
+                else f"default {field.get_default(call_default_factory=True)!r}"
+            )
             console.print(Text(f"    {pname}: {annotation} ({default})"), highlight=False)
 
 

@@ -13,6 +13,7 @@ from taoyu.extract.main_text import main_text_of_tree
 from taoyu.registry import register
 from taoyu.steps.base import Step
 from taoyu.steps.html_to_text import HtmlToTextParams, decode_page
+from taoyu.steps.normalize import count_random_tags
 
 _DATE_META = (
     'meta[property="article:published_time"]',
@@ -40,6 +41,9 @@ class ExtractHtml(Step):
         html = decode_page(doc, self.name, self.params.max_replacement_ratio)
         if html is None:
             return doc
+        hidden = count_random_tags(html)  # counted in the page: extraction drops these elements
+        if hidden:
+            doc.meta["hidden_tags"] = doc.meta.get("hidden_tags", 0) + hidden
         tree = LexborHTMLParser(html)
         title = tree.css_first("title") or tree.css_first("h1")
         if title is not None and title.text(strip=True):

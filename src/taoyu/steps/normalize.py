@@ -86,6 +86,11 @@ class Normalize(Transform):
         return text, changes
 
 
+def count_random_tags(html: str) -> int:
+    """Empty inline elements with random attribute values: parasite generators' per-copy salt."""
+    return len(_RANDOM_TAG.findall(html)) if "<" in html else 0
+
+
 def normalize_text(text: str, p: NormalizeParams | None = None) -> tuple[str, dict[str, int]]:
     """Normalised text and a count per kind of change (kinds that changed nothing are left out)."""
     p = p or NormalizeParams()
