@@ -43,3 +43,37 @@ def test_empty_and_odd_text_do_not_crash():
     assert Language()(_doc("")).is_dropped
     code, confidence = identify("\ud800 broken surrogate 中文")  # a lone surrogate is not valid UTF-8
     assert code and 0 <= confidence <= 1
+
+
+MIXED = "\n".join(
+    [
+        "异步提交",
+        "该变量控制是否启用异步提交特性，开启后事务提交的延迟会明显降低。",
+        "在高并发写入的场景下，建议同时开启一阶段提交。",
+        "SET GLOBAL tidb_enable_async_commit = ON;",
+        "SHOW VARIABLES LIKE 'tidb_enable_%';",
+        "SELECT count(*) FROM orders o JOIN customers c ON o.customer_id = c.id WHERE c.region = 'east';",
+        "EXPLAIN ANALYZE SELECT * FROM orders WHERE created_at > NOW() - INTERVAL 1 DAY;",
+        "ALTER TABLE orders ADD INDEX idx_created_at (created_at);",
+    ]
+)
+ENGLISH_WITH_A_CHINESE_LINE = (
+    "The async commit feature reduces the latency of writing transactions. "
+    "Enable it with SET GLOBAL tidb_enable_async_commit = ON and check the variable afterwards. "
+    "Most clusters see lower commit latency once it is enabled.\n异步提交\n"
+)
+
+
+def test_min_share_keeps_chinese_technical_pages_that_cld2_calls_mixed():
+    from taoyu.steps.language import identify_with_shares
+
+    code, confidence, shares = identify_with_shares(MIXED)
+    assert "zh" in shares and "en" in shares, shares
+    assert not (code == "zh" and confidence >= 0.5), "the case this option exists for"
+    strict = Language(keep=["zh"])(_doc(MIXED))
+    assert strict.is_dropped
+    mixed = Language(keep=["zh"], min_share=0.3)(_doc(MIXED))
+    assert not mixed.is_dropped and mixed.trace[-1].threshold == 0.3
+    assert mixed.meta["script"] == "Hans" and mixed.meta["language_shares"]["zh"] >= 0.3
+    english = Language(keep=["zh"], min_share=0.3)(_doc(ENGLISH_WITH_A_CHINESE_LINE))
+    assert english.dropped_by.reason == "language:en"

@@ -32,25 +32,46 @@ _SAMPLE_CHARS = 4000
 
 def identify(text: str) -> tuple[str, float]:
     """(language code, confidence 0-1) for ``text``; "un" when there is nothing to go on."""
+    code, confidence, _ = identify_with_shares(text)
+    return code, confidence
+
+
+def identify_with_shares(text: str) -> tuple[str, float, dict[str, float]]:
+    """The language, its confidence, and each detected language's share of the text (0-1).
+
+    Shares matter for mixed text: a Chinese technical page full of SQL and option names is
+    "English 55%, Chinese 42%" to cld2, and unreliable, yet its prose is Chinese.
+    """
     sample = text[:_SAMPLE_CHARS]
     try:
         reliable, _, details = pycld2.detect(sample.encode("utf-8", "ignore"), isPlainText=True)
     except pycld2.error:
         reliable, details = False, (("Unknown", "un", 0, 0.0),)
+    shares: dict[str, float] = {}
+    for _, lang, percent, _ in details:
+        if lang != "un" and percent:
+            shares[lang] = shares.get(lang, 0.0) + percent / 100
     code, percent = details[0][1], details[0][2]
     confidence = percent / 100 * (1.0 if reliable else 0.5)
     han = len(_HAN.findall(sample))
     if code == "ja" and not _KANA.search(sample) and han:
         code = "zh"  # no kana, no Japanese
+        shares["zh"] = shares.pop("ja", 0.0) + shares.get("zh", 0.0)
     if code == "un" and han and han >= 0.3 * max(len(sample.strip()), 1):
         code, confidence = "zh", 0.5
-    return code, round(confidence, 3)
+        shares["zh"] = max(shares.get("zh", 0.0), 0.5)
+    return code, round(confidence, 3), {k: round(v, 3) for k, v in shares.items()}
 
 
 class LanguageParams(StepParams):
     keep: list[str] = Field(default_factory=lambda: ["zh"])
     """Languages to keep; "zh" keeps Simplified and Traditional ("zh-Hant" keeps only Traditional)."""
     min_confidence: float = Field(0.5, ge=0, le=1)
+    """Confidence in the detected language below which a document is uncertain (and dropped)."""
+    min_share: float = Field(1.0, ge=0, le=1)
+    """Also keep a document when the kept languages make up at least this share of it, whatever
+    its main language and confidence (1.0: off). Chinese technical pages mix English identifiers
+    and code into Chinese prose; zh-web keeps pages at least 30% Chinese."""
 
 
 @register("language")
@@ -66,20 +87,30 @@ class Language(Filter):
     }
 
     def score(self, doc: Document) -> Mapping[str, Any]:
-        code, confidence = identify(doc.text)
+        code, confidence, shares = identify_with_shares(doc.text)
         doc.meta["language"] = "zh" if code == "zh-Hant" else code
         if code in ("zh", "zh-Hant"):
             doc.meta["script"] = "Hant" if code == "zh-Hant" else "Hans"
+        elif "zh" in shares or "zh-Hant" in shares:  # mixed text: the script of its Chinese part
+            doc.meta["script"] = "Hant" if shares.get("zh-Hant", 0) > shares.get("zh", 0) else "Hans"
+        if len(shares) > 1:
+            doc.meta["language_shares"] = shares
         doc.meta["language_confidence"] = confidence
+        kept_share = round(sum(v for k, v in shares.items() if self._wanted(k)), 3)
         # The label travels with the number, so decide() needs nothing but the scores.
-        return {"confidence": confidence, "language": code}
+        return {"confidence": confidence, "language": code, "kept_share": kept_share}
+
+    def _wanted(self, code: str) -> bool:
+        return code in self.params.keep or (code == "zh-Hant" and "zh" in self.params.keep)
 
     def decide(self, scores: Mapping[str, Any]) -> Verdict:
-        code = scores["language"]
-        confidence = scores["confidence"]
-        wanted = code in self.params.keep or (code == "zh-Hant" and "zh" in self.params.keep)
+        p = self.params
+        code, confidence = scores["language"], scores["confidence"]
+        wanted = self._wanted(code)
+        if wanted and confidence >= p.min_confidence:
+            return Verdict.ok(confidence, p.min_confidence)
+        if scores.get("kept_share", 0.0) >= p.min_share:
+            return Verdict.ok(scores["kept_share"], p.min_share)
         if not wanted:
-            return Verdict.drop(f"language:{code}", confidence, self.params.min_confidence)
-        if confidence < self.params.min_confidence:
-            return Verdict.drop("language_uncertain", confidence, self.params.min_confidence)
-        return Verdict.ok(confidence, self.params.min_confidence)
+            return Verdict.drop(f"language:{code}", confidence, p.min_confidence)
+        return Verdict.drop("language_uncertain", confidence, p.min_confidence)
