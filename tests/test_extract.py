@@ -93,3 +93,36 @@ def test_never_closed_font_tags_are_fast_and_whole():
     started = time.perf_counter()
     text = main_text(html)
     assert text.count("城市更新") == 3000 and time.perf_counter() - started < 10
+
+
+POSTS = [
+    "楼主：下周想带父母去西溪湿地，老人腿脚不便，走哪个入口比较好？需要提前订船票吗？",
+    "建议从周家村入口进，离停车场近。摇橹船周末人多，最好前一天在公众号上预约。",
+    "可以先坐电瓶船到深潭口，再步行去河渚街，一路都是平路，老人走起来不累。",
+    "十一月中下旬芦花最好，秋雪庵那边拍照很好看，记得带件外套，湿地里风大。",
+]
+
+
+def test_a_forum_thread_keeps_every_post_even_inside_a_comments_block():
+    # Douban-style: each post in its own wrapper inside a block whose class says "comments". The
+    # posts are the content, and they are cousins, not siblings.
+    posts = "".join(
+        f"<div class='comment-item'><div class='avatar'><a>用户{i}</a></div><div class='comment'>"
+        f"<p class='comment-content'><span class='short'>{text}</span></p></div></div>"
+        for i, text in enumerate(POSTS)
+    )
+    text = main_text(page(f"{CHROME}<div id='comments' class='comment-list'>{posts}</div>{CHROME}"))
+    for post in POSTS:
+        assert post in text, post
+    assert "分享到" not in text and "版权所有" not in text
+
+
+def test_a_feed_of_teasers_is_not_taken_for_a_thread():
+    teasers = "".join(
+        f"<li><div class='item'><h3><a href='/n{i}'>示例新闻标题{i}</a></h3>"
+        f"<p>这是第{i}条新闻的摘要，介绍了城市更新项目的最新进展，以及居民、商户和专家的反馈意见。</p></div></li>"
+        for i in range(8)
+    )
+    short = "<p>杭州市今年继续推进城市更新，老旧小区改造惠及数万户居民。</p>"
+    text = main_text(page(f"<div class='article'><h1>城市更新</h1>{short}</div><ul>{teasers}</ul>"))
+    assert text.count("摘要") <= 1, "a page of teasers is not a thread of posts"

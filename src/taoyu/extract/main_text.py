@@ -13,7 +13,11 @@ How it decides, in order:
    the strongest sign of prose; link-dense blocks score near zero. Scores flow to the parent in
    full and the grandparent in half (readability's idea), so the container of the article — or of
    a forum thread's posts — collects the most.
-4. **Choose** the best container, and keep its sibling blocks that are prose too.
+4. **Choose** the best container, and keep its sibling blocks that are prose too. When the best
+   block is one of a series of same-shaped blocks (a forum thread's posts, a page of reviews,
+   each in its own wrapper), the whole series is kept; a series of teasers with linked headlines
+   is a feed, not a thread, and is not. A "comments" block that holds most of the page's text is
+   the content, and its items survive pruning.
 5. **Clean lines**: portal chrome lines (【打印】【关闭】, 责任编辑, 分享到, 版权所有, 举报电话,
    打开APP…) are dropped, one paragraph per line.
 """
@@ -44,6 +48,7 @@ _POSITIVE = re.compile(
 )
 _BLOCKS = {"p", "div", "td", "li", "section", "article", "main", "blockquote", "pre", "dd", "h1", "h2", "h3",
            "h4", "h5", "h6", "table", "tr", "ul", "ol", "dl", "font", "center", "span"}  # fmt: skip
+_HEADLINE_LINK = "h1 a, h2 a, h3 a, h4 a, a h1, a h2, a h3, a h4"
 _SENTENCE_PUNCT = re.compile(r"[，。！？；：、,.!?;:]")
 _CHROME_LINE = re.compile(
     r"^(?:【[^】]{1,8}】\s*){1,}$|责任编辑|编辑[:：]|来源[:：]\s*\S{0,12}$|版权所有|Copyright|©|分享到|分享至|"
@@ -75,9 +80,38 @@ def main_text_of_tree(tree: LexborHTMLParser) -> str:
     if best is None:
         return ""
     lines = []
-    for part in _with_prose_siblings(best, scores):
+    parts = _repeated_items(root, best, scores) or _with_prose_siblings(best, scores)
+    for part in parts:
         lines.extend(line for line in block_lines(part) if not (len(line) < 60 and _CHROME_LINE.search(line)))
     return "\n".join(lines)
+
+
+def _repeated_items(root: LexborNode, best: LexborNode, scores: dict[int, float]) -> list[LexborNode]:
+    """Every block shaped like the best one, when it is one of a series: a forum thread's posts,
+    a page of reviews or answers. They are cousins, not siblings (each post sits in its own
+    table or wrapper), so the sibling step alone keeps one post and loses the thread."""
+    label = best.attributes.get("class")
+    if not label or best.tag in ("body", "html"):
+        return []
+    floor = max(0.05 * scores.get(best.mem_id, 0.0), 20.0)
+    items = [
+        node
+        for node in root.css(f"{best.tag}[class]")
+        if node.attributes.get("class") == label and scores.get(node.mem_id, 0.0) >= floor
+    ]
+    if len(items) < 3:
+        return []
+    # A feed of teasers repeats too; its items carry a linked headline, forum posts do not.
+    if sum(item.css_first(_HEADLINE_LINK) is not None for item in items) * 2 >= len(items):
+        return []
+    # Outermost only: a post quoting another post of the same shape is inside it.
+    chosen: set[int] = set()
+    out = []
+    for node in items:
+        if not _inside(node, chosen):
+            chosen.add(node.mem_id)
+            out.append(node)
+    return out if len(out) >= 3 else []
 
 
 def _with_prose_siblings(best: LexborNode, scores: dict[int, float]) -> list[LexborNode]:
@@ -104,13 +138,31 @@ def _prune(root: LexborNode) -> None:
         style = (node.attributes.get("style") or "").replace(" ", "").lower()
         if "display:none" in style or ("visibility:hidden" in style and len(node.text(strip=True)) < 200):
             node.decompose()
+    # A "comments" block that holds most of the page is the content (a forum thread, a page of
+    # reviews): it stays, and so do its items, however their class reads.
+    content_blocks: set[int] = set()
     for node in root.css("[class], [id]"):
         if node.parent is None:
             continue
         label = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
         negative = _NEGATIVE.search(label) and not _POSITIVE.search(label)
-        if negative and len(node.text(strip=True)) < 0.3 * total:
+        if not negative:
+            continue
+        if len(node.text(strip=True)) >= 0.3 * total:
+            content_blocks.add(node.mem_id)
+        elif not _inside(node, content_blocks):
             node.decompose()
+
+
+def _inside(node: LexborNode, ancestors: set[int]) -> bool:
+    if not ancestors:
+        return False
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id in ancestors:
+            return True
+        parent = parent.parent
+    return False
 
 
 def _text_weight(text: str) -> float:
