@@ -126,3 +126,23 @@ def test_a_feed_of_teasers_is_not_taken_for_a_thread():
     short = "<p>杭州市今年继续推进城市更新，老旧小区改造惠及数万户居民。</p>"
     text = main_text(page(f"<div class='article'><h1>城市更新</h1>{short}</div><ul>{teasers}</ul>"))
     assert text.count("摘要") <= 1, "a page of teasers is not a thread of posts"
+
+
+def test_author_source_and_canonical_url_go_into_metadata():
+    def meta(html: str, url: str | None = "https://news.example.cn/2026/01/a.html") -> dict:
+        doc = Document("d", "", Source("f.warc", 0), url=url, raw=html.encode())
+        ExtractHtml()(doc)
+        return {k: doc.meta.get(k) for k in ("author", "source", "canonical_url")}
+
+    info = "<div class='info'>2026-01-14 来源：<a href='/'>钱塘新闻网</a></div>"
+    head = "<link rel='canonical' href='/2026/01/a-full.html'><meta name='author' content='林晓'>"
+    tagged = page(f"{info}<div class='article'>{ARTICLE}</div>", head=f"<title>t</title>{head}")
+    assert meta(tagged) == {
+        "author": "林晓",
+        "source": "钱塘新闻网",
+        "canonical_url": "https://news.example.cn/2026/01/a-full.html",
+    }
+    byline = page(f"<p>本报记者 王逸飞 报道</p><div class='article'>{ARTICLE}</div>")
+    assert meta(byline)["author"] == "王逸飞"
+    # "文明城市" starts with 文 (a byline label) but has no separator: not an author.
+    assert meta(page("<p>文明城市建设取得新进展，市民文化生活更加丰富多彩。</p>"))["author"] is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import ClassVar
+from urllib.parse import urljoin
 
 import pyarrow as pa
 from selectolax.lexbor import LexborHTMLParser
@@ -22,6 +23,16 @@ _DATE_META = (
     'meta[name="pubdate"]',
     'meta[itemprop="datePublished"]',
 )
+_CANONICAL = ('link[rel="canonical"]', 'meta[property="og:url"]')
+_AUTHOR_META = ('meta[name="author"]', 'meta[property="article:author"]', 'meta[name="byline"]')
+_SOURCE_META = ('meta[name="source"]', 'meta[property="og:site_name"]', 'meta[name="site"]')
+# "作者：张三", "来源：新华网", "记者 王逸飞": in the article's info line, which extraction drops, so
+# it is read from the HTML. A label needs its separator ("文明城市" is not a byline); tags may sit
+# between label and name ("来源：<a>中新网</a>"); a name is 2-20 characters without punctuation.
+_BYLINE_FIELD = re.compile(
+    r"(作者|来源|稿源|出处|文)\s*[:：丨|/]\s*(?:<[^>]{0,200}>\s*)*([^<>\s:：,，。|丨()（）]{2,20})"
+    r"|(记者)\s+(?:<[^>]{0,200}>\s*)*([^<>\s:：,，。|丨()（）]{2,4})"
+)
 _DATE_IN_TEXT = re.compile(r"(20\d\d|19\d\d)[-年/.](\d{1,2})[-月/.](\d{1,2})")
 
 
@@ -35,6 +46,9 @@ class ExtractHtml(Step):
         "title": pa.string(),
         "publish_date": pa.string(),
         "charset": pa.string(),
+        "author": pa.string(),
+        "source": pa.string(),
+        "canonical_url": pa.string(),
     }
 
     def process(self, doc: Document) -> Document:
@@ -49,6 +63,8 @@ class ExtractHtml(Step):
         if title is not None and title.text(strip=True):
             doc.meta["title"] = title.text(strip=True)
         date = _publish_date(tree)  # read before extraction prunes the tree
+        for key, value in _page_metadata(tree, html, doc.url).items():
+            doc.meta[key] = value
         text = main_text_of_tree(tree) if html.strip() else ""
         if date is None:
             match = _DATE_IN_TEXT.search(text[:500])
@@ -69,3 +85,30 @@ def _publish_date(tree: LexborHTMLParser) -> str | None:
             if match:
                 return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}"
     return None
+
+
+def _page_metadata(tree: LexborHTMLParser, html: str, url: str | None) -> dict[str, str]:
+    """Author, source (publisher) and canonical URL, from meta tags first, then the byline."""
+    out: dict[str, str] = {}
+    for selector in _CANONICAL:
+        node = tree.css_first(selector)
+        value = (node.attributes.get("href") or node.attributes.get("content") or "").strip() if node else ""
+        if value:
+            out["canonical_url"] = urljoin(url, value) if url else value
+            break
+    for key, selectors in (("author", _AUTHOR_META), ("source", _SOURCE_META)):
+        for selector in selectors:
+            node = tree.css_first(selector)
+            value = (node.attributes.get("content") or "").strip() if node else ""
+            if value:
+                out[key] = value[:100]
+                break
+    if "author" not in out or "source" not in out:
+        head = html[: min(len(html), 200_000)]
+        for match in _BYLINE_FIELD.finditer(head):
+            label, value = (match[1], match[2]) if match[1] else (match[3], match[4])
+            key = "source" if label in ("来源", "稿源", "出处") else "author"
+            out.setdefault(key, value)
+            if "author" in out and "source" in out:
+                break
+    return out
