@@ -146,3 +146,35 @@ def test_author_source_and_canonical_url_go_into_metadata():
     assert meta(byline)["author"] == "王逸飞"
     # "文明城市" starts with 文 (a byline label) but has no separator: not an author.
     assert meta(page("<p>文明城市建设取得新进展，市民文化生活更加丰富多彩。</p>"))["author"] is None
+
+
+STRUCTURED = (
+    "<div class='article'><h1>城市更新</h1>"
+    "<p>杭州市今年继续推进<strong>城市更新</strong>，老旧小区改造惠及数万户居民，社区配套设施也得到完善。</p>"
+    "<h2>改造内容</h2><ul><li>加装电梯 120 部</li>"
+    "<li>改造管网<ul><li>雨水管</li><li>污水管</li></ul></li></ul>"
+    "<table><tr><th>区</th><th>小区数</th></tr><tr><td>上城</td><td>35</td></tr>"
+    "<tr><td>西湖|北</td><td>28</td></tr></table>"
+    "<pre><code>SELECT count(*)\nFROM t;</code></pre>"
+    f"{ARTICLE}</div>"
+)
+
+
+def test_markdown_keeps_headings_lists_tables_and_code():
+    md = main_text(page(f"{CHROME}{STRUCTURED}{CHROME}"), format="markdown")
+    assert "# 城市更新" in md and "## 改造内容" in md
+    assert "**城市更新**" in md
+    assert "- 加装电梯 120 部\n- 改造管网\n  - 雨水管\n  - 污水管" in md
+    assert "| 区 | 小区数 |\n| --- | --- |\n| 上城 | 35 |\n| 西湖\\|北 | 28 |" in md
+    assert "```\nSELECT count(*)\nFROM t;\n```" in md
+    assert "\n\n## 改造内容\n\n" in md  # blocks apart, as Markdown needs
+    for chrome in ("分享到", "相关新闻", "版权所有"):
+        assert chrome not in md
+    plain = main_text(page(f"{CHROME}{STRUCTURED}{CHROME}"))
+    assert "#" not in plain and "**" not in plain and "|" not in plain.replace("西湖|北", "")
+
+
+def test_the_step_writes_markdown_when_asked():
+    doc = Document("d", "", Source("f.warc", 0), raw=page(STRUCTURED).encode())
+    ExtractHtml(format="markdown")(doc)
+    assert doc.text.startswith("# 城市更新")

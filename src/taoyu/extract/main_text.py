@@ -25,9 +25,11 @@ How it decides, in order:
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from taoyu.extract.markdown import block_markdown
 from taoyu.extract.text import block_lines
 from taoyu.io.encoding import decode_html
 
@@ -59,16 +61,22 @@ _CHROME_LINE = re.compile(
 )
 
 
-def main_text(html: str | bytes, url: str | None = None) -> str:
-    """The main content of a page as plain text, one paragraph per line ("" when there is none)."""
+Format = Literal["text", "markdown"]
+
+
+def main_text(html: str | bytes, url: str | None = None, format: Format = "text") -> str:
+    """The main content of a page, one paragraph per line ("" when there is none).
+
+    ``format="markdown"`` keeps headings, lists, tables, code blocks and emphasis as Markdown.
+    """
     if isinstance(html, bytes):
         html = decode_html(html).text
     if not html or not html.strip():
         return ""
-    return main_text_of_tree(LexborHTMLParser(html))
+    return main_text_of_tree(LexborHTMLParser(html), format)
 
 
-def main_text_of_tree(tree: LexborHTMLParser) -> str:
+def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text") -> str:
     """``main_text`` on an already parsed page, for callers that read other things from the tree
     first (title, date): parsing twice would double the cost of extraction. Prunes the tree."""
     root = tree.body or tree.root
@@ -81,9 +89,24 @@ def main_text_of_tree(tree: LexborHTMLParser) -> str:
         return ""
     lines = []
     parts = _repeated_items(root, best, scores) or _with_prose_siblings(best, scores)
+    render = block_markdown if format == "markdown" else block_lines
     for part in parts:
-        lines.extend(line for line in block_lines(part) if not (len(line) < 60 and _CHROME_LINE.search(line)))
-    return "\n".join(lines)
+        lines.extend(line for line in render(part) if not (len(line) < 60 and _CHROME_LINE.search(line)))
+    return _join_markdown(lines) if format == "markdown" else "\n".join(lines)
+
+
+_LIST_OR_QUOTE = re.compile(r"^\s*(?:[-*] |\d+\. |> )")
+
+
+def _join_markdown(blocks: list[str]) -> str:
+    """Blocks separated by a blank line, as Markdown needs; items of one list or quote stay together."""
+    out: list[str] = []
+    for block in blocks:
+        if out and _LIST_OR_QUOTE.match(block) and _LIST_OR_QUOTE.match(out[-1].rsplit("\n", 1)[-1]):
+            out[-1] += "\n" + block
+        else:
+            out.append(block)
+    return "\n\n".join(out)
 
 
 def _repeated_items(root: LexborNode, best: LexborNode, scores: dict[int, float]) -> list[LexborNode]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import ClassVar, Literal
 from urllib.parse import urljoin
 
 import pyarrow as pa
@@ -36,12 +36,17 @@ _BYLINE_FIELD = re.compile(
 _DATE_IN_TEXT = re.compile(r"(20\d\d|19\d\d)[-年/.](\d{1,2})[-月/.](\d{1,2})")
 
 
+class ExtractHtmlParams(HtmlToTextParams):
+    format: Literal["text", "markdown"] = "text"
+    """text: one paragraph per line. markdown: headings, lists, tables and code blocks kept as Markdown."""
+
+
 @register("extract_html")
 class ExtractHtml(Step):
     """Decode page bytes (no mojibake), keep the main content a paragraph per line, plus title and date."""
 
-    Params = HtmlToTextParams
-    params: HtmlToTextParams
+    Params = ExtractHtmlParams
+    params: ExtractHtmlParams
     output_fields: ClassVar[dict[str, pa.DataType]] = {
         "title": pa.string(),
         "publish_date": pa.string(),
@@ -65,7 +70,7 @@ class ExtractHtml(Step):
         date = _publish_date(tree)  # read before extraction prunes the tree
         for key, value in _page_metadata(tree, html, doc.url).items():
             doc.meta[key] = value
-        text = main_text_of_tree(tree) if html.strip() else ""
+        text = main_text_of_tree(tree, self.params.format) if html.strip() else ""
         if date is None:
             match = _DATE_IN_TEXT.search(text[:500])
             date = f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}" if match else None
