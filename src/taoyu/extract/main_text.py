@@ -25,6 +25,7 @@ How it decides, in order:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -168,13 +169,18 @@ def _prune(root: LexborNode) -> None:
         if node.parent is None:
             continue
         label = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
-        negative = _NEGATIVE.search(label) and not _POSITIVE.search(label)
-        if not negative:
+        if not _negative_label(label):
             continue
         if len(node.text(strip=True)) >= 0.3 * total:
             content_blocks.add(node.mem_id)
         elif not _inside(node, content_blocks):
             node.decompose()
+
+
+@lru_cache(maxsize=1 << 16)
+def _negative_label(label: str) -> bool:
+    """Whether a class/id names chrome; labels repeat within and across pages, so it is memoised."""
+    return bool(_NEGATIVE.search(label)) and not _POSITIVE.search(label)
 
 
 def _inside(node: LexborNode, ancestors: set[int]) -> bool:

@@ -66,7 +66,7 @@ def sniff_meta_charset(data: bytes) -> str | None:
 
 def _cjk_share(text: str) -> float:
     """Share of non-ASCII characters that are Han or CJK/full-width punctuation."""
-    non_ascii = sum(1 for ch in text if ord(ch) > 0x7F)
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
     if not non_ascii:
         return 1.0
     return len(_CJK.findall(text)) / non_ascii
