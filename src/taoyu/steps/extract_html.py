@@ -30,7 +30,8 @@ _SOURCE_META = ('meta[name="source"]', 'meta[property="og:site_name"]', 'meta[na
 # it is read from the HTML. A label needs its separator ("文明城市" is not a byline); tags may sit
 # between label and name ("来源：<a>中新网</a>"); a name is 2-20 characters without punctuation.
 _BYLINE_FIELD = re.compile(
-    r"(作者|来源|稿源|出处|文)\s*[:：丨|/]\s*(?:<[^>]{0,200}>\s*)*([^<>\s:：,，。|丨()（）]{2,20})"
+    r"(作者|来源|稿源|出处|文)\s*[:：丨|/]\s*(?:<[^>]{0,200}>\s*)*(?!本报|本台|本刊|本网|记者|通讯员)"
+    r"([^<>\s:：,，。|丨()（）]{2,20})"
     r"|(记者)\s+(?:<[^>]{0,200}>\s*)*([^<>\s:：,，。|丨()（）]{2,4})"
 )
 _DATE_IN_TEXT = re.compile(r"(20\d\d|19\d\d)[-年/.](\d{1,2})[-月/.](\d{1,2})")
