@@ -16,8 +16,9 @@ How it decides, in order:
 4. **Choose** the best container, and keep its sibling blocks that are prose too. When the best
    block is one of a series of same-shaped blocks (a forum thread's posts, a page of reviews,
    each in its own wrapper), the whole series is kept; a series of teasers with linked headlines
-   is a feed, not a thread, and is not. A "comments" block that holds most of the page's text is
-   the content, and its items survive pruning.
+   is a feed, not a thread: when a teaser wins, the best block outside the feed is the article.
+   A "comments" block that holds most of the page's text is the content, and its items survive
+   pruning.
 5. **Clean lines**: portal chrome lines (【打印】【关闭】, 责任编辑, 分享到, 版权所有, 举报电话,
    打开APP…) are dropped, one paragraph per line.
 """
@@ -85,11 +86,17 @@ def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text") -> str:
         return ""
     _prune(root)
     scores: dict[int, float] = {}
-    best = _best_container(root, scores)
+    nodes: dict[int, LexborNode] = {}
+    best = _best_container(root, scores, nodes)
     if best is None:
         return ""
+    series = _series(root, best, scores)
+    if series and _is_feed(series):
+        # A teaser beat a short article: the article is the best block outside the feed.
+        best = _best_outside(series, scores, nodes) or best
+        series = _series(root, best, scores)
     lines = []
-    parts = _repeated_items(root, best, scores) or _with_prose_siblings(best, scores)
+    parts = (series if series and not _is_feed(series) else []) or _with_prose_siblings(best, scores)
     render = block_markdown if format == "markdown" else block_lines
     for part in parts:
         lines.extend(line for line in render(part) if not (len(line) < 60 and _CHROME_LINE.search(line)))
@@ -110,32 +117,48 @@ def _join_markdown(blocks: list[str]) -> str:
     return "\n\n".join(out)
 
 
-def _repeated_items(root: LexborNode, best: LexborNode, scores: dict[int, float]) -> list[LexborNode]:
-    """Every block shaped like the best one, when it is one of a series: a forum thread's posts,
-    a page of reviews or answers. They are cousins, not siblings (each post sits in its own
-    table or wrapper), so the sibling step alone keeps one post and loses the thread."""
+def _series(root: LexborNode, best: LexborNode, scores: dict[int, float]) -> list[LexborNode]:
+    """Every block shaped like the best one, when it is one of a series of three or more: a
+    forum thread's posts, a page of reviews or answers (or a feed of teasers, see ``_is_feed``).
+    They are cousins, not siblings (each post sits in its own table or wrapper), so the sibling
+    step alone keeps one post and loses the thread. Outermost only: a post quoting a post of the
+    same shape is inside it."""
     label = best.attributes.get("class")
     if not label or best.tag in ("body", "html"):
         return []
     floor = max(0.05 * scores.get(best.mem_id, 0.0), 20.0)
-    items = [
-        node
-        for node in root.css(f"{best.tag}[class]")
-        if node.attributes.get("class") == label and scores.get(node.mem_id, 0.0) >= floor
-    ]
-    if len(items) < 3:
-        return []
-    # A feed of teasers repeats too; its items carry a linked headline, forum posts do not.
-    if sum(item.css_first(_HEADLINE_LINK) is not None for item in items) * 2 >= len(items):
-        return []
-    # Outermost only: a post quoting another post of the same shape is inside it.
     chosen: set[int] = set()
     out = []
-    for node in items:
-        if not _inside(node, chosen):
+    for node in root.css(f"{best.tag}[class]"):
+        same = node.attributes.get("class") == label and scores.get(node.mem_id, 0.0) >= floor
+        if same and not _inside(node, chosen):
             chosen.add(node.mem_id)
             out.append(node)
     return out if len(out) >= 3 else []
+
+
+def _is_feed(items: list[LexborNode]) -> bool:
+    """A feed of teasers repeats like a thread, but its items carry a linked headline."""
+    return sum(item.css_first(_HEADLINE_LINK) is not None for item in items) * 2 >= len(items)
+
+
+def _best_outside(
+    feed: list[LexborNode], scores: dict[int, float], nodes: dict[int, LexborNode]
+) -> LexborNode | None:
+    """The best-scoring block that is neither inside a teaser nor holds one."""
+    teasers = {item.mem_id for item in feed}
+    holders: set[int] = set()
+    for item in feed:
+        parent = item.parent
+        while parent is not None and parent.mem_id not in holders:
+            holders.add(parent.mem_id)
+            parent = parent.parent
+    for key in sorted(scores, key=lambda k: -scores[k]):
+        node = nodes.get(key)
+        if node is None or key in teasers or key in holders or _inside(node, teasers):
+            continue
+        return node
+    return None
 
 
 def _with_prose_siblings(best: LexborNode, scores: dict[int, float]) -> list[LexborNode]:
@@ -202,14 +225,16 @@ def _text_weight(text: str) -> float:
     return chars + 25 * punct
 
 
-def _best_container(root: LexborNode, scores: dict[int, float]) -> LexborNode | None:
+def _best_container(
+    root: LexborNode, scores: dict[int, float], nodes: dict[int, LexborNode] | None = None
+) -> LexborNode | None:
     """The container that collects the most prose from its blocks (readability's propagation).
 
     Each text block's weight goes to itself and its parent in full and to its grandparent in
     half, so the element that directly holds the article's paragraphs collects the most; link
     -dense blocks and chrome lines weigh nothing.
     """
-    nodes: dict[int, LexborNode] = {}
+    nodes = {} if nodes is None else nodes
     order: dict[int, int] = {}  # document order: ties must not be broken by memory addresses
     text_chars, link_chars_of = _subtree_lengths(root)
     for node in root.traverse(include_text=False):
