@@ -179,3 +179,16 @@ def test_the_step_writes_markdown_when_asked():
     doc = Document("d", "", Source("f.warc", 0), raw=page(STRUCTURED).encode())
     ExtractHtml(format="markdown")(doc)
     assert doc.text.startswith("# 城市更新")
+
+
+def test_a_blog_post_beats_its_longer_comment_thread_and_a_page_wide_form_is_not_pruned():
+    comments = "".join(
+        f"<div class='comment'><p># re: 城市更新 2026-01-0{i % 9 + 1} 网友{i}</p><p>{POSTS[i % 4]}</p></div>"
+        for i in range(12)
+    )
+    # ASP.NET WebForms: one <form> wraps the whole page.
+    post = f"<div class='post'><h2>城市更新</h2>{ARTICLE}</div>"
+    body = f"<form id='Form1'>{CHROME}{post}<div id='comments'>{comments}</div></form>"
+    text = main_text(page(body))
+    assert sum("杭州市今年继续推进城市更新" in line for line in text.split("\n")) == 5
+    assert POSTS[1] not in text and "网友" not in text

@@ -36,7 +36,7 @@ from taoyu.extract.text import block_lines
 from taoyu.io.encoding import decode_html
 
 _NEVER_CONTENT = (
-    "script, style, noscript, template, iframe, svg, canvas, form, select, button, input, textarea, "
+    "script, style, noscript, template, iframe, svg, canvas, select, button, input, textarea, "
     "nav, footer, aside, head, object, embed, map"
 )
 _NEGATIVE = re.compile(
@@ -84,19 +84,26 @@ def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text") -> str:
     root = tree.body or tree.root
     if root is None:
         return ""
-    _prune(root)
+    threads = _prune(root)
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
     best = _best_container(root, scores, nodes)
     if best is None:
         return ""
+    if threads and (best.mem_id in threads or _inside(best, threads)):
+        # Comments won. On a blog the post above them is the content, when it says so (class
+        # post, article, content…), even at a twentieth of their length; on a forum or a review
+        # page there is no such block and the comments are the content.
+        best = _labelled_content_outside(threads, best, scores, nodes) or best
     series = _series(root, best, scores)
     if series and _is_feed(series):
         # A teaser beat a short article: the article is the best block outside the feed.
         best = _best_outside(series, scores, nodes) or best
         series = _series(root, best, scores)
     lines = []
-    parts = (series if series and not _is_feed(series) else []) or _with_prose_siblings(best, scores)
+    # Once the comments lost to the post, they do not come back as its sibling.
+    skip = set() if best.mem_id in threads or _inside(best, threads) else threads
+    parts = (series if series and not _is_feed(series) else []) or _with_prose_siblings(best, scores, skip)
     render = block_markdown if format == "markdown" else block_lines
     for part in parts:
         lines.extend(line for line in render(part) if not (len(line) < 60 and _CHROME_LINE.search(line)))
@@ -161,7 +168,31 @@ def _best_outside(
     return None
 
 
-def _with_prose_siblings(best: LexborNode, scores: dict[int, float]) -> list[LexborNode]:
+def _labelled_content_outside(
+    threads: set[int], best: LexborNode, scores: dict[int, float], nodes: dict[int, LexborNode]
+) -> LexborNode | None:
+    holders: set[int] = set()
+    for key in threads:
+        parent = nodes[key].parent if key in nodes else None
+        while parent is not None and parent.mem_id not in holders:
+            holders.add(parent.mem_id)
+            parent = parent.parent
+    floor = 0.05 * scores.get(best.mem_id, 0.0)
+    for key in sorted(scores, key=lambda k: -scores[k]):
+        if scores[key] < floor:
+            return None
+        node = nodes.get(key)
+        if node is None or key in threads or key in holders or _inside(node, threads):
+            continue
+        label = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+        if _POSITIVE.search(label):
+            return node
+    return None
+
+
+def _with_prose_siblings(
+    best: LexborNode, scores: dict[int, float], skip: set[int] | None = None
+) -> list[LexborNode]:
     """The best container plus the siblings that are prose too (readability's sibling step):
     an article split into sections, or a question followed by its answers, are siblings."""
     parent = best.parent
@@ -171,16 +202,25 @@ def _with_prose_siblings(best: LexborNode, scores: dict[int, float]) -> list[Lex
     parts = []
     child = parent.child
     while child is not None:
-        if child.mem_id == best.mem_id or (child.tag != "-text" and scores.get(child.mem_id, 0.0) >= floor):
+        skipped = child.mem_id in (skip or ())
+        prose = child.tag != "-text" and scores.get(child.mem_id, 0.0) >= floor and not skipped
+        if child.mem_id == best.mem_id or prose:
             parts.append(child)
         child = child.next
     return parts
 
 
-def _prune(root: LexborNode) -> None:
+def _prune(root: LexborNode) -> set[int]:
+    """Remove what is never content; return the chrome-labelled blocks kept for holding most of
+    the page (a "comments" block that is a thread)."""
     for node in root.css(_NEVER_CONTENT):
         node.decompose()
     total = len(root.text(strip=True)) or 1
+    # Forms are search boxes and comment boxes, except on ASP.NET WebForms sites, where one
+    # <form> wraps the whole page.
+    for node in root.css("form"):
+        if len(node.text(strip=True)) < 0.3 * total:
+            node.decompose()
     for node in root.css("[style]"):
         style = (node.attributes.get("style") or "").replace(" ", "").lower()
         if "display:none" in style or ("visibility:hidden" in style and len(node.text(strip=True)) < 200):
@@ -198,6 +238,7 @@ def _prune(root: LexborNode) -> None:
             content_blocks.add(node.mem_id)
         elif not _inside(node, content_blocks):
             node.decompose()
+    return content_blocks
 
 
 @lru_cache(maxsize=1 << 16)
