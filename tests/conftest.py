@@ -118,7 +118,9 @@ def write_recipe(path: Path, inputs: list[str], output: Path, steps: str, extra:
 
 PLUGIN_SOURCE = '''
 import os
+import signal
 import time
+from pathlib import Path
 
 from pydantic import Field
 
@@ -140,6 +142,52 @@ class SlowStep(Transform):
         if marker:
             open(marker, "a").close()
         return doc.text, {}
+
+
+class CrashOnceParams(StepParams):
+    marker_dir: str | None = None
+    at_index: int = Field(2, ge=0)
+
+
+class CrashOnce(Transform):
+    """SIGKILLs its own worker process at record ``at_index`` of each input file, once per file."""
+
+    Params = CrashOnceParams
+
+    def edit(self, doc):
+        p = self.params
+        if p.marker_dir and doc.source.index == p.at_index:
+            marker = Path(p.marker_dir) / f"{Path(doc.source.file).name}.killed"
+            if not marker.exists():
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                marker.write_text(str(os.getpid()))
+                os.kill(os.getpid(), signal.SIGKILL)
+        return doc.text, {}
+
+
+class KillNodeOnceParams(StepParams):
+    marker_dir: str | None = None
+
+
+class KillNodeOnce(Transform):
+    """On a Ray node started with TAOYU_TEST_VICTIM_NODE=1, SIGKILLs the node's raylet (its workers'
+    parent) and then its own process, once per marker_dir: the whole node dies mid-task."""
+
+    Params = KillNodeOnceParams
+
+    def edit(self, doc):
+        p = self.params
+        if p.marker_dir and os.environ.get("TAOYU_TEST_VICTIM_NODE") == "1":
+            marker = Path(p.marker_dir) / "node.killed"
+            if not marker.exists():
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                raylet = os.getppid()
+                name = Path(f"/proc/{raylet}/comm").read_text().strip()
+                marker.write_text(f"{raylet} {name}")
+                if name == "raylet":
+                    os.kill(raylet, signal.SIGKILL)
+                os.kill(os.getpid(), signal.SIGKILL)
+        return doc.text, {}
 '''
 
 
@@ -152,5 +200,8 @@ def plugin_path(tmp_path: Path) -> Path:
     dist = root / "taoyu_testplugin-0.1.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: taoyu-testplugin\nVersion: 0.1\n")
-    (dist / "entry_points.txt").write_text("[taoyu.steps]\nslow = taoyu_testplugin:SlowStep\n")
+    (dist / "entry_points.txt").write_text(
+        "[taoyu.steps]\nslow = taoyu_testplugin:SlowStep\ncrash_once = taoyu_testplugin:CrashOnce\n"
+        "kill_node_once = taoyu_testplugin:KillNodeOnce\n"
+    )
     return root

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from taoyu.executors.ray_local import free_port
+
 from .conftest import REPO, assert_reconciles, ledger_rows, run_cli, text_records, write_jsonl, write_recipe
 
 
@@ -77,8 +79,11 @@ def test_clear_errors_without_tracebacks(tmp_path: Path):
     assert proc.returncode == 2 and "no ledger" in proc.stderr
 
     data = write_jsonl(tmp_path / "a.jsonl", text_records(1))
-    proc = run_cli("run", str(recipe), "--input", str(data), "--executor", "ray")
-    assert proc.returncode == 2 and "Ray executor" in proc.stderr
+    closed = f"127.0.0.1:{free_port()}"  # nothing listens there: never another host, never a cluster
+    proc = run_cli("run", str(recipe), "--input", str(data), "--executor", "ray", "--address", closed)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert f"cannot reach a Ray cluster at {closed}" in proc.stderr or "taoyu[ray]" in proc.stderr
+    assert not (tmp_path / "o").exists()  # refused before the output folder is touched
 
 
 def test_changed_recipe_refused_from_the_cli(tmp_path: Path):

@@ -8,6 +8,7 @@ from typing import Annotated, get_args
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -18,6 +19,7 @@ from taoyu.output import OutputConflictError, read_json
 from taoyu.pipeline import ExecutorNotAvailableError, LedgerMismatchError, Pipeline
 from taoyu.recipe import RecipeError, load_recipe
 from taoyu.registry import UnknownStepError, all_steps
+from taoyu.steps.base import GlobalStep
 
 app = typer.Typer(
     add_completion=False,
@@ -29,7 +31,7 @@ err = Console(stderr=True)
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -43,8 +45,15 @@ def run(
         ),
     ] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Output folder.")] = None,
-    workers: Annotated[int | None, typer.Option(help="Worker processes (0: one per core).")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Worker processes (0: one per core); on Ray, tasks at a time (0: every CPU)."),
+    ] = None,
     executor: Annotated[str | None, typer.Option(help="local or ray.")] = None,
+    address: Annotated[
+        str | None,
+        typer.Option(help="Ray cluster address, host:port or auto (default: RAY_ADDRESS, else auto)."),
+    ] = None,
     strict: Annotated[
         bool | None, typer.Option("--strict/--no-strict", help="Stop at the first input error.")
     ] = None,
@@ -66,6 +75,7 @@ def run(
             output,
             workers=workers,
             executor=executor,
+            address=address,
             strict=strict,
             keep_rejects=keep_rejects,
             overwrite=overwrite,
@@ -191,7 +201,8 @@ def steps() -> None:
     """List every registered step, with its parameters and what it does."""
     for name, cls in all_steps().items():
         doc = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
-        kind = cls.__mro__[1].__name__.lower()
+        kind = next(k.__name__.lower() for k in cls.__mro__[1:] if k.__module__ == "taoyu.steps.base")
+        kind = "globalstep" if issubclass(cls, GlobalStep) else kind
         line = Text.assemble((name, "bold cyan"), (f" ({kind})  ", "dim"), doc)
         console.print(line, highlight=False)
         for pname, field in cls.Params.model_fields.items():

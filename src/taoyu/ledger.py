@@ -106,6 +106,37 @@ class Funnel:
     def reconciles(self) -> bool:
         return self.records_in == self.kept + self.dropped + self.input_errors
 
+    def merge(self, other: Funnel) -> None:
+        """Add another part's counts (a distributed run counts groups of ledger files apart)."""
+        self.records_in += other.records_in
+        self.kept += other.kept
+        self.dropped += other.dropped
+        self.input_errors += other.input_errors
+        self.dropped_by.update(other.dropped_by)
+        self.errors_by.update(other.errors_by)
+
+    def to_json(self) -> dict[str, Any]:
+        """Every count, for a task's marker (``from_json`` reads it back)."""
+        return {
+            "records_in": self.records_in,
+            "kept": self.kept,
+            "dropped": self.dropped,
+            "input_errors": self.input_errors,
+            "dropped_by": [[s, r, n] for (s, r), n in sorted(self.dropped_by.items())],
+            "errors_by": [[s, n] for s, n in sorted(self.errors_by.items())],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Funnel:
+        return cls(
+            data["records_in"],
+            data["kept"],
+            data["dropped"],
+            data["input_errors"],
+            Counter({(s, r): n for s, r, n in data["dropped_by"]}),
+            Counter({s: n for s, n in data["errors_by"]}),
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "records_in": self.records_in,
@@ -149,9 +180,24 @@ def funnel(ledger_dir: Path, records_in: int | None = None) -> Funnel:
 
     ``records_in`` (from the readers' own counts) is what the rows are checked against.
     """
+    f = funnel_of_files(sorted(ledger_dir.glob("*.parquet")))
+    if records_in is not None:
+        f.records_in = records_in
+    return f
+
+
+def funnel_of_files(paths: list[Path]) -> Funnel:
+    """The funnel of some ledger files; ``records_in`` is their row count."""
     f = Funnel()
     rows = 0
-    for batch in iter_ledger(ledger_dir, ["outcome", "step", "reason"]):
+    batches = (
+        batch
+        for path in paths
+        for batch in pq.ParquetFile(path).iter_batches(
+            batch_size=65536, columns=["outcome", "step", "reason"]
+        )
+    )
+    for batch in batches:
         rows += batch.num_rows
         table = pa.Table.from_batches([batch])
         outcomes = table.column("outcome")
@@ -164,5 +210,5 @@ def funnel(ledger_dir: Path, records_in: int | None = None) -> Funnel:
             f.dropped_by[(group["step"] or "?", _reason_family(group["reason"]))] += group["count_all"]
         for group in errors.group_by(["step"]).aggregate([([], "count_all")]).to_pylist():
             f.errors_by[group["step"] or "?"] += group["count_all"]
-    f.records_in = records_in if records_in is not None else rows
+    f.records_in = rows
     return f

@@ -9,6 +9,7 @@ Build a pipeline from step objects, or load a recipe; run it on inputs into an o
 
     Pipeline([HtmlToText(), LengthFilter(min_chars=200), ExactDedup()]).run(["crawl/*.warc.gz"], "out/")
     Pipeline.from_recipe("recipes/zh-web.yaml").run(workers=2)
+    Pipeline.from_recipe("recipes/zh-web.yaml").run(executor="ray", address="auto")  # on a Ray cluster
 
 ``Pipeline.process`` runs the steps in memory on documents you already have, for notebooks.
 """
@@ -29,7 +30,8 @@ from typing import Any
 import xxhash
 
 from taoyu.document import Document
-from taoyu.executors.task import RunContext, TaskResult, doc_files, env_cpu_count, signature_files
+from taoyu.executors import ExecutorNotAvailableError  # noqa: F401 (re-exported for callers)
+from taoyu.executors.task import RunContext, TaskResult, env_cpu_count
 from taoyu.io.tasks import expand_inputs, plan_tasks
 from taoyu.ledger import Funnel, funnel
 from taoyu.output import OutputLayout, read_json, write_json_atomic
@@ -114,6 +116,7 @@ class Pipeline:
         *,
         workers: int | None = None,
         executor: str | None = None,
+        address: str | None = None,
         strict: bool | None = None,
         keep_rejects: bool | None = None,
         overwrite: bool = False,
@@ -131,6 +134,8 @@ class Pipeline:
             recipe.run.workers = workers
         if executor is not None:
             recipe.run.executor = executor  # type: ignore[assignment]
+        if address is not None:
+            recipe.run.address = address
         if strict is not None:
             recipe.run.strict = strict
         return run_recipe(recipe, overwrite=overwrite, progress=progress)
@@ -166,13 +171,12 @@ def _versions() -> dict[str, str]:
     return out
 
 
-class ExecutorNotAvailableError(RuntimeError):
-    pass
-
-
 def _make_executor(recipe: Recipe):
     if recipe.run.executor == "ray":
-        raise ExecutorNotAvailableError("the Ray executor is not available yet; use --executor local")
+        # Imported here: ray is an optional dependency, and only this executor needs it.
+        from taoyu.executors.ray_executor import RayExecutor
+
+        return RayExecutor(recipe.run.address, recipe.run.workers, recipe.run.partitions)
     from taoyu.executors.local import LocalExecutor
 
     return LocalExecutor(recipe.run.workers or env_cpu_count())
@@ -209,13 +213,15 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
             "recipe_digest": recipe.digest(),
             "versions": _versions(),
             "started": datetime.now(UTC).isoformat(timespec="seconds"),
-            "workers": getattr(executor, "workers", None),
             "executor": recipe.run.executor,
         }
         ctx = RunContext(recipe, layout.root, recipe.run.strict, recipe.output.keep_rejects)
         phases = ctx.phases()
         results: list[TaskResult] = []
         with executor, RunProgress(enabled=progress) as bar:
+            run_info["workers"] = executor.workers
+            if getattr(executor, "cluster", None):
+                run_info["cluster"] = executor.cluster
             for phase in phases:
                 todo = [t for t in tasks if not layout.task_marker(phase.index, t.index).exists()]
                 label = "read" if phase.reads_input else f"after {phase.before.name}"  # type: ignore[union-attr]
@@ -230,18 +236,14 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
                 if phase.after is not None and not layout.global_marker(phase.index).exists():
                     log.info("resolving %s over %d tasks", phase.after.name, len(tasks))
                     shutil.rmtree(layout.decisions(phase.index), ignore_errors=True)  # a half-done resolve
-                    summary = phase.after.resolve(
-                        signature_files(layout, phase.index, tasks),
-                        layout.decisions(phase.index),
-                        doc_files(layout, phase.index, tasks),
-                    )
+                    summary = executor.resolve(ctx, phase.index, tasks)
                     write_json_atomic(layout.global_marker(phase.index), summary)
                     log.info("%s: %s", phase.after.name, summary)
         for phase in phases:
             for task in tasks:
                 results.append(TaskResult(**read_json(layout.task_marker(phase.index, task.index))))
         records_in = sum(r.records_in for r in results if r.phase == 0)
-        result_funnel = funnel(layout.ledger, records_in)
+        result_funnel = _funnel(results, layout, records_in)
         if not result_funnel.reconciles or sum(_ledger_rows(r) for r in results) != records_in:
             raise LedgerMismatchError(
                 f"ledger does not reconcile: {records_in} records read, {result_funnel.kept} kept, "
@@ -270,6 +272,18 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
         logging.getLogger("taoyu").removeHandler(handler)
         handler.close()
         lock.close()
+
+
+def _funnel(results: list[TaskResult], layout: OutputLayout, records_in: int) -> Funnel:
+    """The sum of the tasks' own counts of what they committed; the ledger is read here only for
+    markers written before tasks counted (a run resumed across versions)."""
+    if any(r.funnel is None for r in results):
+        return funnel(layout.ledger, records_in)
+    total = Funnel()
+    for r in results:
+        total.merge(Funnel.from_json(r.funnel))  # type: ignore[arg-type]
+    total.records_in = records_in
+    return total
 
 
 def _ledger_rows(result: TaskResult) -> int:

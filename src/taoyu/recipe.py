@@ -61,6 +61,11 @@ class RunConfig(_Model):
     workers: int = Field(0, ge=0)
     """Worker processes; 0 means one per CPU core."""
     executor: Literal["local", "ray"] = "local"
+    address: str | None = None
+    """Ray cluster to run on (host:port, or ``auto`` for the one started on this machine); None
+    means RAY_ADDRESS, else ``auto``. Only for the ``ray`` executor."""
+    partitions: int = Field(0, ge=0)
+    """Key partitions of the global steps' shuffles on Ray; 0 means one per CPU of the cluster."""
     strict: bool = False
     """Stop at the first input error instead of recording it and going on."""
 

@@ -31,7 +31,7 @@ from taoyu.io.writers import (
     json_dumps,
     remove_task_outputs,
 )
-from taoyu.ledger import DROPPED, LEDGER_SCHEMA, document_entry, error_entry
+from taoyu.ledger import DROPPED, LEDGER_SCHEMA, document_entry, error_entry, funnel_of_files
 from taoyu.output import OutputLayout, read_json, write_json_atomic
 from taoyu.plan import Phase, split_phases
 from taoyu.recipe import Recipe
@@ -116,6 +116,9 @@ class TaskResult:
     input_bytes: int = 0
     seconds: float = 0.0
     digests: dict[str, str] = field(default_factory=dict)
+    funnel: dict[str, Any] | None = None
+    """The funnel of the ledger rows this task wrote, counted from its committed ledger shard, so
+    the driver sums small counts instead of reading the whole ledger (None in older markers)."""
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -234,7 +237,9 @@ def run_task_phase(
         for writer in writers:
             writer.finish()
         for writer in writers:
-            writer.publish()
+            published = writer.publish()
+            if writer is ledger:
+                result.funnel = funnel_of_files(published).to_json()
     except BaseException:
         for writer in writers:
             writer.abort()
@@ -335,17 +340,28 @@ def _digests_owned_by(task: Task) -> dict[str, str]:
     return out
 
 
-def doc_files(layout: OutputLayout, phase: int, tasks: list[Task]) -> dict[int, list[Path]]:
+def _work_files(layout: OutputLayout, phase: int, kind: str, tasks: list[Task]) -> dict[int, list[Path]]:
+    """Each task's ``{kind}-{task}-{k}.parquet`` shards, sorted by name, from one listing of the
+    folder (a glob per task would list it once per task: quadratic in tasks on a shared filesystem)."""
     work = layout.work(phase)
-    return {task.index: sorted(work.glob(f"docs-{task.index:05d}-*.parquet")) for task in tasks}
+    found: dict[int, list[str]] = {task.index: [] for task in tasks}
+    prefix = f"{kind}-"
+    if work.is_dir():
+        for name in os.listdir(work):
+            if name.startswith(prefix) and name.endswith(".parquet"):
+                index = name[len(prefix) :].split("-", 1)[0]
+                if index.isdigit() and int(index) in found:
+                    found[int(index)].append(name)
+    return {index: [work / n for n in sorted(names)] for index, names in found.items()}
+
+
+def doc_files(layout: OutputLayout, phase: int, tasks: list[Task]) -> dict[int, list[Path]]:
+    return _work_files(layout, phase, "docs", tasks)
 
 
 def signature_files(layout: OutputLayout, phase: int, tasks: list[Task]) -> list[tuple[int, Path]]:
-    work = layout.work(phase)
-    files = []
-    for task in tasks:
-        files.extend((task.index, p) for p in sorted(work.glob(f"sigs-{task.index:05d}-*.parquet")))
-    return files
+    by_task = _work_files(layout, phase, "sigs", tasks)
+    return [(task.index, path) for task in tasks for path in by_task[task.index]]
 
 
 def env_cpu_count() -> int:

@@ -15,11 +15,12 @@ same model backs keyword construction in Python (``LengthFilter(min_chars=200)``
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+import numpy as np
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict
 
@@ -128,6 +129,10 @@ class GlobalStep(Step):
     """
 
     signature_schema: ClassVar[pa.Schema]
+    partitioned: ClassVar[bool] = False
+    """True when the resolve splits by key into ``shuffle_map`` → ``shuffle_reduce`` →
+    ``write_decisions`` (see :class:`KeyedResolve`), so an executor can run it as a shuffle across
+    machines. Steps without it resolve in one process."""
 
     def process(self, doc: Document) -> Document:
         raise TypeError(f"{self.name} is a global step: it runs as its own phase, not per document")
@@ -150,7 +155,80 @@ class GlobalStep(Step):
         ``doc_files`` gives each task's intermediate document shards, for steps that must look
         at the documents themselves (near dedup verifies candidate pairs on their text).
         """
-        raise NotImplementedError
+        if not self.partitioned:
+            raise NotImplementedError
+        return resolve_partitioned(self, list(signature_files), decisions_dir)  # type: ignore[arg-type]
 
     def apply(self, doc: Document, decision: Mapping[str, Any] | None) -> Document:
         raise NotImplementedError
+
+
+class KeyedResolve(GlobalStep):
+    """A global step whose resolve is a shuffle by key, so it can be split over many machines.
+
+    1. ``shuffle_map(files, partitions)`` reads some tasks' signature files and splits their rows
+       into ``partitions`` tables by a hash of the key (rows carry ``task`` and ``row``), plus
+       summary figures.
+    2. ``shuffle_reduce(parts)`` gets one partition's tables from every map: every row with a given
+       key, so it decides on its own. It returns decision rows (``task``, ``row``, …) and figures.
+    3. ``write_decisions(tables, decisions_dir)`` gets every decision row of a range of tasks and
+       writes their decision files.
+
+    Decisions must not depend on the number of partitions, nor on which map or reduce a row went
+    through: the local executor runs this with one partition in one process, the Ray executor
+    with many partitions on many machines, and both must write the same decisions.
+    """
+
+    partitioned: ClassVar[bool] = True
+
+    def shuffle_map(
+        self, files: Sequence[tuple[int, Path]], partitions: int
+    ) -> tuple[list[pa.Table], dict[str, int]]:
+        raise NotImplementedError
+
+    def shuffle_reduce(self, parts: Sequence[pa.Table]) -> tuple[pa.Table, dict[str, int]]:
+        raise NotImplementedError
+
+    def write_decisions(self, tables: Sequence[pa.Table], decisions_dir: Path) -> dict[str, int]:
+        raise NotImplementedError
+
+
+def resolve_partitioned(
+    step: KeyedResolve, files: Sequence[tuple[int, Path]], decisions_dir: Path
+) -> dict[str, Any]:
+    """The keyed resolve in one process, one partition: what the local executor runs."""
+    parts, mapped = step.shuffle_map(files, 1)
+    rows, reduced = step.shuffle_reduce(parts)
+    written = step.write_decisions([rows], decisions_dir)
+    return merge_figures([mapped, reduced, written])
+
+
+def merge_figures(figures: Iterable[Mapping[str, int]]) -> dict[str, int]:
+    """Sum the summary figures of a resolve's parts (each counts a disjoint share)."""
+    out: dict[str, int] = {}
+    for f in figures:
+        for key, value in f.items():
+            out[key] = out.get(key, 0) + int(value)
+    return out
+
+
+def split_rows(table: pa.Table, part_of: np.ndarray, partitions: int) -> list[pa.Table]:
+    """``table`` cut into ``partitions`` tables by each row's partition number; row order kept."""
+    if partitions == 1:
+        return [table]
+    order = np.argsort(part_of, kind="stable")
+    counts = np.bincount(part_of, minlength=partitions)
+    taken = table.take(pa.array(order))
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    return [taken.slice(int(bounds[p]), int(counts[p])) for p in range(partitions)]
+
+
+def task_groups(table: pa.Table) -> Iterator[tuple[int, pa.Table]]:
+    """(task, rows) for each run of equal ``task`` values in a table sorted by task."""
+    if table.num_rows == 0:
+        return
+    tasks = table.column("task").to_numpy()
+    starts = np.flatnonzero(np.concatenate([[True], tasks[1:] != tasks[:-1]]))
+    ends = np.concatenate([starts[1:], [tasks.shape[0]]])
+    for s, e in zip(starts, ends, strict=True):
+        yield int(tasks[s]), table.slice(int(s), int(e - s))

@@ -8,11 +8,12 @@ copy in input order, so the result does not depend on how work was spread across
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -20,7 +21,7 @@ import xxhash
 
 from taoyu.document import Document, Event
 from taoyu.registry import register
-from taoyu.steps.base import GlobalStep, StepParams
+from taoyu.steps.base import KeyedResolve, StepParams, split_rows, task_groups
 
 _FULL_WIDTH = re.compile("[\uff01-\uff5e]")
 _HALF_WIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
@@ -75,8 +76,16 @@ class ExactDedupParams(StepParams):
     (recrawls of one page; documents without a URL are never URL duplicates)."""
 
 
+_MAPPED = pa.schema(
+    [("row", pa.int64()), ("doc_id", pa.string()), ("hash", pa.binary(16)), ("task", pa.int64())]
+)
+_DECIDED = pa.schema(
+    [("task", pa.int64()), ("row", pa.int64()), ("dup_of", pa.string()), ("cluster", pa.binary(16))]
+)
+
+
 @register("exact_dedup")
-class ExactDedup(GlobalStep):
+class ExactDedup(KeyedResolve):
     """Drop documents whose normalised text (no spaces, half-width, case-folded) was seen before."""
 
     Params = ExactDedupParams
@@ -93,49 +102,65 @@ class ExactDedup(GlobalStep):
             key = normalise_for_exact(doc.text)
         return {"doc_id": doc.id, "hash": xxhash.xxh3_128_digest(key.encode("utf-8", "surrogatepass"))}
 
-    def resolve(
-        self,
-        signature_files: Iterable[tuple[int, Path]],
-        decisions_dir: Path,
-        doc_files: Mapping[int, Sequence[Path]] | None = None,
-    ) -> dict[str, Any]:
+    def shuffle_map(
+        self, files: Sequence[tuple[int, Path]], partitions: int
+    ) -> tuple[list[pa.Table], dict[str, int]]:
+        """Signature rows (task, row, doc_id, hash), split by the hash's first four bytes."""
         tables = []
-        for task_index, path in signature_files:
+        for task_index, path in files:
             table = pq.ParquetFile(path).read(columns=["row", "doc_id", "hash"])
-            tables.append(table.append_column("task", pa.array([task_index] * table.num_rows, pa.int64())))
-        if not tables:
-            return {"documents": 0, "duplicates": 0}
-        table = pa.concat_tables(tables).sort_by(
-            [("hash", "ascending"), ("task", "ascending"), ("row", "ascending")]
-        )
+            tables.append(
+                table.append_column("task", pa.array(np.full(table.num_rows, task_index, np.int64)))
+            )
+        table = pa.concat_tables(tables) if tables else _MAPPED.empty_table()
+        part_of = np.zeros(table.num_rows, np.int64)
+        if partitions > 1 and table.num_rows:
+            hashes = table.column("hash").combine_chunks()
+            raw = np.frombuffer(hashes.buffers()[1], np.uint8)[
+                hashes.offset * 16 : (hashes.offset + len(hashes)) * 16
+            ]
+            part_of = raw.reshape(-1, 16)[:, :4].copy().view("<u4").ravel().astype(np.int64) % partitions
+        return split_rows(table, part_of, partitions), {"documents": table.num_rows}
+
+    def shuffle_reduce(self, parts: Sequence[pa.Table]) -> tuple[pa.Table, dict[str, int]]:
+        """Every copy of a hash is here: the first in input order (task, then row) keeps it."""
+        table = pa.concat_tables([p.select(_MAPPED.names) for p in parts]) if parts else _MAPPED.empty_table()
+        if table.num_rows == 0:
+            return _DECIDED.empty_table(), {"duplicates": 0}
+        table = table.sort_by([("hash", "ascending"), ("task", "ascending"), ("row", "ascending")])
         hashes = table.column("hash")
         first_of_group = pc.not_equal(hashes.slice(1), hashes.slice(0, len(hashes) - 1))
-        is_first = (
-            pa.concat_arrays([pa.array([True]), first_of_group.combine_chunks()])
-            if len(hashes)
-            else pa.array([], pa.bool_())
-        )
+        is_first = pa.concat_arrays([pa.array([True]), first_of_group.combine_chunks()])
         # The keeper's id, carried forward to every later row of its group.
         group_ids = pc.cumulative_sum(pc.cast(is_first, pa.int64()))
         keeper_ids = table.column("doc_id").filter(is_first).take(pc.subtract(group_ids, 1))
         table = table.append_column("dup_of", keeper_ids)
-        dups = table.filter(pc.invert(is_first)).sort_by([("task", "ascending"), ("row", "ascending")])
+        dups = table.filter(pc.invert(is_first))
+        out = pa.table(
+            {
+                "task": dups.column("task"),
+                "row": dups.column("row"),
+                "dup_of": dups.column("dup_of"),
+                "cluster": dups.column("hash"),
+            },
+            schema=_DECIDED,
+        )
+        return out, {"duplicates": out.num_rows}
+
+    def write_decisions(self, tables: Sequence[pa.Table], decisions_dir: Path) -> dict[str, int]:
+        dups = pa.concat_tables(tables) if tables else _DECIDED.empty_table()
+        dups = dups.sort_by([("task", "ascending"), ("row", "ascending")])
         decisions_dir.mkdir(parents=True, exist_ok=True)
-        tasks = dups.column("task").to_pylist()
-        start = 0
-        for end in range(1, len(tasks) + 1):
-            if end == len(tasks) or tasks[end] != tasks[start]:
-                part = dups.slice(start, end - start)
-                out = pa.table(
-                    {
-                        "row": part.column("row"),
-                        "dup_of": part.column("dup_of"),
-                        "cluster": part.column("hash"),
-                    }
-                )
-                pq.write_table(out, decisions_dir / f"{tasks[start]:05d}.parquet")
-                start = end
-        return {"documents": table.num_rows, "duplicates": dups.num_rows}
+        for task, part in task_groups(dups):
+            out = pa.table(
+                {
+                    "row": part.column("row"),
+                    "dup_of": part.column("dup_of"),
+                    "cluster": part.column("cluster"),
+                }
+            )
+            pq.write_table(out, decisions_dir / f"{task:05d}.parquet")
+        return {}
 
     def apply(self, doc: Document, decision: Mapping[str, Any] | None) -> Document:
         if decision is not None:

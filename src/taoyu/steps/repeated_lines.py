@@ -13,7 +13,7 @@ repeated.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,7 +27,7 @@ from pydantic import Field
 
 from taoyu.document import Document, Event
 from taoyu.registry import register
-from taoyu.steps.base import GlobalStep, StepParams
+from taoyu.steps.base import KeyedResolve, StepParams, split_rows, task_groups
 
 _SPACE = re.compile(r"\s+")
 
@@ -63,8 +63,15 @@ class RepeatedLinesParams(StepParams):
     """Shorter lines are left alone (and not counted)."""
 
 
+_EXPLODED = pa.schema(
+    [("task", pa.int64()), ("row", pa.int64()), ("site", pa.string()), ("line", pa.uint64())]
+)
+_REMOVED = pa.schema([("task", pa.int64()), ("row", pa.int64()), ("line", pa.uint64())])
+_DECISION = pa.schema([("row", pa.int64()), ("remove", pa.list_(pa.uint64()))])
+
+
 @register("repeated_lines")
-class RepeatedLines(GlobalStep):
+class RepeatedLines(KeyedResolve):
     """Remove lines repeated across documents of a site (or the whole corpus): CCNet-style boilerplate."""
 
     Params = RepeatedLinesParams
@@ -84,26 +91,40 @@ class RepeatedLines(GlobalStep):
     def signature(self, doc: Document) -> dict[str, Any]:
         return {"site": site_of(doc.url), "lines": sorted(set(self._counted(doc.text)))}
 
-    def resolve(
-        self,
-        signature_files: Iterable[tuple[int, Path]],
-        decisions_dir: Path,
-        doc_files: Mapping[int, Sequence[Path]] | None = None,
-    ) -> dict[str, Any]:
-        files = list(signature_files)
-        tables = []
+    def shuffle_map(
+        self, files: Sequence[tuple[int, Path]], partitions: int
+    ) -> tuple[list[pa.Table], dict[str, int]]:
+        """One row per (document, counted line): task, row, site, line; split by line hash."""
+        exploded = []
+        documents = 0
         for task, path in files:
-            t = pq.ParquetFile(path).read()
-            tables.append(t.append_column("task", pa.array(np.full(t.num_rows, task, np.int64))))
-        if not tables:
-            return {"documents": 0, "boilerplate_lines": 0}
-        table = pa.concat_tables(tables)
-        exploded = pa.table(
-            {
-                "site": pc.take(table.column("site"), pc.list_parent_indices(table.column("lines"))),
-                "line": pc.list_flatten(table.column("lines")),
-            }
-        )
+            t = pq.ParquetFile(path).read(columns=["row", "site", "lines"])
+            documents += t.num_rows
+            lines = t.column("lines")
+            parent = pc.list_parent_indices(lines)
+            n = len(parent)
+            exploded.append(
+                pa.table(
+                    {
+                        "task": pa.array(np.full(n, task, np.int64)),
+                        "row": pc.take(t.column("row"), parent),
+                        "site": pc.take(t.column("site"), parent),
+                        "line": pc.list_flatten(lines),
+                    },
+                    schema=_EXPLODED,
+                )
+            )
+        table = pa.concat_tables(exploded) if exploded else _EXPLODED.empty_table()
+        part_of = np.zeros(table.num_rows, np.int64)
+        if partitions > 1 and table.num_rows:
+            part_of = (table.column("line").to_numpy() % np.uint64(partitions)).astype(np.int64)
+        return split_rows(table, part_of, partitions), {"documents": documents}
+
+    def shuffle_reduce(self, parts: Sequence[pa.Table]) -> tuple[pa.Table, dict[str, int]]:
+        """Every occurrence of a line is here, so its per-site and overall counts are complete."""
+        exploded = pa.concat_tables(parts) if parts else _EXPLODED.empty_table()
+        if exploded.num_rows == 0:
+            return _REMOVED.empty_table(), {"boilerplate_lines": 0}
         per_site = exploded.group_by(["site", "line"]).aggregate([([], "count_all")])
         site_hits = per_site.filter(
             pc.and_(
@@ -112,31 +133,42 @@ class RepeatedLines(GlobalStep):
             )
         )
         overall = exploded.group_by(["line"]).aggregate([([], "count_all")])
-        global_hits = set(
-            overall.filter(pc.greater_equal(overall.column("count_all"), self.params.global_min_docs))
-            .column("line")
-            .to_pylist()
+        global_hits = overall.filter(
+            pc.greater_equal(overall.column("count_all"), self.params.global_min_docs)
+        ).column("line")
+        marked = exploded.join(
+            pa.table(
+                {
+                    "site": site_hits.column("site"),
+                    "line": site_hits.column("line"),
+                    "site_hit": pa.array(np.ones(site_hits.num_rows, bool)),
+                }
+            ),
+            keys=["site", "line"],
+            join_type="left outer",
         )
-        boilerplate: dict[str, set[int]] = {}
-        for site, line in zip(
-            site_hits.column("site").to_pylist(), site_hits.column("line").to_pylist(), strict=True
-        ):
-            boilerplate.setdefault(site, set()).add(line)
+        hit = pc.or_(
+            pc.is_valid(marked.column("site_hit")),
+            pc.is_in(marked.column("line"), value_set=global_hits.combine_chunks()),
+        )
+        removed = marked.filter(hit).select(_REMOVED.names).cast(_REMOVED)
+        return removed, {"boilerplate_lines": site_hits.num_rows + len(global_hits)}
 
-        decisions: dict[int, list[dict[str, Any]]] = {}
-        for row in table.to_pylist():
-            remove = [h for h in row["lines"] if h in global_hits or h in boilerplate.get(row["site"], ())]
-            if remove:
-                decisions.setdefault(row["task"], []).append({"row": row["row"], "remove": remove})
+    def write_decisions(self, tables: Sequence[pa.Table], decisions_dir: Path) -> dict[str, int]:
+        """A decision per edited document: its removed line hashes, ascending (signature order)."""
+        removed = pa.concat_tables(tables) if tables else _REMOVED.empty_table()
+        removed = removed.sort_by([("task", "ascending"), ("row", "ascending"), ("line", "ascending")])
+        edited = 0
         decisions_dir.mkdir(parents=True, exist_ok=True)
-        schema = pa.schema([("row", pa.int64()), ("remove", pa.list_(pa.uint64()))])
-        for task, rows in sorted(decisions.items()):
-            pq.write_table(pa.Table.from_pylist(rows, schema=schema), decisions_dir / f"{task:05d}.parquet")
-        return {
-            "documents": table.num_rows,
-            "boilerplate_lines": sum(len(v) for v in boilerplate.values()) + len(global_hits),
-            "documents_edited": sum(len(v) for v in decisions.values()),
-        }
+        for task, part in task_groups(removed):
+            rows = part.column("row").to_numpy()
+            starts = np.flatnonzero(np.concatenate([[True], rows[1:] != rows[:-1]]))
+            offsets = pa.array(np.concatenate([starts, [rows.shape[0]]]).astype(np.int32))
+            remove = pa.ListArray.from_arrays(offsets, part.column("line").combine_chunks())
+            out = pa.table({"row": pa.array(rows[starts]), "remove": remove}, schema=_DECISION)
+            pq.write_table(out, decisions_dir / f"{task:05d}.parquet")
+            edited += out.num_rows
+        return {"documents_edited": edited}
 
     def apply(self, doc: Document, decision: Mapping[str, Any] | None) -> Document:
         if decision is None:
