@@ -193,8 +193,11 @@ class KillNodeOnce(Transform):
 
 @pytest.fixture()
 def plugin_path(tmp_path: Path) -> Path:
+    return write_plugin(tmp_path / "plugin")
+
+
+def write_plugin(root: Path) -> Path:
     """A real installed-style plugin: a module plus a dist-info that declares a taoyu.steps entry point."""
-    root = tmp_path / "plugin"
     root.mkdir()
     (root / "taoyu_testplugin.py").write_text(PLUGIN_SOURCE)
     dist = root / "taoyu_testplugin-0.1.dist-info"

@@ -128,19 +128,10 @@ def _kill_recipe(root: Path, out: Path, kills: Path | None, node_kills: Path | N
 @pytest.fixture(scope="module")
 def kill_setup(tmp_path_factory, ray_address: str):
     """The inputs, the plugin environment and a local reference run without kills, shared."""
-    from .conftest import PLUGIN_SOURCE
+    from .conftest import write_plugin
 
     root = tmp_path_factory.mktemp("kills")
-    plugin = root / "plugin"
-    plugin.mkdir()
-    (plugin / "taoyu_testplugin.py").write_text(PLUGIN_SOURCE)
-    dist = plugin / "taoyu_testplugin-0.1.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: taoyu-testplugin\nVersion: 0.1\n")
-    (dist / "entry_points.txt").write_text(
-        "[taoyu.steps]\nslow = taoyu_testplugin:SlowStep\ncrash_once = taoyu_testplugin:CrashOnce\n"
-        "kill_node_once = taoyu_testplugin:KillNodeOnce\n"
-    )
+    plugin = write_plugin(root / "plugin")
     env = {"PYTHONPATH": os.pathsep.join([str(plugin), str(REPO / "src")])}
     ref = root / "ref"
     run_cli("run", str(_kill_recipe(root, ref, None)), "--workers", "1", env=env, check=True)
