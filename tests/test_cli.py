@@ -118,3 +118,9 @@ def test_why_tells_a_duplicates_story_with_a_diff(tmp_path: Path):
     assert "outcome: kept" in run_cli("why", str(out), kept["doc_id"], check=True).stdout
     missing = run_cli("why", str(out), "no-such-id")
     assert missing.returncode == 2 and "no record" in missing.stderr
+    # Lines a step cut out are listed one per row, with their index and reason.
+    edited = next(r for r in rows if '"removed"' in (r["trace"] or ""))
+    event = next(e for e in json.loads(edited["trace"]) if (e.get("details") or {}).get("removed"))
+    index, reason, text = event["details"]["removed"][0]
+    story = run_cli("why", str(out), edited["doc_id"], check=True).stdout
+    assert f"line {index} [{reason}] {text}" in story

@@ -183,9 +183,13 @@ def why(
             line += f", score {event['score']}" + (
                 f" vs threshold {event['threshold']}" if event.get("threshold") is not None else ""
             )
-        if event.get("details"):
-            line += f", {event['details']}"
+        details = dict(event.get("details") or {})
+        removed = details.pop("removed", None)  # lines a step cut out: one per row, not one dict
+        if details:
+            line += f", {details}"
         console.print(Text(line))
+        for index, reason, text in removed or []:
+            console.print(Text(f"      line {index} [{reason}] {text}"), highlight=False)
     if found.kept_twin is not None:
         console.print(
             Text(f"  kept twin: {found.kept_twin['id']} ({found.kept_twin.get('url') or 'no url'})")
