@@ -274,3 +274,12 @@ def test_extraction_counts_hidden_random_tags_for_the_spam_step():
     assert doc.meta["hidden_tags"] == 6
     assert TEA[0] in doc.text and "kbd" not in doc.text
     assert Spam().score(doc)["hidden_tags"] == 6.0
+
+
+def test_the_shared_segmentation_survives_a_vocabulary_reset():
+    from taoyu.text import tokens
+
+    text = article(TEA + RAIL)
+    first = quality_scores(text)
+    tokens.vocabulary().clear()  # what a long run does when the vocabulary grows too large
+    assert quality_scores(text) == first

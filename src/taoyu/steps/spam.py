@@ -171,28 +171,28 @@ def _grow_block(lines: list[str], spam: dict[int, str], per_line: dict[int, list
 
     A generator's block is a title, a meta line and spliced text; the short pieces of it that
     match nothing (a byline, a lone spliced sentence) are recognised by where they are: next to
-    spam, not prose, and not linked to the page.
+    spam, not prose, and not linked to the page. Each spam line is visited once (a queue), so a
+    long page with many spam lines stays linear.
     """
-    changed = True
-    while changed:
-        changed = False
-        for i in sorted(spam):
-            for step in (-1, 1):
-                j = i + step
-                while 0 <= j < len(lines) and not lines[j].strip():
-                    j += step
-                if not 0 <= j < len(lines) or j in spam:
-                    continue
-                s = lines[j].strip()
-                flags = per_line.get(j)
-                fragment = len(s) <= 40 and not _PROSE_END.search(s)
-                orphan = bool(flags) and not any(flags)
-                # Beside a lexicon title, text that is mostly unlinked is the block's spliced
-                # part even when sentences from one source happen to share a word or two.
-                loose = bool(flags) and spam[i] == "lexicon_title" and flags.count(False) * 2 >= len(flags)
-                if fragment or orphan or loose:
-                    spam[j] = "block"
-                    changed = True
+    queue = sorted(spam)
+    while queue:
+        i = queue.pop()
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(lines) and not lines[j].strip():
+                j += step
+            if not 0 <= j < len(lines) or j in spam:
+                continue
+            s = lines[j].strip()
+            flags = per_line.get(j)
+            fragment = len(s) <= 40 and not _PROSE_END.search(s)
+            orphan = bool(flags) and not any(flags)
+            # Beside a lexicon title, text that is mostly unlinked is the block's spliced part
+            # even when sentences from one source happen to share a word or two.
+            loose = bool(flags) and spam[i] == "lexicon_title" and flags.count(False) * 2 >= len(flags)
+            if fragment or orphan or loose:
+                spam[j] = "block"
+                queue.append(j)
 
 
 def page_title(doc: Document) -> str:

@@ -36,6 +36,7 @@ class Vocabulary:
         self.clear()
 
     def clear(self) -> None:
+        self.generation = getattr(self, "generation", -1) + 1  # ids from before a clear mean nothing
         self.ids: dict[str, int] = {}
         self.content_words: list[str | None] = []
         capacity = 1 << 14
@@ -131,7 +132,7 @@ class Tokens:
 
 
 _vocab: Vocabulary | None = None
-_last: tuple[str, Tokens] | None = None
+_last: tuple[str, int, Tokens] | None = None
 
 
 def vocabulary() -> Vocabulary:
@@ -148,10 +149,10 @@ def tokens_of(text: str) -> Tokens:
     """The page's tokens, segmented once: the last page is remembered, so the spam and quality
     steps share one segmentation when the spam step leaves the page unchanged."""
     global _last
-    if _last is not None and (_last[0] is text or _last[0] == text):
-        return _last[1]
-    ids = vocabulary().encode(rjieba.cut(text))
-    line = np.cumsum(vocabulary().kind[ids] == NEWLINE)
-    result = Tokens(ids, line)
-    _last = (text, result)
+    vocab = vocabulary()
+    if _last is not None and _last[1] == vocab.generation and (_last[0] is text or _last[0] == text):
+        return _last[2]
+    ids = vocab.encode(rjieba.cut(text))  # may clear the vocabulary: read the generation after
+    result = Tokens(ids, np.cumsum(vocab.kind[ids] == NEWLINE))
+    _last = (text, vocab.generation, result)
     return result
