@@ -39,7 +39,11 @@ _CHUNK = 8192  # texts per vectorised batch: bounds memory on large inputs, big 
 
 # Start/end markers make "begins with" and "ends with" n-grams; removed from input so text cannot forge them.
 _BOS, _EOS = "\x02", "\x03"
-_STRIP_MARKERS = str.maketrans("", "", _BOS + _EOS)
+
+
+def _strip_markers(text: str) -> str:
+    # str.replace scans in C; a translate table walks every character in Python's slow path.
+    return text.replace(_BOS, "").replace(_EOS, "") if _BOS in text or _EOS in text else text
 _SPACES = re.compile(r"\s+")
 
 # XXH64's primes and final avalanche, so n-gram hashes mix as well as xxhash's own output.
@@ -84,7 +88,7 @@ def normalize(text: str) -> str:
     NFKC maps ``ＳＢ`` to ``SB`` and compatibility ideographs to their usual form; lowercasing then
     makes ``SB``, ``Sb`` and ``sb`` one feature.
     """
-    folded = unicodedata.normalize("NFKC", text).lower().translate(_STRIP_MARKERS)
+    folded = _strip_markers(unicodedata.normalize("NFKC", text).lower())
     return _SPACES.sub(" ", folded).strip()
 
 
@@ -100,7 +104,7 @@ def normalize_batch(texts: Sequence[str]) -> list[str]:
         return []
     if any("\x00" in t for t in texts):
         return [normalize(t) for t in texts]
-    folded = unicodedata.normalize("NFKC", "\x00".join(texts)).lower().translate(_STRIP_MARKERS)
+    folded = _strip_markers(unicodedata.normalize("NFKC", "\x00".join(texts)).lower())
     return [_SPACES.sub(" ", piece).strip() for piece in folded.split("\x00")]
 
 
@@ -119,14 +123,14 @@ def _char_hashes(cps: np.ndarray, seed: int) -> np.ndarray:
     """XXH64 of each character's UTF-8 bytes, computed once per distinct character per process.
 
     A pipeline scores a few lines at a time, so a per-batch table would hash the same few
-    thousand characters over and over; the table lives as long as the process. Distinct
-    characters are found with a bincount over code points rather than ``np.unique``, which sorts.
+    thousand characters over and over; the table lives as long as the process. Only characters
+    the table has not seen are looked for (usually none), so no pass over the code-point range.
     """
     if seed not in _CHAR_TABLES:
         _CHAR_TABLES[seed] = (np.zeros(0x110000, dtype=np.uint64), np.zeros(0x110000, dtype=bool))
     table, known = _CHAR_TABLES[seed]
-    present = np.flatnonzero(np.bincount(cps))
-    missing = present[~known[present]]
+    unseen = cps[~known[cps]]
+    missing = np.unique(unseen) if len(unseen) else unseen
     if len(missing):
         table[missing] = np.fromiter(
             (xxhash.xxh64_intdigest(chr(c).encode("utf-8", "surrogatepass"), seed) for c in missing.tolist()),
