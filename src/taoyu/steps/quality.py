@@ -230,8 +230,11 @@ def _word_ngram_scores(
             hashes = hashes[:m] * np.uint64(1_000_003) + words[n - 1 : n - 1 + m]
             if n in top_ns:
                 ordered = np.sort(hashes)
-                run_starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-                runs = np.diff(np.r_[run_starts, m])
+                starts_mask = np.empty(m, dtype=bool)
+                starts_mask[0] = True
+                np.not_equal(ordered[1:], ordered[:-1], out=starts_mask[1:])
+                run_starts = np.flatnonzero(starts_mask)
+                runs = np.diff(np.append(run_starts, m))
                 top = int(np.argmax(runs))
                 if runs[top] > 1:
                     first = int(np.flatnonzero(hashes == ordered[run_starts[top]])[0])

@@ -113,15 +113,16 @@ def sentence_links(text: str, title: str = "", window: int = 3, verse_min_chars:
     if not len(sentence):
         return SentenceLinks([], [], [], [])
     member_ids = ids[member]
-    first = np.r_[True, sentence[1:] != sentence[:-1]]
+    first = _shifted(sentence[1:] != sentence[:-1], lead=True)
     sid = np.cumsum(first) - 1  # sentences renumbered 0..n-1 in order
     n = int(sid[-1]) + 1
     han = np.bincount(sid, weights=vocab.han[member_ids], minlength=n).astype(np.int64)
     sentence_line = line[member][first]
 
     # Verse: every clause of the sentence at most 7 characters, and at least two clauses.
-    clause_end = vocab.clause[member_ids] | np.r_[first[1:], True]  # or the sentence's last token
-    clause = np.cumsum(np.r_[True, clause_end[:-1]]) - 1
+    # A clause also ends at its sentence's last token.
+    clause_end = vocab.clause[member_ids] | _shifted(first[1:], lead=True, at_end=True)
+    clause = np.cumsum(_shifted(clause_end[:-1], lead=True)) - 1
     clause_chars = np.bincount(clause, weights=np.where(vocab.punct[member_ids], 0, vocab.length[member_ids]))
     clause_sentence = np.zeros(len(clause_chars), np.int64)
     clause_sentence[clause] = sid
@@ -145,6 +146,16 @@ def sentence_links(text: str, title: str = "", window: int = 3, verse_min_chars:
         if title:
             linked[s_[np.isin(w, vocab.content_ids(title))]] = True
     return SentenceLinks(sentence_line.tolist(), han.tolist(), linked.tolist(), verse.tolist())
+
+
+def _shifted(flags: np.ndarray, lead: bool, at_end: bool = False) -> np.ndarray:
+    """``flags`` with one boolean added at the front (or the end): ``np.r_`` without its cost."""
+    out = np.empty(len(flags) + 1, dtype=bool)
+    if at_end:
+        out[:-1], out[-1] = flags, lead
+    else:
+        out[0], out[1:] = lead, flags
+    return out
 
 
 def is_verse(sentence: str, min_clauses: int = 2) -> bool:
