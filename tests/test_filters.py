@@ -283,3 +283,11 @@ def test_the_shared_segmentation_survives_a_vocabulary_reset():
     first = quality_scores(text)
     tokens.vocabulary().clear()  # what a long run does when the vocabulary grows too large
     assert quality_scores(text) == first
+
+
+def test_a_spam_line_on_top_of_text_without_a_title_is_cut_not_taken_for_the_title():
+    body = "西湖龙井开采\n\n" + article(TEA)
+    doc = Spam()(make("《国产在线视频精品》\n" + body))  # WET/JSONL: no title in metadata
+    assert not doc.is_dropped
+    assert doc.text == body
+    assert doc.meta["spam_block"]["reasons"] == {"lexicon_title": 1}

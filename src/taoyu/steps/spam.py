@@ -123,7 +123,8 @@ class Spam(Filter):
             if len(flags) >= p.spliced_line_sentences and unlinked / len(flags) >= p.spliced_line_unlinked:
                 spam.setdefault(i, "spliced")
         if spam:
-            _grow_block(lines, spam, per_line)
+            linked_lines = {links.line[k] for k, linked in enumerate(links.linked) if linked}
+            _grow_block(lines, spam, per_line, linked_lines)
         total = sum(len(line.strip()) for line in lines) or 1
         # "Spliced throughout" is judged on what would remain: an article with a block of
         # spliced text injected is cleaned, not dropped.
@@ -166,12 +167,14 @@ class Spam(Filter):
         return Verdict.ok(scores["unlinked_share"], p.spliced_doc_unlinked)
 
 
-def _grow_block(lines: list[str], spam: dict[int, str], per_line: dict[int, list[bool]]) -> None:
+def _grow_block(
+    lines: list[str], spam: dict[int, str], per_line: dict[int, list[bool]], linked_lines: set[int]
+) -> None:
     """Take in the lines that sit between or beside spam lines and cannot stand on their own.
 
     A generator's block is a title, a meta line and spliced text; the short pieces of it that
     match nothing (a byline, a lone spliced sentence) are recognised by where they are: next to
-    spam, not prose, and not linked to the page. Each spam line is visited once (a queue), so a
+    spam, not prose, and sharing no word with the page. Each spam line is visited once (a queue), so a
     long page with many spam lines stays linear.
     """
     queue = sorted(spam)
@@ -185,7 +188,8 @@ def _grow_block(lines: list[str], spam: dict[int, str], per_line: dict[int, list
                 continue
             s = lines[j].strip()
             flags = per_line.get(j)
-            fragment = len(s) <= 40 and not _PROSE_END.search(s)
+            # A heading shares the article's words (西湖龙井开采 above an article on 龙井茶).
+            fragment = len(s) <= 40 and not _PROSE_END.search(s) and j not in linked_lines
             orphan = bool(flags) and not any(flags)
             # Beside a lexicon title, text that is mostly unlinked is the block's spliced part
             # even when sentences from one source happen to share a word or two.
@@ -196,12 +200,17 @@ def _grow_block(lines: list[str], spam: dict[int, str], per_line: dict[int, list
 
 
 def page_title(doc: Document) -> str:
-    """The page's title: from metadata, else the first line when it looks like a heading."""
+    """The page's title: from metadata, else the first line when it looks like a heading.
+
+    A first line that matches the spam lexicon is not taken for the title of text without one
+    (WET, JSONL): it is an injected line at the top of the article, removed as one, where a real
+    title matching the lexicon drops the page.
+    """
     title = doc.meta.get("title")
     if isinstance(title, str) and title.strip():
         return title.strip()
     first = doc.text.lstrip().split("\n", 1)[0].strip()
-    if first and len(first) <= 60 and not _PROSE_END.search(first[-1:]):
+    if first and len(first) <= 60 and not _PROSE_END.search(first[-1:]) and not spam_lexicon.search(first):
         return first
     return ""
 
