@@ -265,16 +265,15 @@ def extraction_units(shared: Path, max_chars: int = 20000) -> Iterator[Article]:
 def iter_units(shared: Path, source: str) -> Iterator[Article]:
     """Every document unit of one clean source (see CLEAN_SOURCES, plus 'extraction')."""
     corpus = require_shared(shared)
-    if source == "news":
-        return news_units(corpus)
-    if source == "laws":
-        return law_units(corpus)
-    if source == "tidb_docs":
-        return tidb_units(corpus)
-    if source == "poetry":
-        return poetry_units(corpus)
-    if source == "html_gne":
-        return html_gne_units(corpus)
+    readers = {
+        "news": news_units,
+        "laws": law_units,
+        "tidb_docs": tidb_units,
+        "poetry": poetry_units,
+        "html_gne": html_gne_units,
+    }
+    if source in readers:
+        return readers[source](corpus)
     if source == "extraction":
         return extraction_units(shared)
     raise ValueError(f"unknown source {source!r}")

@@ -24,8 +24,7 @@ class LengthFilter(Filter):
     params: LengthParams
 
     def score(self, doc: Document) -> Mapping[str, float]:
-        # Characters, not words: the unit that means the same thing for Chinese and English.
-        return {"chars": float(len(doc.text) - sum(doc.text.count(c) for c in " \n\t\r\u3000"))}
+        return {"chars": float(non_space_chars(doc.text))}
 
     def decide(self, scores: Mapping[str, float]) -> Verdict:
         chars = scores["chars"]
@@ -34,3 +33,8 @@ class LengthFilter(Filter):
         if self.params.max_chars is not None and chars > self.params.max_chars:
             return Verdict.drop("too_long", chars, self.params.max_chars)
         return Verdict.ok(chars, self.params.min_chars)
+
+
+def non_space_chars(text: str) -> int:
+    """Characters, not words: the length unit that means the same thing for Chinese and English."""
+    return len(text) - sum(text.count(c) for c in " \n\t\r\u3000")

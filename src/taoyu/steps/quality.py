@@ -19,6 +19,7 @@ from pydantic import Field
 from taoyu.document import Document
 from taoyu.registry import register
 from taoyu.steps.base import Filter, StepParams, Verdict
+from taoyu.steps.length import non_space_chars
 from taoyu.text.sentences import is_verse
 from taoyu.text.tokens import tokens_of, vocabulary
 
@@ -127,7 +128,7 @@ def quality_scores(text: str, p: QualityParams | None = None) -> dict[str, float
     han = len(_HAN.findall(compact))
     long_lines = [line for line in lines if len(line) >= p.min_dup_line_chars]
     scores: dict[str, float] = {
-        "chars": float(len(text) - sum(text.count(c) for c in " \n\t\r\u3000")),
+        "chars": float(non_space_chars(text)),
         "han_ratio": han / len(compact) if compact else 0.0,
         "mean_line_chars": sum(map(len, lines)) / len(lines) if lines else 0.0,
         "dup_line_frac": (len(long_lines) - len(set(long_lines))) / len(long_lines) if long_lines else 0.0,

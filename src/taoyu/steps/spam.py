@@ -70,9 +70,7 @@ class Spam(Filter):
     params: SpamParams
 
     def process(self, doc: Document) -> Document:
-        lines = doc.text.split("\n")
-        title = page_title(doc)
-        spam_lines, scores = self.analyse(lines, title, doc.url or "", doc.meta.get("hidden_tags", 0))
+        lines, spam_lines, scores = self.analyse(doc)
         verdict = self.decide(scores)
         if not verdict.keep:
             details = dict(scores)
@@ -99,21 +97,19 @@ class Spam(Filter):
         return doc
 
     def score(self, doc: Document) -> Mapping[str, float]:
-        return self.analyse(
-            doc.text.split("\n"), page_title(doc), doc.url or "", doc.meta.get("hidden_tags", 0)
-        )[1]
+        return self.analyse(doc)[2]
 
-    def analyse(
-        self, lines: list[str], title: str, url: str, hidden_tags: int
-    ) -> tuple[dict[int, str], dict[str, float]]:
-        """Spam lines (index → reason) and the page's scores."""
+    def analyse(self, doc: Document) -> tuple[list[str], dict[int, str], dict[str, float]]:
+        """The page's lines, its spam lines (index → reason) and its scores."""
         p = self.params
+        lines = doc.text.split("\n")
+        title = page_title(doc)
         spam: dict[int, str] = {}
         for i, line in enumerate(lines):
             s = line.strip()
             if s and len(s) <= p.max_title_line_chars and s != title and spam_lexicon.search(s):
                 spam[i] = "lexicon_title"
-        links = sentence_links("\n".join(lines), title, window=p.window)
+        links = sentence_links(doc.text, title, window=p.window)
         judged = [k for k, c in enumerate(links.chars) if c >= p.min_sentence_chars and not links.verse[k]]
         per_line: dict[int, list[bool]] = {}
         for k in judged:
@@ -136,7 +132,7 @@ class Spam(Filter):
         )
         title_hits = spam_lexicon.hits(title) if title else {}
         scores = {
-            "title_lexicon": float(sum(title_hits.values()) + len(_url_hits(url))),
+            "title_lexicon": float(sum(title_hits.values()) + len(_url_hits(doc.url or ""))),
             "title_stuffing": title_stuffing(title),
             "unlinked_share": round(unlinked_share, 4),
             "judged_sentences": float(len(rest)),
@@ -145,9 +141,9 @@ class Spam(Filter):
                 sum(len(lines[i].strip()) for i, r in spam.items() if r != "lexicon_title") / total, 4
             ),
             "spam_lines": float(len(spam)),
-            "hidden_tags": float(hidden_tags),
+            "hidden_tags": float(doc.meta.get("hidden_tags", 0)),
         }
-        return spam, scores
+        return lines, spam, scores
 
     def decide(self, scores: Mapping[str, float]) -> Verdict:
         p = self.params

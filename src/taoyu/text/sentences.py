@@ -19,16 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import rjieba
 
-from taoyu.text.tokens import END, NEWLINE, SPACE, WORD, tokens_of, vocabulary
+from taoyu.text.tokens import END, NEWLINE, SPACE, WORD, Vocabulary, tokens_of, vocabulary
 
-# Sentence ends, and a space between two CJK characters: Chinese does not put spaces between
-# words, so such a space is a seam (spliced text is often joined with one).
-_SENTENCE_SPLIT = re.compile(
-    r"(?<=[。！？!?；;…])\s*|(?<=[\u4e00-\u9fff”」』）)])\s+(?=[\u4e00-\u9fff“「『（(])"
-)
-_HAN = re.compile("[\u4e00-\u9fff]")
 _CLAUSE = re.compile("[，,、；;：:。！？!?…\\s]+")
-_ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}")
 
 # Words so common across all topics that sharing one says nothing about sharing a topic.
 GENERIC_WORDS = frozenset(
@@ -53,23 +46,36 @@ GENERIC_WORDS = frozenset(
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of one line (or paragraph) of Chinese text, stripped, non-empty."""
-    return [s.strip() for s in _SENTENCE_SPLIT.split(text) if s and s.strip()]
+    """Sentences of a line (or paragraph), stripped, non-empty: the boundaries sentence_links uses."""
+    vocab = vocabulary()
+    tokens = rjieba.cut(text)
+    ids = vocab.encode(tokens)
+    boundary = _boundaries(ids, vocab.kind[ids], vocab)
+    sentence = np.cumsum(boundary) - boundary  # a boundary token closes its sentence
+    pieces: dict[int, list[str]] = {}
+    for tok, k in zip(tokens, sentence.tolist(), strict=True):
+        pieces.setdefault(k, []).append(tok)
+    return [joined for joined in ("".join(p).strip() for p in pieces.values()) if joined]
 
 
 def content_words(sentence: str) -> set[str]:
     """Topic-bearing words: jieba words of 2+ Han characters, or Latin words of 3+, not generic."""
-    return {w for w in map(_content_word, rjieba.cut(sentence)) if w}
+    vocab = vocabulary()
+    return {vocab.content_words[i] for i in vocab.encode(rjieba.cut(sentence)) if vocab.content_id[i] >= 0}
 
 
-def _content_word(w: str) -> str | None:
-    if len(w) < 2 or w in GENERIC_WORDS:
-        return None
-    if _HAN.match(w):
-        return w
-    if _ASCII_WORD.fullmatch(w):
-        return w.lower()
-    return None
+def _boundaries(ids: np.ndarray, kind: np.ndarray, vocab: Vocabulary) -> np.ndarray:
+    """Tokens after which a sentence ends: sentence marks, newlines, and a run of spaces between
+    CJK text (Chinese puts no spaces between words, so such a space is a seam; spliced text is
+    often joined with one). The characters either side of a run of spaces decide."""
+    n_tok = len(ids)
+    position = np.arange(n_tok)
+    spaced = kind == SPACE
+    before = np.maximum.accumulate(np.where(spaced, -1, position))  # last non-space at or before i
+    after = np.minimum.accumulate(np.where(spaced, n_tok, position)[::-1])[::-1]  # first at or after
+    seam = spaced & (before >= 0) & (after < n_tok)
+    seam[seam] = vocab.seam_before[ids[before[seam]]] & vocab.seam_after[ids[after[seam]]]
+    return (kind == END) | (kind == NEWLINE) | seam
 
 
 @dataclass(slots=True)
@@ -98,16 +104,7 @@ def sentence_links(text: str, title: str = "", window: int = 3, verse_min_chars:
     if not len(ids):
         return SentenceLinks([], [], [], [])
     kind = vocab.kind[ids]
-    # A sentence ends after a sentence mark or a newline, and at a space between CJK text.
-    # The characters either side of a run of spaces decide whether it is a seam.
-    n_tok = len(ids)
-    position = np.arange(n_tok)
-    spaced = kind == SPACE
-    before = np.maximum.accumulate(np.where(spaced, -1, position))  # last non-space at or before i
-    after = np.minimum.accumulate(np.where(spaced, n_tok, position)[::-1])[::-1]  # first at or after
-    seam = spaced & (before >= 0) & (after < n_tok)
-    seam[seam] = vocab.seam_before[ids[before[seam]]] & vocab.seam_after[ids[after[seam]]]
-    boundary = (kind == END) | (kind == NEWLINE) | seam
+    boundary = _boundaries(ids, kind, vocab)
     member = (kind == WORD) | (kind == END)
     sentence = (np.cumsum(boundary) - boundary)[member]  # a boundary token closes its sentence
     if not len(sentence):
