@@ -26,6 +26,7 @@ How it decides, in order:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Literal
 
@@ -90,20 +91,28 @@ def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text") -> str:
     best = _best_container(root, scores, nodes)
     if best is None:
         return ""
-    if threads and (best.mem_id in threads or _inside(best, threads)):
+    in_thread = bool(threads) and (best.mem_id in threads or _inside(best, threads))
+    if in_thread:
         # Comments won. On a blog the post above them is the content, when it says so (class
         # post, article, content…), even at a twentieth of their length; on a forum or a review
         # page there is no such block and the comments are the content.
-        best = _labelled_content_outside(threads, best, scores, nodes) or best
+        post = _labelled_content_outside(threads, best, scores, nodes)
+        if post is not None:
+            best, in_thread = post, False
     series = _series(root, best, scores)
-    if series and _is_feed(series):
+    feed = bool(series) and _is_feed(series)
+    if feed:
         # A teaser beat a short article: the article is the best block outside the feed.
-        best = _best_outside(series, scores, nodes) or best
-        series = _series(root, best, scores)
+        article = next(_ranked_outside({i.mem_id for i in series}, series, scores, nodes), None)
+        if article is not None:
+            best = article
+            in_thread = bool(threads) and (best.mem_id in threads or _inside(best, threads))
+            series = _series(root, best, scores)
+            feed = bool(series) and _is_feed(series)
     lines = []
     # Once the comments lost to the post, they do not come back as its sibling.
-    skip = set() if best.mem_id in threads or _inside(best, threads) else threads
-    parts = (series if series and not _is_feed(series) else []) or _with_prose_siblings(best, scores, skip)
+    skip = set() if in_thread else threads
+    parts = (series if not feed else []) or _with_prose_siblings(best, scores, skip)
     render = block_markdown if format == "markdown" else block_lines
     for part in parts:
         lines.extend(line for line in render(part) if not (len(line) < 60 and _CHROME_LINE.search(line)))
@@ -149,41 +158,32 @@ def _is_feed(items: list[LexborNode]) -> bool:
     return sum(item.css_first(_HEADLINE_LINK) is not None for item in items) * 2 >= len(items)
 
 
-def _best_outside(
-    feed: list[LexborNode], scores: dict[int, float], nodes: dict[int, LexborNode]
-) -> LexborNode | None:
-    """The best-scoring block that is neither inside a teaser nor holds one."""
-    teasers = {item.mem_id for item in feed}
+def _ranked_outside(
+    excluded: set[int], anchors: Iterable[LexborNode], scores: dict[int, float], nodes: dict[int, LexborNode]
+) -> Iterator[LexborNode]:
+    """Scored blocks, best first, that are not excluded, not inside an excluded block, and do not
+    hold one of the ``anchors`` (the excluded blocks that are at hand as nodes)."""
     holders: set[int] = set()
-    for item in feed:
-        parent = item.parent
+    for anchor in anchors:
+        parent = anchor.parent
         while parent is not None and parent.mem_id not in holders:
             holders.add(parent.mem_id)
             parent = parent.parent
     for key in sorted(scores, key=lambda k: -scores[k]):
         node = nodes.get(key)
-        if node is None or key in teasers or key in holders or _inside(node, teasers):
+        if node is None or key in excluded or key in holders or _inside(node, excluded):
             continue
-        return node
-    return None
+        yield node
 
 
 def _labelled_content_outside(
     threads: set[int], best: LexborNode, scores: dict[int, float], nodes: dict[int, LexborNode]
 ) -> LexborNode | None:
-    holders: set[int] = set()
-    for key in threads:
-        parent = nodes[key].parent if key in nodes else None
-        while parent is not None and parent.mem_id not in holders:
-            holders.add(parent.mem_id)
-            parent = parent.parent
+    """The best block outside the comment threads whose class or id says it is the content."""
     floor = 0.05 * scores.get(best.mem_id, 0.0)
-    for key in sorted(scores, key=lambda k: -scores[k]):
-        if scores[key] < floor:
+    for node in _ranked_outside(threads, [nodes[k] for k in threads if k in nodes], scores, nodes):
+        if scores[node.mem_id] < floor:
             return None
-        node = nodes.get(key)
-        if node is None or key in threads or key in holders or _inside(node, threads):
-            continue
         label = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
         if _POSITIVE.search(label):
             return node
@@ -267,7 +267,7 @@ def _text_weight(text: str) -> float:
 
 
 def _best_container(
-    root: LexborNode, scores: dict[int, float], nodes: dict[int, LexborNode] | None = None
+    root: LexborNode, scores: dict[int, float], nodes: dict[int, LexborNode]
 ) -> LexborNode | None:
     """The container that collects the most prose from its blocks (readability's propagation).
 
@@ -275,7 +275,6 @@ def _best_container(
     half, so the element that directly holds the article's paragraphs collects the most; link
     -dense blocks and chrome lines weigh nothing.
     """
-    nodes = {} if nodes is None else nodes
     order: dict[int, int] = {}  # document order: ties must not be broken by memory addresses
     text_chars, link_chars_of = _subtree_lengths(root)
     for node in root.traverse(include_text=False):

@@ -44,7 +44,7 @@ def read_warc(path: str, record_types: Iterable[str], max_record_bytes: int) -> 
         mask |= int(_TYPES[name])
     index = 0
     pending: Document | InputError | None = None
-    pending_end = 0
+    last = None
     last_pos = 0
     try:
         with open_decompressed(path) as raw:
@@ -55,9 +55,11 @@ def read_warc(path: str, record_types: Iterable[str], max_record_bytes: int) -> 
                 last_pos = record.stream_pos
                 source = Source(path, index, record.stream_pos, _strip_urn(record.record_id))
                 index += 1
-                pending_end = record.stream_pos + _header_bytes(record) + record.content_length
+                last = record
                 pending = _to_item(record, source, max_record_bytes)
         end_of_data = guard.tell()
+        # Only the last record can be cut off, so only its extent is computed.
+        pending_end = last.stream_pos + _header_bytes(last) + last.content_length if last is not None else 0
         if pending is not None and end_of_data < pending_end:
             pending = InputError(
                 pending.source,

@@ -204,10 +204,6 @@ class ShardWriter:
             os.replace(tmp, final)
         return [final for _, final in self._written]
 
-    def commit(self) -> list[Path]:
-        self.finish()
-        return self.publish()
-
     def abort(self) -> None:
         self._close_shard()
         for tmp, _ in self._written:

@@ -71,7 +71,7 @@ class ShingleStore:
                 column = texts.column("text")
                 for start in range(0, len(members), chunk):
                     part = members[start : start + chunk]
-                    chosen = [column[int(row_of[g])].as_py() for g in part]
+                    chosen = column.take(pa.array(row_of[part])).to_pylist()
                     hashes, bounds = shingle_hashes(chosen, shingle_size)
                     for i, g in enumerate(part):
                         small = np.unique(hashes[bounds[i] : bounds[i + 1]].astype(np.uint32))
@@ -194,9 +194,10 @@ class NearDedup(GlobalStep):
             decisions_dir / "shingles.bin", self.params.shingle_size, task_of, row_of, doc_files or {}, needed
         )
         try:
+            overlap_of = {(a, b): (j, c) for a, b, j, c in sets.overlaps(pairs)}
             edges = [
                 (a, b, j, c)
-                for a, b, j, c in sets.overlaps(pairs)
+                for (a, b), (j, c) in overlap_of.items()
                 if j >= self.params.jaccard or c >= self.params.containment
             ]
             confirmed = [(a, b) for a, b, _, _ in edges]
@@ -215,9 +216,12 @@ class NearDedup(GlobalStep):
             for members in groups.values():
                 keeper = choose_keeper(members, rule)
                 links.extend((m, keeper) for m in members if m != keeper)
+            # Member-keeper pairs: most were candidates already measured; the rest are read now.
             measured = {
-                (m, keeper): (j, c) for keeper, m, j, c in sets.overlaps(sorted((k, m) for m, k in links))
+                (m, k): overlap_of[key] for m, k in links if (key := (min(m, k), max(m, k))) in overlap_of
             }
+            unmeasured = sorted((k, m) for m, k in links if (m, k) not in measured)
+            measured.update({(m, keeper): (j, c) for keeper, m, j, c in sets.overlaps(unmeasured)})
             passes = {
                 m
                 for (m, _), (j, c) in measured.items()
@@ -227,9 +231,8 @@ class NearDedup(GlobalStep):
                 # A member that is no copy of the keeper stays, unless it is a near copy (by Jaccard)
                 # of a member that is: an edited copy of an edited copy. Containment alone never
                 # chains, so B = A + X and C = A + Y keep each other.
-                if m not in passes and not (
-                    near_copies.get(m, set()) & passes | near_copies.get(m, set()) & {keeper}
-                ):
+                copies = near_copies.get(m, set())
+                if m not in passes and keeper not in copies and copies.isdisjoint(passes):
                     continue
                 row = {
                     "row": int(row_of[m]),
@@ -271,12 +274,13 @@ class NearDedup(GlobalStep):
         """
         found: set[int] = set()
         n = has_text.shape[0]
+        with_text = np.flatnonzero(has_text)
         for b in range(self.params.bands):
             column = f"b{b:03d}"
             keys = np.concatenate(
                 [pq.ParquetFile(p).read(columns=[column]).column(0).to_numpy() for _, p in files]
             )
-            index = np.flatnonzero(has_text)
+            index = with_text
             keys = keys[index]
             order = np.argsort(keys, kind="stable")
             keys, index = keys[order], index[order]

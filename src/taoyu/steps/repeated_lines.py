@@ -36,11 +36,11 @@ def _line_key(line: str) -> str:
     return _SPACE.sub(" ", line).strip().casefold()
 
 
-def line_hashes(text: str) -> list[int]:
+def line_hashes(lines: list[str]) -> list[int]:
     """One hash per line, in order (0 for blank lines, which are never counted)."""
     return [
         xxhash.xxh3_64_intdigest(key.encode("utf-8", "surrogatepass")) if key else 0
-        for key in map(_line_key, text.split("\n"))
+        for key in map(_line_key, lines)
     ]
 
 
@@ -84,7 +84,7 @@ class RepeatedLines(KeyedResolve):
         lines = text.split("\n")
         return [
             h
-            for h, line in zip(line_hashes(text), lines, strict=True)
+            for h, line in zip(line_hashes(lines), lines, strict=True)
             if h and len(line.strip()) >= self.params.min_line_chars
         ]
 
@@ -175,12 +175,13 @@ class RepeatedLines(KeyedResolve):
             return doc
         remove = set(decision["remove"])
         lines = doc.text.split("\n")
-        kept = [line for line, h in zip(lines, line_hashes(doc.text), strict=True) if h not in remove]
+        kept = [line for line, h in zip(lines, line_hashes(lines), strict=True) if h not in remove]
         removed = len(lines) - len(kept)
-        details = {"lines_removed": removed, "chars_removed": len(doc.text) - len("\n".join(kept))}
+        new_text = "\n".join(kept)
+        details = {"lines_removed": removed, "chars_removed": len(doc.text) - len(new_text)}
         if not any(line.strip() for line in kept):
             doc.trace.append(Event(self.name, "drop", "all_lines_boilerplate", float(removed), None, details))
             return doc
-        doc.text = "\n".join(kept)
+        doc.text = new_text
         doc.trace.append(Event(self.name, "edit", details=details))
         return doc
