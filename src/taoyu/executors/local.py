@@ -14,7 +14,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from taoyu.executors.task import RunContext, TaskResult, doc_files, run_task_phase, signature_files
+from taoyu.executors.task import RunContext, TaskResult, run_task_phase
 from taoyu.io.tasks import Task
 from taoyu.progress import RunProgress
 
@@ -139,12 +139,7 @@ class LocalExecutor:
 
     def resolve(self, ctx: RunContext, phase: int, tasks: list[Task]) -> dict[str, Any]:
         """A global step's resolve, in this process."""
-        step = ctx.phases()[phase].after
-        assert step is not None
-        layout = ctx.layout
-        return step.resolve(
-            signature_files(layout, phase, tasks), layout.decisions(phase), doc_files(layout, phase, tasks)
-        )
+        return ctx.resolve_whole(phase, tasks)
 
 
 def _drain(q: Any, progress: RunProgress) -> None:

@@ -35,6 +35,7 @@ from taoyu.executors import ExecutorNotAvailableError
 from taoyu.executors.task import RunContext, TaskResult, doc_files, run_task_phase, signature_files
 from taoyu.io.tasks import Task
 from taoyu.progress import RunProgress
+from taoyu.steps.base import KeyedResolve
 
 log = logging.getLogger("taoyu")
 
@@ -303,12 +304,11 @@ class RayExecutor:
 
     def resolve(self, ctx: RunContext, phase: int, tasks: list[Task]) -> dict[str, Any]:
         self._check_run(ctx)
-        step = ctx.phases()[phase].after
-        assert step is not None
+        step = ctx.global_step(phase)
         layout = ctx.layout
         files = signature_files(layout, phase, tasks)
         decisions = layout.decisions(phase)
-        if not step.partitioned:
+        if not isinstance(step, KeyedResolve):
             opts: dict[str, Any] = {"num_cpus": 1, "max_retries": MAX_RETRIES, "retry_exceptions": False}
             if self._ray.cluster_resources().get(RESOLVE_RESOURCE):
                 opts["resources"] = {RESOLVE_RESOURCE: 1}  # the node set aside for whole-corpus resolves
@@ -389,14 +389,12 @@ def _resolve_whole(
     cwd: str,
 ) -> dict[str, Any]:
     _enter(cwd)
-    step = ctx.phases()[phase].after
-    assert step is not None
-    return step.resolve(files, decisions, docs)
+    return ctx.global_step(phase).resolve(files, decisions, docs)
 
 
-def _keyed(ctx: RunContext, phase: int) -> Any:
-    step = ctx.phases()[phase].after
-    assert step is not None and step.partitioned
+def _keyed(ctx: RunContext, phase: int) -> KeyedResolve:
+    step = ctx.global_step(phase)
+    assert isinstance(step, KeyedResolve)
     return step
 
 

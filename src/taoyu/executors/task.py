@@ -35,7 +35,7 @@ from taoyu.ledger import DROPPED, LEDGER_SCHEMA, document_entry, error_entry, fu
 from taoyu.output import OutputLayout, read_json, write_json_atomic
 from taoyu.plan import Phase, split_phases
 from taoyu.recipe import Recipe
-from taoyu.steps.base import GlobalStep, Step
+from taoyu.steps.base import GlobalStep, KeyedResolve, Step
 
 INTERMEDIATE_SCHEMA = pa.schema(
     [
@@ -91,6 +91,18 @@ class RunContext:
 
     def phases(self) -> list[Phase]:
         return split_phases(self.steps())
+
+    def global_step(self, phase: int) -> GlobalStep:
+        """The global step that ends ``phase`` (whose resolve runs after it)."""
+        step = self.phases()[phase].after
+        assert step is not None, f"phase {phase} ends with no global step"
+        return step
+
+    def resolve_whole(self, phase: int, tasks: list[Task]) -> dict[str, Any]:
+        """The phase's global step resolved in this process (a keyed one with one partition)."""
+        step = self.global_step(phase)
+        docs = {} if isinstance(step, KeyedResolve) else doc_files(self.layout, phase, tasks)
+        return step.resolve(signature_files(self.layout, phase, tasks), self.layout.decisions(phase), docs)
 
     def schema(self) -> pa.Schema:
         fields: dict[str, pa.DataType] = {}

@@ -129,10 +129,6 @@ class GlobalStep(Step):
     """
 
     signature_schema: ClassVar[pa.Schema]
-    partitioned: ClassVar[bool] = False
-    """True when the resolve splits by key into ``shuffle_map`` → ``shuffle_reduce`` →
-    ``write_decisions`` (see :class:`KeyedResolve`), so an executor can run it as a shuffle across
-    machines. Steps without it resolve in one process."""
 
     def process(self, doc: Document) -> Document:
         raise TypeError(f"{self.name} is a global step: it runs as its own phase, not per document")
@@ -155,9 +151,7 @@ class GlobalStep(Step):
         ``doc_files`` gives each task's intermediate document shards, for steps that must look
         at the documents themselves (near dedup verifies candidate pairs on their text).
         """
-        if not self.partitioned:
-            raise NotImplementedError
-        return resolve_partitioned(self, list(signature_files), decisions_dir)  # type: ignore[arg-type]
+        raise NotImplementedError
 
     def apply(self, doc: Document, decision: Mapping[str, Any] | None) -> Document:
         raise NotImplementedError
@@ -179,7 +173,14 @@ class KeyedResolve(GlobalStep):
     with many partitions on many machines, and both must write the same decisions.
     """
 
-    partitioned: ClassVar[bool] = True
+    def resolve(
+        self,
+        signature_files: Iterable[tuple[int, Path]],
+        decisions_dir: Path,
+        doc_files: Mapping[int, Sequence[Path]] | None = None,
+    ) -> dict[str, Any]:
+        """In one process with one partition: what the local executor runs."""
+        return resolve_partitioned(self, list(signature_files), decisions_dir)
 
     def shuffle_map(
         self, files: Sequence[tuple[int, Path]], partitions: int

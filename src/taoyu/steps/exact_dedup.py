@@ -113,13 +113,12 @@ class ExactDedup(KeyedResolve):
                 table.append_column("task", pa.array(np.full(table.num_rows, task_index, np.int64)))
             )
         table = pa.concat_tables(tables) if tables else _MAPPED.empty_table()
-        part_of = np.zeros(table.num_rows, np.int64)
-        if partitions > 1 and table.num_rows:
-            hashes = table.column("hash").combine_chunks()
-            raw = np.frombuffer(hashes.buffers()[1], np.uint8)[
-                hashes.offset * 16 : (hashes.offset + len(hashes)) * 16
-            ]
-            part_of = raw.reshape(-1, 16)[:, :4].copy().view("<u4").ravel().astype(np.int64) % partitions
+        if partitions == 1 or not table.num_rows:
+            return [table] * partitions, {"documents": table.num_rows}
+        hashes = table.column("hash").combine_chunks()
+        start = hashes.offset * 16
+        raw = np.frombuffer(hashes.buffers()[1], np.uint8)[start : start + len(hashes) * 16]
+        part_of = raw.reshape(-1, 16)[:, :4].copy().view("<u4").ravel().astype(np.int64) % partitions
         return split_rows(table, part_of, partitions), {"documents": table.num_rows}
 
     def shuffle_reduce(self, parts: Sequence[pa.Table]) -> tuple[pa.Table, dict[str, int]]:
@@ -152,14 +151,7 @@ class ExactDedup(KeyedResolve):
         dups = dups.sort_by([("task", "ascending"), ("row", "ascending")])
         decisions_dir.mkdir(parents=True, exist_ok=True)
         for task, part in task_groups(dups):
-            out = pa.table(
-                {
-                    "row": part.column("row"),
-                    "dup_of": part.column("dup_of"),
-                    "cluster": part.column("cluster"),
-                }
-            )
-            pq.write_table(out, decisions_dir / f"{task:05d}.parquet")
+            pq.write_table(part.select(["row", "dup_of", "cluster"]), decisions_dir / f"{task:05d}.parquet")
         return {}
 
     def apply(self, doc: Document, decision: Mapping[str, Any] | None) -> Document:

@@ -115,9 +115,9 @@ class RepeatedLines(KeyedResolve):
                 )
             )
         table = pa.concat_tables(exploded) if exploded else _EXPLODED.empty_table()
-        part_of = np.zeros(table.num_rows, np.int64)
-        if partitions > 1 and table.num_rows:
-            part_of = (table.column("line").to_numpy() % np.uint64(partitions)).astype(np.int64)
+        if partitions == 1 or not table.num_rows:
+            return [table] * partitions, {"documents": documents}
+        part_of = (table.column("line").to_numpy() % np.uint64(partitions)).astype(np.int64)
         return split_rows(table, part_of, partitions), {"documents": documents}
 
     def shuffle_reduce(self, parts: Sequence[pa.Table]) -> tuple[pa.Table, dict[str, int]]:
