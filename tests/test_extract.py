@@ -192,3 +192,57 @@ def test_a_blog_post_beats_its_longer_comment_thread_and_a_page_wide_form_is_not
     text = main_text(page(body))
     assert sum("杭州市今年继续推进城市更新" in line for line in text.split("\n")) == 5
     assert POSTS[1] not in text and "网友" not in text
+
+
+REPLIES = ["同意楼上！", "羡慕，我们只放一天。", "好好休息，年后继续努力。"]
+
+
+def thread_page(head: str = "<title>元旦放假安排_示例论坛</title>", reply_id: str = "r") -> str:
+    """A topic under its replies, each reply with a header (user, time, 回复) and a body; the
+    replies sit in a block labelled "comments", which on an article page is chrome."""
+    replies = "".join(
+        f"<div class='comment-item' id='{reply_id}{70 + i}'><div class='comment-meta'><a>用户{i}</a>"
+        f"<span>2026-01-0{i + 1} 10:3{i}</span></div><div class='comment-content'><p>{text}</p></div>"
+        f"<div class='actions'><a>回复</a></div></div>"
+        for i, text in enumerate(REPLIES)
+    )
+    topic = "<article class='topic-detail'><h1>元旦放假安排</h1>" + ARTICLE + "</article>"
+    return page(f"{CHROME}{topic}<div class='comments'>{replies}</div>{CHROME}", head=head)
+
+
+def test_a_thread_page_keeps_its_short_replies_without_their_headers():
+    text = main_text(thread_page(), url="https://bbs.example.cn/topic/detail/1102")
+    assert "第1段" in text
+    for reply in REPLIES:
+        assert reply in text, reply
+    assert "用户0" not in text and "2026-01-01" not in text, "a reply's header is not its text"
+    assert "分享到" not in text
+
+
+def test_the_same_comments_under_an_article_are_chrome():
+    text = main_text(thread_page(), url="https://news.example.cn/2026/01/a.html")
+    assert "第1段" in text
+    assert not any(reply in text for reply in REPLIES)
+
+
+def test_numbered_posts_or_forum_software_make_a_thread_page_without_a_telling_url():
+    numbered = main_text(thread_page(reply_id="post_"), url="https://example.cn/p/9")
+    assert all(reply in numbered for reply in REPLIES)
+    discuz = main_text(thread_page(head="<meta name='generator' content='Discuz! X3.4'>"))
+    assert all(reply in discuz for reply in REPLIES)
+
+
+def test_a_table_of_contents_that_is_the_page_is_kept():
+    # A novel's chapter list: every line a link. On an article page, a list of links is navigation;
+    # here it is the page.
+    chapters = "".join(f"<li><a href='/c/{i}.html'>第{i}章 山雨欲来</a></li>" for i in range(1, 151))
+    intro = "<div class='intro'><h1>示例小说</h1><p>一个少年，一把旧剑，一段江湖往事。</p></div>"
+    text = main_text(page(f"{CHROME}{intro}<div class='mulu'><ul>{chapters}</ul></div>"))
+    assert "第1章 山雨欲来" in text and "第150章 山雨欲来" in text
+    assert "一段江湖往事" in text
+
+
+def test_a_short_menu_beside_an_article_stays_navigation():
+    menu = "".join(f"<li><a href='/s/{i}'>栏目{i}</a></li>" for i in range(60))
+    text = main_text(page(f"<div class='article'>{ARTICLE}</div><ul>{menu}</ul>"))
+    assert "第1段" in text and "栏目1" not in text

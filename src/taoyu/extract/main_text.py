@@ -19,6 +19,11 @@ How it decides, in order:
    is a feed, not a thread: when a teaser wins, the best block outside the feed is the article.
    A "comments" block that holds most of the page's text is the content, and its items survive
    pruning.
+4a. **Threads and tables of contents.** On a thread page (:mod:`taoyu.extract.page_type`: a forum
+   topic, a Q&A question) the replies are content, not chrome: comment blocks are not pruned, and
+   the reply series outside the chosen block is added, each reply without its header (user,
+   time, 回复). A list of a hundred links or more that holds half the page is its content (a
+   novel's chapter list), not navigation.
 5. **Clean lines**: portal chrome lines (【打印】【关闭】, 责任编辑, 分享到, 版权所有, 举报电话,
    打开APP…) are dropped, one paragraph per line.
 """
@@ -33,6 +38,7 @@ from typing import Literal
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from taoyu.extract.markdown import block_markdown
+from taoyu.extract.page_type import is_thread_page
 from taoyu.extract.text import block_lines
 from taoyu.io.encoding import decode_html
 
@@ -53,6 +59,12 @@ _POSITIVE = re.compile(
 )
 _BLOCKS = {"p", "div", "td", "li", "section", "article", "main", "blockquote", "pre", "dd", "h1", "h2", "h3",
            "h4", "h5", "h6", "table", "tr", "ul", "ol", "dl", "font", "center", "span"}  # fmt: skip
+_REPLY_LABEL = re.compile(r"comment|reply|replies|answer|post", re.IGNORECASE)
+_REPLY_BODY = re.compile(r"content|text|message|body|markdown|detail|rich|t_f\b", re.IGNORECASE)
+_REPLY_CHROME = re.compile(
+    r"meta|info|user|author|avatar|time|date|head|foot|action|tool|opera", re.IGNORECASE
+)
+_REPLY_TAGS = {"div", "li", "article", "section", "table", "tr", "dl", "dd"}
 _HEADLINE_LINK = "h1 a, h2 a, h3 a, h4 a, a h1, a h2, a h3, a h4"
 _SENTENCE_PUNCT = re.compile(r"[，。！？；：、,.!?;:]")
 _CHROME_LINE = re.compile(
@@ -76,19 +88,21 @@ def main_text(html: str | bytes, url: str | None = None, format: Format = "text"
         html = decode_html(html).text
     if not html or not html.strip():
         return ""
-    return main_text_of_tree(LexborHTMLParser(html), format)
+    return main_text_of_tree(LexborHTMLParser(html), format, url)
 
 
-def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text") -> str:
+def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text", url: str | None = None) -> str:
     """``main_text`` on an already parsed page, for callers that read other things from the tree
     first (title, date): parsing twice would double the cost of extraction. Prunes the tree."""
     root = tree.body or tree.root
     if root is None:
         return ""
-    threads = _prune(root)
+    thread_page = is_thread_page(tree, url)  # before pruning: it reads scripts (JSON-LD)
+    threads = _prune(root, thread_page)
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
-    best = _best_container(root, scores, nodes)
+    text_chars, link_chars = _subtree_lengths(root)
+    best = _best_container(root, scores, nodes, text_chars, link_chars)
     if best is None:
         return ""
     in_thread = bool(threads) and (best.mem_id in threads or _inside(best, threads))
@@ -99,7 +113,7 @@ def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text") -> str:
         post = _labelled_content_outside(threads, best, scores, nodes)
         if post is not None:
             best, in_thread = post, False
-    series = _series(root, best, scores)
+    series = _series(root, best, scores, 2 if thread_page else 3)
     feed = bool(series) and _is_feed(series)
     if feed:
         # A teaser beat a short article: the article is the best block outside the feed.
@@ -107,12 +121,17 @@ def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text") -> str:
         if article is not None:
             best = article
             in_thread = bool(threads) and (best.mem_id in threads or _inside(best, threads))
-            series = _series(root, best, scores)
+            series = _series(root, best, scores, 2 if thread_page else 3)
             feed = bool(series) and _is_feed(series)
     lines = []
     # Once the comments lost to the post, they do not come back as its sibling.
     skip = set() if in_thread else threads
     parts = (series if not feed else []) or _with_prose_siblings(best, scores, skip)
+    if thread_page and not (series and not feed):  # a series of posts already holds the replies
+        parts += _replies(root, parts, text_chars, link_chars)
+    directory = _directory(root, parts, text_chars, link_chars)
+    if directory is not None:
+        parts.append(directory)
     render = block_markdown if format == "markdown" else block_lines
     for part in parts:
         lines.extend(line for line in render(part) if not (len(line) < 60 and _CHROME_LINE.search(line)))
@@ -133,7 +152,7 @@ def _join_markdown(blocks: list[str]) -> str:
     return "\n\n".join(out)
 
 
-def _series(root: LexborNode, best: LexborNode, scores: dict[int, float]) -> list[LexborNode]:
+def _series(root: LexborNode, best: LexborNode, scores: dict[int, float], least: int = 3) -> list[LexborNode]:
     """Every block shaped like the best one, when it is one of a series of three or more: a
     forum thread's posts, a page of reviews or answers (or a feed of teasers, see ``_is_feed``).
     They are cousins, not siblings (each post sits in its own table or wrapper), so the sibling
@@ -150,7 +169,7 @@ def _series(root: LexborNode, best: LexborNode, scores: dict[int, float]) -> lis
         if same and not _inside(node, chosen):
             chosen.add(node.mem_id)
             out.append(node)
-    return out if len(out) >= 3 else []
+    return out if len(out) >= least else []
 
 
 def _is_feed(items: list[LexborNode]) -> bool:
@@ -210,9 +229,95 @@ def _with_prose_siblings(
     return parts
 
 
-def _prune(root: LexborNode) -> set[int]:
+def _replies(
+    root: LexborNode, parts: list[LexborNode], text_chars: dict[int, int], link_chars: dict[int, int]
+) -> list[LexborNode]:
+    """On a thread page, the replies to the opening post: the series of same-shaped blocks outside
+    the chosen content with the most non-link text. Replies are often one line each ("同意",
+    "羡慕！"), too short for block scores to see, so the series is found by its shape, and a
+    link-heavy series (a list of related questions) or a feed of teasers is not one."""
+    taken = {part.mem_id for part in parts}
+    holders: set[int] = set()
+    for part in parts:
+        parent = part.parent
+        while parent is not None and parent.mem_id not in holders:
+            holders.add(parent.mem_id)
+            parent = parent.parent
+    groups: dict[tuple[str, str], list[LexborNode]] = {}
+    for node in root.css("[class]"):
+        key = node.mem_id
+        if node.tag not in _REPLY_TAGS or key in taken or key in holders or _inside(node, taken):
+            continue
+        groups.setdefault((node.tag, node.attributes.get("class") or ""), []).append(node)
+    best: list[LexborNode] = []
+    best_chars = 0
+    for items in groups.values():
+        if len(items) < 2:
+            continue
+        members: set[int] = set()
+        outer = []
+        for node in items:  # a reply quoting or nesting a reply of the same shape is inside it
+            if not _inside(node, members):
+                members.add(node.mem_id)
+                outer.append(node)
+        chars = sum(text_chars.get(node.mem_id, 0) for node in outer)
+        prose = chars - sum(link_chars.get(node.mem_id, 0) for node in outer)
+        if len(outer) < 2 or prose <= best_chars or prose < 0.5 * chars or not _labelled_reply(outer[0]):
+            continue
+        if _is_feed(outer):
+            continue
+        best, best_chars = outer, prose
+    return [body for item in best for body in _reply_bodies(item)]
+
+
+def _reply_bodies(item: LexborNode) -> list[LexborNode]:
+    """The text of a reply without its header (user name, time, floor number, 回复/举报 links):
+    the outermost blocks in it labelled as its body, or the whole reply when none is."""
+    bodies: set[int] = set()
+    out = []
+    for node in item.css("[class], [id]"):
+        label = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+        if _REPLY_BODY.search(label) and not _REPLY_CHROME.search(label) and not _inside(node, bodies):
+            bodies.add(node.mem_id)
+            out.append(node)
+    return out or [item]
+
+
+def _directory(
+    root: LexborNode, parts: list[LexborNode], text_chars: dict[int, int], link_chars: dict[int, int]
+) -> LexborNode | None:
+    """A list of links that is most of the page: a table of contents (a novel's chapters, an
+    archive's index). Block scores give links nothing, because on an article page they are
+    navigation; here they are what the page is. A list holding at least half of the page's
+    text, with a hundred links or more, is one; a page's menus and sitemaps never hold that much."""
+    total = text_chars.get(root.mem_id, 0)
+    for node in root.css("ul, ol, dl"):
+        if link_chars.get(node.mem_id, 0) >= 0.5 * total:
+            if len(node.css("a")) < 100 or node.mem_id in {p.mem_id for p in parts}:
+                return None
+            if _inside(node, {p.mem_id for p in parts}):
+                return None
+            return node
+    return None
+
+
+def _labelled_reply(item: LexborNode) -> bool:
+    """Whether the item, its parent or its grandparent is labelled as a reply, comment, answer or
+    post: a series of reply headers (user name, time) or of sidebar entries is not one."""
+    node: LexborNode | None = item
+    for _ in range(3):
+        if node is None:
+            return False
+        if _REPLY_LABEL.search(f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"):
+            return True
+        node = node.parent
+    return False
+
+
+def _prune(root: LexborNode, thread_page: bool = False) -> set[int]:
     """Remove what is never content; return the chrome-labelled blocks kept for holding most of
-    the page (a "comments" block that is a thread)."""
+    the page (a "comments" block that is a thread). On a thread page, replies are content: a
+    block labelled comment or reply stays."""
     for node in root.css(_NEVER_CONTENT):
         node.decompose()
     total = len(root.text(strip=True)) or 1
@@ -232,7 +337,7 @@ def _prune(root: LexborNode) -> set[int]:
         if node.parent is None:
             continue
         label = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
-        if not _negative_label(label):
+        if not _negative_label(label) or (thread_page and _REPLY_LABEL.search(label)):
             continue
         if len(node.text(strip=True)) >= 0.3 * total:
             content_blocks.add(node.mem_id)
@@ -267,7 +372,11 @@ def _text_weight(text: str) -> float:
 
 
 def _best_container(
-    root: LexborNode, scores: dict[int, float], nodes: dict[int, LexborNode]
+    root: LexborNode,
+    scores: dict[int, float],
+    nodes: dict[int, LexborNode],
+    text_chars: dict[int, int],
+    link_chars_of: dict[int, int],
 ) -> LexborNode | None:
     """The container that collects the most prose from its blocks (readability's propagation).
 
@@ -276,7 +385,6 @@ def _best_container(
     -dense blocks and chrome lines weigh nothing.
     """
     order: dict[int, int] = {}  # document order: ties must not be broken by memory addresses
-    text_chars, link_chars_of = _subtree_lengths(root)
     for node in root.traverse(include_text=False):
         order[node.mem_id] = len(order)
         if node.tag not in _BLOCKS:

@@ -71,7 +71,7 @@ class ExtractHtml(Step):
         date = _publish_date(tree)  # read before extraction prunes the tree
         for key, value in _page_metadata(tree, html, doc.url).items():
             doc.meta[key] = value
-        text = main_text_of_tree(tree, self.params.format) if html.strip() else ""
+        text = main_text_of_tree(tree, self.params.format, doc.url) if html.strip() else ""
         if date is None:
             match = _DATE_IN_TEXT.search(text[:500])
             date = f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}" if match else None

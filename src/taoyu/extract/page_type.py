@@ -1,0 +1,65 @@
+"""Whether a page is a discussion thread (forum topic, Q&A question, comment page) or an article.
+
+The two want opposite things from the replies under the main text. On a news article or a blog
+post, the comments are chrome: the reader came for the article, and corpora leave them out. On a
+forum topic or a Q&A page, the replies are the content: a thread is its posts, and an answer page
+is its answers. No scoring of blocks can tell the two apart, because the same markup (a series of
+"comment" blocks under a body of text) means both. The page says what it is elsewhere: in its URL
+(``/thread``, ``viewthread``, ``/topic/``, ``/question/``, a ``bbs.`` host), in schema.org types
+(``DiscussionForumPosting``, ``QAPage``), or in the forum software that generated it (Discuz!,
+phpBB, Discourse…). Those are what magic-html's page-type argument asks its caller for; here
+the page answers it itself.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+# A path segment (or query value) that names a thread, a topic, a question or a comment page.
+# "post" is not one: blogs use /post/<slug> for articles.
+_THREAD_PATH = re.compile(
+    r"(?:^|[/=&?.])(?:bbs|forums?|threads?|viewthread|showthread|showtopic|topic|questions?|answers?|"
+    r"discuss(?:ions?)?|comments?|replies|wenda|faq|tieba|zhidao)(?=$|[/=&?._-]|\d)|/[td]/",
+    re.IGNORECASE,
+)
+# A host whose first or second label says forum or Q&A: bbs.example.com, patent.bbscloud.com.
+_THREAD_HOST = re.compile(r"^(?:[^.]+\.)?(?:bbs|forums?|tieba|zhidao|wenda|discuss)[^.]*\.", re.IGNORECASE)
+_THREAD_SCHEMA = re.compile(r"DiscussionForumPosting|QAPage|schema\.org/Question|\"Question\"", re.IGNORECASE)
+# Posts and replies numbered by the forum's database: id="post_53963", id="reply-78".
+_NUMBERED_POST = re.compile(r"(?:post|reply|pid|answer|floor)[-_]?\d+$", re.IGNORECASE)
+_FORUM_SOFTWARE = re.compile(
+    r"discuz|phpwind|phpbb|vbulletin|discourse|flarum|nodebb|xenforo|mybb|simple machines|invision",
+    re.IGNORECASE,
+)
+
+
+def is_thread_page(tree: LexborHTMLParser, url: str | None = None) -> bool:
+    """Whether the page is a discussion thread whose replies are content (see the module doc)."""
+    if url and _thread_url(url):
+        return True
+    generator = tree.css_first("meta[name=generator]")
+    if generator is not None and _FORUM_SOFTWARE.search(generator.attributes.get("content") or ""):
+        return True
+    for node in tree.css("[itemtype]"):
+        if _THREAD_SCHEMA.search(node.attributes.get("itemtype") or ""):
+            return True
+    for node in tree.css("script[type='application/ld+json']"):
+        if _THREAD_SCHEMA.search(node.text() or ""):
+            return True
+    numbered = 0
+    for node in tree.css("[id]"):
+        numbered += bool(_NUMBERED_POST.match(node.attributes.get("id") or ""))
+        if numbered >= 2:
+            return True
+    return False
+
+
+def _thread_url(url: str) -> bool:
+    parts = urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    # Single-page apps route in the fragment: paopao.info/#/post?id=…, so the fragment counts too.
+    route = f"{parts.path}?{parts.query}#{parts.fragment}"
+    return bool(_THREAD_HOST.match(host) or _THREAD_PATH.search(route))
