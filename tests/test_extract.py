@@ -246,3 +246,18 @@ def test_a_short_menu_beside_an_article_stays_navigation():
     menu = "".join(f"<li><a href='/s/{i}'>栏目{i}</a></li>" for i in range(60))
     text = main_text(page(f"<div class='article'>{ARTICLE}</div><ul>{menu}</ul>"))
     assert "第1段" in text and "栏目1" not in text
+
+
+def test_a_list_of_related_links_inside_the_article_container_is_dropped():
+    title = "杭州老旧小区改造进展：相关报道第{}篇"
+    related = "".join(f"<li><a href='/r{i}'>{title.format(i)}</a>（2026-01-0{i}）</li>" for i in range(1, 7))
+    body = f"<div class='article'>{ARTICLE}<p>相关报道：</p><ul>{related}</ul></div>"
+    text = main_text(page(body))
+    assert "第5段" in text and "相关报道第1篇" not in text
+
+
+def test_a_short_article_above_a_long_link_list_is_not_dropped_with_it():
+    related = "".join(f"<li><a href='/r{i}'>城市更新相关报道第{i}篇标题</a></li>" for i in range(1, 30))
+    short = "<p>杭州市今年继续推进城市更新，老旧小区改造惠及数万户居民。</p>"
+    text = main_text(page(f"<div class='article'><div class='inner'>{short}<ul>{related}</ul></div></div>"))
+    assert "老旧小区改造惠及数万户居民" in text

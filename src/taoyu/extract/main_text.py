@@ -65,6 +65,9 @@ _REPLY_CHROME = re.compile(
     r"meta|info|user|author|avatar|time|date|head|foot|action|tool|opera", re.IGNORECASE
 )
 _REPLY_TAGS = {"div", "li", "article", "section", "table", "tr", "dl", "dd"}
+_LINK_LIST_BLOCKS = "ul, ol, dl, div, table, td, section, p"
+LINK_LIST_SHARE = 0.6
+LINK_LIST_LINKS = 2
 _HEADLINE_LINK = "h1 a, h2 a, h3 a, h4 a, a h1, a h2, a h3, a h4"
 _SENTENCE_PUNCT = re.compile(r"[，。！？；：、,.!?;:]")
 _CHROME_LINE = re.compile(
@@ -129,6 +132,8 @@ def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text", url: str 
     parts = (series if not feed else []) or _with_prose_siblings(best, scores, skip)
     if thread_page and not (series and not feed):  # a series of posts already holds the replies
         parts += _replies(root, parts, text_chars, link_chars)
+    for part in parts:
+        _drop_link_lists(part, text_chars, link_chars)
     directory = _directory(root, parts, text_chars, link_chars)
     if directory is not None:
         parts.append(directory)
@@ -281,6 +286,24 @@ def _reply_bodies(item: LexborNode) -> list[LexborNode]:
             bodies.add(node.mem_id)
             out.append(node)
     return out or [item]
+
+
+def _drop_link_lists(part: LexborNode, text_chars: dict[int, int], link_chars: dict[int, int]) -> None:
+    """Remove the link lists inside the chosen content: "相关报道" under the story, a list of
+    earlier pieces on the same topic, a tag cloud. They sit inside the article's container, so
+    choosing the container keeps them; readability cleans them out the same way."""
+    prose = text_chars.get(part.mem_id, 0) - link_chars.get(part.mem_id, 0)
+    for node in part.css(_LINK_LIST_BLOCKS):
+        chars = text_chars.get(node.mem_id, 0)
+        links = link_chars.get(node.mem_id, 0)
+        # A short article under a long list of links: the block holding the article is not one.
+        if (
+            chars
+            and links >= LINK_LIST_SHARE * chars
+            and chars - links < 0.5 * prose
+            and len(node.css("a")) >= LINK_LIST_LINKS
+        ):
+            node.decompose()
 
 
 def _directory(
