@@ -261,3 +261,10 @@ def test_a_short_article_above_a_long_link_list_is_not_dropped_with_it():
     short = "<p>杭州市今年继续推进城市更新，老旧小区改造惠及数万户居民。</p>"
     text = main_text(page(f"<div class='article'><div class='inner'>{short}<ul>{related}</ul></div></div>"))
     assert "老旧小区改造惠及数万户居民" in text
+
+
+def test_syntax_highlighted_code_keeps_its_keywords():
+    # Highlighters label tokens with classes such as "keyword", which name chrome elsewhere.
+    code = "<pre><span class='keyword'>import</span> numpy <span class='keyword'>as</span> np</pre>"
+    text = main_text(page(f"<div class='article'>{ARTICLE}{code}</div>"))
+    assert "import numpy as np" in text

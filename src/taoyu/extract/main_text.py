@@ -356,11 +356,15 @@ def _prune(root: LexborNode, thread_page: bool = False) -> set[int]:
     # A "comments" block that holds most of the page is the content (a forum thread, a page of
     # reviews): it stays, and so do its items, however their class reads.
     content_blocks: set[int] = set()
+    # Syntax highlighting labels code tokens: <span class="keyword">import</span> is code.
+    code = {node.mem_id for node in root.css("pre, code")}
     for node in root.css("[class], [id]"):
         if node.parent is None:
             continue
         label = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
         if not _negative_label(label) or (thread_page and _REPLY_LABEL.search(label)):
+            continue
+        if _inside(node, code):
             continue
         if len(node.text(strip=True)) >= 0.3 * total:
             content_blocks.add(node.mem_id)
