@@ -50,7 +50,7 @@ _NEGATIVE = re.compile(
     r"comment|share|social|footer|foot\b|copyright|related|recommend|hot|rank|sidebar|side-|side_|aside|"
     r"breadcrumb|crumb|menu|navbar|nav\b|nav-|nav_|topbar|toolbar|tool-bar|header|masthead|login|register|"
     r"advert|\bad\b|ad-|ad_|ads|banner|sponsor|promo|popup|modal|qrcode|download|app-|appdown|subscribe|"
-    r"pagination|pager|next|prev|tags?\b|keyword|widget|author-info|reward|dashang|report|jubao",
+    r"pagination|pager|next|prev|tags?\b|keyword|widget|author-info|reward|dashang|report|jubao|player",
     re.IGNORECASE,
 )
 _POSITIVE = re.compile(
