@@ -349,7 +349,8 @@ def _prune(root: LexborNode, thread_page: bool = False) -> set[int]:
     for node in root.css("form"):
         if len(node.text(strip=True)) < 0.3 * total:
             node.decompose()
-    for node in root.css("[style]"):
+    # The selector leaves only styles that can hide (display:none, visibility:hidden) to Python.
+    for node in root.css("[style*=none i], [style*=hidden i]"):
         style = (node.attributes.get("style") or "").replace(" ", "").lower()
         if "display:none" in style or ("visibility:hidden" in style and len(node.text(strip=True)) < 200):
             node.decompose()
@@ -359,12 +360,11 @@ def _prune(root: LexborNode, thread_page: bool = False) -> set[int]:
     # Syntax highlighting labels code tokens: <span class="keyword">import</span> is code.
     code = {node.mem_id for node in root.css("pre, code")}
     for node in root.css("[class], [id]"):
-        if node.parent is None:
-            continue
-        label = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+        attributes = node.attributes
+        label = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
         if not _negative_label(label) or (thread_page and _REPLY_LABEL.search(label)):
             continue
-        if _inside(node, code):
+        if node.parent is None or _inside(node, code):  # removed with an outer block, or code
             continue
         if len(node.text(strip=True)) >= 0.3 * total:
             content_blocks.add(node.mem_id)
