@@ -275,3 +275,15 @@ def test_a_video_players_controls_are_not_text():
     player = f"<div class='video-player'><div class='playerControl'>{controls}</div></div>"
     text = main_text(page(f"<div class='article'>{player}{ARTICLE}</div>"))
     assert "第1段" in text and "倍速" not in text and "请稍候" not in text
+
+
+def test_a_wiki_articles_references_and_edit_links_are_dropped_even_when_long():
+    cite = "示例作者{}. 城市更新报道. 示例日报. 2026-01-05"
+    refs = "".join(f"<li><span class='reference-text'>{cite.format(i)}</span></li>" for i in range(80))
+    body = (
+        "<div id='mw-content-text'><h2>概况<span class='mw-editsection'>[编辑]</span></h2>"
+        f"{ARTICLE}<div class='reflist'><ol class='references'>{refs}</ol></div></div>"
+    )
+    text = main_text(page(body))
+    assert "第5段" in text and "概况" in text
+    assert "示例日报" not in text and "[编辑]" not in text

@@ -50,9 +50,12 @@ _NEGATIVE = re.compile(
     r"comment|share|social|footer|foot\b|copyright|related|recommend|hot|rank|sidebar|side-|side_|aside|"
     r"breadcrumb|crumb|menu|navbar|nav\b|nav-|nav_|topbar|toolbar|tool-bar|header|masthead|login|register|"
     r"advert|\bad\b|ad-|ad_|ads|banner|sponsor|promo|popup|modal|qrcode|download|app-|appdown|subscribe|"
-    r"pagination|pager|next|prev|tags?\b|keyword|widget|author-info|reward|dashang|report|jubao|player",
+    r"pagination|pager|next|prev|tags?\b|keyword|widget|author-info|reward|dashang|report|jubao|player|"
+    r"navbox|infobox|hatnote|ambox|noprint|\btoc\b",
     re.IGNORECASE,
 )
+# Chrome however much of the page it holds: a long article's reference list can outweigh its text.
+_ALWAYS_CHROME = re.compile(r"\breferences\b|reflist|footnotes|editsection|catlinks", re.IGNORECASE)
 _POSITIVE = re.compile(
     r"article|content|post|entry|main|text|body|story|detail|news|message|t_f|postmessage|js_content|rich",
     re.IGNORECASE,
@@ -366,7 +369,7 @@ def _prune(root: LexborNode, thread_page: bool = False) -> set[int]:
             continue
         if node.parent is None or _inside(node, code):  # removed with an outer block, or code
             continue
-        if len(node.text(strip=True)) >= 0.3 * total:
+        if len(node.text(strip=True)) >= 0.3 * total and not _ALWAYS_CHROME.search(label):
             content_blocks.add(node.mem_id)
         elif not _inside(node, content_blocks):
             node.decompose()
@@ -376,7 +379,7 @@ def _prune(root: LexborNode, thread_page: bool = False) -> set[int]:
 @lru_cache(maxsize=1 << 16)
 def _negative_label(label: str) -> bool:
     """Whether a class/id names chrome; labels repeat within and across pages, so it is memoised."""
-    return bool(_NEGATIVE.search(label)) and not _POSITIVE.search(label)
+    return bool(_NEGATIVE.search(label) or _ALWAYS_CHROME.search(label)) and not _POSITIVE.search(label)
 
 
 def _inside(node: LexborNode, ancestors: set[int]) -> bool:
