@@ -59,3 +59,9 @@ def test_a_single_numbered_block_or_numbered_comments_do_not_make_a_thread() -> 
     # News pages number their comments too; that makes them an article with comments.
     html = "<div id='post_101'>正文</div><div id='comment-1'>评论</div><div id='comment-2'>评论</div>"
     assert not is_thread_page(LexborHTMLParser(f"<html><body>{html}</body></html>"))
+
+
+def test_faq_markup_on_an_article_is_not_a_thread() -> None:
+    faq = '{"@type": "FAQPage", "mainEntity": [{"@type": "Question", "name": "怎么去？"}]}'
+    html = f"<script type='application/ld+json'>{faq}</script><p>正文</p>"
+    assert not is_thread_page(LexborHTMLParser(f"<html><body>{html}</body></html>"))

@@ -69,8 +69,8 @@ _REPLY_CHROME = re.compile(
 )
 _REPLY_TAGS = {"div", "li", "article", "section", "table", "tr", "dl", "dd"}
 _LINK_LIST_BLOCKS = "ul, ol, dl, div, table, td, section, p"
-LINK_LIST_SHARE = 0.6
-LINK_LIST_LINKS = 2
+_LINK_LIST_SHARE = 0.6
+_LINK_LIST_LINKS = 2
 _HEADLINE_LINK = "h1 a, h2 a, h3 a, h4 a, a h1, a h2, a h3, a h4"
 _SENTENCE_PUNCT = re.compile(r"[，。！？；：、,.!?;:]")
 _CHROME_LINE = re.compile(
@@ -161,8 +161,9 @@ def _join_markdown(blocks: list[str]) -> str:
 
 
 def _series(root: LexborNode, best: LexborNode, scores: dict[int, float], least: int = 3) -> list[LexborNode]:
-    """Every block shaped like the best one, when it is one of a series of three or more: a
-    forum thread's posts, a page of reviews or answers (or a feed of teasers, see ``_is_feed``).
+    """Every block shaped like the best one, when it is one of a series of ``least`` or more
+    (three; two on a thread page, where a topic with one reply is still a thread): a forum
+    thread's posts, a page of reviews or answers (or a feed of teasers, see ``_is_feed``).
     They are cousins, not siblings (each post sits in its own table or wrapper), so the sibling
     step alone keeps one post and loses the thread. Outermost only: a post quoting a post of the
     same shape is inside it."""
@@ -211,8 +212,7 @@ def _labelled_content_outside(
     for node in _ranked_outside(threads, [nodes[k] for k in threads if k in nodes], scores, nodes):
         if scores[node.mem_id] < floor:
             return None
-        label = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
-        if _POSITIVE.search(label):
+        if _POSITIVE.search(_label(node)):
             return node
     return None
 
@@ -284,7 +284,7 @@ def _reply_bodies(item: LexborNode) -> list[LexborNode]:
     bodies: set[int] = set()
     out = []
     for node in item.css("[class], [id]"):
-        label = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+        label = _label(node)
         if _REPLY_BODY.search(label) and not _REPLY_CHROME.search(label) and not _inside(node, bodies):
             bodies.add(node.mem_id)
             out.append(node)
@@ -302,9 +302,9 @@ def _drop_link_lists(part: LexborNode, text_chars: dict[int, int], link_chars: d
         # A short article under a long list of links: the block holding the article is not one.
         if (
             chars
-            and links >= LINK_LIST_SHARE * chars
+            and links >= _LINK_LIST_SHARE * chars
             and chars - links < 0.5 * prose
-            and len(node.css("a")) >= LINK_LIST_LINKS
+            and len(node.css("a")) >= _LINK_LIST_LINKS
         ):
             node.decompose()
 
@@ -317,11 +317,10 @@ def _directory(
     navigation; here they are what the page is. A list holding at least half of the page's
     text, with a hundred links or more, is one; a page's menus and sitemaps never hold that much."""
     total = text_chars.get(root.mem_id, 0)
-    for node in root.css("ul, ol, dl"):
+    for node in root.css("ul, ol, dl"):  # document order: the outermost such list comes first
         if link_chars.get(node.mem_id, 0) >= 0.5 * total:
-            if len(node.css("a")) < 100 or node.mem_id in {p.mem_id for p in parts}:
-                return None
-            if _inside(node, {p.mem_id for p in parts}):
+            taken = {part.mem_id for part in parts}
+            if len(node.css("a")) < 100 or node.mem_id in taken or _inside(node, taken):
                 return None
             return node
     return None
@@ -334,7 +333,7 @@ def _labelled_reply(item: LexborNode) -> bool:
     for _ in range(3):
         if node is None:
             return False
-        if _REPLY_LABEL.search(f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"):
+        if _REPLY_LABEL.search(_label(node)):
             return True
         node = node.parent
     return False
@@ -363,8 +362,7 @@ def _prune(root: LexborNode, thread_page: bool = False) -> set[int]:
     # Syntax highlighting labels code tokens: <span class="keyword">import</span> is code.
     code = {node.mem_id for node in root.css("pre, code")}
     for node in root.css("[class], [id]"):
-        attributes = node.attributes
-        label = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+        label = _label(node)
         if not _negative_label(label) or (thread_page and _REPLY_LABEL.search(label)):
             continue
         if node.parent is None or _inside(node, code):  # removed with an outer block, or code
@@ -374,6 +372,12 @@ def _prune(root: LexborNode, thread_page: bool = False) -> set[int]:
         elif not _inside(node, content_blocks):
             node.decompose()
     return content_blocks
+
+
+def _label(node: LexborNode) -> str:
+    """Class and id together: what a block's markup says it is."""
+    attributes = node.attributes  # one read: selectolax builds the dict on every access
+    return f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
 
 
 @lru_cache(maxsize=1 << 16)

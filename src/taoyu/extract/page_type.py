@@ -27,7 +27,8 @@ _THREAD_PATH = re.compile(
 )
 # A host whose first or second label says forum or Q&A: bbs.example.com, patent.bbscloud.com.
 _THREAD_HOST = re.compile(r"^(?:[^.]+\.)?(?:bbs|forums?|tieba|zhidao|wenda|discuss)[^.]*\.", re.IGNORECASE)
-_THREAD_SCHEMA = re.compile(r"DiscussionForumPosting|QAPage|schema\.org/Question|\"Question\"", re.IGNORECASE)
+# Not "Question" alone: FAQPage markup on articles lists questions too.
+_THREAD_SCHEMA = re.compile(r"DiscussionForumPosting|QAPage", re.IGNORECASE)
 # Posts and replies numbered by the forum's database: id="post_53963", id="reply-78".
 _NUMBERED_POST = re.compile(r"(?:post|reply|pid|answer|floor)[-_]?\d+$", re.IGNORECASE)
 _FORUM_SOFTWARE = re.compile(
@@ -60,6 +61,6 @@ def is_thread_page(tree: LexborHTMLParser, url: str | None = None) -> bool:
 def _thread_url(url: str) -> bool:
     parts = urlsplit(url)
     host = parts.netloc.rsplit("@", 1)[-1]
-    # Single-page apps route in the fragment: paopao.info/#/post?id=…, so the fragment counts too.
+    # Single-page apps route in the fragment (example.com/#/topic/123), so the fragment counts too.
     route = f"{parts.path}?{parts.query}#{parts.fragment}"
     return bool(_THREAD_HOST.match(host) or _THREAD_PATH.search(route))
