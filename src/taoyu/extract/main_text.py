@@ -191,12 +191,7 @@ def _ranked_outside(
 ) -> Iterator[LexborNode]:
     """Scored blocks, best first, that are not excluded, not inside an excluded block, and do not
     hold one of the ``anchors`` (the excluded blocks that are at hand as nodes)."""
-    holders: set[int] = set()
-    for anchor in anchors:
-        parent = anchor.parent
-        while parent is not None and parent.mem_id not in holders:
-            holders.add(parent.mem_id)
-            parent = parent.parent
+    holders = _ancestors(anchors)
     for key in sorted(scores, key=lambda k: -scores[k]):
         node = nodes.get(key)
         if node is None or key in excluded or key in holders or _inside(node, excluded):
@@ -245,12 +240,7 @@ def _replies(
     "羡慕！"), too short for block scores to see, so the series is found by its shape, and a
     link-heavy series (a list of related questions) or a feed of teasers is not one."""
     taken = {part.mem_id for part in parts}
-    holders: set[int] = set()
-    for part in parts:
-        parent = part.parent
-        while parent is not None and parent.mem_id not in holders:
-            holders.add(parent.mem_id)
-            parent = parent.parent
+    holders = _ancestors(parts)
     groups: dict[tuple[str, str], list[LexborNode]] = {}
     for node in root.css("[class]"):
         key = node.mem_id
@@ -384,6 +374,17 @@ def _label(node: LexborNode) -> str:
 def _negative_label(label: str) -> bool:
     """Whether a class/id names chrome; labels repeat within and across pages, so it is memoised."""
     return bool(_NEGATIVE.search(label) or _ALWAYS_CHROME.search(label)) and not _POSITIVE.search(label)
+
+
+def _ancestors(nodes: Iterable[LexborNode]) -> set[int]:
+    """Every block that holds one of ``nodes``: choosing one of them would take the nodes too."""
+    holders: set[int] = set()
+    for node in nodes:
+        parent = node.parent
+        while parent is not None and parent.mem_id not in holders:
+            holders.add(parent.mem_id)
+            parent = parent.parent
+    return holders
 
 
 def _inside(node: LexborNode, ancestors: set[int]) -> bool:
