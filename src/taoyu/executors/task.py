@@ -201,6 +201,14 @@ def run_task_phase(
         row = 0
         unreported = 0
         pending_signature: list[Document] = []
+
+        def pass_on_pending() -> None:
+            nonlocal row
+            assert phase.after is not None
+            row = _pass_on(pending_signature, phase.after, intermediate, signatures, row)
+            result.passed_on += len(pending_signature)
+            pending_signature.clear()
+
         for n, item in enumerate(items):
             if phase.reads_input:
                 result.records_in += 1
@@ -231,17 +239,14 @@ def run_task_phase(
             elif phase.after is not None:
                 pending_signature.append(doc)
                 if len(pending_signature) >= SIGNATURE_BATCH:
-                    row = _pass_on(pending_signature, phase.after, intermediate, signatures, row)
-                    result.passed_on += len(pending_signature)
-                    pending_signature.clear()
+                    pass_on_pending()
             else:
                 assert data is not None
                 data.write(rows.row(doc))
                 ledger.write(document_entry(doc))
                 result.kept += 1
-        if pending_signature and phase.after is not None:
-            _pass_on(pending_signature, phase.after, intermediate, signatures, row)
-            result.passed_on += len(pending_signature)
+        if pending_signature:
+            pass_on_pending()
         if progress is not None and unreported:
             progress(unreported)
         if phase.reads_input:

@@ -119,7 +119,8 @@ def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text", url: str 
         post = _labelled_content_outside(threads, best, scores, nodes)
         if post is not None:
             best, in_thread = post, False
-    series = _series(root, best, scores, 2 if thread_page else 3)
+    least = 2 if thread_page else 3  # on a thread page, a topic with one reply is a series
+    series = _series(root, best, scores, least)
     feed = bool(series) and _is_feed(series)
     if feed:
         # A teaser beat a short article: the article is the best block outside the feed.
@@ -127,7 +128,7 @@ def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text", url: str 
         if article is not None:
             best = article
             in_thread = bool(threads) and (best.mem_id in threads or _inside(best, threads))
-            series = _series(root, best, scores, 2 if thread_page else 3)
+            series = _series(root, best, scores, least)
             feed = bool(series) and _is_feed(series)
     lines = []
     # Once the comments lost to the post, they do not come back as its sibling.
@@ -285,6 +286,8 @@ def _drop_link_lists(part: LexborNode, text_chars: dict[int, int], link_chars: d
     """Remove the link lists inside the chosen content: "相关报道" under the story, a list of
     earlier pieces on the same topic, a tag cloud. They sit inside the article's container, so
     choosing the container keeps them; readability cleans them out the same way."""
+    if not link_chars.get(part.mem_id, 0):  # no links in it, so no link list: skip the query
+        return
     prose = text_chars.get(part.mem_id, 0) - link_chars.get(part.mem_id, 0)
     for node in part.css(_LINK_LIST_BLOCKS):
         chars = text_chars.get(node.mem_id, 0)
@@ -307,6 +310,8 @@ def _directory(
     navigation; here they are what the page is. A list holding at least half of the page's
     text, with a hundred links or more, is one; a page's menus and sitemaps never hold that much."""
     total = text_chars.get(root.mem_id, 0)
+    if link_chars.get(root.mem_id, 0) < 0.5 * total:  # no list can hold more links than the page
+        return None
     for node in root.css("ul, ol, dl"):  # document order: the outermost such list comes first
         if link_chars.get(node.mem_id, 0) >= 0.5 * total:
             taken = {part.mem_id for part in parts}
