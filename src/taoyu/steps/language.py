@@ -53,11 +53,11 @@ def identify_with_shares(text: str) -> tuple[str, float, dict[str, float]]:
             shares[lang] = shares.get(lang, 0.0) + percent / 100
     code, percent = details[0][1], details[0][2]
     confidence = percent / 100 * (1.0 if reliable else 0.5)
-    han = len(_HAN.findall(sample))
-    if code == "ja" and not _KANA.search(sample) and han:
+    # Han characters are only counted when cld2's answer needs a second look (most pages: never).
+    if code == "ja" and not _KANA.search(sample) and _HAN.search(sample):
         code = "zh"  # no kana, no Japanese
         shares["zh"] = shares.pop("ja", 0.0) + shares.get("zh", 0.0)
-    if code == "un" and han and han >= 0.3 * max(len(sample.strip()), 1):
+    if code == "un" and len(_HAN.findall(sample)) >= max(0.3 * max(len(sample.strip()), 1), 1):
         code, confidence = "zh", 0.5
         shares["zh"] = max(shares.get("zh", 0.0), 0.5)
     return code, round(confidence, 3), {k: round(v, 3) for k, v in shares.items()}

@@ -10,30 +10,28 @@ score and its threshold.
 
 from __future__ import annotations
 
-import re
+import functools
 from collections.abc import Mapping
 
 import numpy as np
 from pydantic import Field
 
 from taoyu.document import Document
+from taoyu.jit import kernel
 from taoyu.registry import register
 from taoyu.steps.base import Filter, StepParams, Verdict
 from taoyu.steps.length import non_space_chars
-from taoyu.text.sentences import is_verse
 from taoyu.text.tokens import tokens_of, vocabulary
 
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_SPACE = re.compile(r"\s")
-_INNER_MARK = re.compile("[，。；！？]")
-_LINE_END = frozenset("。！？!?…；;：:.」』”\"）)】》~～")
-_PUNCT_OR_SPACE = re.compile(r"^[\s\W_]+$")
+_LINE_END = frozenset('。！？!?…；;：:.」』”"）)】》~～')
 _PROSE_ONLY = frozenset({"stop_words", "mean_line_chars"})
 # Tuned on clean Chinese news, law, documentation and extracted web text (docs/filters.md):
 # FineWeb-2's cmn_Hani values (in the comments) drop 10-15% of clean law text and short news items
 # whose title is repeated in the body. The tuned values sit at the clean sources' 99.5th percentile.
 _DUP_NGRAM_THRESHOLDS = {5: 0.45, 6: 0.44, 7: 0.43, 8: 0.42, 9: 0.41, 10: 0.40}  # 0.198 … 0.127
 _TOP_NGRAM_THRESHOLDS = {2: 0.40, 3: 0.36, 4: 0.33}  # 0.256, 0.201, 0.171
+_HASH_BASE = np.uint64(1_000_003)
+_SLOT_MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: spreads polynomial hashes over slots
 
 
 class QualityParams(StepParams):
@@ -121,32 +119,31 @@ def quality_scores(text: str, p: QualityParams | None = None) -> dict[str, float
     decided the page is Chinese; these rules judge its Chinese.
     """
     p = p or QualityParams()
-    all_lines = text.split("\n")
-    prose = [i for i, line in enumerate(all_lines) if _HAN.search(line)]
-    lines = [s for s in (all_lines[i].strip() for i in prose) if s]
-    compact = "".join(_SPACE.sub("", line) for line in lines)
-    han = len(_HAN.findall(compact))
-    long_lines = [line for line in lines if len(line) >= p.min_dup_line_chars]
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    prose, starts, ends, punctuated, final, verse, compact, han = _prose_lines(codes, _char_classes())
+    lengths = ends - starts
+    n_lines = len(prose)
+    spans = zip(starts.tolist(), ends.tolist(), strict=True)
+    long_lines = [text[a:b] for a, b in spans if b - a >= p.min_dup_line_chars]
     scores: dict[str, float] = {
         "chars": float(non_space_chars(text)),
-        "han_ratio": han / len(compact) if compact else 0.0,
-        "mean_line_chars": sum(map(len, lines)) / len(lines) if lines else 0.0,
+        "han_ratio": han / len(compact) if len(compact) else 0.0,
+        "mean_line_chars": int(lengths.sum()) / n_lines if n_lines else 0.0,
         "dup_line_frac": (len(long_lines) - len(set(long_lines))) / len(long_lines) if long_lines else 0.0,
-        "line_punct_ratio": sum(map(_punctuated, lines)) / len(lines) if lines else 0.0,
-        "char13_repeat": _char_ngram_repeat(compact, 13),
+        "line_punct_ratio": int(punctuated.sum()) / n_lines if n_lines else 0.0,
+        "char13_repeat": _repeat_share(compact, 13),
     }
     vocab = vocabulary()
     page = tokens_of(text)
-    is_prose = np.zeros(len(all_lines) + 1, bool)
+    is_prose = np.zeros(text.count("\n") + 2, bool)
     is_prose[prose] = True
     word_ids = page.ids[is_prose[page.line] & ~vocab.punct[page.ids]][: p.max_words]
     han_words = word_ids[vocab.han_word[word_ids]]
     scores["words"] = float(len(word_ids))
     scores["stop_words"] = float(vocab.stop[han_words].sum())
-    # Over punctuated lines: a poem's title and author lines are not verse, and not prose either.
-    punctuated = [line for line in lines if line[-1] in _LINE_END]
-    verse_chars = sum(len(line) for line in punctuated if is_verse(line, min_clauses=1))
-    scores["verse_share"] = verse_chars / sum(map(len, punctuated)) if punctuated else 0.0
+    # Over lines ending in punctuation: a poem's title and author lines are not verse, nor prose.
+    final_chars = int(lengths[final].sum())
+    scores["verse_share"] = int(lengths[final & verse].sum()) / final_chars if final_chars else 0.0
     scores["mean_word_chars"] = float(vocab.length[han_words].mean()) if len(han_words) else 0.0
     scores.update(
         _word_ngram_scores(
@@ -156,48 +153,150 @@ def quality_scores(text: str, p: QualityParams | None = None) -> dict[str, float
     return {k: round(v, 4) for k, v in scores.items()}
 
 
-def _punctuated(line: str) -> bool:
-    """A line ending in punctuation, or a Chinese line with a sentence mark inside.
+# Character classes for the line kernel, as bit flags over the BMP (other planes have none).
+_SPACE_CHAR, _FINAL_MARK, _INNER_MARK_CHAR, _CLAUSE_SEP = 1, 2, 4, 8
 
-    FineWeb's rule asks for a final mark, which Chinese list items and key-value lines
-    ("默认值：ON，可选 OFF") lack even in good documentation; menus, tag clouds and keyword lists
-    have no marks at all, and that is what the rule is for.
+
+@functools.cache
+def _char_classes() -> np.ndarray:
+    """Flags per BMP code point, from the same definitions Python's ``str.strip`` and ``re`` use."""
+    flags = np.zeros(0x10000, np.uint8)
+    flags[[c for c in range(0x10000) if chr(c).isspace()]] |= _SPACE_CHAR
+    flags[[ord(c) for c in _LINE_END]] |= _FINAL_MARK
+    flags[[ord(c) for c in "，。；！？"]] |= _INNER_MARK_CHAR
+    flags[[ord(c) for c in "，,、；;：:。！？!?…"]] |= _CLAUSE_SEP
+    return flags
+
+
+@kernel
+def _prose_lines(
+    codes: np.ndarray, classes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """The prose lines (lines with a Han character) of a page given as code points.
+
+    Per prose line: its index, the span of its stripped text, whether it is punctuated (ends in a
+    mark, or holds a Chinese sentence mark inside: FineWeb's final-mark rule misses Chinese list
+    items and key-value lines such as "默认值：ON，可选 OFF", while menus and keyword lists have no
+    marks at all), whether it ends in a mark, and whether it is verse (every clause at most 7
+    characters: 五言, 七言, 词 lines). Also the prose without spaces, and its Han characters.
     """
-    return line[-1] in _LINE_END or bool(_INNER_MARK.search(line))
+    n = len(codes)
+    n_lines = 1
+    for c in codes:
+        n_lines += c == 10
+    index = np.empty(n_lines, np.int64)
+    starts = np.empty(n_lines, np.int64)
+    ends = np.empty(n_lines, np.int64)
+    punctuated = np.empty(n_lines, np.bool_)
+    final = np.empty(n_lines, np.bool_)
+    verse = np.empty(n_lines, np.bool_)
+    compact = np.empty(n, np.uint64)
+    found, n_compact, han_total = 0, 0, 0
+    line, begin = 0, 0
+    for stop in range(n + 1):
+        if stop < n and codes[stop] != 10:
+            continue
+        han = 0
+        for i in range(begin, stop):
+            c = codes[i]
+            if 0x3400 <= c <= 0x4DBF or 0x4E00 <= c <= 0x9FFF or 0xF900 <= c <= 0xFAFF:
+                han += 1
+        if han:
+            a, b = begin, stop
+            while a < b and codes[a] < 0x10000 and classes[codes[a]] & _SPACE_CHAR:
+                a += 1
+            while b > a and codes[b - 1] < 0x10000 and classes[codes[b - 1]] & _SPACE_CHAR:
+                b -= 1
+            inner, clause, longest, clauses = False, 0, 0, 0
+            for i in range(a, b):
+                c = codes[i]
+                flags = classes[c] if c < 0x10000 else 0
+                if not flags & _SPACE_CHAR:
+                    compact[n_compact] = c
+                    n_compact += 1
+                inner = inner or (flags & _INNER_MARK_CHAR) != 0
+                if flags & (_CLAUSE_SEP | _SPACE_CHAR):
+                    clause = 0
+                else:
+                    if clause == 0:
+                        clauses += 1
+                    clause += 1
+                    longest = max(longest, clause)
+            last = codes[b - 1]
+            ends_in_mark = last < 0x10000 and (classes[last] & _FINAL_MARK) != 0
+            index[found], starts[found], ends[found] = line, a, b
+            punctuated[found] = ends_in_mark or inner
+            final[found] = ends_in_mark
+            verse[found] = clauses >= 1 and longest <= 7
+            found += 1
+            han_total += han
+        line += 1
+        begin = stop + 1
+    return (
+        index[:found],
+        starts[:found],
+        ends[:found],
+        punctuated[:found],
+        final[:found],
+        verse[:found],
+        compact[:n_compact],
+        han_total,
+    )
 
 
-def _char_ngram_repeat(text: str, n: int) -> float:
-    """Share of characters inside a character n-gram that occurs earlier in the text."""
-    if len(text) < 2 * n:
+def _repeat_share(codes: np.ndarray, n: int) -> float:
+    """Share of items inside an n-gram that occurs earlier (ChineseWebText's repeated 13-grams)."""
+    if len(codes) < 2 * n:
         return 0.0
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-    m = len(codes) - n + 1
-    hashes = np.zeros(m, dtype=np.uint64)
-    with np.errstate(over="ignore"):
+    return _repeat_coverage(_ngram_hashes(codes, n), n, len(codes)) / len(codes)
+
+
+@kernel
+def _ngram_hashes(items: np.ndarray, n: int) -> np.ndarray:
+    """A polynomial hash of every n-gram of ``items`` (uint64, wrapping), one per start position."""
+    m = len(items) - n + 1
+    out = np.zeros(max(m, 0), np.uint64)
+    for i in range(m):
+        h = np.uint64(0)
         for k in range(n):
-            hashes = hashes * np.uint64(1_000_003) + codes[k : k + m]
-    return float(_covered(_repeats(hashes), n, len(codes)).mean())
+            h = h * _HASH_BASE + items[i + k]
+        out[i] = h
+    return out
 
 
-def _repeats(hashes: np.ndarray) -> np.ndarray:
-    """Positions whose hash occurred at an earlier position (a stable sort keeps the first first)."""
-    order = np.argsort(hashes, kind="stable")
-    ordered = hashes[order]
-    later = np.empty(len(hashes), dtype=bool)
-    later[0] = False
-    np.not_equal(ordered[1:], ordered[:-1], out=later[1:])
-    np.logical_not(later[1:], out=later[1:])
-    return order[later]
+@kernel
+def _first_occurrence(hashes: np.ndarray) -> np.ndarray:
+    """For each position, the first position holding the same hash (itself if none earlier)."""
+    m = len(hashes)
+    size = 2
+    while size < 2 * m:
+        size <<= 1
+    mask = np.uint64(size - 1)
+    slots = np.full(size, -1, np.int64)
+    first = np.empty(m, np.int64)
+    for i in range(m):
+        h = hashes[i]
+        j = ((h * _SLOT_MIX) >> np.uint64(32)) & mask
+        while slots[j] >= 0 and hashes[slots[j]] != h:
+            j = (j + np.uint64(1)) & mask
+        if slots[j] < 0:
+            slots[j] = i
+        first[i] = slots[j]
+    return first
 
 
-def _covered(starts: np.ndarray, n: int, length: int) -> np.ndarray:
-    """Mask of the items covered by n-grams starting at ``starts``."""
-    if not len(starts):
-        return np.zeros(length, dtype=bool)
-    edges = np.bincount(starts, minlength=length + 1)[: length + 1] - np.bincount(
-        starts + n, minlength=length + n + 1
-    )[: length + 1]
-    return np.cumsum(edges)[:length] > 0
+@kernel
+def _repeat_coverage(hashes: np.ndarray, n: int, length: int, weights: np.ndarray | None = None) -> float:
+    """Items (of ``length``) covered by an n-gram that occurs earlier, summed by ``weights`` if given."""
+    first = _first_occurrence(hashes)
+    covered_until = 0
+    total = 0.0
+    for i in range(length):
+        if i < len(hashes) and first[i] != i:
+            covered_until = i + n
+        if i < covered_until:
+            total += 1.0 if weights is None else weights[i]
+    return total
 
 
 def _word_ngram_scores(
@@ -205,8 +304,8 @@ def _word_ngram_scores(
 ) -> dict[str, float]:
     """Gopher-style repetition on words: top n-gram character share and duplicated n-gram share.
 
-    N-grams are hashed with numpy (a polynomial hash over word ids), so the whole family of
-    n = 2..10 costs a few array passes instead of a Python loop per n-gram. A repeated n-gram's
+    N-grams are hashed (a polynomial hash over word ids) and counted in one compiled pass per n,
+    so the whole family of n = 2..10 costs no Python loop per n-gram. A repeated n-gram's
     words are counted once even where repeats overlap, as in datatrove's Gopher filter.
 
     Repeated-n-gram coverage can only shrink as n grows (a repeated 8-gram is made of repeated
@@ -214,38 +313,72 @@ def _word_ngram_scores(
     fail and are not computed: they are absent from the scores. That skips most of the work on
     ordinary text.
     """
-    dup_ns = set(dup_limits)
     out = {f"top_{n}gram_share": 0.0 for n in top_ns}
     if len(word_ids) < 2:
         return out
-    words = word_ids.astype(np.uint64) + np.uint64(1)  # vocabulary ids, so 0 never stands for a word
-    lengths = lengths.astype(np.int64)
-    total = float(lengths.sum())
-    cum = np.concatenate([[0], np.cumsum(lengths)])
-    hashes = np.zeros(len(words), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for n in range(1, max(top_ns | dup_ns) + 1):
-            m = len(words) - n + 1
-            if m <= 0:
-                break
-            hashes = hashes[:m] * np.uint64(1_000_003) + words[n - 1 : n - 1 + m]
-            if n in top_ns:
-                ordered = np.sort(hashes)
-                starts_mask = np.empty(m, dtype=bool)
-                starts_mask[0] = True
-                np.not_equal(ordered[1:], ordered[:-1], out=starts_mask[1:])
-                run_starts = np.flatnonzero(starts_mask)
-                runs = np.diff(np.append(run_starts, m))
-                top = int(np.argmax(runs))
-                if runs[top] > 1:
-                    first = int(np.flatnonzero(hashes == ordered[run_starts[top]])[0])
-                    out[f"top_{n}gram_share"] = float(runs[top]) * float(cum[first + n] - cum[first]) / total
-            if n in dup_ns:
-                mask = _covered(_repeats(hashes), n, len(words))
-                share = float(lengths[mask].sum()) / total
-                out[f"dup_{n}gram_share"] = share
-                if share <= min(v for k, v in dup_limits.items() if k >= n):
-                    dup_ns = {k for k in dup_ns if k <= n}
-                    if n >= max(top_ns, default=0):
-                        break
+    largest = max(top_ns | set(dup_limits))
+    is_top = np.zeros(largest + 1, np.bool_)
+    is_top[list(top_ns)] = True
+    limit = np.full(largest + 1, np.nan)
+    for n, v in dup_limits.items():
+        limit[n] = v
+    top, dup = _word_ngram_kernel(
+        word_ids.astype(np.uint64) + np.uint64(1),  # vocabulary ids, so 0 never stands for a word
+        lengths.astype(np.int64),
+        is_top,
+        limit,
+    )
+    for n in range(largest + 1):
+        if is_top[n]:
+            out[f"top_{n}gram_share"] = float(top[n])
+        if not np.isnan(dup[n]):
+            out[f"dup_{n}gram_share"] = float(dup[n])
     return out
+
+
+@kernel
+def _word_ngram_kernel(
+    words: np.ndarray, lengths: np.ndarray, is_top: np.ndarray, limit: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Top and duplicated n-gram shares by n; a duplicated share left NaN was not needed."""
+    largest = len(is_top) - 1
+    top = np.zeros(largest + 1)
+    dup = np.full(largest + 1, np.nan)
+    dup_on = ~np.isnan(limit)
+    total = float(lengths.sum())
+    cum = np.zeros(len(words) + 1, np.int64)
+    cum[1:] = np.cumsum(lengths)
+    hashes = np.zeros(len(words), np.uint64)
+    for n in range(1, largest + 1):
+        m = len(words) - n + 1
+        if m <= 0:
+            break
+        hashes = hashes[:m] * _HASH_BASE + words[n - 1 : n - 1 + m]  # the (n-1)-gram's hash, extended
+        if is_top[n]:
+            first = _first_occurrence(hashes)
+            count = np.zeros(m, np.int64)
+            for i in range(m):
+                count[first[i]] += 1
+            best = 0
+            for i in range(1, m):  # the most frequent n-gram; on a tie, the smallest hash
+                if count[i] > count[best] or (count[i] == count[best] and hashes[i] < hashes[best]):
+                    best = i
+            if count[best] > 1:
+                top[n] = float(count[best]) * float(cum[best + n] - cum[best]) / total
+        if dup_on[n]:
+            share = _repeat_coverage(hashes, n, len(words), lengths.astype(np.float64)) / total
+            dup[n] = share
+            # Coverage only shrinks as n grows: under every larger n's limit, those cannot fail.
+            if share <= np.nanmin(limit[n:]):
+                dup_on[n + 1 :] = False
+                if n >= _last_true(is_top):
+                    break
+    return top, dup
+
+
+@kernel
+def _last_true(flags: np.ndarray) -> int:
+    for i in range(len(flags) - 1, -1, -1):
+        if flags[i]:
+            return i
+    return 0

@@ -105,8 +105,8 @@ class Spam(Filter):
         lines = doc.text.split("\n")
         title = page_title(doc)
         spam: dict[int, str] = {}
-        for i, line in enumerate(lines):
-            s = line.strip()
+        for i in spam_lexicon.anchored_lines(doc.text):
+            s = lines[i].strip()
             if s and len(s) <= p.max_title_line_chars and s != title and spam_lexicon.search(s):
                 spam[i] = "lexicon_title"
         links = sentence_links(doc.text, title, window=p.window)

@@ -13,15 +13,13 @@ link anything to anything.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import rjieba
 
-from taoyu.text.tokens import END, NEWLINE, SPACE, WORD, Vocabulary, tokens_of, vocabulary
-
-_CLAUSE = re.compile("[，,、；;：:。！？!?…\\s]+")
+from taoyu.jit import kernel
+from taoyu.text.tokens import END, NEWLINE, SPACE, WORD, tokens_of, vocabulary
 
 # Words so common across all topics that sharing one says nothing about sharing a topic.
 GENERIC_WORDS = frozenset(
@@ -50,7 +48,7 @@ def split_sentences(text: str) -> list[str]:
     vocab = vocabulary()
     tokens = rjieba.cut(text)
     ids = vocab.encode(tokens)
-    boundary = _boundaries(ids, vocab.kind[ids], vocab)
+    boundary = _boundary_flags(ids, vocab.kind, vocab.seam_before, vocab.seam_after)
     sentence = np.cumsum(boundary) - boundary  # a boundary token closes its sentence
     pieces: dict[int, list[str]] = {}
     for tok, k in zip(tokens, sentence.tolist(), strict=True):
@@ -64,18 +62,30 @@ def content_words(sentence: str) -> set[str]:
     return {vocab.content_words[i] for i in vocab.encode(rjieba.cut(sentence)) if vocab.content_id[i] >= 0}
 
 
-def _boundaries(ids: np.ndarray, kind: np.ndarray, vocab: Vocabulary) -> np.ndarray:
+@kernel
+def _boundary_flags(
+    ids: np.ndarray, kind: np.ndarray, seam_before: np.ndarray, seam_after: np.ndarray
+) -> np.ndarray:
     """Tokens after which a sentence ends: sentence marks, newlines, and a run of spaces between
     CJK text (Chinese puts no spaces between words, so such a space is a seam; spliced text is
     often joined with one). The characters either side of a run of spaces decide."""
     n_tok = len(ids)
-    position = np.arange(n_tok)
-    spaced = kind == SPACE
-    before = np.maximum.accumulate(np.where(spaced, -1, position))  # last non-space at or before i
-    after = np.minimum.accumulate(np.where(spaced, n_tok, position)[::-1])[::-1]  # first at or after
-    seam = spaced & (before >= 0) & (after < n_tok)
-    seam[seam] = vocab.seam_before[ids[before[seam]]] & vocab.seam_after[ids[after[seam]]]
-    return (kind == END) | (kind == NEWLINE) | seam
+    out = np.zeros(n_tok, np.bool_)
+    after = np.full(n_tok, -1, np.int64)  # first non-space token at or after each position
+    nxt = -1
+    for i in range(n_tok - 1, -1, -1):
+        if kind[ids[i]] != SPACE:
+            nxt = i
+        after[i] = nxt
+    before = -1  # last non-space token at or before the current position
+    for i in range(n_tok):
+        k = kind[ids[i]]
+        if k != SPACE:
+            before = i
+            out[i] = k in (END, NEWLINE)
+        elif before >= 0 and after[i] >= 0:
+            out[i] = seam_before[ids[before]] and seam_after[ids[after[i]]]
+    return out
 
 
 @dataclass(slots=True)
@@ -96,70 +106,109 @@ def sentence_links(text: str, title: str = "", window: int = 3, verse_min_chars:
     Sentences are numbered across the whole document in order, so the first sentence of a
     paragraph can be linked to the end of the previous one. Verse is only looked for in
     sentences of at least ``verse_min_chars`` Han characters (shorter ones are not judged).
-    Everything is array work over the page's token ids (:mod:`taoyu.text.tokens`).
+    The page is segmented once (:mod:`taoyu.text.tokens`); the rest is one compiled pass over its
+    token ids.
     """
     vocab = vocabulary()
     page = tokens_of(text)
-    ids, line = page.ids, page.line
-    if not len(ids):
-        return SentenceLinks([], [], [], [])
-    kind = vocab.kind[ids]
-    boundary = _boundaries(ids, kind, vocab)
-    member = (kind == WORD) | (kind == END)
-    sentence = (np.cumsum(boundary) - boundary)[member]  # a boundary token closes its sentence
-    if not len(sentence):
-        return SentenceLinks([], [], [], [])
-    member_ids = ids[member]
-    first = _shifted(sentence[1:] != sentence[:-1], lead=True)
-    sid = np.cumsum(first) - 1  # sentences renumbered 0..n-1 in order
-    n = int(sid[-1]) + 1
-    han = np.bincount(sid, weights=vocab.han[member_ids], minlength=n).astype(np.int64)
-    sentence_line = line[member][first]
+    title_ids = vocab.content_ids(title) if title else np.zeros(0, np.int64)
+    line, han, linked, verse = _links(
+        page.ids,
+        page.line,
+        vocab.kind,
+        vocab.han,
+        vocab.length,
+        vocab.punct,
+        vocab.clause,
+        vocab.content_id,
+        vocab.seam_before,
+        vocab.seam_after,
+        title_ids,
+        window,
+        verse_min_chars,
+    )
+    return SentenceLinks(line.tolist(), han.tolist(), linked.tolist(), verse.tolist())
 
-    # Verse: every clause of the sentence at most 7 characters, and at least two clauses.
-    # A clause also ends at its sentence's last token.
-    clause_end = vocab.clause[member_ids] | _shifted(first[1:], lead=True, at_end=True)
-    clause = np.cumsum(_shifted(clause_end[:-1], lead=True)) - 1
-    clause_chars = np.bincount(clause, weights=np.where(vocab.punct[member_ids], 0, vocab.length[member_ids]))
-    clause_sentence = np.zeros(len(clause_chars), np.int64)
-    clause_sentence[clause] = sid
-    nonempty = clause_chars > 0
-    clauses = np.bincount(clause_sentence, weights=nonempty, minlength=n)
-    longest = np.zeros(n)
-    np.maximum.at(longest, clause_sentence, clause_chars)
-    verse = (han >= verse_min_chars) & (clauses >= 2) & (longest <= 7)
+
+@kernel
+def _links(
+    ids: np.ndarray,
+    token_line: np.ndarray,
+    kind: np.ndarray,
+    han: np.ndarray,
+    length: np.ndarray,
+    punct: np.ndarray,
+    clause_mark: np.ndarray,
+    content_id: np.ndarray,
+    seam_before: np.ndarray,
+    seam_after: np.ndarray,
+    title_ids: np.ndarray,
+    window: int,
+    verse_min_chars: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per sentence: line, Han characters, linked, verse. Spaces and newlines belong to no sentence."""
+    boundary = _boundary_flags(ids, kind, seam_before, seam_after)
+    members = np.empty(len(ids), np.int64)  # token positions of words and sentence marks
+    raw = np.empty(len(ids), np.int64)  # a boundary token closes its sentence
+    n_members, closed = 0, 0
+    for i in range(len(ids)):
+        k = kind[ids[i]]
+        if k in (WORD, END):
+            members[n_members] = i
+            raw[n_members] = closed
+            n_members += 1
+        if boundary[i]:
+            closed += 1
+    sid = np.empty(n_members, np.int64)  # sentences renumbered 0..n-1 in order
+    n = 0
+    for m in range(n_members):
+        if m == 0 or raw[m] != raw[m - 1]:
+            n += 1
+        sid[m] = n - 1
+    sentence_line = np.zeros(n, np.int64)
+    sentence_han = np.zeros(n, np.int64)
+    clauses = np.zeros(n, np.int64)
+    longest = np.zeros(n, np.int64)
+    clause_chars = 0
+    for m in range(n_members):
+        tok = ids[members[m]]
+        s = sid[m]
+        if m == 0 or sid[m - 1] != s:
+            sentence_line[s] = token_line[members[m]]
+        sentence_han[s] += han[tok]
+        if not punct[tok]:
+            clause_chars += length[tok]
+        # Verse: every clause of the sentence at most 7 characters, and at least two clauses.
+        # A clause also ends at its sentence's last token.
+        if clause_mark[tok] or m == n_members - 1 or sid[m + 1] != s:
+            if clause_chars > 0:
+                clauses[s] += 1
+            longest[s] = max(longest[s], clause_chars)
+            clause_chars = 0
+    verse = (sentence_han >= verse_min_chars) & (clauses >= 2) & (longest <= 7)
 
     # Linked: a content word shared with another sentence at most `window` away, or the title.
-    word = vocab.content_id[member_ids]
-    content = word >= 0
-    word, word_sentence = word[content], sid[content]
-    linked = np.zeros(n, bool)
-    if len(word):
-        pairs = np.unique(word * n + word_sentence)  # distinct (word, sentence), sorted by word
-        w, s_ = pairs // n, pairs % n
-        same = (w[1:] == w[:-1]) & (s_[1:] - s_[:-1] <= window)
-        linked[s_[1:][same]] = True
-        linked[s_[:-1][same]] = True
-        if title:
-            linked[s_[np.isin(w, vocab.content_ids(title))]] = True
-    return SentenceLinks(sentence_line.tolist(), han.tolist(), linked.tolist(), verse.tolist())
-
-
-def _shifted(flags: np.ndarray, lead: bool, at_end: bool = False) -> np.ndarray:
-    """``flags`` with one boolean added at the front (or the end): ``np.r_`` without its cost."""
-    out = np.empty(len(flags) + 1, dtype=bool)
-    if at_end:
-        out[:-1], out[-1] = flags, lead
-    else:
-        out[0], out[1:] = lead, flags
-    return out
-
-
-def is_verse(sentence: str, min_clauses: int = 2) -> bool:
-    """Classical verse: two or more clauses of at most seven characters (五言, 七言, 词 lines).
-
-    A poem's lines share no content words and would read as spliced; prose sentences almost
-    never consist only of clauses this short.
-    """
-    clauses = [c for c in _CLAUSE.split(sentence) if c]
-    return len(clauses) >= min_clauses and all(len(c) <= 7 for c in clauses)
+    words = np.empty(n_members, np.int64)
+    word_sentence = np.empty(n_members, np.int64)
+    n_words = 0
+    for m in range(n_members):
+        w = content_id[ids[members[m]]]
+        if w >= 0:
+            words[n_words] = w
+            word_sentence[n_words] = sid[m]
+            n_words += 1
+    words, word_sentence = words[:n_words], word_sentence[:n_words]
+    linked = np.zeros(n, np.bool_)
+    order = np.argsort(words, kind="mergesort")  # stable: each word's sentences stay in order
+    last = -1
+    for j in range(n_words):
+        w, s = words[order[j]], word_sentence[order[j]]
+        if j > 0 and words[order[j - 1]] == w and s != last and s - last <= window:
+            linked[s] = True
+            linked[last] = True
+        last = s
+        if len(title_ids):
+            at = np.searchsorted(title_ids, w)
+            if at < len(title_ids) and title_ids[at] == w:
+                linked[s] = True
+    return sentence_line, sentence_han, linked, verse

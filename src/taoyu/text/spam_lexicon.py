@@ -77,6 +77,20 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return [(lo, min(hi, len(text))) for lo, hi in spans]
 
 
+def anchored_lines(text: str) -> list[int]:
+    """Indices of the lines of ``text`` (split on newlines) holding an anchor: the only lines
+    ``search`` can be true for. One scan of the page instead of one per line. No anchor spans a
+    newline, so every line holding an anchor gets at least one of the scan's matches."""
+    out: list[int] = []
+    line, pos = 0, 0
+    for m in _ANCHOR.finditer(text):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        if not out or out[-1] != line:
+            out.append(line)
+    return out
+
+
 def search(text: str) -> bool:
     """Whether any pattern matches ``text``."""
     return any(ANY.search(text, lo, hi) for lo, hi in _windows(text))

@@ -1,0 +1,205 @@
+"""The compiled filter kernels (taoyu.jit) against plain-Python statements of the same rules.
+
+Each kernel replaced numpy or regex code whose meaning is easy to state and slow to run. The
+references below state that meaning directly (strings, dicts, ``re``), and hypothesis looks for
+text on which the two disagree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import rjieba
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taoyu.safety.offensive import HashSpec, OffensiveModel, hashed_ngrams, linear_scores, nfkc, sigmoid
+from taoyu.steps.quality import (
+    _LINE_END,
+    QualityParams,
+    _char_classes,
+    _prose_lines,
+    _repeat_share,
+    _word_ngram_scores,
+    quality_scores,
+)
+from taoyu.text.sentences import sentence_links
+from taoyu.text.tokens import END, NEWLINE, SPACE, WORD, vocabulary
+
+# Text that exercises the rules: Han, Latin, digits, Chinese and ASCII marks, full-width forms,
+# many kinds of space (strip and \s agree on all of them), newlines and a combining mark.
+ALPHABET = st.sampled_from(
+    list("春眠不觉晓处闻啼鸟夜来风雨声花落知多少杭州西湖龙井茶")
+    + list("abcXY09")
+    + list("，。！？；：、…,.!?;:」）】》~～")
+    + list("ＡＢ１２：")
+    + [" ", "\t", "\u3000", "\xa0", "\u2003", "\u200b", "\r", "\n", "\n", "\u0301", "㐀", "豈"]
+)
+TEXT = st.text(ALPHABET, max_size=120)
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CLAUSE = re.compile("[，,、；;：:。！？!?…\\s]+")
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_prose_lines_match_the_line_rules_stated_with_strings(text: str) -> None:
+    index, starts, ends, punctuated, final, verse, compact, han = _prose_lines(_codes(text), _char_classes())
+    lines = text.split("\n")
+    prose = [i for i, line in enumerate(lines) if _HAN.search(line)]
+    stripped = [lines[i].strip() for i in prose]
+    assert index.tolist() == prose
+    assert [text[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)] == stripped
+    assert punctuated.tolist() == [s[-1] in _LINE_END or bool(re.search("[，。；！？]", s)) for s in stripped]
+    assert final.tolist() == [s[-1] in _LINE_END for s in stripped]
+    clauses = [[c for c in _CLAUSE.split(s) if c] for s in stripped]
+    assert verse.tolist() == [bool(c) and all(len(x) <= 7 for x in c) for c in clauses]
+    joined = "".join(re.sub(r"\s", "", s) for s in stripped)
+    assert compact.tolist() == [ord(c) for c in joined]
+    assert han == len(_HAN.findall(joined))
+
+
+def _covered_share(items: list, n: int, weights: list[int] | None = None) -> float:
+    """Share (by weight) of items inside an n-gram that occurred earlier: the rule, with tuples."""
+    weights = weights or [1] * len(items)
+    seen, covered = set(), [False] * len(items)
+    for i in range(len(items) - n + 1):
+        gram = tuple(items[i : i + n])
+        if gram in seen:
+            covered[i : i + n] = [True] * n
+        seen.add(gram)
+    return sum(w for w, c in zip(weights, covered, strict=True) if c) / sum(weights)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from("甲乙丙丁戊"), max_size=80))
+def test_repeated_character_ngrams_are_the_ones_seen_before(text: str) -> None:
+    for n in (2, 3, 13):
+        expected = _covered_share(list(text), n) if len(text) >= 2 * n else 0.0
+        assert _repeat_share(_codes(text).astype(np.uint64), n) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 5), max_size=60),
+    st.lists(st.integers(1, 4), min_size=60, max_size=60),
+)
+def test_word_ngram_shares_follow_the_gopher_rules(words: list[int], lengths: list[int]) -> None:
+    lengths = lengths[: len(words)]
+    limits = {5: 0.45, 6: 0.44, 7: 0.43, 8: 0.42, 9: 0.41, 10: 0.40}
+    got = _word_ngram_scores(np.array(words, np.int64), np.array(lengths, np.int64), {2, 3, 4}, limits)
+    if len(words) < 2:
+        assert got == {"top_2gram_share": 0.0, "top_3gram_share": 0.0, "top_4gram_share": 0.0}
+        return
+    total = sum(lengths)
+    for n in (2, 3, 4):
+        grams: dict[tuple, list[int]] = {}
+        for i in range(len(words) - n + 1):
+            grams.setdefault(tuple(words[i : i + n]), []).append(i)
+        best = max((len(v) for v in grams.values()), default=0)
+        # Ties are broken by hash; any of the most frequent n-grams is a right answer.
+        allowed = {
+            best * sum(lengths[v[0] : v[0] + n]) / total for v in grams.values() if len(v) == best > 1
+        } or {0.0}
+        assert got[f"top_{n}gram_share"] in allowed
+    for n in limits:
+        key = f"dup_{n}gram_share"
+        if key in got:
+            assert got[key] == _covered_share(words, n, lengths)
+        elif len(words) >= n:  # skipped only because a smaller n already showed it cannot fail
+            smaller = max(k for k in limits if k < n and f"dup_{k}gram_share" in got)
+            assert got[f"dup_{smaller}gram_share"] <= min(limits[k] for k in limits if k >= n)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_fast_nfkc_is_exactly_nfkc(text: str) -> None:
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_fast_nfkc_takes_the_full_pass_where_characters_interact() -> None:
+    # e + combining acute composes to é; Hangul jamo compose to a syllable.
+    assert nfkc("ｅ\u0301") == "é" == unicodedata.normalize("NFKC", "ｅ\u0301")
+    assert nfkc("\u1100\u1161") == "\uac00"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(TEXT, max_size=6))
+def test_offensive_scores_equal_the_sparse_rows_training_uses(texts: list[str]) -> None:
+    model = OffensiveModel.load()
+    rows = hashed_ngrams(texts, model.spec)
+    expected = sigmoid(linear_scores(rows, model.weights, model.bias))
+    assert np.array_equal(model.predict_proba(texts), expected)
+
+
+def test_texts_shorter_than_every_ngram_order_hash_to_nothing() -> None:
+    # With markers, "" is two characters: no 3-gram or 5-gram fits.
+    rows = hashed_ngrams(["", "a"], HashSpec(orders=(5,), bits=12))
+    assert rows.rows.tolist() == [] and rows.scale.tolist() == [1.0, 1.0]
+
+
+def _links_by_hand(text: str, title: str, window: int) -> tuple[list[int], list[bool]]:
+    """(Han characters, linked) per sentence, following sentence_links' definitions with lists."""
+    vocab = vocabulary()
+    ids = vocab.encode(rjieba.cut(text)).tolist()
+    kinds = [int(vocab.kind[i]) for i in ids]
+    sentences: list[list[int]] = [[]]
+    for k, (tok, kind) in enumerate(zip(ids, kinds, strict=True)):
+        if kind in (WORD, END):
+            sentences[-1].append(tok)
+        if kind in (END, NEWLINE):
+            sentences.append([])
+        elif kind == SPACE:
+            before = next((ids[j] for j in range(k - 1, -1, -1) if kinds[j] != SPACE), None)
+            after = next((ids[j] for j in range(k + 1, len(ids)) if kinds[j] != SPACE), None)
+            seam = before is not None and after is not None
+            if seam and vocab.seam_before[before] and vocab.seam_after[after]:
+                sentences.append([])
+    sentences = [s for s in sentences if s]
+    words = [{int(vocab.content_id[t]) for t in s if vocab.content_id[t] >= 0} for s in sentences]
+    title_words = {int(w) for w in vocab.content_ids(title)} if title else set()
+
+    def gap(i: int, w: int, step: int) -> int:
+        """Sentences from i to the nearest one before (step -1) or after (+1) that holds w."""
+        j = i + step
+        while 0 <= j < len(words) and w not in words[j]:
+            j += step
+        return abs(j - i) if 0 <= j < len(words) else window + 1
+
+    linked = [
+        any(min(gap(i, w, -1), gap(i, w, 1)) <= window for w in mine) or bool(mine & title_words)
+        for i, mine in enumerate(words)
+    ]
+    return [int(sum(vocab.han[t] for t in s)) for s in sentences], linked
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["杭州西湖", "龙井茶", "人工智能", "今天下雨", "春眠不觉晓", "。", "，", " ", "\n", "产业", "abc"]
+        ),
+        max_size=30,
+    ),
+    st.sampled_from(["", "杭州", "龙井茶上市"]),
+)
+def test_sentence_links_follow_their_definition(pieces: list[str], title: str) -> None:
+    text = "".join(pieces)
+    links = sentence_links(text, title, window=2)
+    chars, linked = _links_by_hand(text, title, window=2)
+    assert links.chars == chars
+    assert links.linked == linked
+
+
+def test_quality_scores_agree_with_the_rules_on_a_small_page() -> None:
+    page = "春眠不觉晓，处处闻啼鸟。\n夜来风雨声，花落知多少。\nmenu | home\n夜来风雨声，花落知多少。"
+    scores = quality_scores(page, QualityParams())
+    assert scores["mean_line_chars"] == 12.0
+    assert scores["dup_line_frac"] == round(1 / 3, 4)
+    assert scores["verse_share"] == 1.0
+    assert scores["han_ratio"] == round(30 / 36, 4)
