@@ -73,3 +73,14 @@ def test_review_cases_entities_queries_line_separators_and_emoji():
     assert normalize_text("第一行\u2028第二行")[0] == "第一行\n第二行"
     family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
     assert normalize_text(f"全家福{family}")[0] == f"全家福{family}"
+
+
+def test_lone_surrogates_are_removed_so_later_steps_can_segment_the_text():
+    from taoyu.document import Document, Source
+    from taoyu.steps.quality import quality_scores
+    from taoyu.steps.spam import Spam
+
+    text, changes = normalize_text("杭州\ud800西湖，😀龙井\udfff茶。")
+    assert text == "杭州西湖，😀龙井茶。" and changes["control_removed"] == 2
+    doc = Spam().process(Document(id="d", text=text * 20, source=Source(file="f", index=0)))
+    assert not doc.is_dropped and quality_scores(doc.text)["han_ratio"] > 0.5

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import Field
@@ -61,9 +62,11 @@ _POST_META = re.compile(
     r"|^\S{1,20}\s*(发表于|发布于|回复于|编辑于|最后编辑于)\s*[:：]?\s*\d{4}[-/.年]"
 )
 # A post's meta line: a date or a source/author, and a view counter ("2025-02-27 来源：某某 浏览：85609次").
-_COUNTER_META = re.compile(
-    r"(^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}|来源|作者|发布|发表).{0,40}(阅读|浏览|点击|评论|人气)\s*[(（:：]?\s*\d+"
-)
+_DATE_OR_BYLINE = r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}|来源|作者|发布|发表"
+_COUNTER = r".{0,40}(阅读|浏览|点击|评论|人气)\s*[(（:：]?\s*\d+"
+_COUNTER_META = re.compile(rf"(^{_DATE_OR_BYLINE}){_COUNTER}")
+# Unanchored, it matches a page wherever _COUNTER_META matches one of its lines.
+_COUNTER_META_ANYWHERE = re.compile(rf"({_DATE_OR_BYLINE}){_COUNTER}")
 _TIMESTAMP = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s*\d{1,2}:\d{2}(:\d{2})?)?$")
 _LIST_HEADING = re.compile(
     r"^(热点推荐|热门推荐|热门导读|热门文章|热门阅读|热门新闻|热门资讯|热门排行|热门标签|相关阅读|相关推荐|"
@@ -123,15 +126,38 @@ class ChromeLines(Transform):
         return text, {"lines_removed": len(reasons), "by_reason": counts, "removed": logged}
 
 
-def line_reason(line: str, p: ChromeLinesParams, custom: list[re.Pattern[str]] | None = None) -> str | None:
+@dataclass(frozen=True, slots=True)
+class PageScreen:
+    """Which of the patterns that also run on long lines can match anywhere in the page.
+
+    Most lines are prose too long for the other patterns, so these two are most of the work; one
+    search of the whole page rules each out for every line at once. Neither pattern can match a
+    line without matching the page, as a line is a substring of the page and the screens are
+    unanchored.
+    """
+
+    disclaimer: bool = True
+    counter_meta: bool = True
+
+    @classmethod
+    def of(cls, text: str) -> PageScreen:
+        return cls(bool(_DISCLAIMER.search(text)), bool(_COUNTER_META_ANYWHERE.search(text)))
+
+
+def line_reason(
+    line: str,
+    p: ChromeLinesParams,
+    custom: list[re.Pattern[str]] | None = None,
+    screen: PageScreen = PageScreen(),
+) -> str | None:
     """Why ``line`` is chrome, or None when it is content."""
     s = line.strip()
     if not s:
         return None
     n = len(s)
-    if n <= p.max_disclaimer_chars and _DISCLAIMER.search(s):
+    if screen.disclaimer and n <= p.max_disclaimer_chars and _DISCLAIMER.search(s):
         return "disclaimer"
-    if n <= p.max_chrome_chars * 1.5 and _COUNTER_META.search(s):
+    if screen.counter_meta and n <= p.max_chrome_chars * 1.5 and _COUNTER_META.search(s):
         return "post_meta"  # dates, names and counters make these longer than other chrome
     if n > p.max_chrome_chars:
         return None
@@ -165,6 +191,7 @@ def chrome_reasons(
 ) -> dict[int, str]:
     """Line index → reason, for every chrome line of a document."""
     reasons: dict[int, str] = {}
+    screen = PageScreen.of("\n".join(lines))
     i = 0
     while i < len(lines):
         s = lines[i].strip()
@@ -181,7 +208,7 @@ def chrome_reasons(
                     after_gap = True
                     j += 1
                     continue
-                chrome = line_reason(t, p, custom)
+                chrome = line_reason(t, p, custom, screen)
                 if not chrome and (not _is_list_item(t, p) or (after_gap and not _BULLET.match(t))):
                     break
                 reasons[j] = chrome or "link_list"
@@ -189,7 +216,7 @@ def chrome_reasons(
                 j += 1
             i = j
             continue
-        reason = line_reason(s, p, custom)
+        reason = line_reason(s, p, custom, screen)
         if reason:
             reasons[i] = reason
         i += 1
