@@ -12,6 +12,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ from taoyu.ledger import DROPPED, LEDGER_SCHEMA, document_entry, error_entry, fu
 from taoyu.output import OutputLayout, read_json, write_json_atomic
 from taoyu.plan import Phase, split_phases
 from taoyu.recipe import Recipe
-from taoyu.steps.base import GlobalStep, KeyedResolve, Step
+from taoyu.steps.base import STEP_BATCH, GlobalStep, KeyedResolve, Step, run_steps
 
 INTERMEDIATE_SCHEMA = pa.schema(
     [
@@ -209,24 +210,7 @@ def run_task_phase(
             result.passed_on += len(pending_signature)
             pending_signature.clear()
 
-        for n, item in enumerate(items):
-            if phase.reads_input:
-                result.records_in += 1
-            unreported += 1
-            if progress is not None and unreported == 256:
-                progress(unreported)
-                unreported = 0
-            if isinstance(item, InputError):
-                if ctx.strict:
-                    raise StrictModeError(f"input error in {item.describe()}")
-                ledger.write(error_entry(item))
-                result.input_errors += 1
-                continue
-            doc = item
-            if phase.before is not None:
-                doc = phase.before.apply(doc, decisions.get(n))
-            if not doc.is_dropped:
-                doc = _run_steps(doc, phase.steps, ctx.strict)
+        def finish(doc: Document) -> None:
             if doc.is_dropped:
                 entry = document_entry(doc)
                 ledger.write(entry)
@@ -245,6 +229,38 @@ def run_task_phase(
                 data.write(rows.row(doc))
                 ledger.write(document_entry(doc))
                 result.kept += 1
+
+        pending_steps: list[Document] = []
+        on_error = partial(_record_step_error, strict=ctx.strict)
+
+        def run_pending() -> None:
+            """Take the waiting documents through the steps together, then finish them in order."""
+            run_steps(pending_steps, phase.steps, on_error)
+            for doc in pending_steps:
+                finish(doc)
+            pending_steps.clear()
+
+        for n, item in enumerate(items):
+            if phase.reads_input:
+                result.records_in += 1
+            unreported += 1
+            if progress is not None and unreported == 256:
+                progress(unreported)
+                unreported = 0
+            if isinstance(item, InputError):
+                run_pending()  # the records before it first: the ledger keeps input order
+                if ctx.strict:
+                    raise StrictModeError(f"input error in {item.describe()}")
+                ledger.write(error_entry(item))
+                result.input_errors += 1
+                continue
+            doc = item
+            if phase.before is not None:
+                doc = phase.before.apply(doc, decisions.get(n))
+            pending_steps.append(doc)
+            if len(pending_steps) >= STEP_BATCH:
+                run_pending()
+        run_pending()
         if pending_signature:
             pass_on_pending()
         if progress is not None and unreported:
@@ -282,19 +298,13 @@ def _pass_on(
     return row
 
 
-def _run_steps(doc: Document, steps: tuple[Step, ...], strict: bool) -> Document:
-    for step in steps:
-        try:
-            doc = step.process(doc)
-        except Exception as exc:  # a step failing on one record must not stop the run
-            if strict:
-                raise StrictModeError(
-                    f"step '{step.name}' failed on {doc.source.file} record {doc.source.index}: {exc}"
-                ) from exc
-            doc.trace.append(Event(step.name, "error", f"{type(exc).__name__}: {exc}"))
-        if doc.is_dropped:
-            break
-    return doc
+def _record_step_error(step: Step, doc: Document, exc: Exception, *, strict: bool) -> None:
+    """A step failed on one record: stop the run under --strict, else drop the record with the error."""
+    if strict:
+        raise StrictModeError(
+            f"step '{step.name}' failed on {doc.source.file} record {doc.source.index}: {exc}"
+        ) from exc
+    doc.trace.append(Event(step.name, "error", f"{type(exc).__name__}: {exc}"))
 
 
 def _reject_row(doc: Document, rows: RowBuilder) -> dict[str, Any]:

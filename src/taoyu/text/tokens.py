@@ -132,7 +132,10 @@ class Tokens:
 
 
 _vocab: Vocabulary | None = None
-_last: tuple[str, int, Tokens] | None = None
+_recent: dict[str, tuple[int, Tokens]] = {}
+_RECENT_PAGES = 256
+"""Pages whose segmentation is remembered: more than a runner's batch (steps.base.STEP_BATCH),
+since each step runs over the whole batch before the next one asks for the same pages."""
 
 
 def vocabulary() -> Vocabulary:
@@ -146,13 +149,15 @@ def vocabulary() -> Vocabulary:
 
 
 def tokens_of(text: str) -> Tokens:
-    """The page's tokens, segmented once: the last page is remembered, so the spam and quality
-    steps share one segmentation when the spam step leaves the page unchanged."""
-    global _last
+    """The page's tokens, segmented once: recent pages are remembered, so the spam and quality
+    steps share one segmentation of every page the spam step leaves unchanged."""
     vocab = vocabulary()
-    if _last is not None and _last[1] == vocab.generation and (_last[0] is text or _last[0] == text):
-        return _last[2]
+    known = _recent.get(text)
+    if known is not None and known[0] == vocab.generation:
+        return known[1]
     ids = vocab.encode(rjieba.cut(text))  # may clear the vocabulary: read the generation after
     result = Tokens(ids, np.cumsum(vocab.kind[ids] == NEWLINE))
-    _last = (text, vocab.generation, result)
+    if len(_recent) >= _RECENT_PAGES:
+        del _recent[next(iter(_recent))]  # the oldest: dicts keep insertion order
+    _recent[text] = (vocab.generation, result)
     return result
