@@ -35,6 +35,7 @@ from .conftest import (
     write_recipe,
     write_warc,
 )
+from .zh_fixtures import TEA
 
 
 def _tree_digest(root: Path, sub: str) -> dict[str, str]:
@@ -155,6 +156,40 @@ def test_a_step_crashing_on_one_record_is_an_input_error_for_that_record(tmp_pat
     assert (summary.funnel.kept, summary.funnel.input_errors) == (2, 1)
     [err] = [r for r in ledger_rows(out) if r["outcome"] == "input_error"]
     assert err["step"] == "test_explode" and "cannot handle boom" in err["reason"]
+
+
+def test_ledger_keeps_input_order_across_step_batches_with_failures_between(tmp_path: Path):
+    records = text_records(150)
+    for i in (10, 64, 149):
+        records[i] = {"text": "boom"}
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    for i in (63, 100):  # an unreadable line at the end of the first batch and inside the second
+        lines[i] = "{not json"
+    path = tmp_path / "a.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    summary = Pipeline([_Explode(), LengthFilter(min_chars=5)]).run([str(path)], out, workers=1)
+    rows = ledger_rows(out)
+    assert [r["source_index"] for r in rows] == list(range(150))
+    failed = {r["source_index"]: r["step"] for r in rows if r["outcome"] == "input_error"}
+    assert failed == {10: "test_explode", 63: "read", 64: "test_explode", 100: "read", 149: "test_explode"}
+    assert (summary.funnel.kept, summary.funnel.input_errors) == (145, 5)
+
+
+def test_input_fields_named_like_a_steps_counts_are_replaced_not_fatal(tmp_path: Path):
+    from taoyu.steps.chrome_lines import ChromeLines
+    from taoyu.steps.normalize import Normalize
+    from taoyu.steps.spam import Spam
+
+    text = "\n".join(TEA) + '\n分享到：微信 微博 QQ空间\n<kbd date-time="x1"></kbd>'
+    record = {"text": text, "chrome_lines": ["a list"], "hidden_tags": "none", "tag_residue": {"a": 1}}
+    path = write_jsonl(tmp_path / "a.jsonl", [record])
+    out = tmp_path / "out"
+    summary = Pipeline([Normalize(), ChromeLines(), Spam()]).run([str(path)], out, workers=1)
+    assert (summary.funnel.kept, summary.funnel.input_errors) == (1, 0)
+    [row] = ledger_rows(out)
+    edits = [e["step"] for e in json.loads(row["trace"]) if e["action"] == "edit"]
+    assert edits == ["normalize", "chrome_lines"]
 
 
 def test_changed_recipe_is_refused_unless_overwrite(tmp_path: Path):

@@ -83,3 +83,14 @@ class Document:
     @property
     def is_dropped(self) -> bool:
         return self.dropped_by is not None
+
+
+def meta_count(meta: dict[str, Any], key: str) -> int:
+    """A count a step keeps in ``meta`` (hidden tags, chrome lines), 0 when there is none.
+
+    Input records bring their own fields into ``meta``; one that happens to share a step's key
+    (a JSONL column named ``chrome_lines`` holding a list) is not a count, and the step's count
+    replaces it rather than failing on it.
+    """
+    value = meta.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import Field
 
-from taoyu.document import Document
+from taoyu.document import Document, meta_count
 from taoyu.registry import register
 from taoyu.steps.base import StepParams, Transform
 
@@ -121,7 +121,7 @@ class ChromeLines(Transform):
         logged = [
             [i, reasons[i], lines[i].strip()[:40]] for i in sorted(reasons)[: self.params.max_logged_lines]
         ]
-        doc.meta["chrome_lines"] = doc.meta.get("chrome_lines", 0) + len(reasons)
+        doc.meta["chrome_lines"] = meta_count(doc.meta, "chrome_lines") + len(reasons)
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
         return text, {"lines_removed": len(reasons), "by_reason": counts, "removed": logged}
 

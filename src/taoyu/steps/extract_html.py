@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 import pyarrow as pa
 from selectolax.lexbor import LexborHTMLParser
 
-from taoyu.document import Document, Event
+from taoyu.document import Document, Event, meta_count
 from taoyu.extract.main_text import main_text_of_tree
 from taoyu.registry import register
 from taoyu.steps.base import Step
@@ -63,7 +63,7 @@ class ExtractHtml(Step):
             return doc
         hidden = count_random_tags(html)  # counted in the page: extraction drops these elements
         if hidden:
-            doc.meta["hidden_tags"] = doc.meta.get("hidden_tags", 0) + hidden
+            doc.meta["hidden_tags"] = meta_count(doc.meta, "hidden_tags") + hidden
         tree = LexborHTMLParser(html)
         title = tree.css_first("title") or tree.css_first("h1")
         if title is not None and title.text(strip=True):

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from taoyu.document import Document
+from taoyu.document import Document, meta_count
 from taoyu.registry import register
 from taoyu.steps.base import StepParams, Transform
 
@@ -81,9 +81,9 @@ class Normalize(Transform):
     def edit(self, doc: Document) -> tuple[str, Mapping[str, Any]]:
         text, changes = normalize_text(doc.text, self.params)
         if changes.get("tags_removed"):
-            doc.meta["tag_residue"] = doc.meta.get("tag_residue", 0) + changes["tags_removed"]
+            doc.meta["tag_residue"] = meta_count(doc.meta, "tag_residue") + changes["tags_removed"]
         if changes.get("random_tags"):
-            doc.meta["hidden_tags"] = doc.meta.get("hidden_tags", 0) + changes["random_tags"]
+            doc.meta["hidden_tags"] = meta_count(doc.meta, "hidden_tags") + changes["random_tags"]
         return text, changes
 
 

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 
 from pydantic import Field
 
-from taoyu.document import Document, Event
+from taoyu.document import Document, Event, meta_count
 from taoyu.registry import register
 from taoyu.steps.base import Filter, StepParams, Verdict
 from taoyu.text import spam_lexicon
@@ -141,7 +141,7 @@ class Spam(Filter):
                 sum(len(lines[i].strip()) for i, r in spam.items() if r != "lexicon_title") / total, 4
             ),
             "spam_lines": float(len(spam)),
-            "hidden_tags": float(doc.meta.get("hidden_tags", 0)),
+            "hidden_tags": float(meta_count(doc.meta, "hidden_tags")),
         }
         return lines, spam, scores
 
