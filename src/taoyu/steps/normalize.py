@@ -125,8 +125,8 @@ def normalize_text(text: str, p: NormalizeParams | None = None) -> tuple[str, di
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         text = text.replace("\u2028", "\n").replace("\u2029", "\n")
-        text = _ODD_SPACES.sub(" ", text)
-        lines = [_SPACE_RUN.sub(" ", line).strip(" \u3000") for line in text.split("\n")]
+        text = _SPACE_RUN.sub(" ", _ODD_SPACES.sub(" ", text))  # runs of spaces never span lines
+        lines = [line.strip(" \u3000") for line in text.split("\n")]
         text = _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip("\n")
         if text != before:
             count("whitespace_fixed", 1)
