@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from taoyu.document import Document, Source
+from taoyu.steps import chrome_lines
 from taoyu.steps.chrome_lines import ChromeLines
 from taoyu.steps.normalize import NormalizeParams, normalize_text
 from taoyu.steps.quality import Quality, quality_scores
@@ -291,3 +292,25 @@ def test_a_spam_line_on_top_of_text_without_a_title_is_cut_not_taken_for_the_tit
     assert not doc.is_dropped
     assert doc.text == body
     assert doc.meta["spam_block"]["reasons"] == {"lexicon_title": 1}
+
+
+_SCREENED = [
+    (chrome_lines._TIMESTAMP, "dated"),
+    (chrome_lines._POST_META, "dated"),
+    (chrome_lines._NAVIGATION, "navigation"),
+    (chrome_lines._APP_PROMPT, "app_prompt"),
+    (chrome_lines._COUNTER_META, "counter_meta"),
+    (chrome_lines._DISCLAIMER, "disclaimer"),
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_page_screens_never_rule_out_a_line_their_pattern_matches(data):
+    # Strings built from each pattern itself: whatever the pattern can match, its screen must
+    # pass on a page holding that line, or the line would be kept without being looked at.
+    for pattern, field in _SCREENED:
+        line = data.draw(st.from_regex(pattern).filter(lambda s: "\n" not in s))
+        page = f"正文第一段。\n{line}\n正文第二段。"
+        assert getattr(chrome_lines.PageScreen.of(page), field), (pattern.pattern, line)
+        assert chrome_lines._SCREENS[field].search(line), (pattern.pattern, line)

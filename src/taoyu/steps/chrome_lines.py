@@ -126,22 +126,45 @@ class ChromeLines(Transform):
         return text, {"lines_removed": len(reasons), "by_reason": counts, "removed": logged}
 
 
+# What any match of a pattern must contain, unanchored: if the page holds none, no line matches.
+# Literal alternations: Python's re scans those several times faster than the patterns.
+_SCREENS = {
+    "disclaimer": re.compile(
+        "版权|[Cc]opyright|©|未经|转载|不代表本|侵权|免责声明|ICP|公网安备|增值电信业务"
+    ),
+    "counter_meta": re.compile("阅读|浏览|点击|评论|人气"),
+    "dated": re.compile(r"\d{4}[-/.年]"),  # _TIMESTAMP, _POST_META
+    "navigation": re.compile("上一|下一|返回|当前位置|您的位置|您现在的位置|所在位置|首页"),
+    "app_prompt": re.compile(
+        "APP|App|app|客户端|全文|剩余|余下|更多内容|展开|收起|扫码|扫一扫|长按|关注|点击|打开|继续阅读|立即|应用|软件"
+    ),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class PageScreen:
-    """Which of the patterns that also run on long lines can match anywhere in the page.
+    """Which patterns can match anywhere in the page, found with one search of the page each.
 
-    Most lines are prose too long for the other patterns, so these two are most of the work; one
-    search of the whole page rules each out for every line at once. Neither pattern can match a
-    line without matching the page, as a line is a substring of the page and the screens are
-    unanchored.
+    A page has some twenty lines and most patterns match none of them; asking the page once
+    rules a pattern out for every line at once. A screen is something every match of its pattern
+    must contain (tests check this against strings generated from each pattern), and a line is a
+    substring of the page, so a screen that misses the page means the pattern misses every line.
+    The two patterns that also run on long lines are then tried on the page itself (unanchored),
+    which rules them out on most pages that pass their screen.
     """
 
     disclaimer: bool = True
     counter_meta: bool = True
+    dated: bool = True
+    navigation: bool = True
+    app_prompt: bool = True
 
     @classmethod
     def of(cls, text: str) -> PageScreen:
-        return cls(bool(_DISCLAIMER.search(text)), bool(_COUNTER_META_ANYWHERE.search(text)))
+        found = {name: bool(screen.search(text)) for name, screen in _SCREENS.items()}
+        found["disclaimer"] = found["disclaimer"] and bool(_DISCLAIMER.search(text))
+        found["counter_meta"] = found["counter_meta"] and bool(_COUNTER_META_ANYWHERE.search(text))
+        return cls(**found)
 
 
 def line_reason(
@@ -161,15 +184,15 @@ def line_reason(
         return "post_meta"  # dates, names and counters make these longer than other chrome
     if n > p.max_chrome_chars:
         return None
-    if _TIMESTAMP.match(s):
+    if screen.dated and _TIMESTAMP.match(s):
         return "timestamp"
-    if _POST_META.match(s):
+    if screen.dated and _POST_META.match(s):
         return "post_meta"
-    if _NAVIGATION.search(s):
+    if screen.navigation and _NAVIGATION.search(s):
         return "navigation"
     if _BYLINE.match(s):
         return "byline"
-    if _APP_PROMPT.search(s):
+    if screen.app_prompt and _APP_PROMPT.search(s):
         return "app_prompt"
     if not _WIDGET_WORDS.sub("", s) and _WIDGET_NAME.search(s):  # a bare number is content
         return "widget"
