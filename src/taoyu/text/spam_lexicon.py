@@ -65,11 +65,28 @@ _ANCHOR = re.compile("|".join(sorted(map(re.escape, ANCHORS), key=len, reverse=T
 _REACH = 20  # no pattern reaches further than this from its anchor
 
 
+_recent: dict[str, list[tuple[int, int]]] = {}
+_RECENT_PAGES = 256  # more than a runner's batch: spam and safety both scan each page
+
+
+def _anchors(text: str) -> list[tuple[int, int]]:
+    """Spans of the anchors in ``text``; a page's are remembered, as two steps ask for them."""
+    if len(text) < 200:  # a title or a line: scanning is cheaper than remembering
+        return [m.span() for m in _ANCHOR.finditer(text)]
+    spans = _recent.get(text)
+    if spans is None:
+        spans = [m.span() for m in _ANCHOR.finditer(text)]
+        if len(_recent) >= _RECENT_PAGES:
+            del _recent[next(iter(_recent))]
+        _recent[text] = spans
+    return spans
+
+
 def _windows(text: str) -> list[tuple[int, int]]:
     """Disjoint spans of ``text`` around anchors: the only places a pattern can match."""
     spans: list[list[int]] = []
-    for m in _ANCHOR.finditer(text):
-        lo, hi = max(0, m.start() - _REACH), m.end() + _REACH
+    for start, end in _anchors(text):
+        lo, hi = max(0, start - _REACH), end + _REACH
         if spans and lo <= spans[-1][1]:
             spans[-1][1] = max(spans[-1][1], hi)
         else:
@@ -83,9 +100,9 @@ def anchored_lines(text: str) -> list[int]:
     newline, so every line holding an anchor gets at least one of the scan's matches."""
     out: list[int] = []
     line, pos = 0, 0
-    for m in _ANCHOR.finditer(text):
-        line += text.count("\n", pos, m.start())
-        pos = m.start()
+    for start, _ in _anchors(text):
+        line += text.count("\n", pos, start)
+        pos = start
         if not out or out[-1] != line:
             out.append(line)
     return out
