@@ -135,21 +135,27 @@ def quality_scores(text: str, p: QualityParams | None = None) -> dict[str, float
     }
     vocab = vocabulary()
     page = tokens_of(text)
-    is_prose = np.zeros(text.count("\n") + 2, bool)
-    is_prose[prose] = True
-    word_ids = page.ids[is_prose[page.line] & ~vocab.punct[page.ids]][: p.max_words]
-    han_words = word_ids[vocab.han_word[word_ids]]
-    scores["words"] = float(len(word_ids))
-    scores["stop_words"] = float(vocab.stop[han_words].sum())
+    is_top, limit = _ngram_limits(frozenset(p.max_top_ngram_share), frozenset(p.max_dup_ngram_share.items()))
+    words, stop_words, han_words, han_chars, top, dup = _prose_word_scores(
+        page.ids,
+        page.line,
+        prose,
+        text.count("\n") + 2,
+        vocab.punct,
+        vocab.han_word,
+        vocab.stop,
+        vocab.length,
+        p.max_words,
+        is_top,
+        limit,
+    )
+    scores["words"] = float(words)
+    scores["stop_words"] = float(stop_words)
     # Over lines ending in punctuation: a poem's title and author lines are not verse, nor prose.
     final_chars = int(lengths[final].sum())
     scores["verse_share"] = int(lengths[final & verse].sum()) / final_chars if final_chars else 0.0
-    scores["mean_word_chars"] = float(vocab.length[han_words].mean()) if len(han_words) else 0.0
-    scores.update(
-        _word_ngram_scores(
-            word_ids, vocab.length[word_ids], set(p.max_top_ngram_share), dict(p.max_dup_ngram_share)
-        )
-    )
+    scores["mean_word_chars"] = han_chars / han_words if han_words else 0.0
+    scores.update(_ngram_shares(top, dup, is_top, words))
     return {k: round(v, 4) for k, v in scores.items()}
 
 
@@ -313,27 +319,71 @@ def _word_ngram_scores(
     fail and are not computed: they are absent from the scores. That skips most of the work on
     ordinary text.
     """
-    out = {f"top_{n}gram_share": 0.0 for n in top_ns}
-    if len(word_ids) < 2:
-        return out
-    largest = max(top_ns | set(dup_limits))
+    is_top, limit = _ngram_limits(frozenset(top_ns), frozenset(dup_limits.items()))
+    words = word_ids.astype(np.uint64) + np.uint64(1)  # vocabulary ids, so 0 never stands for a word
+    top, dup = _word_ngram_kernel(words, lengths.astype(np.int64), is_top, limit)
+    return _ngram_shares(top, dup, is_top, len(word_ids))
+
+
+@functools.lru_cache(maxsize=16)
+def _ngram_limits(
+    top_ns: frozenset[int], dup_limits: frozenset[tuple[int, float]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The n-gram rules as arrays by n: which n have a top share, and each n's duplicate limit (NaN: none)."""
+    largest = max(top_ns | {n for n, _ in dup_limits})
     is_top = np.zeros(largest + 1, np.bool_)
     is_top[list(top_ns)] = True
     limit = np.full(largest + 1, np.nan)
-    for n, v in dup_limits.items():
+    for n, v in dup_limits:
         limit[n] = v
-    top, dup = _word_ngram_kernel(
-        word_ids.astype(np.uint64) + np.uint64(1),  # vocabulary ids, so 0 never stands for a word
-        lengths.astype(np.int64),
-        is_top,
-        limit,
-    )
-    for n in range(largest + 1):
-        if is_top[n]:
-            out[f"top_{n}gram_share"] = float(top[n])
-        if not np.isnan(dup[n]):
-            out[f"dup_{n}gram_share"] = float(dup[n])
+    return is_top, limit
+
+
+def _ngram_shares(top: np.ndarray, dup: np.ndarray, is_top: np.ndarray, words: int) -> dict[str, float]:
+    out = {f"top_{n}gram_share": float(top[n]) if words >= 2 else 0.0 for n in np.flatnonzero(is_top)}
+    if words >= 2:
+        out.update({f"dup_{n}gram_share": float(dup[n]) for n in np.flatnonzero(~np.isnan(dup))})
     return out
+
+
+@kernel
+def _prose_word_scores(
+    ids: np.ndarray,
+    token_line: np.ndarray,
+    prose: np.ndarray,
+    n_lines: int,
+    punct: np.ndarray,
+    han_word: np.ndarray,
+    stop: np.ndarray,
+    length: np.ndarray,
+    max_words: int,
+    is_top: np.ndarray,
+    limit: np.ndarray,
+) -> tuple[int, int, int, int, np.ndarray, np.ndarray]:
+    """The word rules over the first ``max_words`` words of the prose lines: words, stop-words,
+    Han words and their characters, and the n-gram shares (as ``_word_ngram_kernel``)."""
+    is_prose = np.zeros(n_lines, np.bool_)
+    is_prose[prose] = True
+    words = np.empty(min(len(ids), max_words), np.uint64)
+    lengths = np.empty(len(words), np.int64)
+    n = stop_words = han_words = han_chars = 0
+    for t in range(len(ids)):
+        tok = ids[t]
+        if not is_prose[token_line[t]] or punct[tok]:
+            continue
+        if n == len(words):
+            break
+        words[n] = tok + 1  # vocabulary ids, so 0 never stands for a word
+        lengths[n] = length[tok]
+        n += 1
+        if han_word[tok]:
+            han_words += 1
+            han_chars += length[tok]
+            stop_words += stop[tok]
+    if n < 2:
+        return n, stop_words, han_words, han_chars, np.zeros(len(is_top)), np.full(len(is_top), np.nan)
+    top, dup = _word_ngram_kernel(words[:n], lengths[:n], is_top, limit)
+    return n, stop_words, han_words, han_chars, top, dup
 
 
 @kernel
