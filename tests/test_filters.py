@@ -277,12 +277,14 @@ def test_extraction_counts_hidden_random_tags_for_the_spam_step():
     assert Spam().score(doc)["hidden_tags"] == 6.0
 
 
-def test_the_shared_segmentation_survives_a_vocabulary_reset():
+def test_remembered_segmentations_are_bounded_and_change_nothing():
     from taoyu.text import tokens
 
     text = article(TEA + RAIL)
     first = quality_scores(text)
-    tokens.vocabulary().clear()  # what a long run does when the vocabulary grows too large
+    for i in range(tokens._RECENT_PAGES + 10):
+        tokens.tokens_of(f"第{i}页的内容。")
+    assert len(tokens._recent) <= tokens._RECENT_PAGES and text not in tokens._recent
     assert quality_scores(text) == first
 
 

@@ -25,8 +25,9 @@ from taoyu.steps.quality import (
     _word_ngram_scores,
     quality_scores,
 )
-from taoyu.text.sentences import sentence_links
-from taoyu.text.tokens import END, NEWLINE, SPACE, WORD, vocabulary
+from taoyu.text.sentences import GENERIC_WORDS, sentence_links
+from taoyu.text.stop_words import STOP_WORDS
+from taoyu.text.tokens import END, NEWLINE, SPACE, WORD, classify, content_ids
 
 # Text that exercises the rules: Han, Latin, digits, Chinese and ASCII marks, full-width forms,
 # many kinds of space (strip and \s agree on all of them), newlines and a combining mark.
@@ -145,24 +146,23 @@ def test_texts_shorter_than_every_ngram_order_hash_to_nothing() -> None:
 
 def _links_by_hand(text: str, title: str, window: int) -> tuple[list[int], list[bool]]:
     """(Han characters, linked) per sentence, following sentence_links' definitions with lists."""
-    vocab = vocabulary()
-    ids = vocab.encode(rjieba.cut(text)).tolist()
-    kinds = [int(vocab.kind[i]) for i in ids]
-    sentences: list[list[int]] = [[]]
-    for k, (tok, kind) in enumerate(zip(ids, kinds, strict=True)):
+    page = classify(text, rjieba.cut(text))
+    kinds = page.kind.tolist()
+    sentences: list[list[int]] = [[]]  # token positions
+    for k, kind in enumerate(kinds):
         if kind in (WORD, END):
-            sentences[-1].append(tok)
+            sentences[-1].append(k)
         if kind in (END, NEWLINE):
             sentences.append([])
         elif kind == SPACE:
-            before = next((ids[j] for j in range(k - 1, -1, -1) if kinds[j] != SPACE), None)
-            after = next((ids[j] for j in range(k + 1, len(ids)) if kinds[j] != SPACE), None)
+            before = next((j for j in range(k - 1, -1, -1) if kinds[j] != SPACE), None)
+            after = next((j for j in range(k + 1, len(kinds)) if kinds[j] != SPACE), None)
             seam = before is not None and after is not None
-            if seam and vocab.seam_before[before] and vocab.seam_after[after]:
+            if seam and page.seam_before[before] and page.seam_after[after]:
                 sentences.append([])
     sentences = [s for s in sentences if s]
-    words = [{int(vocab.content_id[t]) for t in s if vocab.content_id[t] >= 0} for s in sentences]
-    title_words = {int(w) for w in vocab.content_ids(title)} if title else set()
+    words = [{int(page.content[t]) for t in s if page.content[t] >= 0} for s in sentences]
+    title_words = {int(w) for w in content_ids(title)} if title else set()
 
     def gap(i: int, w: int, step: int) -> int:
         """Sentences from i to the nearest one before (step -1) or after (+1) that holds w."""
@@ -175,7 +175,76 @@ def _links_by_hand(text: str, title: str, window: int) -> tuple[list[int], list[
         any(min(gap(i, w, -1), gap(i, w, 1)) <= window for w in mine) or bool(mine & title_words)
         for i, mine in enumerate(words)
     ]
-    return [int(sum(vocab.han[t] for t in s)) for s in sentences], linked
+    return [int(sum(page.han[t] for t in s)) for s in sentences], linked
+
+
+def _token_by_hand(tok: str) -> dict:
+    """A token's properties, stated with ``str`` methods and ``re`` (the classifier's reference)."""
+    if tok == "\n":
+        kind = NEWLINE
+    elif tok.isspace():
+        kind = SPACE
+    elif tok[-1] in "。！？!?；;…":
+        kind = END
+    else:
+        kind = WORD
+    content = None
+    if kind == WORD and len(tok) >= 2 and tok not in GENERIC_WORDS:
+        if re.match("[\u4e00-\u9fff]", tok):
+            content = tok
+        elif re.fullmatch(r"[A-Za-z][A-Za-z0-9]{2,}", tok):
+            content = tok.lower()
+    return {
+        "kind": kind,
+        "length": len(tok),
+        "han": len(_HAN.findall(tok)),
+        "punct": bool(re.match(r"^[\s\W_]+$", tok)),
+        "han_word": bool(re.match("[\u4e00-\u9fff]", tok)),
+        "stop": tok in STOP_WORDS,
+        "content": content,
+        "clause": tok[-1] in "，,、；;：:。！？!?…",
+        "seam_before": bool(re.search("[\u4e00-\u9fff”」』）)]$", tok)),
+        "seam_after": bool(re.match("^[\u4e00-\u9fff“「『（(]", tok)),
+    }
+
+
+TOKEN = st.one_of(
+    st.sampled_from(sorted(STOP_WORDS)[:20] + sorted(GENERIC_WORDS)[:20]),
+    st.sampled_from(["Python", "python", "PYTHON", "ab", "a1", "Ab1", "1ab"]),
+    st.sampled_from(
+        ["\n", " ", "\u3000", "。", "！", "…", "，", "”", "（", "_", "a_b", "x1y", "中\n", "𠀀", "😀"]
+    ),
+    st.text(ALPHABET, min_size=1, max_size=5),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TOKEN, max_size=25))
+def test_token_classes_match_their_definitions(tokens: list[str]) -> None:
+    page = classify("".join(tokens), tokens)
+    lines = 0
+    for k, tok in enumerate(tokens):
+        expected = _token_by_hand(tok)
+        lines += expected["kind"] == NEWLINE
+        for name in (
+            "kind",
+            "length",
+            "han",
+            "punct",
+            "han_word",
+            "stop",
+            "clause",
+            "seam_before",
+            "seam_after",
+        ):
+            assert getattr(page, name)[k] == expected[name], (name, tok)
+        assert page.line[k] == lines
+        assert (page.content[k] >= 0) == (expected["content"] is not None), tok
+        for j, other in enumerate(tokens[:k]):
+            assert (page.word[j] == page.word[k]) == (other == tok)
+            if expected["content"] is not None and page.content[j] >= 0:
+                same = _token_by_hand(other)["content"] == expected["content"]
+                assert (page.content[j] == page.content[k]) == same, (other, tok)
 
 
 @settings(max_examples=150, deadline=None)

@@ -21,7 +21,7 @@ from taoyu.jit import kernel
 from taoyu.registry import register
 from taoyu.steps.base import Filter, StepParams, Verdict
 from taoyu.steps.length import non_space_chars
-from taoyu.text.tokens import tokens_of, vocabulary
+from taoyu.text.tokens import tokens_of
 
 _LINE_END = frozenset('。！？!?…；;：:.」』”"）)】》~～')
 _PROSE_ONLY = frozenset({"stop_words", "mean_line_chars"})
@@ -133,18 +133,17 @@ def quality_scores(text: str, p: QualityParams | None = None) -> dict[str, float
         "line_punct_ratio": int(punctuated.sum()) / n_lines if n_lines else 0.0,
         "char13_repeat": _repeat_share(compact, 13),
     }
-    vocab = vocabulary()
     page = tokens_of(text)
     is_top, limit = _ngram_limits(frozenset(p.max_top_ngram_share), frozenset(p.max_dup_ngram_share.items()))
     words, stop_words, han_words, han_chars, top, dup = _prose_word_scores(
-        page.ids,
+        page.word,
         page.line,
         prose,
         text.count("\n") + 2,
-        vocab.punct,
-        vocab.han_word,
-        vocab.stop,
-        vocab.length,
+        page.punct,
+        page.han_word,
+        page.stop,
+        page.length,
         p.max_words,
         is_top,
         limit,
@@ -320,7 +319,7 @@ def _word_ngram_scores(
     ordinary text.
     """
     is_top, limit = _ngram_limits(frozenset(top_ns), frozenset(dup_limits.items()))
-    words = word_ids.astype(np.uint64) + np.uint64(1)  # vocabulary ids, so 0 never stands for a word
+    words = word_ids.astype(np.uint64) + np.uint64(1)  # so 0 never stands for a word
     top, dup = _word_ngram_kernel(words, lengths.astype(np.int64), is_top, limit)
     return _ngram_shares(top, dup, is_top, len(word_ids))
 
@@ -348,7 +347,7 @@ def _ngram_shares(top: np.ndarray, dup: np.ndarray, is_top: np.ndarray, words: i
 
 @kernel
 def _prose_word_scores(
-    ids: np.ndarray,
+    word: np.ndarray,
     token_line: np.ndarray,
     prose: np.ndarray,
     n_lines: int,
@@ -364,22 +363,21 @@ def _prose_word_scores(
     Han words and their characters, and the n-gram shares (as ``_word_ngram_kernel``)."""
     is_prose = np.zeros(n_lines, np.bool_)
     is_prose[prose] = True
-    words = np.empty(min(len(ids), max_words), np.uint64)
+    words = np.empty(min(len(word), max_words), np.uint64)
     lengths = np.empty(len(words), np.int64)
     n = stop_words = han_words = han_chars = 0
-    for t in range(len(ids)):
-        tok = ids[t]
-        if not is_prose[token_line[t]] or punct[tok]:
+    for t in range(len(word)):
+        if not is_prose[token_line[t]] or punct[t]:
             continue
         if n == len(words):
             break
-        words[n] = tok + 1  # vocabulary ids, so 0 never stands for a word
-        lengths[n] = length[tok]
+        words[n] = word[t]
+        lengths[n] = length[t]
         n += 1
-        if han_word[tok]:
+        if han_word[t]:
             han_words += 1
-            han_chars += length[tok]
-            stop_words += stop[tok]
+            han_chars += length[t]
+            stop_words += stop[t]
     if n < 2:
         return n, stop_words, han_words, han_chars, np.zeros(len(is_top)), np.full(len(is_top), np.nan)
     top, dup = _word_ngram_kernel(words[:n], lengths[:n], is_top, limit)
@@ -410,8 +408,8 @@ def _word_ngram_kernel(
             for i in range(m):
                 count[first[i]] += 1
             best = 0
-            for i in range(1, m):  # the most frequent n-gram; on a tie, the smallest hash
-                if count[i] > count[best] or (count[i] == count[best] and hashes[i] < hashes[best]):
+            for i in range(1, m):  # the most frequent n-gram; on a tie, the first to occur
+                if count[i] > count[best]:
                     best = i
             if count[best] > 1:
                 top[n] = float(count[best]) * float(cum[best + n] - cum[best]) / total

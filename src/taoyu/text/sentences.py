@@ -19,7 +19,7 @@ import numpy as np
 import rjieba
 
 from taoyu.jit import kernel
-from taoyu.text.tokens import END, NEWLINE, SPACE, WORD, tokens_of, vocabulary
+from taoyu.text.tokens import END, NEWLINE, SPACE, WORD, classify, content_ids, tokens_of
 
 # Words so common across all topics that sharing one says nothing about sharing a topic.
 GENERIC_WORDS = frozenset(
@@ -45,10 +45,9 @@ GENERIC_WORDS = frozenset(
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a line (or paragraph), stripped, non-empty: the boundaries sentence_links uses."""
-    vocab = vocabulary()
     tokens = rjieba.cut(text)
-    ids = vocab.encode(tokens)
-    boundary = _boundary_flags(ids, vocab.kind, vocab.seam_before, vocab.seam_after)
+    page = classify(text, tokens)
+    boundary = _boundary_flags(page.kind, page.seam_before, page.seam_after)
     sentence = np.cumsum(boundary) - boundary  # a boundary token closes its sentence
     pieces: dict[int, list[str]] = {}
     for tok, k in zip(tokens, sentence.tolist(), strict=True):
@@ -58,33 +57,36 @@ def split_sentences(text: str) -> list[str]:
 
 def content_words(sentence: str) -> set[str]:
     """Topic-bearing words: jieba words of 2+ Han characters, or Latin words of 3+, not generic."""
-    vocab = vocabulary()
-    return {vocab.content_words[i] for i in vocab.encode(rjieba.cut(sentence)) if vocab.content_id[i] >= 0}
+    tokens = rjieba.cut(sentence)
+    page = classify(sentence, tokens)
+    return {
+        tok if han else tok.lower()
+        for tok, content, han in zip(tokens, page.content.tolist(), page.han_word.tolist(), strict=True)
+        if content >= 0
+    }
 
 
 @kernel
-def _boundary_flags(
-    ids: np.ndarray, kind: np.ndarray, seam_before: np.ndarray, seam_after: np.ndarray
-) -> np.ndarray:
+def _boundary_flags(kind: np.ndarray, seam_before: np.ndarray, seam_after: np.ndarray) -> np.ndarray:
     """Tokens after which a sentence ends: sentence marks, newlines, and a run of spaces between
     CJK text (Chinese puts no spaces between words, so such a space is a seam; spliced text is
     often joined with one). The characters either side of a run of spaces decide."""
-    n_tok = len(ids)
+    n_tok = len(kind)
     out = np.zeros(n_tok, np.bool_)
     after = np.full(n_tok, -1, np.int64)  # first non-space token at or after each position
     nxt = -1
     for i in range(n_tok - 1, -1, -1):
-        if kind[ids[i]] != SPACE:
+        if kind[i] != SPACE:
             nxt = i
         after[i] = nxt
     before = -1  # last non-space token at or before the current position
     for i in range(n_tok):
-        k = kind[ids[i]]
+        k = kind[i]
         if k != SPACE:
             before = i
             out[i] = k in (END, NEWLINE)
         elif before >= 0 and after[i] >= 0:
-            out[i] = seam_before[ids[before]] and seam_after[ids[after[i]]]
+            out[i] = seam_before[before] and seam_after[after[i]]
     return out
 
 
@@ -107,22 +109,20 @@ def sentence_links(text: str, title: str = "", window: int = 3, verse_min_chars:
     paragraph can be linked to the end of the previous one. Verse is only looked for in
     sentences of at least ``verse_min_chars`` Han characters (shorter ones are not judged).
     The page is segmented once (:mod:`taoyu.text.tokens`); the rest is one compiled pass over its
-    token ids.
+    tokens.
     """
-    vocab = vocabulary()
     page = tokens_of(text)
-    title_ids = vocab.content_ids(title) if title else np.zeros(0, np.int64)
+    title_ids = content_ids(title) if title else np.zeros(0, np.int64)
     line, han, linked, verse = _links(
-        page.ids,
+        page.kind,
         page.line,
-        vocab.kind,
-        vocab.han,
-        vocab.length,
-        vocab.punct,
-        vocab.clause,
-        vocab.content_id,
-        vocab.seam_before,
-        vocab.seam_after,
+        page.han,
+        page.length,
+        page.punct,
+        page.clause,
+        page.content,
+        page.seam_before,
+        page.seam_after,
         title_ids,
         window,
         verse_min_chars,
@@ -132,9 +132,8 @@ def sentence_links(text: str, title: str = "", window: int = 3, verse_min_chars:
 
 @kernel
 def _links(
-    ids: np.ndarray,
-    token_line: np.ndarray,
     kind: np.ndarray,
+    token_line: np.ndarray,
     han: np.ndarray,
     length: np.ndarray,
     punct: np.ndarray,
@@ -147,12 +146,12 @@ def _links(
     verse_min_chars: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per sentence: line, Han characters, linked, verse. Spaces and newlines belong to no sentence."""
-    boundary = _boundary_flags(ids, kind, seam_before, seam_after)
-    members = np.empty(len(ids), np.int64)  # token positions of words and sentence marks
-    raw = np.empty(len(ids), np.int64)  # a boundary token closes its sentence
+    boundary = _boundary_flags(kind, seam_before, seam_after)
+    members = np.empty(len(kind), np.int64)  # token positions of words and sentence marks
+    raw = np.empty(len(kind), np.int64)  # a boundary token closes its sentence
     n_members, closed = 0, 0
-    for i in range(len(ids)):
-        k = kind[ids[i]]
+    for i in range(len(kind)):
+        k = kind[i]
         if k in (WORD, END):
             members[n_members] = i
             raw[n_members] = closed
@@ -171,7 +170,7 @@ def _links(
     longest = np.zeros(n, np.int64)
     clause_chars = 0
     for m in range(n_members):
-        tok = ids[members[m]]
+        tok = members[m]
         s = sid[m]
         if m == 0 or sid[m - 1] != s:
             sentence_line[s] = token_line[members[m]]
@@ -192,7 +191,7 @@ def _links(
     word_sentence = np.empty(n_members, np.int64)
     n_words = 0
     for m in range(n_members):
-        w = content_id[ids[members[m]]]
+        w = content_id[members[m]]
         if w >= 0:
             words[n_words] = w
             word_sentence[n_words] = sid[m]

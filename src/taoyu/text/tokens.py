@@ -1,163 +1,258 @@
-"""A page's jieba tokens as numpy arrays over a per-process vocabulary.
+"""A page's jieba tokens as arrays of token properties, classified in one compiled pass.
 
-The spam and quality steps ask many small questions of every token (is it a sentence end, a
-content word, a stop-word, how many Han characters does it hold). Asked in Python, once per token,
-that cost more than the segmentation itself. Here each distinct token is classified once per
-process; a page becomes an array of token ids, and every question is an array lookup.
+The spam and quality steps ask many small questions of every token: is it a sentence end, a
+content word, a stop-word, how many Han characters does it hold. Each token is answered from its
+own characters, by one compiled loop over the page's code points and the token lengths
+(:mod:`taoyu.jit`). There is no vocabulary: a table of every token ever seen cost a dict lookup
+per token (as much as segmenting the page) and grew to hundreds of MB per worker on a long run.
+Words are told apart by 63-bit hashes of their characters, which only ever meet to be compared
+for equality (sentence links, repeated n-grams).
 """
 
 from __future__ import annotations
 
-import re
+import functools
 from dataclasses import dataclass
-from itertools import repeat
+from typing import NamedTuple
 
 import numpy as np
 import rjieba
 
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_HAN_START = re.compile("[\u4e00-\u9fff]")
-_ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}")
-_PUNCT_OR_SPACE = re.compile(r"^[\s\W_]+$")
-_ENDS = frozenset("。！？!?；;…")
-_CLAUSE_MARKS = frozenset("，,、；;：:。！？!?…")
-_SEAM_BEFORE = re.compile("[\u4e00-\u9fff”」』）)]$")
-_SEAM_AFTER = re.compile("^[\u4e00-\u9fff“「『（(]")
+from taoyu.jit import kernel
 
 WORD, SPACE, END, NEWLINE = 0, 1, 2, 3
-_MAX_VOCAB = 2_000_000
+
+# Character classes, as bit flags per code point.
+_SPACE_CHAR = 1  # str.isspace
+_ALNUM = 2  # str.isalnum: with "_", what \w matches
+_HAN = 4  # CJK ideographs, extension A and compatibility ideographs
+_HAN_START = 8  # CJK unified ideographs: a content word starts with one
+_END_MARK = 16  # ends a sentence
+_CLAUSE_MARK = 32  # ends a clause (，、；：and sentence ends)
+_CLOSES = 64  # a CJK character or a closing mark: text before a seam
+_OPENS = 128  # a CJK character or an opening mark: text after a seam
+_ASCII_ALPHA = 256
+_ASCII_DIGIT = 512
+
+_ENDS = "。！？!?；;…"
+_CLAUSE_MARKS = "，,、；;：:。！？!?…"
+_MIN_CONTENT_LATIN = 3  # Latin content words: a letter, then letters or digits, 3+ in all
 
 
-class Vocabulary:
-    """Token → id, with each token's properties in parallel arrays indexed by id."""
-
-    def __init__(self, generic: frozenset[str], stop: frozenset[str]) -> None:
-        self.generic, self.stop_words = generic, stop
-        self.clear()
-
-    def clear(self) -> None:
-        self.generation = getattr(self, "generation", -1) + 1  # ids from before a clear mean nothing
-        self.ids: dict[str, int] = {}
-        self.content_words: list[str | None] = []
-        capacity = 1 << 14
-        self.kind = np.zeros(capacity, np.int8)
-        self.han = np.zeros(capacity, np.int32)
-        self.length = np.zeros(capacity, np.int32)
-        self.punct = np.zeros(capacity, bool)  # punctuation or space: not a word
-        self.han_word = np.zeros(capacity, bool)
-        self.stop = np.zeros(capacity, bool)
-        self.content = np.zeros(capacity, bool)
-        self.content_id = np.full(capacity, -1, np.int64)  # one id per content word, case-folded
-        self.canonical: dict[str, int] = {}
-        self.clause = np.zeros(capacity, bool)  # ends a clause (，、；：and sentence ends)
-        self.seam_before = np.zeros(capacity, bool)  # ends in a CJK character or closing mark
-        self.seam_after = np.zeros(capacity, bool)  # starts with a CJK character or opening mark
-
-    def _grow(self) -> None:
-        for name in (
-            "kind",
-            "han",
-            "length",
-            "punct",
-            "han_word",
-            "stop",
-            "content",
-            "content_id",
-            "clause",
-            "seam_before",
-            "seam_after",
-        ):
-            old = getattr(self, name)
-            new = np.full(len(old) * 2, -1 if name == "content_id" else 0, old.dtype)
-            new[: len(old)] = old
-            setattr(self, name, new)
-
-    def add(self, tok: str) -> int:
-        i = len(self.ids)
-        if i >= len(self.kind):
-            self._grow()
-        self.ids[tok] = i
-        if tok == "\n":
-            kind = NEWLINE
-        elif tok.isspace():
-            kind = SPACE
-        elif tok[-1] in _ENDS:
-            kind = END
-        else:
-            kind = WORD
-        content = None
-        if kind == WORD and len(tok) >= 2 and tok not in self.generic:
-            if _HAN_START.match(tok):
-                content = tok
-            elif _ASCII_WORD.fullmatch(tok):
-                content = tok.lower()
-        self.content_words.append(content)
-        self.kind[i] = kind
-        self.han[i] = len(_HAN.findall(tok))
-        self.length[i] = len(tok)
-        self.punct[i] = bool(_PUNCT_OR_SPACE.match(tok))
-        self.han_word[i] = bool(_HAN_START.match(tok))
-        self.stop[i] = tok in self.stop_words
-        self.content[i] = content is not None
-        if content is not None:
-            self.content_id[i] = self.canonical.setdefault(content, len(self.canonical))
-        self.clause[i] = tok[-1] in _CLAUSE_MARKS
-        self.seam_before[i] = bool(_SEAM_BEFORE.search(tok))
-        self.seam_after[i] = bool(_SEAM_AFTER.match(tok))
-        return i
-
-    def content_ids(self, text: str) -> np.ndarray:
-        """Distinct content-word ids of a short text (a title)."""
-        ids = self.content_id[self.encode(rjieba.cut(text))]
-        return np.unique(ids[ids >= 0])
-
-    def encode(self, tokens: list[str]) -> np.ndarray:
-        if len(self.ids) > _MAX_VOCAB:  # numbers and names keep arriving; start afresh
-            self.clear()
-        get = self.ids.get
-        ids = np.fromiter(map(get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
-        missing = np.flatnonzero(ids < 0)
-        for k in missing.tolist():
-            tok = tokens[k]
-            ids[k] = self.ids[tok] if tok in self.ids else self.add(tok)
-        return ids
+@functools.cache
+def _char_flags() -> np.ndarray:
+    """Flags of every code point, from the same definitions ``str`` and ``re`` use (built once
+    per process, ~0.1 s)."""
+    flags = np.zeros(0x110000, np.uint16)
+    everything = map(chr, range(0x110000))
+    flags[np.fromiter(map(str.isalnum, everything), bool, 0x110000)] |= _ALNUM
+    flags[[c for c in range(0x3001) if chr(c).isspace()]] |= _SPACE_CHAR  # none above U+3000
+    for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):
+        flags[lo : hi + 1] |= _HAN
+    flags[0x4E00:0xA000] |= _HAN_START | _CLOSES | _OPENS
+    flags[[ord(c) for c in _ENDS]] |= _END_MARK
+    flags[[ord(c) for c in _CLAUSE_MARKS]] |= _CLAUSE_MARK
+    flags[[ord(c) for c in "”」』）)"]] |= _CLOSES
+    flags[[ord(c) for c in "“「『（("]] |= _OPENS
+    flags[ord("A") : ord("Z") + 1] |= _ASCII_ALPHA
+    flags[ord("a") : ord("z") + 1] |= _ASCII_ALPHA
+    flags[ord("0") : ord("9") + 1] |= _ASCII_DIGIT
+    return flags
 
 
 @dataclass(slots=True)
 class Tokens:
-    """One page: token ids and the line each token is on."""
+    """One page's tokens, one entry per token in every array."""
 
-    ids: np.ndarray
-    line: np.ndarray
+    kind: np.ndarray  # WORD, SPACE, END or NEWLINE
+    length: np.ndarray  # characters
+    han: np.ndarray  # Han characters
+    punct: np.ndarray  # punctuation or space only: not a word
+    han_word: np.ndarray  # starts with a CJK unified ideograph
+    stop: np.ndarray  # a stop-word
+    content: np.ndarray  # the content word's hash (Han, or Latin case-folded), -1 if not one
+    clause: np.ndarray  # ends a clause
+    seam_before: np.ndarray  # ends in a CJK character or a closing mark
+    seam_after: np.ndarray  # starts with a CJK character or an opening mark
+    word: np.ndarray  # the token's hash, uint64: equal tokens, equal hashes
+    line: np.ndarray  # the line the token is on (a newline token starts the next one)
 
 
-_vocab: Vocabulary | None = None
-_recent: dict[str, tuple[int, Tokens]] = {}
+class WordSet(NamedTuple):
+    """A fixed set of words (stop-words, generic words) as a hash table the kernel can probe."""
+
+    slots: np.ndarray  # word index + 1 per slot, 0 for empty
+    hashes: np.ndarray  # the hash of each word
+    chars: np.ndarray  # every word's code points, one after another
+    start: np.ndarray  # where each word's code points begin (one more entry: the end)
+
+    @classmethod
+    def of(cls, words: frozenset[str]) -> WordSet:
+        ordered = sorted(words)
+        codes = _codes("".join(ordered))
+        start = np.concatenate([[0], np.cumsum([len(w) for w in ordered])]).astype(np.int64)
+        hashes = np.array([_hash_span(codes, start[i], len(w), 0) for i, w in enumerate(ordered)], np.uint64)
+        size = 1 << max(4, (4 * len(ordered) - 1).bit_length())
+        slots = np.zeros(size, np.int64)
+        for i, h in enumerate(hashes.tolist()):
+            j = h & (size - 1)
+            while slots[j]:
+                j = (j + 1) & (size - 1)
+            slots[j] = i + 1
+        return cls(slots, hashes, codes, start)
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+@functools.cache
+def _word_sets() -> tuple[WordSet, WordSet]:
+    from taoyu.text.sentences import GENERIC_WORDS
+    from taoyu.text.stop_words import STOP_WORDS
+
+    return WordSet.of(STOP_WORDS), WordSet.of(GENERIC_WORDS)
+
+
+def classify(text: str, tokens: list[str]) -> Tokens:
+    """Properties of each token of ``tokens``, a segmentation of ``text``."""
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    if int(lengths.sum()) != len(text):  # jieba partitions its input; never trust it blindly
+        text = "".join(tokens)
+    stop, generic = _word_sets()
+    return Tokens(*_classify(_codes(text), lengths, _char_flags(), stop, generic))
+
+
+@kernel
+def _hash_span(codes: np.ndarray, start: int, n: int, fold: int) -> np.uint64:
+    """FNV-1a over ``n`` code points from ``start`` (ASCII upper case folded if ``fold``), mixed."""
+    h = np.uint64(0xCBF29CE484222325)
+    for k in range(start, start + n):
+        c = codes[k]
+        if fold and 65 <= c <= 90:
+            c += 32
+        h = (h ^ np.uint64(c)) * np.uint64(0x100000001B3)
+    h ^= h >> np.uint64(31)
+    h *= np.uint64(0x9E3779B97F4A7C15)
+    return h ^ (h >> np.uint64(29))
+
+
+@kernel
+def _in_set(codes: np.ndarray, start: int, n: int, h: np.uint64, words: WordSet) -> bool:
+    mask = np.uint64(len(words.slots) - 1)
+    j = h & mask
+    while words.slots[j]:
+        i = words.slots[j] - 1
+        a = words.start[i]
+        if words.hashes[i] == h and words.start[i + 1] - a == n:
+            same = True
+            for k in range(n):
+                if words.chars[a + k] != codes[start + k]:
+                    same = False
+                    break
+            if same:
+                return True
+        j = (j + np.uint64(1)) & mask
+    return False
+
+
+@kernel
+def _classify(
+    codes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, stop_words: WordSet, generic: WordSet
+) -> tuple[
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+]:
+    m = len(lengths)
+    kind = np.zeros(m, np.int8)
+    length = lengths.astype(np.int32)
+    han = np.zeros(m, np.int32)
+    punct = np.zeros(m, np.bool_)
+    han_word = np.zeros(m, np.bool_)
+    stop = np.zeros(m, np.bool_)
+    content = np.full(m, -1, np.int64)
+    clause = np.zeros(m, np.bool_)
+    seam_before = np.zeros(m, np.bool_)
+    seam_after = np.zeros(m, np.bool_)
+    word = np.zeros(m, np.uint64)
+    line = np.zeros(m, np.int64)
+    lines = 0
+    pos = 0
+    for t in range(m):
+        n = lengths[t]
+        if n == 0:
+            line[t] = lines
+            continue
+        first, last = flags[codes[pos]], flags[codes[pos + n - 1]]
+        all_space, all_punct, latin = True, True, True
+        for k in range(pos, pos + n):
+            f = flags[codes[k]]
+            han[t] += (f & _HAN) != 0
+            all_space = all_space and (f & _SPACE_CHAR) != 0
+            all_punct = all_punct and ((f & _SPACE_CHAR) != 0 or (f & _ALNUM) == 0)
+            if k == pos:
+                latin = latin and (f & _ASCII_ALPHA) != 0
+            else:
+                latin = latin and (f & (_ASCII_ALPHA | _ASCII_DIGIT)) != 0
+        if n == 1 and codes[pos] == 10:
+            kind[t] = NEWLINE
+            lines += 1
+        elif all_space:
+            kind[t] = SPACE
+        elif last & _END_MARK:
+            kind[t] = END
+        line[t] = lines
+        h = _hash_span(codes, pos, n, 0)
+        word[t] = h
+        punct[t] = all_punct
+        han_word[t] = (first & _HAN_START) != 0
+        stop[t] = _in_set(codes, pos, n, h, stop_words)
+        if kind[t] == WORD and n >= 2 and not _in_set(codes, pos, n, h, generic):
+            if first & _HAN_START:
+                content[t] = np.int64(h >> np.uint64(1))
+            elif latin and n >= _MIN_CONTENT_LATIN:
+                content[t] = np.int64(_hash_span(codes, pos, n, 1) >> np.uint64(1))
+        clause[t] = (last & _CLAUSE_MARK) != 0
+        # As a regex's "$" would have it: a final newline is looked past.
+        closes = last & _CLOSES or (
+            n >= 2 and codes[pos + n - 1] == 10 and flags[codes[pos + n - 2]] & _CLOSES
+        )
+        seam_before[t] = closes != 0
+        seam_after[t] = (first & _OPENS) != 0
+        pos += n
+    return kind, length, han, punct, han_word, stop, content, clause, seam_before, seam_after, word, line
+
+
+_recent: dict[str, Tokens] = {}
 _RECENT_PAGES = 256
-"""Pages whose segmentation is remembered: more than a runner's batch (steps.base.STEP_BATCH),
-since each step runs over the whole batch before the next one asks for the same pages."""
-
-
-def vocabulary() -> Vocabulary:
-    global _vocab
-    if _vocab is None:
-        from taoyu.text.sentences import GENERIC_WORDS
-        from taoyu.text.stop_words import STOP_WORDS
-
-        _vocab = Vocabulary(GENERIC_WORDS, STOP_WORDS)
-    return _vocab
+"""Pages whose tokens are remembered: more than a runner's batch (steps.base.STEP_BATCH), since
+each step runs over the whole batch before the next one asks for the same pages."""
 
 
 def tokens_of(text: str) -> Tokens:
     """The page's tokens, segmented once: recent pages are remembered, so the spam and quality
     steps share one segmentation of every page the spam step leaves unchanged."""
-    vocab = vocabulary()
     known = _recent.get(text)
-    if known is not None and known[0] == vocab.generation:
-        return known[1]
-    ids = vocab.encode(rjieba.cut(text))  # may clear the vocabulary: read the generation after
-    result = Tokens(ids, np.cumsum(vocab.kind[ids] == NEWLINE))
+    if known is not None:
+        return known
+    result = classify(text, rjieba.cut(text))
     if len(_recent) >= _RECENT_PAGES:
         del _recent[next(iter(_recent))]  # the oldest: dicts keep insertion order
-    _recent[text] = (vocab.generation, result)
+    _recent[text] = result
     return result
+
+
+def content_ids(text: str) -> np.ndarray:
+    """Distinct content-word hashes of a short text (a title), sorted."""
+    content = classify(text, rjieba.cut(text)).content
+    return np.unique(content[content >= 0])
