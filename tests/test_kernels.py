@@ -17,14 +17,13 @@ from hypothesis import strategies as st
 
 from taoyu.safety.offensive import HashSpec, OffensiveModel, hashed_ngrams, linear_scores, nfkc, sigmoid
 from taoyu.steps.quality import (
-    _LINE_END,
     QualityParams,
-    _char_classes,
     _prose_lines,
     _repeat_share,
     _word_ngram_scores,
     quality_scores,
 )
+from taoyu.text.chars import char_flags
 from taoyu.text.sentences import GENERIC_WORDS, sentence_links
 from taoyu.text.stop_words import STOP_WORDS
 from taoyu.text.tokens import END, NEWLINE, SPACE, WORD, classify, content_ids
@@ -40,6 +39,7 @@ ALPHABET = st.sampled_from(
 )
 TEXT = st.text(ALPHABET, max_size=120)
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LINE_END = frozenset('。！？!?…；;：:.」』”"）)】》~～')
 _CLAUSE = re.compile("[，,、；;：:。！？!?…\\s]+")
 
 
@@ -50,7 +50,7 @@ def _codes(text: str) -> np.ndarray:
 @settings(max_examples=300, deadline=None)
 @given(TEXT)
 def test_prose_lines_match_the_line_rules_stated_with_strings(text: str) -> None:
-    index, starts, ends, punctuated, final, verse, compact, han = _prose_lines(_codes(text), _char_classes())
+    index, starts, ends, punctuated, final, verse, compact, han = _prose_lines(_codes(text), char_flags())
     lines = text.split("\n")
     prose = [i for i, line in enumerate(lines) if _HAN.search(line)]
     stripped = [lines[i].strip() for i in prose]

@@ -239,12 +239,16 @@ _WECHAT = re.compile(
 _URL = re.compile(r"(?:https?://|www\.)[!#-;=?-~]+")  # printable ASCII: never the Chinese text after it
 _PII_QUERY_KEY = re.compile(r"(?:phone|mobile|tel|idcard|id_card|sfz|card)=$", re.IGNORECASE)
 
-# (pattern, type, words of which one must appear for the pattern to be worth running)
-_CONTEXT_PATTERNS = (
-    (_PASSPORT, PASSPORT, ("护照", "assport", "ASSPORT")),
-    (_PERMIT, HK_MACAU_PERMIT, ("通行证", "回乡证", "港澳证")),
-    (_QQ, QQ, ("QQ", "qq", "Qq", "扣扣")),
-    (_WECHAT, WECHAT, ("微信", "wechat", "WeChat", "vx", "VX", "wx", "WX")),
+# (pattern, type, words of which one must appear for the pattern to be worth running), the words
+# as one literal alternation: a single scan in C instead of one ``in`` per word.
+_CONTEXT_PATTERNS = tuple(
+    (pattern, kind, re.compile("|".join(map(re.escape, words))))
+    for pattern, kind, words in (
+        (_PASSPORT, PASSPORT, ("护照", "assport", "ASSPORT")),
+        (_PERMIT, HK_MACAU_PERMIT, ("通行证", "回乡证", "港澳证")),
+        (_QQ, QQ, ("QQ", "qq", "Qq", "扣扣")),
+        (_WECHAT, WECHAT, ("微信", "wechat", "WeChat", "vx", "VX", "wx", "WX")),
+    )
 )
 
 
@@ -274,8 +278,8 @@ def find_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
         found.extend(_ipv4(text))
     if ":" in text:
         found.extend(_ipv6(text))
-    for pattern, kind, words in _CONTEXT_PATTERNS:
-        if any(w in text for w in words):
+    for pattern, kind, trigger in _CONTEXT_PATTERNS:
+        if trigger.search(text):
             for m in pattern.finditer(text):
                 group = 1 if m.group(1) is not None else m.lastindex or 1
                 found.append(Finding(kind, m.start(group), m.end(group), m.group(group)))

@@ -34,21 +34,15 @@ import numpy as np
 import xxhash
 
 from taoyu.jit import kernel
+from taoyu.text import chars
+from taoyu.text.chars import char_flags, codes
 
 MODEL_RESOURCE = "offensive_model.npz"
 FORMAT_VERSION = 1
 _CHUNK = 8192  # texts per vectorised batch: bounds memory on large inputs, big enough to amortise numpy calls
 
 # Start/end markers make "begins with" and "ends with" n-grams; removed from input so text cannot forge them.
-_BOS, _EOS = "\x02", "\x03"
-
-
-def _strip_markers(text: str) -> str:
-    # str.replace scans in C; a translate table walks every character in Python's slow path.
-    return text.replace(_BOS, "").replace(_EOS, "") if _BOS in text or _EOS in text else text
-
-
-_SPACES = re.compile(r"\s+")
+_BOS_CODE, _EOS_CODE = 0x02, 0x03
 
 # XXH64's primes and final avalanche, so n-gram hashes mix as well as xxhash's own output.
 _P1 = np.uint64(11400714785074694791)
@@ -89,10 +83,10 @@ def normalize(text: str) -> str:
     """Fold the spellings that only change code points (full-width, case, spacing) onto one form.
 
     NFKC maps ``ＳＢ`` to ``SB`` and compatibility ideographs to their usual form; lowercasing then
-    makes ``SB``, ``Sb`` and ``sb`` one feature.
+    makes ``SB``, ``Sb`` and ``sb`` one feature. Runs of whitespace become one space, the ends
+    are stripped, and the start/end markers are removed so text cannot forge them.
     """
-    folded = _strip_markers(nfkc(text).lower())
-    return _SPACES.sub(" ", folded).strip()
+    return normalize_batch([text])[0]
 
 
 def nfkc(text: str) -> str:
@@ -126,27 +120,68 @@ def _nfkc_table() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 def normalize_batch(texts: Sequence[str]) -> list[str]:
-    """``normalize`` of each text, with one NFKC pass over the whole batch.
-
-    A pipeline scores a page's lines together; NFKC, lowercasing and marker stripping cost far
-    less once over the joined lines than once per line. NUL joins them: it is a starter that no
-    normalisation composes with or produces, so the pieces come back exactly as ``normalize``
-    would give them (texts that contain NUL themselves take the per-text path).
-    """
-    if not texts:
-        return []
-    if any("\x00" in t for t in texts):
-        return [normalize(t) for t in texts]
-    folded = _strip_markers(nfkc("\x00".join(texts)).lower())
-    return [_SPACES.sub(" ", piece).strip() for piece in folded.split("\x00")]
+    """``normalize`` of each text."""
+    cps, lengths = _codepoints(texts)
+    joined = cps.tobytes().decode("utf-32-le", "surrogatepass")
+    out, pos = [], 0
+    for n in lengths.tolist():
+        out.append(joined[pos + 1 : pos + n - 1])  # without the markers
+        pos += n
+    return out
 
 
 def _codepoints(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """All texts, with markers, as one code-point array plus each text's length."""
-    marked = [_BOS + t + _EOS for t in normalize_batch(texts)]
-    cps = np.frombuffer("".join(marked).encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    lengths = np.fromiter(map(len, marked), dtype=np.int64, count=len(marked))
-    return cps, lengths
+    """All texts normalised and marked, as one code-point array plus each text's length.
+
+    A pipeline scores a page's lines together; NFKC and lowercasing cost far less once over the
+    joined lines than once per line. NUL joins them: it is a starter that no normalisation
+    composes with or produces, so the pieces come back exactly as each text alone would (texts
+    that contain NUL themselves are folded one by one). Markers, spaces and stripping are one
+    compiled pass over the result.
+    """
+    if not texts:
+        return np.zeros(0, np.uint32), np.zeros(0, np.int64)
+    flags = char_flags()
+    if any("\x00" in t for t in texts):
+        parts = [_mark(codes(nfkc(t).lower()), flags, -1) for t in texts]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+    return _mark(codes(nfkc("\x00".join(texts)).lower()), flags, 0)
+
+
+@kernel
+def _mark(points: np.ndarray, flags: np.ndarray, separator: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pieces of ``points`` (split at ``separator``; -1: one piece) with marker characters removed,
+    each run of whitespace made one space, the ends stripped, and the start/end markers added."""
+    out = np.empty(len(points) + 2 * (len(points) + 1), np.uint32)
+    lengths = np.empty(len(points) + 1, np.int64)
+    n_out = n_pieces = 0
+    start = 0
+    for end in range(len(points) + 1):
+        if end < len(points) and points[end] != separator:
+            continue
+        first = n_out
+        out[n_out] = _BOS_CODE
+        n_out += 1
+        pending_space = False
+        for k in range(start, end):
+            c = points[k]
+            if c in (_BOS_CODE, _EOS_CODE):
+                continue
+            if flags[c] & chars.SPACE:
+                pending_space = n_out > first + 1  # nothing to separate at the start of a piece
+                continue
+            if pending_space:
+                out[n_out] = 32
+                n_out += 1
+                pending_space = False
+            out[n_out] = c
+            n_out += 1
+        out[n_out] = _EOS_CODE
+        n_out += 1
+        lengths[n_pieces] = n_out - first
+        n_pieces += 1
+        start = end + 1
+    return out[:n_out], lengths[:n_pieces]
 
 
 _CHAR_TABLES: dict[int, tuple[np.ndarray, np.ndarray]] = {}

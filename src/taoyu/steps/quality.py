@@ -21,9 +21,10 @@ from taoyu.jit import kernel
 from taoyu.registry import register
 from taoyu.steps.base import Filter, StepParams, Verdict
 from taoyu.steps.length import non_space_chars
+from taoyu.text import chars
+from taoyu.text.chars import char_flags, codes
 from taoyu.text.tokens import tokens_of
 
-_LINE_END = frozenset('。！？!?…；;：:.」』”"）)】》~～')
 _PROSE_ONLY = frozenset({"stop_words", "mean_line_chars"})
 # Tuned on clean Chinese news, law, documentation and extracted web text (docs/filters.md):
 # FineWeb-2's cmn_Hani values (in the comments) drop 10-15% of clean law text and short news items
@@ -119,8 +120,7 @@ def quality_scores(text: str, p: QualityParams | None = None) -> dict[str, float
     decided the page is Chinese; these rules judge its Chinese.
     """
     p = p or QualityParams()
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    prose, starts, ends, punctuated, final, verse, compact, han = _prose_lines(codes, _char_classes())
+    prose, starts, ends, punctuated, final, verse, compact, han = _prose_lines(codes(text), char_flags())
     lengths = ends - starts
     n_lines = len(prose)
     spans = zip(starts.tolist(), ends.tolist(), strict=True)
@@ -158,24 +158,9 @@ def quality_scores(text: str, p: QualityParams | None = None) -> dict[str, float
     return {k: round(v, 4) for k, v in scores.items()}
 
 
-# Character classes for the line kernel, as bit flags over the BMP (other planes have none).
-_SPACE_CHAR, _FINAL_MARK, _INNER_MARK_CHAR, _CLAUSE_SEP = 1, 2, 4, 8
-
-
-@functools.cache
-def _char_classes() -> np.ndarray:
-    """Flags per BMP code point, from the same definitions Python's ``str.strip`` and ``re`` use."""
-    flags = np.zeros(0x10000, np.uint8)
-    flags[[c for c in range(0x10000) if chr(c).isspace()]] |= _SPACE_CHAR
-    flags[[ord(c) for c in _LINE_END]] |= _FINAL_MARK
-    flags[[ord(c) for c in "，。；！？"]] |= _INNER_MARK_CHAR
-    flags[[ord(c) for c in "，,、；;：:。！？!?…"]] |= _CLAUSE_SEP
-    return flags
-
-
 @kernel
 def _prose_lines(
-    codes: np.ndarray, classes: np.ndarray
+    codes: np.ndarray, flags: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
     """The prose lines (lines with a Han character) of a page given as code points.
 
@@ -208,19 +193,19 @@ def _prose_lines(
                 han += 1
         if han:
             a, b = begin, stop
-            while a < b and codes[a] < 0x10000 and classes[codes[a]] & _SPACE_CHAR:
+            while a < b and flags[codes[a]] & chars.SPACE:
                 a += 1
-            while b > a and codes[b - 1] < 0x10000 and classes[codes[b - 1]] & _SPACE_CHAR:
+            while b > a and flags[codes[b - 1]] & chars.SPACE:
                 b -= 1
             inner, clause, longest, clauses = False, 0, 0, 0
             for i in range(a, b):
                 c = codes[i]
-                flags = classes[c] if c < 0x10000 else 0
-                if not flags & _SPACE_CHAR:
+                f = flags[c]
+                if not f & chars.SPACE:
                     compact[n_compact] = c
                     n_compact += 1
-                inner = inner or (flags & _INNER_MARK_CHAR) != 0
-                if flags & (_CLAUSE_SEP | _SPACE_CHAR):
+                inner = inner or (f & chars.INNER_MARK) != 0
+                if f & (chars.CLAUSE_END | chars.SPACE):
                     clause = 0
                 else:
                     if clause == 0:
@@ -228,7 +213,7 @@ def _prose_lines(
                     clause += 1
                     longest = max(longest, clause)
             last = codes[b - 1]
-            ends_in_mark = last < 0x10000 and (classes[last] & _FINAL_MARK) != 0
+            ends_in_mark = (flags[last] & chars.LINE_END) != 0
             index[found], starts[found], ends[found] = line, a, b
             punctuated[found] = ends_in_mark or inner
             final[found] = ends_in_mark

@@ -19,45 +19,12 @@ import numpy as np
 import rjieba
 
 from taoyu.jit import kernel
+from taoyu.text import chars
+from taoyu.text.chars import char_flags, codes
 
 WORD, SPACE, END, NEWLINE = 0, 1, 2, 3
 
-# Character classes, as bit flags per code point.
-_SPACE_CHAR = 1  # str.isspace
-_ALNUM = 2  # str.isalnum: with "_", what \w matches
-_HAN = 4  # CJK ideographs, extension A and compatibility ideographs
-_HAN_START = 8  # CJK unified ideographs: a content word starts with one
-_END_MARK = 16  # ends a sentence
-_CLAUSE_MARK = 32  # ends a clause (，、；：and sentence ends)
-_CLOSES = 64  # a CJK character or a closing mark: text before a seam
-_OPENS = 128  # a CJK character or an opening mark: text after a seam
-_ASCII_ALPHA = 256
-_ASCII_DIGIT = 512
-
-_ENDS = "。！？!?；;…"
-_CLAUSE_MARKS = "，,、；;：:。！？!?…"
 _MIN_CONTENT_LATIN = 3  # Latin content words: a letter, then letters or digits, 3+ in all
-
-
-@functools.cache
-def _char_flags() -> np.ndarray:
-    """Flags of every code point, from the same definitions ``str`` and ``re`` use (built once
-    per process, ~0.1 s)."""
-    flags = np.zeros(0x110000, np.uint16)
-    everything = map(chr, range(0x110000))
-    flags[np.fromiter(map(str.isalnum, everything), bool, 0x110000)] |= _ALNUM
-    flags[[c for c in range(0x3001) if chr(c).isspace()]] |= _SPACE_CHAR  # none above U+3000
-    for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):
-        flags[lo : hi + 1] |= _HAN
-    flags[0x4E00:0xA000] |= _HAN_START | _CLOSES | _OPENS
-    flags[[ord(c) for c in _ENDS]] |= _END_MARK
-    flags[[ord(c) for c in _CLAUSE_MARKS]] |= _CLAUSE_MARK
-    flags[[ord(c) for c in "”」』）)"]] |= _CLOSES
-    flags[[ord(c) for c in "“「『（("]] |= _OPENS
-    flags[ord("A") : ord("Z") + 1] |= _ASCII_ALPHA
-    flags[ord("a") : ord("z") + 1] |= _ASCII_ALPHA
-    flags[ord("0") : ord("9") + 1] |= _ASCII_DIGIT
-    return flags
 
 
 @dataclass(slots=True)
@@ -89,9 +56,9 @@ class WordSet(NamedTuple):
     @classmethod
     def of(cls, words: frozenset[str]) -> WordSet:
         ordered = sorted(words)
-        codes = _codes("".join(ordered))
+        points = codes("".join(ordered))
         start = np.concatenate([[0], np.cumsum([len(w) for w in ordered])]).astype(np.int64)
-        hashes = np.array([_hash_span(codes, start[i], len(w), 0) for i, w in enumerate(ordered)], np.uint64)
+        hashes = np.array([_hash_span(points, start[i], len(w), 0) for i, w in enumerate(ordered)], np.uint64)
         size = 1 << max(4, (4 * len(ordered) - 1).bit_length())
         slots = np.zeros(size, np.int64)
         for i, h in enumerate(hashes.tolist()):
@@ -99,11 +66,7 @@ class WordSet(NamedTuple):
             while slots[j]:
                 j = (j + 1) & (size - 1)
             slots[j] = i + 1
-        return cls(slots, hashes, codes, start)
-
-
-def _codes(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        return cls(slots, hashes, points, start)
 
 
 @functools.cache
@@ -120,7 +83,7 @@ def classify(text: str, tokens: list[str]) -> Tokens:
     if int(lengths.sum()) != len(text):  # jieba partitions its input; never trust it blindly
         text = "".join(tokens)
     stop, generic = _word_sets()
-    return Tokens(*_classify(_codes(text), lengths, _char_flags(), stop, generic))
+    return Tokens(*_classify(codes(text), lengths, char_flags(), stop, generic))
 
 
 @kernel
@@ -197,38 +160,36 @@ def _classify(
         all_space, all_punct, latin = True, True, True
         for k in range(pos, pos + n):
             f = flags[codes[k]]
-            han[t] += (f & _HAN) != 0
-            all_space = all_space and (f & _SPACE_CHAR) != 0
-            all_punct = all_punct and ((f & _SPACE_CHAR) != 0 or (f & _ALNUM) == 0)
+            han[t] += (f & chars.HAN) != 0
+            all_space = all_space and (f & chars.SPACE) != 0
+            all_punct = all_punct and ((f & chars.SPACE) != 0 or (f & chars.ALNUM) == 0)
             if k == pos:
-                latin = latin and (f & _ASCII_ALPHA) != 0
+                latin = latin and (f & chars.ASCII_ALPHA) != 0
             else:
-                latin = latin and (f & (_ASCII_ALPHA | _ASCII_DIGIT)) != 0
+                latin = latin and (f & (chars.ASCII_ALPHA | chars.ASCII_DIGIT)) != 0
         if n == 1 and codes[pos] == 10:
             kind[t] = NEWLINE
             lines += 1
         elif all_space:
             kind[t] = SPACE
-        elif last & _END_MARK:
+        elif last & chars.SENTENCE_END:
             kind[t] = END
         line[t] = lines
         h = _hash_span(codes, pos, n, 0)
         word[t] = h
         punct[t] = all_punct
-        han_word[t] = (first & _HAN_START) != 0
+        han_word[t] = (first & chars.HAN_START) != 0
         stop[t] = _in_set(codes, pos, n, h, stop_words)
         if kind[t] == WORD and n >= 2 and not _in_set(codes, pos, n, h, generic):
-            if first & _HAN_START:
+            if first & chars.HAN_START:
                 content[t] = np.int64(h >> np.uint64(1))
             elif latin and n >= _MIN_CONTENT_LATIN:
                 content[t] = np.int64(_hash_span(codes, pos, n, 1) >> np.uint64(1))
-        clause[t] = (last & _CLAUSE_MARK) != 0
+        clause[t] = (last & chars.CLAUSE_END) != 0
         # As a regex's "$" would have it: a final newline is looked past.
-        closes = last & _CLOSES or (
-            n >= 2 and codes[pos + n - 1] == 10 and flags[codes[pos + n - 2]] & _CLOSES
-        )
-        seam_before[t] = closes != 0
-        seam_after[t] = (first & _OPENS) != 0
+        before_newline = flags[codes[pos + n - 2]] if n >= 2 and codes[pos + n - 1] == 10 else 0
+        seam_before[t] = ((last | before_newline) & chars.CLOSES) != 0
+        seam_after[t] = (first & chars.OPENS) != 0
         pos += n
     return kind, length, han, punct, han_word, stop, content, clause, seam_before, seam_after, word, line
 
