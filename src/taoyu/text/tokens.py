@@ -31,7 +31,7 @@ _MIN_CONTENT_LATIN = 3  # Latin content words: a letter, then letters or digits,
 class Tokens:
     """One page's tokens, one entry per token in every array."""
 
-    kind: np.ndarray  # WORD, SPACE, END or NEWLINE
+    kind: np.ndarray  # WORD, SPACE, END or NEWLINE (all fields int64 but ``word``; flags are 0/1)
     length: np.ndarray  # characters
     han: np.ndarray  # Han characters
     punct: np.ndarray  # punctuation or space only: not a word
@@ -83,7 +83,8 @@ def classify(text: str, tokens: list[str]) -> Tokens:
     if int(lengths.sum()) != len(text):  # jieba partitions its input; never trust it blindly
         text = "".join(tokens)
     stop, generic = _word_sets()
-    return Tokens(*_classify(codes(text), lengths, char_flags(), stop, generic))
+    rows = _classify(codes(text), lengths, char_flags(), stop, generic)
+    return Tokens(*rows[:10], rows[10].view(np.uint64), rows[11])
 
 
 @kernel
@@ -122,33 +123,14 @@ def _in_set(codes: np.ndarray, start: int, n: int, h: np.uint64, words: WordSet)
 @kernel
 def _classify(
     codes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, stop_words: WordSet, generic: WordSet
-) -> tuple[
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-]:
+) -> np.ndarray:
+    """The Tokens fields as the rows of one int64 matrix (one array to hand back, not twelve)."""
     m = len(lengths)
-    kind = np.zeros(m, np.int8)
-    length = lengths.astype(np.int32)
-    han = np.zeros(m, np.int32)
-    punct = np.zeros(m, np.bool_)
-    han_word = np.zeros(m, np.bool_)
-    stop = np.zeros(m, np.bool_)
-    content = np.full(m, -1, np.int64)
-    clause = np.zeros(m, np.bool_)
-    seam_before = np.zeros(m, np.bool_)
-    seam_after = np.zeros(m, np.bool_)
-    word = np.zeros(m, np.uint64)
-    line = np.zeros(m, np.int64)
+    out = np.zeros((12, m), np.int64)
+    kind, length, han, punct, han_word, stop = out[0], out[1], out[2], out[3], out[4], out[5]
+    content, clause, seam_before, seam_after, word, line = out[6], out[7], out[8], out[9], out[10], out[11]
+    length[:] = lengths
+    content[:] = -1
     lines = 0
     pos = 0
     for t in range(m):
@@ -176,7 +158,7 @@ def _classify(
             kind[t] = END
         line[t] = lines
         h = _hash_span(codes, pos, n, 0)
-        word[t] = h
+        word[t] = np.int64(h)  # the bits of the hash; read back as uint64
         punct[t] = all_punct
         han_word[t] = (first & chars.HAN_START) != 0
         stop[t] = _in_set(codes, pos, n, h, stop_words)
@@ -191,7 +173,7 @@ def _classify(
         seam_before[t] = ((last | before_newline) & chars.CLOSES) != 0
         seam_after[t] = (first & chars.OPENS) != 0
         pos += n
-    return kind, length, han, punct, han_word, stop, content, clause, seam_before, seam_after, word, line
+    return out
 
 
 _recent: dict[str, Tokens] = {}
