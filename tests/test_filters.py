@@ -301,6 +301,7 @@ _SCREENED = [
     (chrome_lines._POST_META, "dated"),
     (chrome_lines._NAVIGATION, "navigation"),
     (chrome_lines._APP_PROMPT, "app_prompt"),
+    (chrome_lines._WIDGET_NAME, "widget"),
     (chrome_lines._COUNTER_META, "counter_meta"),
     (chrome_lines._DISCLAIMER, "disclaimer"),
 ]

@@ -135,6 +135,7 @@ _SCREENS = {
     "counter_meta": re.compile("阅读|浏览|点击|评论|人气"),
     "dated": re.compile(r"\d{4}[-/.年]"),  # _TIMESTAMP, _POST_META
     "navigation": re.compile("上一|下一|返回|当前位置|您的位置|您现在的位置|所在位置|首页"),
+    "widget": _WIDGET_NAME,  # a widget bar must name a widget
     "app_prompt": re.compile(
         "APP|App|app|客户端|全文|剩余|余下|更多内容|展开|收起|扫码|扫一扫|长按|关注|点击|打开|继续阅读|立即|应用|软件"
     ),
@@ -157,6 +158,7 @@ class PageScreen:
     counter_meta: bool = True
     dated: bool = True
     navigation: bool = True
+    widget: bool = True
     app_prompt: bool = True
 
     @classmethod
@@ -194,7 +196,7 @@ def line_reason(
         return "byline"
     if screen.app_prompt and _APP_PROMPT.search(s):
         return "app_prompt"
-    if not _WIDGET_WORDS.sub("", s) and _WIDGET_NAME.search(s):  # a bare number is content
+    if screen.widget and not _WIDGET_WORDS.sub("", s) and _WIDGET_NAME.search(s):  # a bare number is content
         return "widget"
     if custom and any(c.search(s) for c in custom):
         return "custom"
