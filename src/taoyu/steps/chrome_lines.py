@@ -130,9 +130,7 @@ class ChromeLines(Transform):
 # Literal alternations: Python's re scans those several times faster than the patterns, but only
 # when every branch starts with a literal ("[Cc]opyright" made the whole screen five times slower).
 _SCREENS = {
-    "disclaimer": re.compile(
-        "版权|opyright|©|未经|转载|不代表本|侵权|免责声明|ICP|公网安备|增值电信业务"
-    ),
+    "disclaimer": re.compile("版权|opyright|©|未经|转载|不代表本|侵权|免责声明|ICP|公网安备|增值电信业务"),
     "counter_meta": re.compile("阅读|浏览|点击|评论|人气"),
     "dated": re.compile(r"[-/.年](?<=\d{4}[-/.年])"),  # _TIMESTAMP, _POST_META
     "navigation": re.compile("上一|下一|返回|当前位置|您的位置|您现在的位置|所在位置|首页"),

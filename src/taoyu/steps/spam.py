@@ -27,13 +27,15 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 
+import numpy as np
 from pydantic import Field
 
 from taoyu.document import Document, Event, meta_count
+from taoyu.jit import kernel
 from taoyu.registry import register
 from taoyu.steps.base import Filter, StepParams, Verdict
 from taoyu.text import spam_lexicon
-from taoyu.text.sentences import sentence_links
+from taoyu.text.sentences import sentence_arrays
 
 _TITLE_SEP = re.compile(r"[-_|｜—–·,，、/\s]+")
 _SITE_WORDS = re.compile(r"官网|官方|下载|注册|登录|登陆|入口|网址|平台|app|APP|App|手机版|最新版|客户端")
@@ -109,33 +111,29 @@ class Spam(Filter):
             s = lines[i].strip()
             if s and len(s) <= p.max_title_line_chars and s != title and spam_lexicon.search(s):
                 spam[i] = "lexicon_title"
-        links = sentence_links(doc.text, title, window=p.window)
-        judged = [k for k, c in enumerate(links.chars) if c >= p.min_sentence_chars and not links.verse[k]]
-        per_line: dict[int, list[bool]] = {}
-        for k in judged:
-            per_line.setdefault(links.line[k], []).append(links.linked[k])
-        for i, flags in per_line.items():
-            unlinked = flags.count(False)
-            if len(flags) >= p.spliced_line_sentences and unlinked / len(flags) >= p.spliced_line_unlinked:
-                spam.setdefault(i, "spliced")
+        # Per sentence, in order: its line, Han characters, linked or not, verse or not.
+        on_line, chars, linked, verse = sentence_arrays(doc.text, title, window=p.window)
+        judged = (chars >= p.min_sentence_chars) & ~verse
+        for i in _spliced_lines(on_line, linked, judged, p.spliced_line_sentences, p.spliced_line_unlinked):
+            spam.setdefault(int(i), "spliced")
+        total = 1  # characters of the page, needed only to weigh spam lines
         if spam:
-            linked_lines = {links.line[k] for k, linked in enumerate(links.linked) if linked}
-            _grow_block(lines, spam, per_line, linked_lines)
-        total = sum(len(line.strip()) for line in lines) or 1
-        # "Spliced throughout" is judged on what would remain: an article with a block of
-        # spliced text injected is cleaned, not dropped.
-        rest = [k for k in judged if links.line[k] not in spam]
-        unlinked_share = (
-            sum(not links.linked[k] for k in rest) / len(rest)
-            if len(rest) >= p.spliced_doc_sentences
-            else 0.0
-        )
+            per_line: dict[int, list[bool]] = {}
+            for k in np.flatnonzero(judged).tolist():
+                per_line.setdefault(int(on_line[k]), []).append(bool(linked[k]))
+            _grow_block(lines, spam, per_line, set(on_line[linked].tolist()))
+            # "Spliced throughout" is judged on what would remain: an article with a block of
+            # spliced text injected is cleaned, not dropped.
+            judged &= ~np.isin(on_line, list(spam))
+            total = sum(len(line.strip()) for line in lines) or 1
+        rest = int(judged.sum())
+        unlinked_share = int((judged & ~linked).sum()) / rest if rest >= p.spliced_doc_sentences else 0.0
         title_hits = spam_lexicon.hits(title) if title else {}
         scores = {
             "title_lexicon": float(sum(title_hits.values()) + len(_url_hits(doc.url or ""))),
             "title_stuffing": title_stuffing(title),
             "unlinked_share": round(unlinked_share, 4),
-            "judged_sentences": float(len(rest)),
+            "judged_sentences": float(rest),
             "spam_share": round(sum(len(lines[i].strip()) for i in spam) / total, 4),
             "spliced_share": round(
                 sum(len(lines[i].strip()) for i, r in spam.items() if r != "lexicon_title") / total, 4
@@ -235,3 +233,27 @@ def title_stuffing(title: str) -> float:
         site / n if site >= 3 else 0.0,
     ]
     return round(max(shares), 4)
+
+
+@kernel
+def _spliced_lines(
+    line: np.ndarray, linked: np.ndarray, judged: np.ndarray, min_sentences: int, min_unlinked: float
+) -> np.ndarray:
+    """Lines with at least ``min_sentences`` judged sentences of which ``min_unlinked`` or more
+    (a share) are linked to nothing: spliced blocks. A line's sentences are consecutive."""
+    out = np.empty(len(line), np.int64)
+    found = 0
+    k = 0
+    while k < len(line):
+        end = k
+        n = unlinked = 0
+        while end < len(line) and line[end] == line[k]:
+            if judged[end]:
+                n += 1
+                unlinked += not linked[end]
+            end += 1
+        if n >= min_sentences and unlinked / n >= min_unlinked:
+            out[found] = line[k]
+            found += 1
+        k = end
+    return out[:found]

@@ -111,9 +111,17 @@ def sentence_links(text: str, title: str = "", window: int = 3, verse_min_chars:
     The page is segmented once (:mod:`taoyu.text.tokens`); the rest is one compiled pass over its
     tokens.
     """
+    line, han, linked, verse = sentence_arrays(text, title, window, verse_min_chars)
+    return SentenceLinks(line.tolist(), han.tolist(), linked.tolist(), verse.tolist())
+
+
+def sentence_arrays(
+    text: str, title: str = "", window: int = 3, verse_min_chars: int = 12
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``sentence_links`` as arrays (line, Han characters, linked, verse), for compiled callers."""
     page = tokens_of(text)
     title_ids = content_ids(title) if title else np.zeros(0, np.int64)
-    line, han, linked, verse = _links(
+    return _links(
         page.kind,
         page.line,
         page.han,
@@ -127,7 +135,6 @@ def sentence_links(text: str, title: str = "", window: int = 3, verse_min_chars:
         window,
         verse_min_chars,
     )
-    return SentenceLinks(line.tolist(), han.tolist(), linked.tolist(), verse.tolist())
 
 
 @kernel
