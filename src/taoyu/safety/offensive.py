@@ -263,8 +263,9 @@ def _bucket_sums(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per text: the sum of the weights of its distinct buckets, and how many there are.
 
-    A text's buckets are told apart with a small open-addressing set of its own: the set stays in
-    cache where a mark per bucket (2^18 of them) would not, and only the weight lookups wander.
+    A text's buckets are told apart with a small open-addressing set of its own, sized to the
+    text and cleared for the next, so nothing is sorted and nothing of size 2^bits is touched but
+    the weights.
     """
     shift = np.uint64(64 - bits)
     sums = np.zeros(len(lengths))

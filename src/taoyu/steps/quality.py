@@ -188,9 +188,7 @@ def _prose_lines(
             continue
         han = 0
         for i in range(begin, stop):
-            c = codes[i]
-            if 0x3400 <= c <= 0x4DBF or 0x4E00 <= c <= 0x9FFF or 0xF900 <= c <= 0xFAFF:
-                han += 1
+            han += (flags[codes[i]] & chars.HAN) != 0
         if han:
             a, b = begin, stop
             while a < b and flags[codes[a]] & chars.SPACE:
