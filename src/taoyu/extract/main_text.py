@@ -37,6 +37,7 @@ from typing import Literal
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from taoyu.extract.labels import LabelPattern
 from taoyu.extract.markdown import block_markdown
 from taoyu.extract.page_type import is_thread_page
 from taoyu.extract.text import block_lines
@@ -46,27 +47,23 @@ _NEVER_CONTENT = (
     "script, style, noscript, template, iframe, svg, canvas, select, button, input, textarea, "
     "nav, footer, aside, head, object, embed, map"
 )
-_NEGATIVE = re.compile(
+_NEGATIVE = LabelPattern(
     r"comment|share|social|footer|foot\b|copyright|related|recommend|hot|rank|sidebar|side-|side_|aside|"
     r"breadcrumb|crumb|menu|navbar|nav\b|nav-|nav_|topbar|toolbar|tool-bar|header|masthead|login|register|"
     r"advert|\bad\b|ad-|ad_|ads|banner|sponsor|promo|popup|modal|qrcode|download|app-|appdown|subscribe|"
     r"pagination|pager|next|prev|tags?\b|keyword|widget|author-info|reward|dashang|report|jubao|player|"
-    r"navbox|infobox|hatnote|ambox|noprint|\btoc\b",
-    re.IGNORECASE,
+    r"navbox|infobox|hatnote|ambox|noprint|\btoc\b"
 )
 # Chrome however much of the page it holds: a long article's reference list can outweigh its text.
-_ALWAYS_CHROME = re.compile(r"\breferences\b|reflist|footnotes|editsection|catlinks", re.IGNORECASE)
-_POSITIVE = re.compile(
-    r"article|content|post|entry|main|text|body|story|detail|news|message|t_f|postmessage|js_content|rich",
-    re.IGNORECASE,
+_ALWAYS_CHROME = LabelPattern(r"\breferences\b|reflist|footnotes|editsection|catlinks")
+_POSITIVE = LabelPattern(
+    r"article|content|post|entry|main|text|body|story|detail|news|message|t_f|postmessage|js_content|rich"
 )
 _BLOCKS = {"p", "div", "td", "li", "section", "article", "main", "blockquote", "pre", "dd", "h1", "h2", "h3",
            "h4", "h5", "h6", "table", "tr", "ul", "ol", "dl", "font", "center", "span"}  # fmt: skip
-_REPLY_LABEL = re.compile(r"comment|reply|replies|answer|post", re.IGNORECASE)
-_REPLY_BODY = re.compile(r"content|text|message|body|markdown|detail|rich|t_f\b", re.IGNORECASE)
-_REPLY_CHROME = re.compile(
-    r"meta|info|user|author|avatar|time|date|head|foot|action|tool|opera", re.IGNORECASE
-)
+_REPLY_LABEL = LabelPattern(r"comment|reply|replies|answer|post")
+_REPLY_BODY = LabelPattern(r"content|text|message|body|markdown|detail|rich|t_f\b")
+_REPLY_CHROME = LabelPattern(r"meta|info|user|author|avatar|time|date|head|foot|action|tool|opera")
 _REPLY_TAGS = {"div", "li", "article", "section", "table", "tr", "dl", "dd"}
 _LINK_LIST_BLOCKS = "ul, ol, dl, div, table, td, section, p"
 _LINK_LIST_SHARE = 0.6

@@ -13,27 +13,26 @@ the page answers it itself.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from taoyu.extract.labels import LabelPattern
+
 # A path segment (or query value) that names a thread, a topic, a question or a comment page.
 # "post" is not one: blogs use /post/<slug> for articles.
-_THREAD_PATH = re.compile(
+_THREAD_PATH = LabelPattern(
     r"(?:^|[/=&?.])(?:bbs|forums?|threads?|viewthread|showthread|showtopic|topic|questions?|answers?|"
-    r"discuss(?:ions?)?|comments?|replies|wenda|faq|tieba|zhidao)(?=$|[/=&?._-]|\d)|/[td]/",
-    re.IGNORECASE,
+    r"discuss(?:ions?)?|comments?|replies|wenda|faq|tieba|zhidao)(?=$|[/=&?._-]|\d)|/[td]/"
 )
 # A host whose first or second label says forum or Q&A: bbs.example.com, patent.bbscloud.com.
-_THREAD_HOST = re.compile(r"^(?:[^.]+\.)?(?:bbs|forums?|tieba|zhidao|wenda|discuss)[^.]*\.", re.IGNORECASE)
+_THREAD_HOST = LabelPattern(r"^(?:[^.]+\.)?(?:bbs|forums?|tieba|zhidao|wenda|discuss)[^.]*\.")
 # Not "Question" alone: FAQPage markup on articles lists questions too.
-_THREAD_SCHEMA = re.compile(r"DiscussionForumPosting|QAPage", re.IGNORECASE)
+_THREAD_SCHEMA = LabelPattern(r"discussionforumposting|qapage")
 # Posts and replies numbered by the forum's database: id="post_53963", id="reply-78".
-_NUMBERED_POST = re.compile(r"(?:post|reply|pid|answer|floor)[-_]?\d+$", re.IGNORECASE)
-_FORUM_SOFTWARE = re.compile(
-    r"discuz|phpwind|phpbb|vbulletin|discourse|flarum|nodebb|xenforo|mybb|simple machines|invision",
-    re.IGNORECASE,
+_NUMBERED_POST = LabelPattern(r"(?:post|reply|pid|answer|floor)[-_]?\d+$")
+_FORUM_SOFTWARE = LabelPattern(
+    r"discuz|phpwind|phpbb|vbulletin|discourse|flarum|nodebb|xenforo|mybb|simple machines|invision"
 )
 
 
