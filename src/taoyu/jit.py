@@ -24,5 +24,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def kernel(fn: F) -> F:
-    """Compile ``fn`` on first call (no Python objects inside), caching the result on disk."""
-    return numba.njit(cache=True, nogil=True)(fn)  # type: ignore[no-any-return]
+    """Compile ``fn`` on first call (no Python objects inside), caching the result on disk.
+
+    Where numba finds no writable place for its cache (a read-only install, no writable home),
+    ``cache=True`` raises at import; the kernel is then compiled in each process instead.
+    """
+    try:
+        return numba.njit(cache=True, nogil=True)(fn)  # type: ignore[no-any-return]
+    except RuntimeError:
+        return numba.njit(nogil=True)(fn)  # type: ignore[no-any-return]
