@@ -277,15 +277,25 @@ def test_extraction_counts_hidden_random_tags_for_the_spam_step():
     assert Spam().score(doc)["hidden_tags"] == 6.0
 
 
-def test_remembered_segmentations_are_bounded_and_change_nothing():
+def test_remembered_segmentations_are_bounded_by_characters_and_change_nothing():
     from taoyu.text import tokens
+    from taoyu.text.recent import RecentPages
 
     text = article(TEA + RAIL)
     first = quality_scores(text)
-    for i in range(tokens._RECENT_PAGES + 10):
-        tokens.tokens_of(f"第{i}页的内容。")
-    assert len(tokens._recent) <= tokens._RECENT_PAGES and text not in tokens._recent
-    assert quality_scores(text) == first
+    bounded = RecentPages[int](max_chars=100)
+    for i in range(50):
+        bounded.get(f"第{i}页的内容。" * 3, len)
+    assert bounded._chars <= 100 and len(bounded) == 4
+    assert bounded.get("长" * 500, len) == 500 and "长" * 500 not in bounded  # too big to keep
+    tokens._recent.max_chars = len(text) + 10
+    try:
+        tokens.tokens_of(text)
+        tokens.tokens_of("另一页的内容。" * 5)
+        assert text not in tokens._recent
+        assert quality_scores(text) == first
+    finally:
+        tokens._recent.max_chars = 1_000_000
 
 
 def test_a_spam_line_on_top_of_text_without_a_title_is_cut_not_taken_for_the_title():

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from taoyu.text.recent import RecentPages
+
 PORN = (
     r"国产(在线|精品|自拍|偷拍|av|AV|视频|乱|亚洲)|尤物(视频|在线|影院|网站)|无码|有码|一本道|女优|(av|AV)(在线|电影|天堂|片|网)"
     r"|(成人|色情|黄色|情色)(影院|电影|视频|网站|网址|小说|图片|直播)|(偷拍|自拍)(视频|在线|偷拍|图片)"
@@ -65,21 +67,18 @@ _ANCHOR = re.compile("|".join(sorted(map(re.escape, ANCHORS), key=len, reverse=T
 _REACH = 20  # no pattern reaches further than this from its anchor
 
 
-_recent: dict[str, list[tuple[int, int]]] = {}
-_RECENT_PAGES = 256  # more than a runner's batch: spam and safety both scan each page
+_recent: RecentPages[list[tuple[int, int]]] = RecentPages()
 
 
 def _anchors(text: str) -> list[tuple[int, int]]:
     """Spans of the anchors in ``text``; a page's are remembered, as two steps ask for them."""
     if len(text) < 200:  # a title or a line: scanning is cheaper than remembering
-        return [m.span() for m in _ANCHOR.finditer(text)]
-    spans = _recent.get(text)
-    if spans is None:
-        spans = [m.span() for m in _ANCHOR.finditer(text)]
-        if len(_recent) >= _RECENT_PAGES:
-            del _recent[next(iter(_recent))]
-        _recent[text] = spans
-    return spans
+        return _scan(text)
+    return _recent.get(text, _scan)
+
+
+def _scan(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _ANCHOR.finditer(text)]
 
 
 def _windows(text: str) -> list[tuple[int, int]]:

@@ -21,6 +21,7 @@ import rjieba
 from taoyu.jit import kernel
 from taoyu.text import chars
 from taoyu.text.chars import char_flags, codes
+from taoyu.text.recent import RecentPages
 
 WORD, SPACE, END, NEWLINE = 0, 1, 2, 3
 
@@ -176,23 +177,17 @@ def _classify(
     return out
 
 
-_recent: dict[str, Tokens] = {}
-_RECENT_PAGES = 256
-"""Pages whose tokens are remembered: more than a runner's batch (steps.base.STEP_BATCH), since
-each step runs over the whole batch before the next one asks for the same pages."""
+_recent: RecentPages[Tokens] = RecentPages()
 
 
 def tokens_of(text: str) -> Tokens:
-    """The page's tokens, segmented once: recent pages are remembered, so the spam and quality
-    steps share one segmentation of every page the spam step leaves unchanged."""
-    known = _recent.get(text)
-    if known is not None:
-        return known
-    result = classify(text, rjieba.cut(text))
-    if len(_recent) >= _RECENT_PAGES:
-        del _recent[next(iter(_recent))]  # the oldest: dicts keep insertion order
-    _recent[text] = result
-    return result
+    """The page's tokens, segmented once: recent pages are remembered (``RecentPages``), so the
+    spam and quality steps share one segmentation of every page the spam step leaves unchanged."""
+    return _recent.get(text, _segment)
+
+
+def _segment(text: str) -> Tokens:
+    return classify(text, rjieba.cut(text))
 
 
 def content_ids(text: str) -> np.ndarray:
