@@ -8,8 +8,9 @@ overhead once. numba compiles plain Python loops over numpy arrays, ships as whe
 on the user's machine) and caches the machine code next to the module, so a worker process loads
 it instead of compiling (docs/decisions.md).
 
-Everything here must give bit-identical results to the numpy code it replaced: ``uint64``
-arithmetic wraps in both, and an ``int64`` mixed into a ``uint64`` expression would turn it into
+A kernel that replaces numpy or regex code must give bit-identical results, and its tests state
+the rule in plain Python and compare (tests/test_kernels.py). ``uint64`` arithmetic wraps in
+both numpy and numba, but an ``int64`` mixed into a ``uint64`` expression turns it into
 ``float64`` under numba's typing rules, so kernels keep hash arithmetic in explicit ``uint64``.
 """
 
