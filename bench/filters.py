@@ -343,9 +343,11 @@ def corpus_check(steps: list[Step], shared: Path, n: int, seed: int) -> dict[str
     seconds: dict[str, float] = defaultdict(float)
     per_source: dict[str, Any] = {}
     total_docs, total_chars, wall = 0, 0, 0.0
+    texts: list[str] = []
     for src in CLEAN_SOURCES:
         t0 = time.perf_counter()
         units: list[Article] = sample_units(shared, src, n, random.Random(f"corpus-{seed}-{src}"))
+        texts += [a.text for a in units]
         print(f"[corpus] {src}: {len(units)} units read in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
         docs = [to_doc(i, a.text, a.url, a.title, src) for i, a in enumerate(units)]
         t0 = time.perf_counter()
@@ -401,7 +403,46 @@ def corpus_check(steps: list[Step], shared: Path, n: int, seed: int) -> dict[str
         "step_share": {s: seconds[s] / step_total if step_total else 0.0 for s in (st.name for st in steps)},
         "step_seconds": {s.name: seconds[s.name] for s in steps},
     }
+    speed["anchor"] = datatrove_anchor(texts)
     return {"per_source": per_source, "totals": totals, "throughput": speed}
+
+
+def datatrove_anchor(texts: list[str]) -> dict[str, Any]:
+    """datatrove's standard quality filters on the same documents, in the same run: the speed
+    anchor for the chain (machines here are shared and noisy, so only the ratio is stable).
+
+    Gopher repetition and quality, C4 and FineWeb quality, with ``language="cmn_Hani"`` (jieba
+    words), as FineWeb-2 runs them on Chinese. They do less than taoyu's chain (no language ID,
+    spam, safety or PII), and with their default thresholds they keep almost no Chinese text.
+    """
+    try:
+        from datatrove.data import Document as DatatroveDocument
+        from datatrove.pipeline.filters import (
+            C4QualityFilter,
+            FineWebQualityFilter,
+            GopherQualityFilter,
+            GopherRepetitionFilter,
+        )
+
+        language = "cmn_Hani"
+        filters = [
+            GopherRepetitionFilter(language=language),
+            GopherQualityFilter(language=language),
+            C4QualityFilter(language=language),
+            FineWebQualityFilter(language=language),
+        ]
+        warm = DatatroveDocument(text=texts[0], id="warm", metadata={})
+        for f in filters:
+            f.filter(warm)  # loads jieba's dictionary outside the timing
+    except Exception as exc:  # datatrove, spacy or jieba missing: the bench extra is not installed
+        return {"error": f"{type(exc).__name__}: {exc}"}
+    docs = [DatatroveDocument(text=t, id=str(i), metadata={}) for i, t in enumerate(texts)]
+    kept = 0
+    t0 = time.perf_counter()
+    for doc in docs:
+        kept += all(f.filter(doc) is True for f in filters)
+    seconds = time.perf_counter() - t0
+    return {"docs_per_s": len(docs) / seconds, "kept_share": kept / max(1, len(docs))}
 
 
 # ------------------------------------------------------------------------------------- output
@@ -555,6 +596,16 @@ def print_report(
     )
     rows = [[s, f"{t['step_seconds'][s]:.2f}", pct(t["step_share"][s])] for s in names]
     print(table(["step", "seconds", "share"], rows))
+    anchor = t.get("anchor") or {}
+    if "docs_per_s" in anchor:
+        print(
+            f"\nAnchor, same documents, same run: datatrove's Gopher repetition + Gopher quality + C4 + "
+            f"FineWeb filters (cmn_Hani) {anchor['docs_per_s']:,.0f} docs/s; taoyu's chain is "
+            f"{t['docs_per_s'] / anchor['docs_per_s']:.1f}x that. datatrove keeps "
+            f"{pct(anchor['kept_share'])} of these clean documents with its default thresholds."
+        )
+    elif anchor:
+        print(f"\nAnchor not run ({anchor['error']}); install the bench extra: pip install -e '.[bench]'")
 
 
 def main() -> None:
