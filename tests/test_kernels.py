@@ -272,3 +272,12 @@ def test_quality_scores_agree_with_the_rules_on_a_small_page() -> None:
     assert scores["dup_line_frac"] == round(1 / 3, 4)
     assert scores["verse_share"] == 1.0
     assert scores["han_ratio"] == round(30 / 36, 4)
+
+
+def test_text_with_lone_surrogates_is_segmented_not_refused() -> None:
+    from taoyu.text.tokens import cut
+
+    text = "杭州\ud800西湖龙井茶\udfff。"
+    tokens = cut(text)
+    assert "".join(tokens) == text and len(tokens) > 2
+    assert quality_scores(text * 10)["han_ratio"] > 0.5  # no step needs normalize to run first

@@ -329,6 +329,7 @@ class OffensiveModel:
         self.weights = np.asarray(weights, dtype=np.float32)  # float16 on disk; float32 gathers faster
         self.bias = float(bias)
         self.spec = spec
+        self._orders = np.asarray(spec.orders, np.int64)
         self.threshold = float(threshold)
 
     @classmethod
@@ -380,12 +381,11 @@ class OffensiveModel:
         below 2^16), so the result is bit-identical to the sorted sum training evaluates.
         """
         out = np.empty(len(texts), dtype=np.float64)
-        orders = np.asarray(self.spec.orders, np.int64)
         for start in range(0, len(texts), _CHUNK):
             chunk = texts[start : start + _CHUNK]
             cps, lengths = _codepoints(chunk)
             sums, counts = _bucket_sums(
-                _char_hashes(cps, self.spec.seed), lengths, orders, self.spec.bits, self.weights
+                _char_hashes(cps, self.spec.seed), lengths, self._orders, self.spec.bits, self.weights
             )
             scale = 1.0 / np.sqrt(np.maximum(counts, 1))
             out[start : start + len(chunk)] = sigmoid(self.bias + sums * scale)

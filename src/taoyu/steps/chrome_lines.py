@@ -111,7 +111,7 @@ class ChromeLines(Transform):
         if not hasattr(self, "_custom"):
             self.setup()
         lines = doc.text.split("\n")
-        reasons = chrome_reasons(lines, self.params, self._custom)
+        reasons = chrome_reasons(lines, self.params, self._custom, PageScreen.of(doc.text))
         if not reasons:
             return doc.text, {}
         kept = [line for i, line in enumerate(lines) if i not in reasons]
@@ -211,11 +211,13 @@ def _is_list_item(line: str, p: ChromeLinesParams) -> bool:
 
 
 def chrome_reasons(
-    lines: list[str], p: ChromeLinesParams, custom: list[re.Pattern[str]] | None = None
+    lines: list[str],
+    p: ChromeLinesParams,
+    custom: list[re.Pattern[str]] | None = None,
+    screen: PageScreen = PageScreen(),
 ) -> dict[int, str]:
-    """Line index → reason, for every chrome line of a document."""
+    """Line index → reason, for every chrome line of a document (``screen``: of its whole text)."""
     reasons: dict[int, str] = {}
-    screen = PageScreen.of("\n".join(lines))
     i = 0
     while i < len(lines):
         s = lines[i].strip()

@@ -16,10 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import rjieba
 
 from taoyu.jit import kernel
-from taoyu.text.tokens import END, NEWLINE, SPACE, WORD, classify, content_ids, tokens_of
+from taoyu.text.tokens import END, NEWLINE, SPACE, WORD, classify, content_ids, cut, tokens_of
 
 # Words so common across all topics that sharing one says nothing about sharing a topic.
 GENERIC_WORDS = frozenset(
@@ -45,7 +44,7 @@ GENERIC_WORDS = frozenset(
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a line (or paragraph), stripped, non-empty: the boundaries sentence_links uses."""
-    tokens = rjieba.cut(text)
+    tokens = cut(text)
     page = classify(text, tokens)
     boundary = _boundary_flags(page.kind, page.seam_before, page.seam_after)
     sentence = np.cumsum(boundary) - boundary  # a boundary token closes its sentence
@@ -57,7 +56,7 @@ def split_sentences(text: str) -> list[str]:
 
 def content_words(sentence: str) -> set[str]:
     """Topic-bearing words: jieba words of 2+ Han characters, or Latin words of 3+, not generic."""
-    tokens = rjieba.cut(sentence)
+    tokens = cut(sentence)
     page = classify(sentence, tokens)
     return {
         tok if han else tok.lower()

@@ -12,6 +12,7 @@ for equality (sentence links, repeated n-grams).
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -25,6 +26,7 @@ from taoyu.text.recent import RecentPages
 
 WORD, SPACE, END, NEWLINE = 0, 1, 2, 3
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _MIN_CONTENT_LATIN = 3  # Latin content words: a letter, then letters or digits, 3+ in all
 
 
@@ -187,10 +189,24 @@ def tokens_of(text: str) -> Tokens:
 
 
 def _segment(text: str) -> Tokens:
-    return classify(text, rjieba.cut(text))
+    return classify(text, cut(text))
+
+
+def cut(text: str) -> list[str]:
+    """rjieba's words of ``text``, which they partition. rjieba refuses lone surrogates (they have
+    no UTF-8); each is segmented as U+FFFD, one character for one, and handed back as it was."""
+    try:
+        return rjieba.cut(text)
+    except UnicodeEncodeError:
+        tokens = rjieba.cut(_SURROGATE.sub("\ufffd", text))
+        out, pos = [], 0
+        for token in tokens:  # the same lengths, so the original text is cut at the same places
+            out.append(text[pos : pos + len(token)])
+            pos += len(token)
+        return out
 
 
 def content_ids(text: str) -> np.ndarray:
     """Distinct content-word hashes of a short text (a title), sorted."""
-    content = classify(text, rjieba.cut(text)).content
+    content = classify(text, cut(text)).content
     return np.unique(content[content >= 0])
