@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from taoyu import Document, Source
 from taoyu.pii import find_pii, redact
-from taoyu.pii.detect import _ID_CHECK, _ID_WEIGHTS, luhn_ok, valid_id18
+from taoyu.pii.detect import _ID_CHECK, _ID_WEIGHTS, _findings, luhn_ok, valid_id18
 from taoyu.steps.redact_pii import RedactPii
 
 from .conftest import ledger_rows, run_cli, write_jsonl
@@ -212,3 +212,31 @@ def test_cli_reports_and_redacts(tmp_path: Path):
     assert redacted.stdout == "第一行\n电话<手机号>，邮箱<邮箱>\n"
     missing = run_cli("pii", str(tmp_path / "nope.txt"))
     assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+PII_PIECES = st.sampled_from(
+    [
+        "110105194912310021",
+        "110105491231002",
+        "6222 0212 3456 7894",
+        "138 1234 5678",
+        "+86 13812345678",
+        "(010)6552-1234",
+        "电话：057187654321",
+        "QQ：123456789",
+        "微信号：abc_12345",
+        "护照E12345678",
+        "a.b@example.com",
+        "192.168.1.1",
+        "2001:db8::1",
+        "٣٨١٢٣٤٥٦٧٨٩٠١٢٣٤٥",
+    ]
+)
+PII_NOISE = st.text(alphabet="0123456789١٢٣０１２ -()（）：:.@xX转号码电话微信护照QqWwvx，。年", max_size=24)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(PII_PIECES, PII_NOISE), max_size=8))
+def test_screens_skip_only_detectors_that_could_not_fire(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert _findings(text, screen=True) == _findings(text, screen=False)

@@ -20,6 +20,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
+from taoyu.jit import kernel
+from taoyu.text import chars
+from taoyu.text.chars import char_flags, codes
+
 ID_CARD, MOBILE, LANDLINE, BANK_CARD = "id_card", "mobile", "landline", "bank_card"
 EMAIL, IPV4, IPV6, PASSPORT, HK_MACAU_PERMIT, QQ, WECHAT = (
     "email",
@@ -241,15 +247,17 @@ _PII_QUERY_KEY = re.compile(r"(?:phone|mobile|tel|idcard|id_card|sfz|card)=$", r
 
 # (pattern, type, words of which one must appear for the pattern to be worth running), the words
 # as one literal alternation: a single scan in C instead of one ``in`` per word.
-_CONTEXT_PATTERNS = tuple(
-    (pattern, kind, re.compile("|".join(map(re.escape, words))))
-    for pattern, kind, words in (
-        (_PASSPORT, PASSPORT, ("护照", "assport", "ASSPORT")),
-        (_PERMIT, HK_MACAU_PERMIT, ("通行证", "回乡证", "港澳证")),
-        (_QQ, QQ, ("QQ", "qq", "Qq", "扣扣")),
-        (_WECHAT, WECHAT, ("微信", "wechat", "WeChat", "vx", "VX", "wx", "WX")),
-    )
+_CONTEXT_WORDS = (
+    (_PASSPORT, PASSPORT, ("护照", "assport", "ASSPORT")),
+    (_PERMIT, HK_MACAU_PERMIT, ("通行证", "回乡证", "港澳证")),
+    (_QQ, QQ, ("QQ", "qq", "Qq", "扣扣")),
+    (_WECHAT, WECHAT, ("微信", "wechat", "WeChat", "vx", "VX", "wx", "WX")),
 )
+_CONTEXT_PATTERNS = tuple(
+    (pattern, kind, re.compile("|".join(map(re.escape, words)))) for pattern, kind, words in _CONTEXT_WORDS
+)
+# Every context word at once: most pages hold none, and one scan costs what one word's scan does.
+_ANY_CONTEXT_WORD = re.compile("|".join(re.escape(w) for _, _, words in _CONTEXT_WORDS for w in words))
 
 
 def _alnum(ch: str) -> bool:
@@ -267,22 +275,7 @@ def find_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
     Types are filtered before overlaps are resolved, so asking only for QQ numbers still finds
     "QQ：13812345678" even though the digits also read as a mobile number.
     """
-    found: list[Finding] = []
-    found.extend(_long_numbers(text))
-    found.extend(_spaced_cards(text))
-    found.extend(_mobiles(text))
-    found.extend(_landlines(text))
-    if "@" in text:
-        found.extend(_emails(text))
-    if "." in text:
-        found.extend(_ipv4(text))
-    if ":" in text:
-        found.extend(_ipv6(text))
-    for pattern, kind, trigger in _CONTEXT_PATTERNS:
-        if trigger.search(text):
-            for m in pattern.finditer(text):
-                group = 1 if m.group(1) is not None else m.lastindex or 1
-                found.append(Finding(kind, m.start(group), m.end(group), m.group(group)))
+    found = _findings(text, screen=True)
     if types is not None:
         found = [f for f in found if f.type in types]
     if not found:
@@ -291,6 +284,50 @@ def find_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
         urls = [(m.start(), m.end()) for m in _URL.finditer(text)]
         found = [f for f in found if not _inside_url_but_not_pii(f, text, urls)]
     return _resolve_overlaps(found)
+
+
+def _findings(text: str, screen: bool) -> list[Finding]:
+    """Every detector's findings, overlaps and all. With ``screen``, detectors the page cannot
+    feed are skipped: one compiled pass measures its digit runs, and one scan looks for every
+    context word (a ``\\d`` pattern costs a regex step per character even where no digit is).
+    Without it every detector runs, which is what tests compare the screens against."""
+    longest, runs_of_4 = _digit_runs(codes(text), char_flags()) if screen else (len(text), len(text))
+    found: list[Finding] = []
+    if longest >= 15:  # an ID or card number is one run of 15-19 digits
+        found.extend(_long_numbers(text))
+    if runs_of_4 >= 3:  # a spaced card shows at least three groups of four
+        found.extend(_spaced_cards(text))
+    if runs_of_4:  # every phone pattern holds four digits in a row
+        found.extend(_mobiles(text))
+        found.extend(_landlines(text))
+    if "@" in text:
+        found.extend(_emails(text))
+    if "." in text:
+        found.extend(_ipv4(text))
+    if ":" in text:
+        found.extend(_ipv6(text))
+    if not screen or _ANY_CONTEXT_WORD.search(text):
+        for pattern, kind, trigger in _CONTEXT_PATTERNS:
+            if trigger.search(text):
+                for m in pattern.finditer(text):
+                    group = 1 if m.group(1) is not None else m.lastindex or 1
+                    found.append(Finding(kind, m.start(group), m.end(group), m.group(group)))
+    return found
+
+
+@kernel
+def _digit_runs(points: np.ndarray, flags: np.ndarray) -> tuple[int, int]:
+    """The longest run of decimal digits (re's ``\\d``) in ``points``, and how many runs have four or more."""
+    longest = runs_of_4 = run = 0
+    for c in points:
+        if flags[c] & chars.DECIMAL:
+            run += 1
+            if run == 4:
+                runs_of_4 += 1
+            longest = max(longest, run)
+        else:
+            run = 0
+    return longest, runs_of_4
 
 
 def _long_numbers(text: str) -> Iterator[Finding]:

@@ -23,6 +23,7 @@ ASCII_ALPHA = 256
 ASCII_DIGIT = 512
 LINE_END = 1024  # a punctuated line ends in one of these
 INNER_MARK = 2048  # a Chinese sentence mark inside a line: ，。；！？
+DECIMAL = 4096  # str.isdecimal: what re's \d matches in a str pattern (any script's digits)
 
 SENTENCE_ENDS = "。！？!?；;…"
 CLAUSE_ENDS = "，,、；;：:。！？!?…"
@@ -35,6 +36,7 @@ def char_flags() -> np.ndarray:
     flags = np.zeros(0x110000, np.uint16)
     flags[np.fromiter(map(str.isalnum, map(chr, range(0x110000))), bool, 0x110000)] |= ALNUM
     flags[[c for c in range(0x3001) if chr(c).isspace()]] |= SPACE  # none above U+3000
+    flags[np.fromiter(map(str.isdecimal, map(chr, range(0x110000))), bool, 0x110000)] |= DECIMAL
     for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):
         flags[lo : hi + 1] |= HAN
     flags[0x4E00:0xA000] |= HAN_START | CLOSES | OPENS
