@@ -84,3 +84,62 @@ def test_lone_surrogates_are_removed_so_later_steps_can_segment_the_text():
     assert text == "杭州西湖，😀龙井茶。" and changes["control_removed"] == 2
     doc = Spam().process(Document(id="d", text=text * 20, source=Source(file="f", index=0)))
     assert not doc.is_dropped and quality_scores(doc.text)["han_ratio"] > 0.5
+
+
+def _regex_edits(text: str, p: NormalizeParams) -> tuple[str, dict[str, int]]:
+    """The definition of the compiled pass: the regex edits it replaced, one after another."""
+    import re
+
+    from taoyu.steps import normalize as nm
+
+    changes: dict[str, int] = {}
+
+    def count(kind: str, n: int) -> None:
+        if n:
+            changes[kind] = changes.get(kind, 0) + n
+
+    if p.strip_invisible:
+        text, n = nm._INVISIBLE.subn("", text)
+        count("invisible_removed", n)
+        text, n = nm._CONTROL.subn("", text)
+        count("control_removed", n)
+    if p.fold_width and nm._FULL_WIDTH_ALNUM.search(text):
+        count("width_folded", len(nm._FULL_WIDTH_ALNUM.findall(text)))
+        text = nm._FULL_WIDTH_ALNUM.sub(lambda m: chr(ord(m.group()) - 0xFEE0), text)
+    if p.whitespace:
+        before = text
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+        text = re.sub(" {2,}", " ", nm._ODD_SPACES.sub(" ", text))
+        text = re.sub("\n{3,}", "\n\n", "\n".join(line.strip(" \u3000") for line in text.split("\n")))
+        text = text.strip("\n")
+        if text != before:
+            count("whitespace_fixed", 1)
+    return text, changes
+
+
+# Pieces the edits act on, so that runs of them (three newlines, spaces around U+3000, a CR
+# before an invisible character and a LF) come up often; any other character now and then.
+SPACING = st.lists(
+    st.sampled_from(
+        [
+            *("中", "a，", " ", "  ", "\n", "\n\n\n", "\r\n", "\r", "\t", "\u3000", "\u00a0", "\u2028"),
+            *("\u2029", "\u200b", "\ufeff", "\u00ad", "\x00", "\x0b", "\x85", "\ud800", "Ａ", "１", "ｚ"),
+        ]
+    )
+    | st.characters(),
+    max_size=24,
+).map("".join)
+SWITCHES = st.builds(
+    NormalizeParams,
+    strip_invisible=st.booleans(),
+    fold_width=st.booleans(),
+    whitespace=st.booleans(),
+    unescape_entities=st.just(False),
+    strip_tag_residue=st.just(False),
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(SPACING, SWITCHES)
+def test_compiled_pass_equals_the_regex_edits(text: str, params: NormalizeParams) -> None:
+    assert normalize_text(text, params) == _regex_edits(text, params)

@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
+import numpy as np
+
 from taoyu.document import Document, meta_count
+from taoyu.jit import kernel
 from taoyu.registry import register
 from taoyu.steps.base import StepParams, Transform
+from taoyu.text.chars import codes
 
-# Full-width digits and Latin letters only: U+FF10-FF19, U+FF21-FF3A, U+FF41-FF5A.
-_WIDTH_FOLD = {
-    c: c - 0xFEE0 for r in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)) for c in range(*r)
-}
+# Full-width digits and Latin letters only: U+FF10-FF19, U+FF21-FF3A, U+FF41-FF5A (each folds to
+# the ASCII character 0xFEE0 below it).
 _FULL_WIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 # Zero-width space, direction marks and overrides, word joiners, BOM, soft hyphen. The zero-width
 # (non-)joiners U+200C/U+200D stay: emoji sequences and some scripts need them.
@@ -51,8 +53,6 @@ _RANDOM_TAG = re.compile(
     r"[\"']?[A-Za-z0-9_]{3,16}[\"']?\s*>\s*</\1\s*>",
     re.IGNORECASE,
 )
-_SPACE_RUN = re.compile(" {2,}")
-_BLANK_RUN = re.compile("\n{3,}")
 
 
 class NormalizeParams(StepParams):
@@ -111,25 +111,8 @@ def normalize_text(text: str, p: NormalizeParams | None = None) -> tuple[str, di
         # "&copy=3" of a query string into "©=3".
         text, n = _ENTITY.subn(lambda m: html.unescape(m.group()), text)
         count("entities_unescaped", n)
-    if p.strip_invisible:
-        text, n = _INVISIBLE.subn("", text)
-        count("invisible_removed", n)
-        text, n = _CONTROL.subn("", text)
-        count("control_removed", n)
-    if p.fold_width and _FULL_WIDTH_ALNUM.search(text):
-        n = len(_FULL_WIDTH_ALNUM.findall(text))
-        text = text.translate(_WIDTH_FOLD)
-        count("width_folded", n)
-    if p.whitespace:
-        before = text
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        text = text.replace("\u2028", "\n").replace("\u2029", "\n")
-        text = _SPACE_RUN.sub(" ", _ODD_SPACES.sub(" ", text))  # runs of spaces never span lines
-        lines = [line.strip(" \u3000") for line in text.split("\n")]
-        text = _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip("\n")
-        if text != before:
-            count("whitespace_fixed", 1)
+    if p.strip_invisible or p.fold_width or p.whitespace:
+        text = _characters_and_spacing(text, p, count)
     if p.to_simplified and _HAN.search(text):
         converted = _t2s().convert(text)
         count("to_simplified", sum(a != b for a, b in zip(text, converted, strict=False)))
@@ -138,6 +121,130 @@ def normalize_text(text: str, p: NormalizeParams | None = None) -> tuple[str, di
 
 
 _HAN = re.compile("[\u4e00-\u9fff]")
+
+
+def _characters_and_spacing(text: str, p: NormalizeParams, count: Callable[[str, int], None]) -> str:
+    """Invisible and control characters, full-width letters and digits, and whitespace, in one
+    compiled pass (``_clean_kernel``); the text itself when nothing changed."""
+    points = codes(text)
+    out, n, removed_invisible, removed_control, folded, spacing = _clean_kernel(
+        points, _char_kinds(), p.strip_invisible, p.fold_width, p.whitespace
+    )
+    count("invisible_removed", removed_invisible)
+    count("control_removed", removed_control)
+    count("width_folded", folded)
+    count("whitespace_fixed", spacing)
+    if not (removed_invisible or removed_control or folded or spacing):
+        return text
+    return out[:n].tobytes().decode("utf-32-le", "surrogatepass")
+
+
+# What the compiled pass needs to know of a character (one byte per BMP code point).
+_KIND_INVISIBLE, _KIND_CONTROL, _KIND_FULL_WIDTH, _KIND_ODD_SPACE, _KIND_NEWLINE_LIKE = 1, 2, 3, 4, 5
+
+
+@cache
+def _char_kinds() -> np.ndarray:
+    kinds = np.zeros(0x10000, np.uint8)
+    for pattern, kind in (
+        (_INVISIBLE, _KIND_INVISIBLE),
+        (_CONTROL, _KIND_CONTROL),
+        (_FULL_WIDTH_ALNUM, _KIND_FULL_WIDTH),
+        (_ODD_SPACES, _KIND_ODD_SPACE),
+    ):
+        kinds[[c for c in range(0x10000) if pattern.fullmatch(chr(c))]] = kind
+    kinds[[0x2028, 0x2029]] = _KIND_NEWLINE_LIKE
+    return kinds
+
+
+@kernel
+def _clean_kernel(
+    points: np.ndarray, kinds: np.ndarray, strip_invisible: bool, fold_width: bool, whitespace: bool
+) -> tuple[np.ndarray, int, int, int, int, int]:
+    """The edits of ``normalize_text`` after tags and entities, in its order, as one stream.
+
+    Each edit reads the output of the one before, so each is a small state machine fed by the
+    previous: invisible and control characters go; full-width letters and digits fold; then, for
+    whitespace, CR LF and CR become LF, U+2028/U+2029 become LF, odd spaces become a space, runs
+    of spaces collapse, every line loses its leading and trailing spaces and U+3000, runs of
+    three or more newlines become two, and the text loses leading and trailing newlines. Returns
+    the output buffer, its length, and the counts (invisible, control, folded, whitespace changed).
+    """
+    out = np.empty(len(points), np.uint32)
+    n = 0
+    invisible = control = folded = 0
+    changed = False
+    after_cr = False  # the previous character was a CR (now a LF)
+    last_was_space = False  # the space-run collapse: its previous output was a space
+    line_has_text = False  # this line has emitted a character that is not stripped
+    pending = 0  # spaces and U+3000 held back: trailing ones are stripped at the line's end
+    newlines = 0  # newlines held back: runs are capped at two, leading and trailing ones dropped
+    for c in points:
+        kind = kinds[c] if c < 0x10000 else 0
+        if strip_invisible and kind == _KIND_INVISIBLE:
+            invisible += 1
+            continue
+        if strip_invisible and kind == _KIND_CONTROL:
+            control += 1
+            continue
+        if fold_width and kind == _KIND_FULL_WIDTH:
+            c -= 0xFEE0
+            folded += 1
+        if not whitespace:
+            out[n] = c
+            n += 1
+            continue
+        if c == 10 and after_cr:  # the LF of a CR LF
+            after_cr = False
+            changed = True
+            continue
+        after_cr = c == 13
+        if c == 13 or kind == _KIND_NEWLINE_LIKE:
+            c = 10
+            changed = True
+        elif kind == _KIND_ODD_SPACE:
+            c = 32
+            changed = True
+        if c == 32:
+            if last_was_space:
+                changed = True  # a run of spaces collapses
+                continue
+            last_was_space = True
+        else:
+            last_was_space = False
+        if c == 10:
+            if pending:
+                changed = True  # trailing spaces of the line
+                pending = 0
+            newlines += 1
+            line_has_text = False
+            continue
+        if c == 32 or c == 0x3000:
+            if not line_has_text:
+                changed = True  # leading spaces of the line
+            else:
+                out[n + pending] = c
+                pending += 1
+            continue
+        if newlines:
+            if n == 0:
+                changed = True  # leading newlines of the text
+            else:
+                if newlines > 2:
+                    changed = True
+                for _ in range(min(newlines, 2)):
+                    out[n] = 10
+                    n += 1
+            newlines = 0
+        if pending:
+            n += pending  # interior spaces: they were written in place
+            pending = 0
+        line_has_text = True
+        out[n] = c
+        n += 1
+    if pending or newlines:
+        changed = True  # trailing spaces and newlines of the text
+    return out, n, invisible, control, folded, int(changed)
 
 
 @cache
