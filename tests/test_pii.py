@@ -48,6 +48,7 @@ def kinds(text: str) -> list[tuple[str, str]]:
         ("加QQ：123456789", [("qq", "123456789")]),
         ("微信号：zhangsan_88，", [("wechat", "zhangsan_88")]),
         ("WeChat: zhang_san1", [("wechat", "zhang_san1")]),
+        ("WECHAT：zhang_san1", [("wechat", "zhang_san1")]),  # its pattern knew it, its trigger words did not
         ("访问www.abc.com联系电话13812345678", [("mobile", "13812345678")]),  # a bare domain ends at CJK
         ("Tel13812345678", [("mobile", "13812345678")]),
         ("卡号621702010006220001", [("bank_card", "621702010006220001")]),  # not an ID born in 0100
@@ -225,6 +226,8 @@ PII_PIECES = st.sampled_from(
         "电话：057187654321",
         "QQ：123456789",
         "微信号：abc_12345",
+        "WECHAT：abc_12345",
+        "座机：02161234567",
         "护照E12345678",
         "a.b@example.com",
         "192.168.1.1",

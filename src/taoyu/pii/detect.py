@@ -25,6 +25,7 @@ import numpy as np
 from taoyu.jit import kernel
 from taoyu.text import chars
 from taoyu.text.chars import char_flags, codes
+from taoyu.text.literals import WordLists
 
 ID_CARD, MOBILE, LANDLINE, BANK_CARD = "id_card", "mobile", "landline", "bank_card"
 EMAIL, IPV4, IPV6, PASSPORT, HK_MACAU_PERMIT, QQ, WECHAT = (
@@ -245,19 +246,18 @@ _WECHAT = re.compile(
 _URL = re.compile(r"(?:https?://|www\.)[!#-;=?-~]+")  # printable ASCII: never the Chinese text after it
 _PII_QUERY_KEY = re.compile(r"(?:phone|mobile|tel|idcard|id_card|sfz|card)=$", re.IGNORECASE)
 
-# (pattern, type, words of which one must appear for the pattern to be worth running), the words
-# as one literal alternation: a single scan in C instead of one ``in`` per word.
-_CONTEXT_WORDS = (
-    (_PASSPORT, PASSPORT, ("护照", "assport", "ASSPORT")),
-    (_PERMIT, HK_MACAU_PERMIT, ("通行证", "回乡证", "港澳证")),
-    (_QQ, QQ, ("QQ", "qq", "Qq", "扣扣")),
-    (_WECHAT, WECHAT, ("微信", "wechat", "WeChat", "vx", "VX", "wx", "WX")),
+_CONTEXT_PATTERNS = ((_PASSPORT, PASSPORT), (_PERMIT, HK_MACAU_PERMIT), (_QQ, QQ), (_WECHAT, WECHAT))
+# Per pattern above (and the bare landline pattern), the words one of which each of its matches
+# holds: a page without them is not searched. All are looked for in one pass (``WordLists``).
+_CONTEXT_WORDS = WordLists(
+    {
+        PASSPORT: ("护照", "assport", "ASSPORT"),
+        HK_MACAU_PERMIT: ("通行证", "回乡证", "港澳证"),
+        QQ: ("QQ", "qq", "Qq", "扣扣"),
+        WECHAT: ("微信", "wechat", "WeChat", "WECHAT", "vx", "VX", "wx", "WX"),
+        LANDLINE: _LANDLINE_WORDS,
+    }
 )
-_CONTEXT_PATTERNS = tuple(
-    (pattern, kind, re.compile("|".join(map(re.escape, words)))) for pattern, kind, words in _CONTEXT_WORDS
-)
-# Every context word at once: most pages hold none, and one scan costs what one word's scan does.
-_ANY_CONTEXT_WORD = re.compile("|".join(re.escape(w) for _, _, words in _CONTEXT_WORDS for w in words))
 
 
 def _alnum(ch: str) -> bool:
@@ -288,10 +288,16 @@ def find_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
 
 def _findings(text: str, screen: bool) -> list[Finding]:
     """Every detector's findings, overlaps and all. With ``screen``, detectors the page cannot
-    feed are skipped: one compiled pass measures its digit runs, and one scan looks for every
-    context word (a ``\\d`` pattern costs a regex step per character even where no digit is).
-    Without it every detector runs, which is what tests compare the screens against."""
-    longest, runs_of_4 = _digit_runs(codes(text), char_flags()) if screen else (len(text), len(text))
+    feed are skipped: one compiled pass measures its digit runs, and one looks for every context
+    word (a ``\\d`` pattern costs a regex step per character even where no digit is). Without it
+    every detector runs, which is what tests compare the screens against."""
+    if screen:
+        points = codes(text)
+        longest, runs_of_4 = _digit_runs(points, char_flags())
+        words = _CONTEXT_WORDS.present_in(points)
+    else:
+        longest = runs_of_4 = len(text)
+        words = dict.fromkeys(_CONTEXT_WORDS.names, True)
     found: list[Finding] = []
     if longest >= 15:  # an ID or card number is one run of 15-19 digits
         found.extend(_long_numbers(text))
@@ -299,19 +305,18 @@ def _findings(text: str, screen: bool) -> list[Finding]:
         found.extend(_spaced_cards(text))
     if runs_of_4:  # every phone pattern holds four digits in a row
         found.extend(_mobiles(text))
-        found.extend(_landlines(text))
+        found.extend(_landlines(text, words[LANDLINE]))
     if "@" in text:
         found.extend(_emails(text))
     if "." in text:
         found.extend(_ipv4(text))
     if ":" in text:
         found.extend(_ipv6(text))
-    if not screen or _ANY_CONTEXT_WORD.search(text):
-        for pattern, kind, trigger in _CONTEXT_PATTERNS:
-            if trigger.search(text):
-                for m in pattern.finditer(text):
-                    group = 1 if m.group(1) is not None else m.lastindex or 1
-                    found.append(Finding(kind, m.start(group), m.end(group), m.group(group)))
+    for pattern, kind in _CONTEXT_PATTERNS:
+        if words[kind]:
+            for m in pattern.finditer(text):
+                group = 1 if m.group(1) is not None else m.lastindex or 1
+                found.append(Finding(kind, m.start(group), m.end(group), m.group(group)))
     return found
 
 
@@ -379,7 +384,7 @@ def _mobiles(text: str) -> Iterator[Finding]:
             yield Finding(MOBILE, start, end, text[start:end])
 
 
-def _landlines(text: str) -> Iterator[Finding]:
+def _landlines(text: str, context_word: bool) -> Iterator[Finding]:
     for m in _LANDLINE.finditer(text):
         if _free(text, m.start(), m.end()) and not _NOT_A_CARD_CONTEXT.search(
             text, max(0, m.start() - 12), m.start()
@@ -389,7 +394,7 @@ def _landlines(text: str) -> Iterator[Finding]:
         for m in pattern.finditer(text):
             if _free(text, m.start(), m.end()):
                 yield Finding(LANDLINE, m.start(), m.end(), m.group())
-    if any(w in text for w in _LANDLINE_WORDS):
+    if context_word:  # the bare form needs 电话, 座机… before it
         for m in _LANDLINE_BARE.finditer(text):
             if _free(text, m.start(1), m.end(1)):
                 yield Finding(LANDLINE, m.start(1), m.end(1), m.group(1))

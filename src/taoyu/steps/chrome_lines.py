@@ -17,11 +17,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from pydantic import Field
 
 from taoyu.document import Document, meta_count
+from taoyu.jit import kernel
 from taoyu.registry import register
 from taoyu.steps.base import StepParams, Transform
+from taoyu.text import chars
+from taoyu.text.chars import char_flags, codes
+from taoyu.text.literals import WordLists
 
 _PUNCT_AND_SPACE = r"\s,，.。:：;；!！?？、|｜/\\·•・\-—_~～>》<《()（）\[\]【】\"'“”‘’*#+"
 
@@ -127,18 +132,27 @@ class ChromeLines(Transform):
 
 
 # What any match of a pattern must contain, unanchored: if the page holds none, no line matches.
-# Literal alternations: Python's re scans those several times faster than the patterns, but only
-# when every branch starts with a literal ("[Cc]opyright" made the whole screen five times slower).
-_SCREENS = {
-    "disclaimer": re.compile("版权|opyright|©|未经|转载|不代表本|侵权|免责声明|ICP|公网安备|增值电信业务"),
-    "counter_meta": re.compile("阅读|浏览|点击|评论|人气"),
-    "dated": re.compile(r"[-/.年](?<=\d{4}[-/.年])"),  # _TIMESTAMP, _POST_META
-    "navigation": re.compile("上一|下一|返回|当前位置|您的位置|您现在的位置|所在位置|首页"),
-    "widget": _WIDGET_NAME,  # a widget bar must name a widget
-    "app_prompt": re.compile(
-        "APP|App|app|客户端|全文|剩余|余下|更多内容|展开|收起|扫码|扫一扫|长按|关注|点击|打开|继续阅读|立即|应用|软件"
-    ),
+# All lists are looked for in one compiled pass over the page (``WordLists``).
+_SCREEN_WORDS = {
+    "disclaimer": "版权 opyright © 未经 转载 不代表本 侵权 免责声明 ICP 公网安备 增值电信业务",
+    "counter_meta": "阅读 浏览 点击 评论 人气",
+    "navigation": "上一 下一 返回 当前位置 您的位置 您现在的位置 所在位置 首页",
+    "widget": _WIDGET_NAME.pattern.replace("|", " "),  # a widget bar must name a widget
+    "app_prompt": "APP App app 客户端 全文 剩余 余下 更多内容 展开 收起 扫码 扫一扫 长按 关注 点击 打开 "
+    "继续阅读 立即 应用 软件",
 }
+_SCREENS = WordLists({name: words.split() for name, words in _SCREEN_WORDS.items()})
+
+
+@kernel
+def _dated(points: np.ndarray, flags: np.ndarray) -> bool:
+    """Whether four digits are followed by - / . or 年 anywhere: what _TIMESTAMP and _POST_META need."""
+    run = 0
+    for c in points:
+        if run >= 4 and (c == 45 or c == 47 or c == 46 or c == 0x5E74):  # - / . 年
+            return True
+        run = run + 1 if flags[c] & chars.DECIMAL else 0
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +176,9 @@ class PageScreen:
 
     @classmethod
     def of(cls, text: str) -> PageScreen:
-        found = {name: bool(screen.search(text)) for name, screen in _SCREENS.items()}
+        points = codes(text)
+        found = _SCREENS.present_in(points)
+        found["dated"] = _dated(points, char_flags())
         found["disclaimer"] = found["disclaimer"] and bool(_DISCLAIMER.search(text))
         found["counter_meta"] = found["counter_meta"] and bool(_COUNTER_META_ANYWHERE.search(text))
         return cls(**found)
