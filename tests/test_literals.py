@@ -14,7 +14,7 @@ LISTS = {
     "app": ["APP", "App", "app", "打开", "扫一扫"],
     "nav": ["上一", "上一篇", "首页", "返回"],
     "single": ["顶", "踩", "©"],
-    "shared": ["打开", "阅读"],  # a word in two lists marks both
+    "shared": ["打开", "阅读", "读书"],  # a word in two lists marks both; words overlap
 }
 WORDS = WordLists(LISTS)
 PIECES = st.sampled_from(
@@ -45,3 +45,20 @@ def test_bad_lists_are_refused() -> None:
         WordLists({"a": [""]})
     with pytest.raises(ValueError, match="Basic Multilingual Plane"):
         WordLists({"a": ["\U0001f600"]})
+
+
+def _finditer_spans(text: str) -> list[tuple[int, int]]:
+    words = sorted({w for ws in LISTS.values() for w in ws}, key=len, reverse=True)
+    return [m.span() for m in re.finditer("|".join(map(re.escape, words)), text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(PIECES | st.characters(), max_size=12).map("".join))
+def test_find_all_equals_finditer_over_the_alternation_longest_first(text: str) -> None:
+    assert WORDS.find_all(text) == _finditer_spans(text)
+
+
+def test_find_all_takes_the_longest_word_and_moves_past_it() -> None:
+    assert WORDS.find_all("上一篇上一") == [(0, 3), (3, 5)]
+    assert WORDS.find_all("打开APP") == [(0, 2), (2, 5)]
+    assert WORDS.find_all("阅读书") == [(0, 2)]

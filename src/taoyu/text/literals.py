@@ -66,6 +66,14 @@ class WordLists:
     def present(self, text: str) -> dict[str, bool]:
         return self.present_in(codes(text))
 
+    def find_all(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the words of any list in ``text``, as ``re.finditer`` over one alternation of
+        them, longest first, finds them: at each place the longest word, and none overlap."""
+        spans = _find_all(
+            codes(text), self._first, self._group_start, self._group_end, self._chars, self._word_start
+        )
+        return [(int(a), int(b)) for a, b in spans.tolist()]
+
 
 @kernel
 def _present(
@@ -102,3 +110,43 @@ def _present(
                 if found == everything:
                     return found
     return found
+
+
+@kernel
+def _find_all(
+    points: np.ndarray,
+    first: np.ndarray,
+    group_start: np.ndarray,
+    group_end: np.ndarray,
+    chars: np.ndarray,
+    word_start: np.ndarray,
+) -> np.ndarray:
+    """(start, end) of each leftmost-longest word match, scanning on from each match's end."""
+    n = len(points)
+    out = np.empty((n, 2), np.int64)
+    found = 0
+    i = 0
+    while i < n:
+        c = points[i]
+        longest = 0
+        if c <= 0xFFFF and first[c] != 0:
+            g = first[c]
+            for w in range(group_start[g], group_end[g]):
+                a, b = word_start[w], word_start[w + 1]
+                if b - a <= longest or i + b - a > n:
+                    continue
+                same = True
+                for k in range(1, b - a):
+                    if points[i + k] != chars[a + k]:
+                        same = False
+                        break
+                if same:
+                    longest = b - a
+        if longest:
+            out[found, 0] = i
+            out[found, 1] = i + longest
+            found += 1
+            i += longest
+        else:
+            i += 1
+    return out[:found]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from taoyu.text.literals import WordLists
 from taoyu.text.recent import RecentPages
 
 PORN = (
@@ -63,7 +64,7 @@ pK10 老虎机 电子游艺 棋牌 捕鱼 赌博平台 赌球 赌钱网站 赌�
 app下载 牛牛 秒到账 网投 福彩 双色球 第20 代孕 供卵 借卵 私服 传奇 外挂 办证 代开 发票代开 刷单 银行卡
 身份证 手机卡 公民信息 迷药 枪支 仿真枪 气枪 套现 代办
 """.split()  # noqa: SIM905 (a word list reads best as text)
-_ANCHOR = re.compile("|".join(sorted(map(re.escape, ANCHORS), key=len, reverse=True)))
+_ANCHORS = WordLists({"anchors": ANCHORS})
 _REACH = 20  # no pattern reaches further than this from its anchor
 
 
@@ -78,7 +79,7 @@ def _anchors(text: str) -> list[tuple[int, int]]:
 
 
 def _scan(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _ANCHOR.finditer(text)]
+    return _ANCHORS.find_all(text)
 
 
 def _windows(text: str) -> list[tuple[int, int]]:
