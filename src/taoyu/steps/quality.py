@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
 from pydantic import Field
@@ -98,14 +99,7 @@ class Quality(Filter):
                 continue
             if scores[key] < minimum:
                 return Verdict.drop(f"quality:{key}", scores[key], minimum)
-        high = [
-            ("mean_word_chars", p.mean_word_chars[1]),
-            ("dup_line_frac", p.max_dup_line_frac),
-            ("char13_repeat", p.max_char13_repeat),
-            *((f"top_{n}gram_share", v) for n, v in sorted(p.max_top_ngram_share.items())),
-            *((f"dup_{n}gram_share", v) for n, v in sorted(p.max_dup_ngram_share.items())),
-        ]
-        for key, maximum in high:
+        for key, maximum in _rules(p).high:
             if scores.get(key, 0.0) > maximum:  # dup shares for larger n are absent when they cannot fail
                 return Verdict.drop(f"quality:{key}", scores[key], maximum)
         return Verdict.ok()
@@ -134,7 +128,7 @@ def quality_scores(text: str, p: QualityParams | None = None) -> dict[str, float
         "char13_repeat": _repeat_share(compact, 13),
     }
     page = tokens_of(text)
-    is_top, limit = _ngram_limits(frozenset(p.max_top_ngram_share), frozenset(p.max_dup_ngram_share.items()))
+    rules = _rules(p).ngrams
     words, stop_words, han_words, han_chars, top, dup = _prose_word_scores(
         page.word,
         page.line,
@@ -145,8 +139,8 @@ def quality_scores(text: str, p: QualityParams | None = None) -> dict[str, float
         page.stop,
         page.length,
         p.max_words,
-        is_top,
-        limit,
+        rules.is_top,
+        rules.limit,
     )
     scores["words"] = float(words)
     scores["stop_words"] = float(stop_words)
@@ -154,7 +148,7 @@ def quality_scores(text: str, p: QualityParams | None = None) -> dict[str, float
     final_chars = int(lengths[final].sum())
     scores["verse_share"] = int(lengths[final & verse].sum()) / final_chars if final_chars else 0.0
     scores["mean_word_chars"] = han_chars / han_words if han_words else 0.0
-    scores.update(_ngram_shares(top, dup, is_top, words))
+    scores.update(_ngram_shares(top, dup, rules, words))
     return {k: round(v, 4) for k, v in scores.items()}
 
 
@@ -232,6 +226,7 @@ def _prose_lines(
     )
 
 
+@kernel
 def _repeat_share(codes: np.ndarray, n: int) -> float:
     """Share of items inside an n-gram that occurs earlier (ChineseWebText's repeated 13-grams)."""
     if len(codes) < 2 * n:
@@ -241,13 +236,24 @@ def _repeat_share(codes: np.ndarray, n: int) -> float:
 
 @kernel
 def _ngram_hashes(items: np.ndarray, n: int) -> np.ndarray:
-    """A polynomial hash of every n-gram of ``items`` (uint64, wrapping), one per start position."""
+    """A polynomial hash of every n-gram of ``items`` (uint64, wrapping), one per start position.
+
+    Rolled from one n-gram to the next (drop the first item's term, shift, add the new item):
+    arithmetic modulo 2^64 is a ring, so each value equals the n-gram hashed on its own.
+    """
     m = len(items) - n + 1
     out = np.zeros(max(m, 0), np.uint64)
-    for i in range(m):
-        h = np.uint64(0)
-        for k in range(n):
-            h = h * _HASH_BASE + items[i + k]
+    if m <= 0:
+        return out
+    top = np.uint64(1)  # _HASH_BASE ** (n - 1): the first item's weight
+    h = np.uint64(0)
+    for k in range(n):
+        h = h * _HASH_BASE + items[k]
+        if k:
+            top *= _HASH_BASE
+    out[0] = h
+    for i in range(1, m):
+        h = (h - items[i - 1] * top) * _HASH_BASE + items[i + n - 1]
         out[i] = h
     return out
 
@@ -301,31 +307,67 @@ def _word_ngram_scores(
     fail and are not computed: they are absent from the scores. That skips most of the work on
     ordinary text.
     """
-    is_top, limit = _ngram_limits(frozenset(top_ns), frozenset(dup_limits.items()))
+    rules = _ngram_limits(frozenset(top_ns), frozenset(dup_limits.items()))
     words = word_ids.astype(np.uint64) + np.uint64(1)  # so 0 never stands for a word
-    top, dup = _word_ngram_kernel(words, lengths.astype(np.int64), is_top, limit)
-    return _ngram_shares(top, dup, is_top, len(word_ids))
+    top, dup = _word_ngram_kernel(words, lengths.astype(np.int64), rules.is_top, rules.limit)
+    return _ngram_shares(top, dup, rules, len(word_ids))
+
+
+class _NgramRules(NamedTuple):
+    is_top: np.ndarray  # by n: whether the top n-gram share is a rule
+    limit: np.ndarray  # by n: the duplicated n-gram share's limit (NaN: none)
+    top_keys: tuple[tuple[int, str], ...]  # (n, score name), n ascending
+    dup_keys: tuple[tuple[int, str], ...]
 
 
 @functools.lru_cache(maxsize=16)
-def _ngram_limits(
-    top_ns: frozenset[int], dup_limits: frozenset[tuple[int, float]]
-) -> tuple[np.ndarray, np.ndarray]:
-    """The n-gram rules as arrays by n: which n have a top share, and each n's duplicate limit (NaN: none)."""
+def _ngram_limits(top_ns: frozenset[int], dup_limits: frozenset[tuple[int, float]]) -> _NgramRules:
+    """The n-gram rules as arrays by n, and the names of their scores."""
     largest = max(top_ns | {n for n, _ in dup_limits})
     is_top = np.zeros(largest + 1, np.bool_)
     is_top[list(top_ns)] = True
     limit = np.full(largest + 1, np.nan)
     for n, v in dup_limits:
         limit[n] = v
-    return is_top, limit
+    top_keys = tuple((n, f"top_{n}gram_share") for n in sorted(top_ns))
+    dup_keys = tuple((n, f"dup_{n}gram_share") for n in sorted(n for n, _ in dup_limits))
+    return _NgramRules(is_top, limit, top_keys, dup_keys)
 
 
-def _ngram_shares(top: np.ndarray, dup: np.ndarray, is_top: np.ndarray, words: int) -> dict[str, float]:
-    out = {f"top_{n}gram_share": float(top[n]) if words >= 2 else 0.0 for n in np.flatnonzero(is_top)}
-    if words >= 2:
-        out.update({f"dup_{n}gram_share": float(dup[n]) for n in np.flatnonzero(~np.isnan(dup))})
+def _ngram_shares(top: np.ndarray, dup: np.ndarray, rules: _NgramRules, words: int) -> dict[str, float]:
+    if words < 2:
+        return {key: 0.0 for _, key in rules.top_keys}
+    tops, dups = top.tolist(), dup.tolist()  # Python floats: numpy scalars cost a microsecond a question
+    out = {key: tops[n] for n, key in rules.top_keys}
+    out.update({key: dups[n] for n, key in rules.dup_keys if dups[n] == dups[n]})  # NaN: not computed
     return out
+
+
+class _Rules(NamedTuple):
+    ngrams: _NgramRules
+    high: list[tuple[str, float]]  # (score, maximum) in the order decide() tries them
+
+
+_RULES: dict[int, tuple[QualityParams, _Rules]] = {}
+
+
+def _rules(p: QualityParams) -> _Rules:
+    """What ``p``'s n-gram rules and upper limits are, worked out once per params object (they
+    are frozen), not once per page."""
+    entry = _RULES.get(id(p))
+    if entry is None or entry[0] is not p:
+        if len(_RULES) > 64:
+            _RULES.clear()
+        ngrams = _ngram_limits(frozenset(p.max_top_ngram_share), frozenset(p.max_dup_ngram_share.items()))
+        high = [
+            ("mean_word_chars", p.mean_word_chars[1]),
+            ("dup_line_frac", p.max_dup_line_frac),
+            ("char13_repeat", p.max_char13_repeat),
+            *((f"top_{n}gram_share", v) for n, v in sorted(p.max_top_ngram_share.items())),
+            *((f"dup_{n}gram_share", v) for n, v in sorted(p.max_dup_ngram_share.items())),
+        ]
+        entry = _RULES[id(p)] = (p, _Rules(ngrams, high))
+    return entry[1]
 
 
 @kernel
