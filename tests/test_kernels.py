@@ -15,7 +15,16 @@ import rjieba
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from taoyu.safety.offensive import HashSpec, OffensiveModel, hashed_ngrams, linear_scores, nfkc, sigmoid
+from taoyu.safety.offensive import (
+    HashSpec,
+    OffensiveModel,
+    _codepoints,
+    _mark,
+    hashed_ngrams,
+    linear_scores,
+    nfkc,
+    sigmoid,
+)
 from taoyu.steps.quality import (
     QualityParams,
     _prose_lines,
@@ -281,3 +290,34 @@ def test_text_with_lone_surrogates_is_segmented_not_refused() -> None:
     tokens = cut(text)
     assert "".join(tokens) == text and len(tokens) > 2
     assert quality_scores(text * 10)["han_ratio"] > 0.5  # no step needs normalize to run first
+
+
+FOLD_PIECES = st.sampled_from(
+    [
+        *(
+            "中文",
+            "ＡＢ",
+            "Ab",
+            "，。",
+            " ",
+            "e\u0301",
+            "\u0301",
+            "\u1100\u1161",
+            "\u1161",
+            "\u11a8",
+            "\u314f",
+        ),
+        *("ΣΑΣ", "σ", "İ", "ﬁ", "½", "㈱", "é", "\u0344", "\u0f73", "😀", "\U0001d400", "\U00011127"),
+        *("\U00011131", "\ud800", "\u2126", "\u212b", "ß", "\u0b47\u0b3e", "ᄀ", "가", "\u3000", "\t"),
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(FOLD_PIECES | st.characters(), max_size=6).map("".join), min_size=1, max_size=4))
+def test_folding_a_character_at_a_time_equals_nfkc_then_lower(texts: list[str]) -> None:
+    # The reference: the library's NFKC and lower() on each text, then the markers pass.
+    cps, lengths = _codepoints(texts)
+    expected = [_mark(_codes(unicodedata.normalize("NFKC", t).lower()), char_flags(), -1) for t in texts]
+    assert cps.tolist() == [c for e in expected for c in e[0].tolist()]
+    assert lengths.tolist() == [int(e[1][0]) for e in expected]
