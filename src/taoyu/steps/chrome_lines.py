@@ -211,7 +211,8 @@ def line_reason(
         return "byline"
     if screen.app_prompt and _APP_PROMPT.search(s):
         return "app_prompt"
-    if screen.widget and not _WIDGET_WORDS.sub("", s) and _WIDGET_NAME.search(s):  # a bare number is content
+    # Naming a widget is asked first: it is rarer, and a fifth of the cost of stripping the words.
+    if screen.widget and _WIDGET_NAME.search(s) and not _WIDGET_WORDS.sub("", s):  # a bare number is content
         return "widget"
     if custom and any(c.search(s) for c in custom):
         return "custom"
