@@ -38,7 +38,6 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_spam_eval import CLEAN_SOURCES, Article, require_shared, sample_units
 from taoyu import Document, Pipeline, Source
 from taoyu.registry import UnknownStepError, get_step
-from taoyu.steps.base import STEP_BATCH, GlobalStep, Step
+from taoyu.steps.base import GlobalStep, Step, step_batches
 from taoyu.steps.normalize import normalize_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -129,11 +128,10 @@ def to_doc(i: int, text: str, url: str | None, title: str | None, file: str) -> 
 
 
 def run_timed(steps: list[Step], docs: Iterable[Document], seconds: dict[str, float]) -> None:
-    """What the runners do with per-document steps (batches of STEP_BATCH, each step over the
-    whole batch in turn), with each step's time over the batch added to ``seconds``."""
+    """What the runners do with per-document steps (``step_batches``, each step over the whole
+    batch in turn), with each step's time over the batch added to ``seconds``."""
     clock = time.perf_counter
-    it = iter(docs)
-    while batch := list(islice(it, STEP_BATCH)):
+    for batch in step_batches(docs):
         for step in steps:
             t = clock()
             for doc in batch:

@@ -159,21 +159,30 @@ def test_a_step_crashing_on_one_record_is_an_input_error_for_that_record(tmp_pat
 
 
 def test_ledger_keeps_input_order_across_step_batches_with_failures_between(tmp_path: Path):
-    records = text_records(150)
-    for i in (10, 64, 149):
+    from taoyu.steps.base import STEP_BATCH as B
+
+    n = B + 86
+    records = text_records(n)
+    for i in (10, B, n - 1):
         records[i] = {"text": "boom"}
     lines = [json.dumps(r, ensure_ascii=False) for r in records]
-    for i in (63, 100):  # an unreadable line at the end of the first batch and inside the second
+    for i in (B - 1, B + 36):  # an unreadable line at the end of the first batch and inside the second
         lines[i] = "{not json"
     path = tmp_path / "a.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "out"
     summary = Pipeline([_Explode(), LengthFilter(min_chars=5)]).run([str(path)], out, workers=1)
     rows = ledger_rows(out)
-    assert [r["source_index"] for r in rows] == list(range(150))
+    assert [r["source_index"] for r in rows] == list(range(n))
     failed = {r["source_index"]: r["step"] for r in rows if r["outcome"] == "input_error"}
-    assert failed == {10: "test_explode", 63: "read", 64: "test_explode", 100: "read", 149: "test_explode"}
-    assert (summary.funnel.kept, summary.funnel.input_errors) == (145, 5)
+    assert failed == {
+        10: "test_explode",
+        B - 1: "read",
+        B: "test_explode",
+        B + 36: "read",
+        n - 1: "test_explode",
+    }
+    assert (summary.funnel.kept, summary.funnel.input_errors) == (n - 5, 5)
 
 
 def test_input_fields_named_like_a_steps_counts_are_replaced_not_fatal(tmp_path: Path):

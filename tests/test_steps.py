@@ -146,3 +146,16 @@ class TestExactDedup:
             "exact_dedup",
             None,
         ]
+
+
+def test_step_batches_end_at_a_count_or_a_size_and_lose_nothing():
+    from taoyu.steps.base import STEP_BATCH, STEP_BATCH_CHARS, step_batches
+
+    short = [Document(f"s{i}", "短文", Source("m", i)) for i in range(STEP_BATCH + 3)]
+    assert [len(b) for b in step_batches(short)] == [STEP_BATCH, 3]
+    long_text = "长" * (STEP_BATCH_CHARS // 3 + 1)
+    long = [Document(f"l{i}", long_text, Source("m", i)) for i in range(7)]
+    batches = list(step_batches(long))
+    assert [len(b) for b in batches] == [3, 3, 1]  # the third page takes a batch past the size
+    assert [d.id for b in batches for d in b] == [d.id for d in long]
+    assert list(step_batches([])) == []

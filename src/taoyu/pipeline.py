@@ -38,7 +38,7 @@ from taoyu.output import OutputLayout, read_json, write_json_atomic
 from taoyu.plan import split_phases
 from taoyu.progress import RunProgress
 from taoyu.recipe import OutputConfig, ReaderConfig, Recipe, RunConfig, StepSpec, load_recipe
-from taoyu.steps.base import STEP_BATCH, GlobalStep, Step, run_steps
+from taoyu.steps.base import GlobalStep, Step, run_steps, step_batches
 
 log = logging.getLogger("taoyu")
 
@@ -100,8 +100,8 @@ class Pipeline:
             survivors = [d for d in batch if not d.is_dropped]
             if phase.before is not None:
                 _apply_global_in_memory(phase.before, survivors)
-            for start in range(0, len(survivors), STEP_BATCH):
-                run_steps(survivors[start : start + STEP_BATCH], phase.steps)
+            for step_batch in step_batches(survivors):
+                run_steps(step_batch, phase.steps)
         yield from batch
 
     def run(

@@ -36,7 +36,7 @@ from taoyu.ledger import DROPPED, LEDGER_SCHEMA, document_entry, error_entry, fu
 from taoyu.output import OutputLayout, read_json, write_json_atomic
 from taoyu.plan import Phase, split_phases
 from taoyu.recipe import Recipe
-from taoyu.steps.base import STEP_BATCH, GlobalStep, KeyedResolve, Step, run_steps
+from taoyu.steps.base import STEP_BATCH, STEP_BATCH_CHARS, GlobalStep, KeyedResolve, Step, run_steps
 
 INTERMEDIATE_SCHEMA = pa.schema(
     [
@@ -231,14 +231,17 @@ def run_task_phase(
                 result.kept += 1
 
         pending_steps: list[Document] = []
+        pending_chars = 0
         on_error = partial(_record_step_error, strict=ctx.strict)
 
         def run_pending() -> None:
             """Take the waiting documents through the steps together, then finish them in order."""
+            nonlocal pending_chars
             run_steps(pending_steps, phase.steps, on_error)
             for doc in pending_steps:
                 finish(doc)
             pending_steps.clear()
+            pending_chars = 0
 
         for n, item in enumerate(items):
             if phase.reads_input:
@@ -258,7 +261,8 @@ def run_task_phase(
             if phase.before is not None:
                 doc = phase.before.apply(doc, decisions.get(n))
             pending_steps.append(doc)
-            if len(pending_steps) >= STEP_BATCH:
+            pending_chars += len(doc.text)
+            if len(pending_steps) >= STEP_BATCH or pending_chars >= STEP_BATCH_CHARS:
                 run_pending()
         run_pending()
         if pending_signature:

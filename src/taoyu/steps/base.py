@@ -117,12 +117,29 @@ class Filter(Step):
         return doc
 
 
-STEP_BATCH = 64
+STEP_BATCH = 256
 """Documents a runner takes through the per-document steps together. Each step runs over the
 whole batch before the next starts, so its tables (the segmenter's dictionary, the classifier's
 weights, compiled patterns) stay in cache: 11-12% faster on the zh-web chain than taking one
-document through every step. Text-keyed caches shared between steps must hold a batch
+document through every step with 64, another 4-6% with 256."""
+STEP_BATCH_CHARS = 500_000
+"""A batch also ends once its documents hold this many characters: a batch of long pages must
+not hold gigabytes, and text-keyed caches shared between steps must hold a whole batch
 (:class:`taoyu.text.recent.RecentPages` keeps a million characters of pages)."""
+
+
+def step_batches(docs: Iterable[Document]) -> Iterator[list[Document]]:
+    """``docs`` in the batches runners take through the steps (``STEP_BATCH``, ``STEP_BATCH_CHARS``)."""
+    batch: list[Document] = []
+    chars = 0
+    for doc in docs:
+        batch.append(doc)
+        chars += len(doc.text)
+        if len(batch) >= STEP_BATCH or chars >= STEP_BATCH_CHARS:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
 
 
 def run_steps(

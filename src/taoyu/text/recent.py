@@ -1,6 +1,6 @@
 """What was computed for the last pages, kept for the next step that asks about the same page.
 
-Runners take a batch of pages through each step in turn (``steps.base.STEP_BATCH``), so the spam
+Runners take a batch of pages through each step in turn (``steps.base.step_batches``), so the spam
 step's segmentation is asked for again by the quality step a batch later, and the lexicon's
 anchor scan by the safety step. The memory is bounded by characters, not pages: one 5 MB page
 must not hold hundreds of MB of token arrays alive. A page that no longer fits is simply
