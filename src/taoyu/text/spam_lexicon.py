@@ -49,10 +49,10 @@ CATEGORIES: dict[str, re.Pattern[str]] = {
 }
 ANY = re.compile("|".join(f"(?:{p})" for p in (PORN, GAMBLING, BLACK_MARKET)))
 
-# Every match of the patterns above contains one of these literals. Python's regex engine runs a
-# pure literal alternation a hundred times faster than the patterns (0.008 ms against 0.74 ms on
-# a 900-character page), so the patterns only run in windows around an anchor. Anchors common in
-# clean text (精准, 资料, 平台, 娱乐) are replaced by the longer pieces the patterns really need.
+# Every match of the patterns above contains one of these literals. Finding them all is one
+# compiled pass (``WordLists``; 0.014 ms where the patterns cost 0.74 ms on a 900-character
+# page), so the patterns only run in windows around an anchor. Anchors common in clean text
+# (精准, 资料, 平台, 娱乐) are replaced by the longer pieces the patterns really need.
 ANCHORS = """
 国产 尤物 无码 有码 一本道 女优 av AV 成人 色情 黄色 情色 偷拍 自拍 福利 伦理 三级 黄片 毛片 a片 A片
 美女 少妇 人妻 熟女 萝莉 裸 约炮 一夜情 援交 乱伦 做爱 性交 口交 丝袜 激情 色播 色中色 色综合 色狠狠
