@@ -104,8 +104,8 @@ def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text", url: str 
     threads = _prune(root, thread_page)
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
-    text_chars, link_chars = _subtree_lengths(root)
-    best = _best_container(root, scores, nodes, text_chars, link_chars)
+    text_chars, link_chars, own_chars = _subtree_lengths(root)
+    best = _best_container(root, scores, nodes, text_chars, link_chars, own_chars)
     if best is None:
         return ""
     in_thread = bool(threads) and (best.mem_id in threads or _inside(best, threads))
@@ -414,6 +414,7 @@ def _best_container(
     nodes: dict[int, LexborNode],
     text_chars: dict[int, int],
     link_chars_of: dict[int, int],
+    own_chars: dict[int, int],
 ) -> LexborNode | None:
     """The container that collects the most prose from its blocks (readability's propagation).
 
@@ -424,7 +425,7 @@ def _best_container(
     order: dict[int, int] = {}  # document order: ties must not be broken by memory addresses
     for node in root.traverse(include_text=False):
         order[node.mem_id] = len(order)
-        if node.tag not in _BLOCKS:
+        if node.tag not in _BLOCKS or not own_chars.get(node.mem_id):  # no text of its own
             continue
         own = _own_text(node)
         if not own or (len(own) < 80 and _CHROME_LINE.search(own)):
@@ -451,28 +452,37 @@ def _best_container(
     return nodes[max(scores, key=lambda k: (scores[k], -order.get(k, 0)))]
 
 
-def _subtree_lengths(root: LexborNode) -> tuple[dict[int, int], dict[int, int]]:
-    """Stripped text length and link-text length of every subtree, in one bottom-up pass.
+def _subtree_lengths(root: LexborNode) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
+    """Stripped text length and link-text length of every subtree, and of the text each element
+    holds itself (``_own_text``'s: its text children and inline children), in one bottom-up pass.
 
     Asking each block for its text and its links costs a walk of its subtree, which is quadratic
-    on the deeply nested, never-closed <font> markup of old Chinese sites (4 s for 128 KB).
+    on the deeply nested, never-closed <font> markup of old Chinese sites (4 s for 128 KB). An
+    element whose own length is 0 has no own text, so scoring skips it without building any.
     """
     text: dict[int, int] = {}
     links: dict[int, int] = {}
+    own: dict[int, int] = {}
     for node in reversed(list(root.traverse(include_text=True))):
         key = node.mem_id
         if node.tag == "-text":
             text[key] = len((node.text_content or "").strip())
             continue
-        total = linked = 0
+        total = linked = held = 0
         child = node.child
         while child is not None:
-            total += text.get(child.mem_id, 0)
-            linked += links.get(child.mem_id, 0)
+            chars = text.get(child.mem_id, 0)
+            if chars:
+                total += chars
+                linked += links.get(child.mem_id, 0)
+                tag = child.tag
+                if tag == "-text" or (tag not in _BLOCKS and tag != "br"):
+                    held += chars
             child = child.next
         text[key] = total
         links[key] = total if node.tag == "a" else linked
-    return text, links
+        own[key] = held
+    return text, links, own
 
 
 def _own_text(node: LexborNode) -> str:
