@@ -427,12 +427,15 @@ def _best_container(
         order[node.mem_id] = len(order)
         if node.tag not in _BLOCKS or not own_chars.get(node.mem_id):  # no text of its own
             continue
+        link_chars = link_chars_of.get(node.mem_id, 0)
+        all_chars = text_chars.get(node.mem_id, 0) or 1
+        unlinked = (1 - min(link_chars / all_chars, 1.0)) ** 2
+        if unlinked <= 0:  # all links (a menu, a list of headlines): weightless, whatever its text
+            continue
         own = _own_text(node)
         if not own or (len(own) < 80 and _CHROME_LINE.search(own)):
             continue
-        link_chars = link_chars_of.get(node.mem_id, 0)
-        all_chars = text_chars.get(node.mem_id, 0) or 1
-        weight = _text_weight(own) * (1 - min(link_chars / all_chars, 1.0)) ** 2
+        weight = _text_weight(own) * unlinked
         if weight <= 0:
             continue
         parent = node.parent
