@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from taoyu import Document, Source
@@ -141,5 +141,6 @@ SWITCHES = st.builds(
 
 @settings(max_examples=1000, deadline=None)
 @given(SPACING, SWITCHES)
+@example(" \u3000a  \u3000 b\u200b\r\n\n\n\n\tc \n", NormalizeParams())
 def test_compiled_pass_equals_the_regex_edits(text: str, params: NormalizeParams) -> None:
     assert normalize_text(text, params) == _regex_edits(text, params)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import io
-import re
 import unicodedata
 import zipfile
 from collections.abc import Sequence
@@ -89,36 +88,6 @@ def normalize(text: str) -> str:
     return normalize_batch([text])[0]
 
 
-def nfkc(text: str) -> str:
-    """``unicodedata.normalize("NFKC", text)``, faster on Chinese text.
-
-    Chinese text is never NFKC-normal (full-width ，and ：fold to ASCII), so CPython always runs
-    the full decompose-reorder-compose pass, the slowest thing in scoring a page. Replacing each
-    character by its own NFKC form gives a string with the same NFKC form (compatibility
-    equivalence survives concatenation); when that string passes the cheap ``is_normalized`` check
-    it *is* the NFKC form. Text where characters interact (combining marks) fails the check and
-    takes the full pass, so the result is always exactly NFKC.
-    """
-    pattern, table = _nfkc_table()
-    folded = pattern.sub(lambda m: table[m.group()], text)
-    return folded if unicodedata.is_normalized("NFKC", folded) else unicodedata.normalize("NFKC", text)
-
-
-@functools.cache
-def _nfkc_table() -> tuple[re.Pattern[str], dict[str, str]]:
-    """The BMP characters whose NFKC form differs from themselves, each mapped to that form, and
-    a pattern matching any of them (a regex scan finds the few in a page faster than
-    ``str.translate`` looks up every character)."""
-    table = {}
-    for c in range(0x10000):
-        if 0xD800 <= c < 0xE000:  # surrogates are not characters
-            continue
-        folded = unicodedata.normalize("NFKC", chr(c))
-        if folded != chr(c):
-            table[chr(c)] = folded
-    return re.compile("[" + "".join(re.escape(c) for c in table) + "]"), table
-
-
 def normalize_batch(texts: Sequence[str]) -> list[str]:
     """``normalize`` of each text."""
     cps, lengths = _codepoints(texts)
@@ -143,12 +112,12 @@ def _codepoints(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0, np.uint32), np.zeros(0, np.int64)
     flags = char_flags()
     if any("\x00" in t for t in texts):
-        parts = [_mark(codes(nfkc(t).lower()), flags, -1) for t in texts]
+        parts = [_mark(codes(unicodedata.normalize("NFKC", t).lower()), flags, -1) for t in texts]
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
     joined = "\x00".join(texts)
     folded, whole = _fold(codes(joined), *_fold_tables())
     if not whole:  # a character that needs its neighbours (a combining mark, Σ): the full pass
-        folded = codes(nfkc(joined).lower())
+        folded = codes(unicodedata.normalize("NFKC", joined).lower())
     return _mark(folded, flags, 0)
 
 
@@ -158,7 +127,7 @@ _EXPANDS = np.uint32(0x80000000)  # set: the rest is where the character's expan
 
 @functools.cache
 def _fold_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """What ``nfkc(text).lower()`` makes of each character, where that does not depend on its
+    """What NFKC and then ``str.lower`` make of each character, where that does not depend on its
     neighbours: per BMP code point, the character, or ``_EXPANDS | k`` for several (their
     count at ``k`` of the expansions array, then the characters: … is "...", ℃ is "°c"), or
     ``_NEEDS_CONTEXT``; and the sorted supplementary code points not left as they are (all
