@@ -327,3 +327,22 @@ def test_page_screens_never_rule_out_a_line_their_pattern_matches(data):
         page = f"正文第一段。\n{line}\n正文第二段。"
         assert getattr(chrome_lines.PageScreen.of(page), field), (pattern.pattern, line)
         assert getattr(chrome_lines.PageScreen.of(line), field), (pattern.pattern, line)
+
+
+def test_safety_scores_lines_up_to_the_one_that_passes_its_budget():
+    step = Safety(max_scored_chars=100)
+    step.setup()
+    seen: list[list[str]] = []
+
+    class Recorder:  # the packaged model is shared by the process: wrap it, never patch it
+        def __init__(self, model):
+            self.model = model
+
+        def predict_proba(self, lines):
+            seen.append(list(lines))
+            return self.model.predict_proba(lines)
+
+    step._model = Recorder(step._model)
+    lines = [f"第{i}行" + "正常的句子内容" * 5 for i in range(6)]  # 38 characters each
+    step(make("\n".join(["短", *lines])))  # a line under min_line_chars is not scored, nor counted
+    assert seen == [lines[:3]]  # 38 + 38 + 38 > 100: the third line is the last

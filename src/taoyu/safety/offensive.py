@@ -259,6 +259,9 @@ def _char_hashes(cps: np.ndarray, seed: int) -> np.ndarray:
     if seed not in _CHAR_TABLES:
         _CHAR_TABLES[seed] = (np.zeros(0x110000, dtype=np.uint64), np.zeros(0x110000, dtype=bool))
     table, known = _CHAR_TABLES[seed]
+    hashes, all_known = _known_hashes(cps, table, known)
+    if all_known:  # nearly always: one compiled pass instead of three numpy ones
+        return hashes
     unseen = cps[~known[cps]]
     missing = np.unique(unseen) if len(unseen) else unseen
     if len(missing):
@@ -269,6 +272,17 @@ def _char_hashes(cps: np.ndarray, seed: int) -> np.ndarray:
         )
         known[missing] = True
     return table[cps]
+
+
+@kernel
+def _known_hashes(cps: np.ndarray, table: np.ndarray, known: np.ndarray) -> tuple[np.ndarray, bool]:
+    """``table[cps]``, and whether every character was known (nothing returned if not)."""
+    out = np.empty(len(cps), np.uint64)
+    for i in range(len(cps)):
+        if not known[cps[i]]:
+            return out[:0], False
+        out[i] = table[cps[i]]
+    return out, True
 
 
 @kernel

@@ -15,6 +15,8 @@ Two different kinds of unsafe page, judged differently:
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Mapping
 
 from pydantic import Field
@@ -69,22 +71,17 @@ class Safety(Filter):
             "offensive_max": 0.0,
         }
         if self._model is not None:
-            lines = [line.strip() for line in text.split("\n")]
-            lines = [line for line in lines if len(line) >= self.params.min_line_chars]
-            budget = self.params.max_scored_chars
-            for k, line in enumerate(lines):
-                budget -= len(line)
-                if budget < 0:
-                    del lines[k + 1 :]
-                    break
+            shortest = self.params.min_line_chars
+            lines = [line for line in map(str.strip, text.split("\n")) if len(line) >= shortest]
+            lengths = list(map(len, lines))
+            # Up to the line that takes the running length past the budget, that line included.
+            keep = bisect.bisect_right(list(itertools.accumulate(lengths)), self.params.max_scored_chars) + 1
+            del lines[keep:], lengths[keep:]
             if lines:
                 probs = self._model.predict_proba(lines)
-                flagged = sum(
-                    len(line)
-                    for line, p in zip(lines, probs, strict=True)
-                    if p >= self.params.offensive_threshold
-                )
-                scores["offensive_share"] = round(flagged / sum(map(len, lines)), 4)
+                threshold = self.params.offensive_threshold
+                flagged = sum(n for n, p in zip(lengths, probs.tolist(), strict=True) if p >= threshold)
+                scores["offensive_share"] = round(flagged / sum(lengths), 4)
                 scores["offensive_max"] = round(float(probs.max()), 4)
         return scores
 
