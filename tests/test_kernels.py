@@ -24,10 +24,12 @@ from taoyu.safety.offensive import (
     linear_scores,
     sigmoid,
 )
+from taoyu.steps.length import non_space_chars
 from taoyu.steps.quality import (
     QualityParams,
     _prose_lines,
     _repeat_share,
+    _totals,
     _word_ngram_scores,
     quality_scores,
 )
@@ -71,6 +73,14 @@ def test_prose_lines_match_the_line_rules_stated_with_strings(text: str) -> None
     joined = "".join(re.sub(r"\s", "", s) for s in stripped)
     assert compact.tolist() == [ord(c) for c in joined]
     assert han == len(_HAN.findall(joined))
+    ended = [s for s in stripped if s[-1] in _LINE_END]
+    assert _totals(_codes(text), starts, ends, punctuated, final, verse) == (
+        non_space_chars(text),
+        sum(map(len, stripped)),
+        int(punctuated.sum()),
+        sum(map(len, ended)),
+        sum(len(s) for s, v in zip(stripped, verse.tolist(), strict=True) if v and s[-1] in _LINE_END),
+    )
 
 
 def _covered_share(items: list, n: int, weights: list[int] | None = None) -> float:

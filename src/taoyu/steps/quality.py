@@ -21,7 +21,6 @@ from taoyu.document import Document
 from taoyu.jit import kernel
 from taoyu.registry import register
 from taoyu.steps.base import Filter, StepParams, Verdict
-from taoyu.steps.length import non_space_chars
 from taoyu.text import chars
 from taoyu.text.chars import char_flags, codes
 from taoyu.text.tokens import tokens_of
@@ -114,17 +113,20 @@ def quality_scores(text: str, p: QualityParams | None = None) -> dict[str, float
     decided the page is Chinese; these rules judge its Chinese.
     """
     p = p or QualityParams()
-    prose, starts, ends, punctuated, final, verse, compact, han = _prose_lines(codes(text), char_flags())
-    lengths = ends - starts
+    points = codes(text)
+    prose, starts, ends, punctuated, final, verse, compact, han = _prose_lines(points, char_flags())
+    non_space, line_chars, punctuated_lines, final_chars, verse_chars = _totals(
+        points, starts, ends, punctuated, final, verse
+    )
     n_lines = len(prose)
     spans = zip(starts.tolist(), ends.tolist(), strict=True)
     long_lines = [text[a:b] for a, b in spans if b - a >= p.min_dup_line_chars]
     scores: dict[str, float] = {
-        "chars": float(non_space_chars(text)),
+        "chars": float(non_space),
         "han_ratio": han / len(compact) if len(compact) else 0.0,
-        "mean_line_chars": int(lengths.sum()) / n_lines if n_lines else 0.0,
+        "mean_line_chars": line_chars / n_lines if n_lines else 0.0,
         "dup_line_frac": (len(long_lines) - len(set(long_lines))) / len(long_lines) if long_lines else 0.0,
-        "line_punct_ratio": int(punctuated.sum()) / n_lines if n_lines else 0.0,
+        "line_punct_ratio": punctuated_lines / n_lines if n_lines else 0.0,
         "char13_repeat": _repeat_share(compact, 13),
     }
     page = tokens_of(text)
@@ -145,8 +147,7 @@ def quality_scores(text: str, p: QualityParams | None = None) -> dict[str, float
     scores["words"] = float(words)
     scores["stop_words"] = float(stop_words)
     # Over lines ending in punctuation: a poem's title and author lines are not verse, nor prose.
-    final_chars = int(lengths[final].sum())
-    scores["verse_share"] = int(lengths[final & verse].sum()) / final_chars if final_chars else 0.0
+    scores["verse_share"] = verse_chars / final_chars if final_chars else 0.0
     scores["mean_word_chars"] = han_chars / han_words if han_words else 0.0
     scores.update(_ngram_shares(top, dup, rules, words))
     return {k: round(v, 4) for k, v in scores.items()}
@@ -224,6 +225,33 @@ def _prose_lines(
         compact[:n_compact],
         han_total,
     )
+
+
+@kernel
+def _totals(
+    points: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    punctuated: np.ndarray,
+    final: np.ndarray,
+    verse: np.ndarray,
+) -> tuple[int, int, int, int, int]:
+    """Sums over the page and its prose lines (``_prose_lines``): non-space characters (as
+    ``non_space_chars`` counts them), the lines' characters, punctuated lines, and the characters
+    of lines ending in a mark and of those that are also verse."""
+    non_space = 0
+    for c in points:
+        non_space += not (c == 32 or c == 10 or c == 9 or c == 13 or c == 0x3000)
+    line_chars = punctuated_lines = final_chars = verse_chars = 0
+    for i in range(len(starts)):
+        n = ends[i] - starts[i]
+        line_chars += n
+        punctuated_lines += punctuated[i]
+        if final[i]:
+            final_chars += n
+            if verse[i]:
+                verse_chars += n
+    return non_space, line_chars, punctuated_lines, final_chars, verse_chars
 
 
 @kernel
