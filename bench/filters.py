@@ -134,6 +134,7 @@ def run_timed(steps: list[Step], docs: Iterable[Document], seconds: dict[str, fl
     for batch in step_batches(docs):
         for step in steps:
             t = clock()
+            step.prepare([doc for doc in batch if not doc.is_dropped])
             for doc in batch:
                 if not doc.is_dropped:
                     step.process(doc)

@@ -346,3 +346,22 @@ def test_safety_scores_lines_up_to_the_one_that_passes_its_budget():
     lines = [f"第{i}行" + "正常的句子内容" * 5 for i in range(6)]  # 38 characters each
     step(make("\n".join(["短", *lines])))  # a line under min_line_chars is not scored, nor counted
     assert seen == [lines[:3]]  # 38 + 38 + 38 > 100: the third line is the last
+
+
+def test_a_page_spam_cannot_segment_ahead_fails_alone_when_analysed(monkeypatch):
+    from taoyu.steps.base import run_steps
+    from taoyu.text import tokens
+
+    real = tokens._segment
+
+    def segment(text):
+        if "坏" in text:
+            raise ValueError("cannot segment")
+        return real(text)
+
+    monkeypatch.setattr(tokens, "_segment", segment)
+    good, bad = make(article(TEA)), make(article(TEA) + "坏")
+    errors = []
+    run_steps([bad, good], [Spam()], lambda step, doc, exc: errors.append((step.name, doc, str(exc))))
+    assert errors == [("spam", bad, "cannot segment")]  # prepare() passed over it; process() reported it
+    assert good.trace[-1].step == "spam" and good.trace[-1].action == "keep"

@@ -49,6 +49,12 @@ class Step:
     def setup(self) -> None:
         """Load what the step needs once per worker (models, lexicons). Called before the first doc."""
 
+    def prepare(self, docs: Sequence[Document]) -> None:
+        """Work the step does faster for a batch at once than one document at a time, done before
+        ``process`` meets each of them (runners call it per batch; calling ``process`` alone is
+        always enough). It must not raise: a document that cannot be prepared is left for
+        ``process`` to fail on, where the failure is recorded against that document."""
+
     def process(self, doc: Document) -> Document:
         raise NotImplementedError
 
@@ -154,6 +160,7 @@ def run_steps(
     the handler must mark dropped), and the batch goes on.
     """
     for step in steps:
+        step.prepare([doc for doc in docs if not doc.is_dropped])
         for k, doc in enumerate(docs):
             if doc.is_dropped:
                 continue

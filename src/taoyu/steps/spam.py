@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from pydantic import Field
@@ -36,10 +36,12 @@ from taoyu.registry import register
 from taoyu.steps.base import Filter, StepParams, Verdict
 from taoyu.text import spam_lexicon
 from taoyu.text.sentences import sentence_arrays
+from taoyu.text.tokens import tokens_of
 
 _TITLE_SEP = re.compile(r"[-_|｜—–·,，、/\s]+")
 _SITE_WORDS = re.compile(r"官网|官方|下载|注册|登录|登陆|入口|网址|平台|app|APP|App|手机版|最新版|客户端")
 _PROSE_END = re.compile(r"[。！？!?]")
+_PREPARED_CHARS = 100_000  # longer pages are segmented when analysed, not ahead
 
 
 class SpamParams(StepParams):
@@ -70,6 +72,18 @@ class Spam(Filter):
 
     Params = SpamParams
     params: SpamParams
+
+    def prepare(self, docs: Sequence[Document]) -> None:
+        """Segment the batch's pages in one run before analysing any: jieba's dictionary stays in
+        the cache, where analysing each page between two segmentations evicts it (0.02 ms a page,
+        a tenth of the step). The segmentations wait in ``tokens_of``'s memory for ``analyse``
+        and the quality step; pages too long to be remembered are left to ``analyse``."""
+        for doc in docs:
+            if len(doc.text) <= _PREPARED_CHARS:
+                try:
+                    tokens_of(doc.text)
+                except Exception:  # analyse meets the same page and reports its failure
+                    continue
 
     def process(self, doc: Document) -> Document:
         lines, spam_lines, scores = self.analyse(doc)
