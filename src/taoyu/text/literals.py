@@ -76,6 +76,17 @@ class WordLists:
 
 
 @kernel
+def _word_at(points: np.ndarray, i: int, chars: np.ndarray, a: int, b: int) -> bool:
+    """Whether the word ``chars[a:b]`` (its first character already matched) starts at ``i``."""
+    if i + b - a > len(points):
+        return False
+    for k in range(1, b - a):  # noqa: SIM110 (numba compiles a loop; not all() over a generator)
+        if points[i + k] != chars[a + k]:
+            return False
+    return True
+
+
+@kernel
 def _present(
     points: np.ndarray,
     first: np.ndarray,
@@ -97,15 +108,7 @@ def _present(
         for w in range(group_start[g], group_end[g]):
             if found & word_mask[w] == word_mask[w]:
                 continue  # its lists are already found
-            a, b = word_start[w], word_start[w + 1]
-            if i + b - a > n:
-                continue
-            same = True
-            for k in range(1, b - a):
-                if points[i + k] != chars[a + k]:
-                    same = False
-                    break
-            if same:
+            if _word_at(points, i, chars, word_start[w], word_start[w + 1]):
                 found |= word_mask[w]
                 if found == everything:
                     return found
@@ -133,14 +136,7 @@ def _find_all(
             g = first[c]
             for w in range(group_start[g], group_end[g]):
                 a, b = word_start[w], word_start[w + 1]
-                if b - a <= longest or i + b - a > n:
-                    continue
-                same = True
-                for k in range(1, b - a):
-                    if points[i + k] != chars[a + k]:
-                        same = False
-                        break
-                if same:
+                if b - a > longest and _word_at(points, i, chars, a, b):
                     longest = b - a
         if longest:
             out[found, 0] = i
