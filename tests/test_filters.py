@@ -365,3 +365,19 @@ def test_a_page_spam_cannot_segment_ahead_fails_alone_when_analysed(monkeypatch)
     run_steps([bad, good], [Spam()], lambda step, doc, exc: errors.append((step.name, doc, str(exc))))
     assert errors == [("spam", bad, "cannot segment")]  # prepare() passed over it; process() reported it
     assert good.trace[-1].step == "spam" and good.trace[-1].action == "keep"
+
+
+def test_safety_scores_a_prepared_batch_as_it_scores_each_page_alone():
+    from taoyu.steps.base import run_steps
+
+    texts = [article(TEA), "你这个人说话真难听，滚出去吧你这个废物\n" + article(TEA), "短", article(TEA) * 3]
+    alone = [Safety().score(make(t)) for t in texts]
+    docs = [make(t) for t in texts]
+    step = Safety()
+    run_steps(docs, [step])  # as the runners take a batch
+    assert [d.trace[-1].step for d in docs] == ["safety"] * len(docs)
+    step.prepare(docs)
+    assert [step.score(d) for d in docs] == alone
+    step.prepare(docs)
+    docs[1].text = article(TEA)  # edited after prepare: scored afresh, not from the batch
+    assert step.score(docs[1]) == Safety().score(make(article(TEA)))
