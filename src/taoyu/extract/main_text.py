@@ -102,12 +102,7 @@ def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text", url: str 
         return ""
     thread_page = is_thread_page(tree, url)  # before pruning: it reads scripts (JSON-LD)
     threads = _prune(root, thread_page)
-    scores: dict[int, float] = {}
-    nodes: dict[int, LexborNode] = {}
-    text_chars, link_chars, own_chars = _subtree_lengths(root)
-    best = _best_container(root, scores, nodes, text_chars, link_chars, own_chars)
-    if best is None:
-        return ""
+    text_chars, link_chars, scores, nodes, best = _measure(root)
     in_thread = bool(threads) and (best.mem_id in threads or _inside(best, threads))
     if in_thread:
         # Comments won. On a blog the post above them is the content, when it says so (class
@@ -408,36 +403,63 @@ def _text_weight(text: str) -> float:
     return chars + 25 * punct
 
 
-def _best_container(
+def _measure(
     root: LexborNode,
-    scores: dict[int, float],
-    nodes: dict[int, LexborNode],
-    text_chars: dict[int, int],
-    link_chars_of: dict[int, int],
-    own_chars: dict[int, int],
-) -> LexborNode | None:
-    """The container that collects the most prose from its blocks (readability's propagation).
+) -> tuple[dict[int, int], dict[int, int], dict[int, float], dict[int, LexborNode], LexborNode]:
+    """Every subtree's stripped text and link-text length, every block's score, and the best
+    container, in one bottom-up pass over the tree.
 
-    Each text block's weight goes to itself and its parent in full and to its grandparent in
-    half, so the element that directly holds the article's paragraphs collects the most; link
-    -dense blocks and chrome lines weigh nothing.
+    Lengths: asking each block for its text and its links costs a walk of its subtree, which is
+    quadratic on the deeply nested, never-closed <font> markup of old Chinese sites (4 s for
+    128 KB); summing children bottom-up is linear.
+
+    Scores (readability's propagation): each text block's weight goes to itself and its parent in
+    full and to its grandparent in half, so the element that directly holds the article's
+    paragraphs collects the most; link-dense blocks and chrome lines weigh nothing. A block's
+    own length (its text and inline children's) is summed beside the others, so a block without
+    text of its own is skipped without building any. The weights are added in document order,
+    as a top-down pass adds them, so equal sums stay equal.
     """
+    text: dict[int, int] = {}
+    links: dict[int, int] = {}
+    weights: list[tuple[LexborNode, float]] = []
     order: dict[int, int] = {}  # document order: ties must not be broken by memory addresses
-    for node in root.traverse(include_text=False):
-        order[node.mem_id] = len(order)
-        if node.tag not in _BLOCKS or not own_chars.get(node.mem_id):  # no text of its own
+    everything = list(root.traverse(include_text=True))
+    for position in range(len(everything) - 1, -1, -1):
+        node = everything[position]
+        key = node.mem_id
+        tag = node.tag
+        if tag == "-text":
+            text[key] = len((node.text_content or "").strip())
             continue
-        link_chars = link_chars_of.get(node.mem_id, 0)
-        all_chars = text_chars.get(node.mem_id, 0) or 1
-        unlinked = (1 - min(link_chars / all_chars, 1.0)) ** 2
+        order[key] = position
+        total = linked = own = 0
+        child = node.child
+        while child is not None:
+            chars = text.get(child.mem_id, 0)
+            if chars:
+                total += chars
+                linked += links.get(child.mem_id, 0)
+                child_tag = child.tag
+                if child_tag == "-text" or (child_tag not in _BLOCKS and child_tag != "br"):
+                    own += chars
+            child = child.next
+        text[key] = total
+        links[key] = linked = total if tag == "a" else linked
+        if not own or tag not in _BLOCKS:  # no text of its own, or not a block
+            continue
+        unlinked = (1 - min(linked / (total or 1), 1.0)) ** 2
         if unlinked <= 0:  # all links (a menu, a list of headlines): weightless, whatever its text
             continue
-        own = _own_text(node)
-        if not own or (len(own) < 80 and _CHROME_LINE.search(own)):
+        own_text = _own_text(node)
+        if not own_text or (len(own_text) < 80 and _CHROME_LINE.search(own_text)):
             continue
-        weight = _text_weight(own) * unlinked
-        if weight <= 0:
-            continue
+        weight = _text_weight(own_text) * unlinked
+        if weight > 0:
+            weights.append((node, weight))
+    scores: dict[int, float] = {}
+    nodes: dict[int, LexborNode] = {}
+    for node, weight in reversed(weights):
         parent = node.parent
         for share, target in (
             (1.0, node),
@@ -449,43 +471,11 @@ def _best_container(
             nodes[target.mem_id] = target
             scores[target.mem_id] = scores.get(target.mem_id, 0.0) + share * weight
     if not scores:
-        return root
+        return text, links, scores, nodes, root
     # On a tie the outer node (earlier in document order) wins: on old sites' never-closed <font>
     # chains every level ties, and only the outermost holds the whole text.
-    return nodes[max(scores, key=lambda k: (scores[k], -order.get(k, 0)))]
-
-
-def _subtree_lengths(root: LexborNode) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
-    """Stripped text length and link-text length of every subtree, and of the text each element
-    holds itself (``_own_text``'s: its text children and inline children), in one bottom-up pass.
-
-    Asking each block for its text and its links costs a walk of its subtree, which is quadratic
-    on the deeply nested, never-closed <font> markup of old Chinese sites (4 s for 128 KB). An
-    element whose own length is 0 has no own text, so scoring skips it without building any.
-    """
-    text: dict[int, int] = {}
-    links: dict[int, int] = {}
-    own: dict[int, int] = {}
-    for node in reversed(list(root.traverse(include_text=True))):
-        key = node.mem_id
-        if node.tag == "-text":
-            text[key] = len((node.text_content or "").strip())
-            continue
-        total = linked = held = 0
-        child = node.child
-        while child is not None:
-            chars = text.get(child.mem_id, 0)
-            if chars:
-                total += chars
-                linked += links.get(child.mem_id, 0)
-                tag = child.tag
-                if tag == "-text" or (tag not in _BLOCKS and tag != "br"):
-                    held += chars
-            child = child.next
-        text[key] = total
-        links[key] = total if node.tag == "a" else linked
-        own[key] = held
-    return text, links, own
+    best = nodes[max(scores, key=lambda k: (scores[k], -order.get(k, 0)))]
+    return text, links, scores, nodes, best
 
 
 def _own_text(node: LexborNode) -> str:
