@@ -411,7 +411,8 @@ def _measure(
 
     Lengths: asking each block for its text and its links costs a walk of its subtree, which is
     quadratic on the deeply nested, never-closed <font> markup of old Chinese sites (4 s for
-    128 KB); summing children bottom-up is linear.
+    128 KB). Here the nodes are visited last to first, so each node's subtree is complete when
+    it is met, and each passes its sums to its parent: linear, one parent lookup a node.
 
     Scores (readability's propagation): each text block's weight goes to itself and its parent in
     full and to its grandparent in half, so the element that directly holds the article's
@@ -422,6 +423,7 @@ def _measure(
     """
     text: dict[int, int] = {}
     links: dict[int, int] = {}
+    owns: dict[int, int] = {}
     weights: list[tuple[LexborNode, float]] = []
     order: dict[int, int] = {}  # document order: ties must not be broken by memory addresses
     everything = list(root.traverse(include_text=True))
@@ -430,22 +432,20 @@ def _measure(
         key = node.mem_id
         tag = node.tag
         if tag == "-text":
-            text[key] = len((node.text_content or "").strip())
-            continue
-        order[key] = position
-        total = linked = own = 0
-        child = node.child
-        while child is not None:
-            chars = text.get(child.mem_id, 0)
-            if chars:
-                total += chars
-                linked += links.get(child.mem_id, 0)
-                child_tag = child.tag
-                if child_tag == "-text" or (child_tag not in _BLOCKS and child_tag != "br"):
-                    own += chars
-            child = child.next
-        text[key] = total
-        links[key] = linked = total if tag == "a" else linked
+            total = len((node.text_content or "").strip())
+            linked = own = 0
+        else:
+            order[key] = position
+            total, linked, own = text.get(key, 0), links.get(key, 0), owns.get(key, 0)
+            if tag == "a":
+                linked = links[key] = total
+        if total and position:  # every node but the root passes its sums to its parent
+            parent = node.parent.mem_id
+            text[parent] = text.get(parent, 0) + total
+            if linked:
+                links[parent] = links.get(parent, 0) + linked
+            if tag == "-text" or (tag not in _BLOCKS and tag != "br"):
+                owns[parent] = owns.get(parent, 0) + total
         if not own or tag not in _BLOCKS:  # no text of its own, or not a block
             continue
         unlinked = (1 - min(linked / (total or 1), 1.0)) ** 2
