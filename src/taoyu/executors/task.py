@@ -36,7 +36,7 @@ from taoyu.ledger import DROPPED, LEDGER_SCHEMA, document_entry, error_entry, fu
 from taoyu.output import OutputLayout, read_json, write_json_atomic
 from taoyu.plan import Phase, split_phases
 from taoyu.recipe import Recipe
-from taoyu.steps.base import STEP_BATCH, STEP_BATCH_CHARS, GlobalStep, KeyedResolve, Step, run_steps
+from taoyu.steps.base import GlobalStep, KeyedResolve, Step, batch_is_full, run_steps
 
 INTERMEDIATE_SCHEMA = pa.schema(
     [
@@ -262,7 +262,7 @@ def run_task_phase(
                 doc = phase.before.apply(doc, decisions.get(n))
             pending_steps.append(doc)
             pending_chars += len(doc.text)
-            if len(pending_steps) >= STEP_BATCH or pending_chars >= STEP_BATCH_CHARS:
+            if batch_is_full(len(pending_steps), pending_chars):
                 run_pending()
         run_pending()
         if pending_signature:

@@ -134,14 +134,19 @@ not hold gigabytes, and text-keyed caches shared between steps must hold a whole
 (:class:`taoyu.text.recent.RecentPages` keeps a million characters of pages)."""
 
 
+def batch_is_full(docs: int, chars: int) -> bool:
+    """Whether a batch of ``docs`` documents holding ``chars`` characters is ready to run."""
+    return docs >= STEP_BATCH or chars >= STEP_BATCH_CHARS
+
+
 def step_batches(docs: Iterable[Document]) -> Iterator[list[Document]]:
-    """``docs`` in the batches runners take through the steps (``STEP_BATCH``, ``STEP_BATCH_CHARS``)."""
+    """``docs`` in the batches runners take through the steps (``batch_is_full``)."""
     batch: list[Document] = []
     chars = 0
     for doc in docs:
         batch.append(doc)
         chars += len(doc.text)
-        if len(batch) >= STEP_BATCH or chars >= STEP_BATCH_CHARS:
+        if batch_is_full(len(batch), chars):
             yield batch
             batch, chars = [], 0
     if batch:

@@ -157,7 +157,7 @@ def _dated(points: np.ndarray, flags: np.ndarray) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class PageScreen:
-    """Which patterns can match anywhere in the page, found with one search of the page each.
+    """Which patterns can match anywhere in the page, found in one compiled pass over it.
 
     A page has some twenty lines and most patterns match none of them; asking the page once
     rules a pattern out for every line at once. A screen is something every match of its pattern

@@ -391,8 +391,8 @@ def _rules(p: QualityParams) -> _Rules:
             ("mean_word_chars", p.mean_word_chars[1]),
             ("dup_line_frac", p.max_dup_line_frac),
             ("char13_repeat", p.max_char13_repeat),
-            *((f"top_{n}gram_share", v) for n, v in sorted(p.max_top_ngram_share.items())),
-            *((f"dup_{n}gram_share", v) for n, v in sorted(p.max_dup_ngram_share.items())),
+            *((key, p.max_top_ngram_share[n]) for n, key in ngrams.top_keys),
+            *((key, p.max_dup_ngram_share[n]) for n, key in ngrams.dup_keys),
         ]
         entry = _RULES[id(p)] = (p, _Rules(ngrams, high))
     return entry[1]

@@ -72,7 +72,7 @@ class WordLists:
         spans = _find_all(
             codes(text), self._first, self._group_start, self._group_end, self._chars, self._word_start
         )
-        return [(int(a), int(b)) for a, b in spans.tolist()]
+        return list(map(tuple, spans.tolist()))
 
 
 @kernel

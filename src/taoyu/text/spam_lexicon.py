@@ -74,12 +74,8 @@ _recent: RecentPages[list[tuple[int, int]]] = RecentPages()
 def _anchors(text: str) -> list[tuple[int, int]]:
     """Spans of the anchors in ``text``; a page's are remembered, as two steps ask for them."""
     if len(text) < 200:  # a title or a line: scanning is cheaper than remembering
-        return _scan(text)
-    return _recent.get(text, _scan)
-
-
-def _scan(text: str) -> list[tuple[int, int]]:
-    return _ANCHORS.find_all(text)
+        return _ANCHORS.find_all(text)
+    return _recent.get(text, _ANCHORS.find_all)
 
 
 def _windows(text: str) -> list[tuple[int, int]]:
