@@ -256,6 +256,21 @@ def test_a_list_of_related_links_inside_the_article_container_is_dropped():
     assert "第5段" in text and "相关报道第1篇" not in text
 
 
+def test_dated_and_counted_link_lists_are_dropped_but_a_table_of_figures_is_not():
+    # Half of each item is its date or its counts, so the links alone are under 60% of the text.
+    headline = "<a href='/r{0}'>杭州城市更新系列报道之老旧小区改造第{0}篇</a>"
+    dated = "".join(f"<li>· {headline.format(i)} (2026-01-0{i} 14:3{i}PM)</li>" for i in range(1, 8))
+    thread = "<a href='/t{0}'>关于老旧小区改造的讨论第{0}帖</a>【<a href='/u{0}'>网友{0}</a>】"
+    replies = "".join(f"<li>{thread.format(i)}08-1{i} 16:0{i} 29{i}字 [43{i}/8{i}]</li>" for i in range(1, 8))
+    cells = "<tr><td><a href='/d{0}'>杭州市西湖区第{0}街道</a></td><td>31{0}.5</td><td>27.3{0}</td></tr>"
+    rows = "".join(cells.format(i) for i in range(6))
+    body = f"<div class='article'>{ARTICLE}<ul>{dated}</ul><table>{rows}</table><ul>{replies}</ul></div>"
+    text = main_text(page(body))
+    assert "第5段" in text
+    assert "老旧小区改造第1篇" not in text and "讨论第1帖" not in text
+    assert "西湖区第1街道" in text and "313.5" in text
+
+
 def test_a_short_article_above_a_long_link_list_is_not_dropped_with_it():
     related = "".join(f"<li><a href='/r{i}'>城市更新相关报道第{i}篇标题</a></li>" for i in range(1, 30))
     short = "<p>杭州市今年继续推进城市更新，老旧小区改造惠及数万户居民。</p>"

@@ -68,6 +68,16 @@ _REPLY_TAGS = {"div", "li", "article", "section", "table", "tr", "dl", "dd"}
 _LINK_LIST_BLOCKS = "ul, ol, dl, div, table, td, section, p"
 _LINK_LIST_SHARE = 0.6
 _LINK_LIST_LINKS = 2
+# A list of linked headlines that each carry a date, a time or counts ("(2005-04-27 14:32)",
+# "08-11 16:06 298字 [4321/87]") is still a list of links: that text is the items' metadata.
+_LISTED_SHARE = 0.3
+_LISTED_WITH_METADATA = 0.8
+_ITEM_METADATA = re.compile(
+    r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{4}年\d{1,2}月|\d{1,2}[-/月]\d{1,2}日?"  # dates
+    r"|\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?"  # times
+    r"|\d+\s*(?:字|次|楼|回复|阅读|评论)|\[\s*\d+(?:\s*/\s*\d+)*\s*\]"  # counts: 298字 [4321/87]
+    r"|[\s·•|【】()（）\[\]<>《》:：,，/_~-]"  # what brackets and separates them
+)
 _HEADLINE_LINK = "h1 a, h2 a, h3 a, h4 a, a h1, a h2, a h3, a h4"
 _SENTENCE_PUNCT = re.compile(r"[，。！？；：、,.!?;:]")
 _CHROME_LINE = re.compile(
@@ -276,22 +286,44 @@ def _reply_bodies(item: LexborNode) -> list[LexborNode]:
 
 def _drop_link_lists(part: LexborNode, text_chars: dict[int, int], link_chars: dict[int, int]) -> None:
     """Remove the link lists inside the chosen content: "相关报道" under the story, a list of
-    earlier pieces on the same topic, a tag cloud. They sit inside the article's container, so
-    choosing the container keeps them; readability cleans them out the same way."""
+    earlier pieces on the same topic, a tag cloud, a thread's index of replies. They sit inside the
+    article's container, so choosing the container keeps them; readability cleans them out the
+    same way."""
     if not link_chars.get(part.mem_id, 0):  # no links in it, so no link list: skip the query
         return
     prose = text_chars.get(part.mem_id, 0) - link_chars.get(part.mem_id, 0)
+    part_words = -1  # the part's words outside links, counted when first needed
     for node in part.css(_LINK_LIST_BLOCKS):
         chars = text_chars.get(node.mem_id, 0)
         links = link_chars.get(node.mem_id, 0)
+        if not chars or links < _LISTED_SHARE * chars:
+            continue
+        anchors = node.css("a")
+        if len(anchors) < _LINK_LIST_LINKS:
+            continue
         # A short article under a long list of links: the block holding the article is not one.
-        if (
-            chars
-            and links >= _LINK_LIST_SHARE * chars
-            and chars - links < 0.5 * prose
-            and len(node.css("a")) >= _LINK_LIST_LINKS
-        ):
+        if links >= _LINK_LIST_SHARE * chars and chars - links < 0.5 * prose:
             node.decompose()
+            continue
+        # Linked headlines with dates, times or counts beside them: once that metadata is out,
+        # a few characters an item are left, and the article, not the list, holds the words.
+        words = _unlinked_words(node, anchors)
+        if words <= (1 - _LISTED_WITH_METADATA) * chars:
+            if part_words < 0:
+                part_words = _unlinked_words(part, part.css("a"))
+            if words < 0.5 * part_words:
+                node.decompose()
+
+
+def _unlinked_words(node: LexborNode, anchors: list[LexborNode]) -> int:
+    """Characters of the block's text outside its links that are not item metadata (dates,
+    times, counts, and the brackets and dots around them)."""
+    words = _words(node.text(strip=True))
+    return words - sum(_words(anchor.text(strip=True)) for anchor in anchors)
+
+
+def _words(text: str) -> int:
+    return len(_ITEM_METADATA.sub("", text))
 
 
 def _directory(
