@@ -34,6 +34,26 @@ def test_article_is_kept_and_chrome_dropped():
         assert chrome not in text, chrome
 
 
+def test_self_media_disclaimers_datelines_and_page_controls_are_dropped():
+    chrome = [
+        "平台声明：该文观点仅代表作者本人，示例号系信息发布平台，示例网仅提供信息存储空间服务。",
+        "特别声明：以上内容(如有图片或视频亦包括在内)为自媒体平台用户上传并发布，本平台仅提供信息存储服务。",
+        "发布于：浙江省",
+        "时间：2026.01.05",
+        "本文来源于示例商报 2026-01-05 09:47:48",
+        "本主题由 管理员 于 2026-1-5 20:57 审核通过",
+        "[打印]",
+        "← 返回",
+        "仅看楼主",
+        "回复 1",
+        "+1",
+    ]
+    body = "<div class='article'>" + ARTICLE + "".join(f"<p>{line}</p>" for line in chrome) + "</div>"
+    text = main_text(page(body))
+    assert "第5段" in text
+    assert [line for line in chrome if line in text] == []
+
+
 def test_hidden_seo_text_is_dropped_but_wechat_content_is_kept():
     seo = "<div style='display:none'>澳门赌场官网注册送彩金，澳门赌场官网下载，真人百家乐在线投注。</div>"
     wechat = f"<div id='js_content' style='visibility: hidden;'>{ARTICLE}</div>"
@@ -79,7 +99,14 @@ def test_date_from_the_text_when_no_meta():
     doc = ExtractHtml()(
         Document("d", "", Source("m", 0), raw=page("<p>发布时间：2025年3月7日</p>" + ARTICLE).encode())
     )
-    assert doc.meta["publish_date"] == "2025-03-07"
+    assert doc.meta["publish_date"] == "2025-03-07" and "发布时间" not in doc.text  # a dateline is chrome
+    tagged = "<div><span>时间：</span><b>2024.05.20</b></div><p>1998年，这里还是一片农田。</p>"
+    doc = ExtractHtml()(Document("d", "", Source("m", 0), raw=page(tagged + ARTICLE).encode()))
+    assert doc.meta["publish_date"] == "2024-05-20"
+    doc = ExtractHtml()(
+        Document("d", "", Source("m", 0), raw=page("<p>2023-11-02 08:00</p>" + ARTICLE).encode())
+    )
+    assert doc.meta["publish_date"] == "2023-11-02"
 
 
 def test_binary_junk_is_an_error_event():

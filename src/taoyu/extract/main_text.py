@@ -84,8 +84,19 @@ _CHROME_LINE = re.compile(
     r"^(?:【[^】]{1,8}】\s*){1,}$|责任编辑|编辑[:：]|来源[:：]\s*\S{0,12}$|版权所有|Copyright|©|分享到|分享至|"
     r"举报电话|不良信息举报|打开APP|打开App|下载APP|扫码下载|扫一扫|关注公众号|关注我们|阅读全文|展开全文|"
     r"^上一篇|^下一篇|相关阅读|相关新闻|热点推荐|推荐阅读|猜你喜欢|^点赞|^收藏|^评论\s*\(?\d*\)?$|"
-    r"ICP备|公网安备|^返回顶部|^网友评论|我要评论|^阅读\s*\d+$|^\d+\s*阅读$",
+    r"ICP备|公网安备|^返回顶部|^网友评论|我要评论|^阅读\s*\d+$|^\d+\s*阅读$|"
+    # A page's controls, alone on their line: [打印] ← 返回 展开 仅看楼主 回复 1 +1
+    r"^[\[【(←\s]*(?:打印|关闭|返回|返回列表|展开|收起|首赞|正文|倒序看帖|仅看楼主|只看楼主|发表评论|回复|举报|"
+    r"分享)[\]】)\s\d]*$|^\+\d+$|"
+    # Where the poster was, when it went up, and what the forum did to the thread
+    r"^(?:发布于|IP属地)[:：]\s*\S{1,8}$|^(?:时间|日期|发布时间|发表时间|更新时间)[:：]\s*[\d.\-/年月日\s:]+$|"
+    r"^本文来源于\S{1,20}(?:\s+[\d\-/:\s]+)?$|^本(?:主题|帖)由.{1,40}于.{1,30}(?:审核|设置|移动|置顶|加入|关闭|提升|编辑)",
     re.IGNORECASE,
+)
+# Platform disclaimers under self-media posts run long, so they are matched at any length.
+_DISCLAIMER = re.compile(
+    r"仅提供信息存储|观点仅代表作者|仅代表作者(?:本人|个人)?(?:的)?观点|不代表本(?:网|站|平台)(?:赞同|立场|观点)|"
+    r"^(?:特别|平台|免责)声明[:：]|uploaded and posted by a user of"
 )
 
 
@@ -145,8 +156,14 @@ def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text", url: str 
         parts.append(directory)
     render = block_markdown if format == "markdown" else block_lines
     for part in parts:
-        lines.extend(line for line in render(part) if not (len(line) < 60 and _CHROME_LINE.search(line)))
+        lines.extend(line for line in render(part) if not _chrome_line(line))
     return _join_markdown(lines) if format == "markdown" else "\n".join(lines)
+
+
+def _chrome_line(line: str) -> bool:
+    if len(line) < 60 and _CHROME_LINE.search(line):
+        return True
+    return len(line) < 300 and _DISCLAIMER.search(line) is not None
 
 
 _LIST_OR_QUOTE = re.compile(r"^\s*(?:[-*] |\d+\. |> )")
