@@ -37,8 +37,10 @@ from typing import Literal
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from taoyu.extract.boilerplate import is_chrome_line, is_chrome_text
 from taoyu.extract.labels import LabelPattern
 from taoyu.extract.markdown import block_markdown
+from taoyu.extract.measure import measure
 from taoyu.extract.page_type import is_thread_page
 from taoyu.extract.text import block_lines
 from taoyu.io.encoding import decode_html
@@ -59,8 +61,6 @@ _ALWAYS_CHROME = LabelPattern(r"\breferences\b|reflist|footnotes|editsection|cat
 _POSITIVE = LabelPattern(
     r"article|content|post|entry|main|text|body|story|detail|news|message|t_f|postmessage|js_content|rich"
 )
-_BLOCKS = {"p", "div", "td", "li", "section", "article", "main", "blockquote", "pre", "dd", "h1", "h2", "h3",
-           "h4", "h5", "h6", "table", "tr", "ul", "ol", "dl", "font", "center", "span"}  # fmt: skip
 _REPLY_LABEL = LabelPattern(r"comment|reply|replies|answer|post")
 _REPLY_BODY = LabelPattern(r"content|text|message|body|markdown|detail|rich|t_f\b")
 _REPLY_CHROME = LabelPattern(r"meta|info|user|author|avatar|time|date|head|foot|action|tool|opera")
@@ -79,27 +79,6 @@ _ITEM_METADATA = re.compile(
     r"|[\s·•|【】()（）\[\]<>《》:：,，/_~-]"  # what brackets and separates them
 )
 _HEADLINE_LINK = "h1 a, h2 a, h3 a, h4 a, a h1, a h2, a h3, a h4"
-_SENTENCE_PUNCT = re.compile(r"[，。！？；：、,.!?;:]")
-_CHROME_LINE = re.compile(
-    r"^(?:【[^】]{1,8}】\s*){1,}$|责任编辑|编辑[:：]|来源[:：]\s*\S{0,12}$|版权所有|Copyright|©|分享到|分享至|"
-    r"举报电话|不良信息举报|打开APP|打开App|下载APP|扫码下载|扫一扫|关注公众号|关注我们|阅读全文|展开全文|"
-    r"^上一篇|^下一篇|相关阅读|相关新闻|热点推荐|推荐阅读|猜你喜欢|^点赞|^收藏|^评论\s*\(?\d*\)?$|"
-    r"ICP备|公网安备|^返回顶部|^网友评论|我要评论|^阅读\s*\d+$|^\d+\s*阅读$|"
-    # A page's controls, alone on their line: [打印] ← 返回 展开 仅看楼主 回复 1 +1
-    r"^[\[【(←\s]*(?:打印|关闭|返回|返回列表|展开|收起|首赞|正文|倒序看帖|仅看楼主|只看楼主|发表评论|回复|举报|"
-    r"分享)[\]】)\s\d]*$|^\+\d+$|"
-    # Where the poster was, when it went up, and what the forum did to the thread
-    r"^(?:发布于|IP属地)[:：]\s*\S{1,8}$|^(?:时间|日期|发布时间|发表时间|更新时间)[:：]\s*[\d.\-/年月日\s:]+$|"
-    r"^本文来源于\S{1,20}(?:\s+[\d\-/:\s]+)?$|^本(?:主题|帖)由.{1,40}于.{1,30}(?:审核|设置|移动|置顶|加入|关闭|提升|编辑)",
-    re.IGNORECASE,
-)
-# Platform disclaimers under self-media posts run long, so they are matched at any length.
-_DISCLAIMER = re.compile(
-    r"仅提供信息存储|观点仅代表作者|仅代表作者(?:本人|个人)?(?:的)?观点|不代表本(?:网|站|平台)(?:赞同|立场|观点)|"
-    r"^(?:特别|平台|免责)声明[:：]|uploaded and posted by a user of"
-)
-
-
 Format = Literal["text", "markdown"]
 
 
@@ -123,7 +102,14 @@ def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text", url: str 
         return ""
     thread_page = is_thread_page(tree, url)  # before pruning: it reads scripts (JSON-LD)
     threads = _prune(root, thread_page)
-    text_chars, link_chars, scores, nodes, best = _measure(root)
+    measures = measure(root, is_chrome_text)
+    text_chars, link_chars, scores, nodes, best = (
+        measures.text_chars,
+        measures.link_chars,
+        measures.scores,
+        measures.nodes,
+        measures.best,
+    )
     in_thread = bool(threads) and (best.mem_id in threads or _inside(best, threads))
     if in_thread:
         # Comments won. On a blog the post above them is the content, when it says so (class
@@ -156,14 +142,8 @@ def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text", url: str 
         parts.append(directory)
     render = block_markdown if format == "markdown" else block_lines
     for part in parts:
-        lines.extend(line for line in render(part) if not _chrome_line(line))
+        lines.extend(line for line in render(part) if not is_chrome_line(line))
     return _join_markdown(lines) if format == "markdown" else "\n".join(lines)
-
-
-def _chrome_line(line: str) -> bool:
-    if len(line) < 60 and _CHROME_LINE.search(line):
-        return True
-    return len(line) < 300 and _DISCLAIMER.search(line) is not None
 
 
 _LIST_OR_QUOTE = re.compile(r"^\s*(?:[-*] |\d+\. |> )")
@@ -442,99 +422,3 @@ def _inside(node: LexborNode, ancestors: set[int]) -> bool:
             return True
         parent = parent.parent
     return False
-
-
-def _text_weight(text: str) -> float:
-    chars = len(text)
-    if chars < 8:
-        return 0.0
-    punct = len(_SENTENCE_PUNCT.findall(text))
-    return chars + 25 * punct
-
-
-def _measure(
-    root: LexborNode,
-) -> tuple[dict[int, int], dict[int, int], dict[int, float], dict[int, LexborNode], LexborNode]:
-    """Every subtree's stripped text and link-text length, every block's score, and the best
-    container, in one bottom-up pass over the tree.
-
-    Lengths: asking each block for its text and its links costs a walk of its subtree, which is
-    quadratic on the deeply nested, never-closed <font> markup of old Chinese sites (4 s for
-    128 KB). Here the nodes are visited last to first, so each node's subtree is complete when
-    it is met, and each passes its sums to its parent: linear, one parent lookup a node.
-
-    Scores (readability's propagation): each text block's weight goes to itself and its parent in
-    full and to its grandparent in half, so the element that directly holds the article's
-    paragraphs collects the most; link-dense blocks and chrome lines weigh nothing. A block's
-    own length (its text and inline children's) is summed beside the others, so a block without
-    text of its own is skipped without building any. The weights are added in document order,
-    as a top-down pass adds them, so equal sums stay equal.
-    """
-    text: dict[int, int] = {}
-    links: dict[int, int] = {}
-    owns: dict[int, int] = {}
-    weights: list[tuple[LexborNode, float]] = []
-    order: dict[int, int] = {}  # document order: ties must not be broken by memory addresses
-    everything = list(root.traverse(include_text=True))
-    for position in range(len(everything) - 1, -1, -1):
-        node = everything[position]
-        key = node.mem_id
-        tag = node.tag
-        if tag == "-text":
-            total = len((node.text_content or "").strip())
-            linked = own = 0
-        else:
-            order[key] = position
-            total, linked, own = text.get(key, 0), links.get(key, 0), owns.get(key, 0)
-            if tag == "a":
-                linked = links[key] = total
-        if total and position:  # every node but the root passes its sums to its parent
-            parent = node.parent.mem_id
-            text[parent] = text.get(parent, 0) + total
-            if linked:
-                links[parent] = links.get(parent, 0) + linked
-            if tag == "-text" or (tag not in _BLOCKS and tag != "br"):
-                owns[parent] = owns.get(parent, 0) + total
-        if not own or tag not in _BLOCKS:  # no text of its own, or not a block
-            continue
-        unlinked = (1 - min(linked / (total or 1), 1.0)) ** 2
-        if unlinked <= 0:  # all links (a menu, a list of headlines): weightless, whatever its text
-            continue
-        own_text = _own_text(node)
-        if not own_text or (len(own_text) < 80 and _CHROME_LINE.search(own_text)):
-            continue
-        weight = _text_weight(own_text) * unlinked
-        if weight > 0:
-            weights.append((node, weight))
-    scores: dict[int, float] = {}
-    nodes: dict[int, LexborNode] = {}
-    for node, weight in reversed(weights):
-        parent = node.parent
-        for share, target in (
-            (1.0, node),
-            (1.0, parent),
-            (0.5, parent.parent if parent is not None else None),
-        ):
-            if target is None:
-                continue
-            nodes[target.mem_id] = target
-            scores[target.mem_id] = scores.get(target.mem_id, 0.0) + share * weight
-    if not scores:
-        return text, links, scores, nodes, root
-    # On a tie the outer node (earlier in document order) wins: on old sites' never-closed <font>
-    # chains every level ties, and only the outermost holds the whole text.
-    best = nodes[max(scores, key=lambda k: (scores[k], -order.get(k, 0)))]
-    return text, links, scores, nodes, best
-
-
-def _own_text(node: LexborNode) -> str:
-    """Text of the node's direct text children (and inline children), not of nested blocks."""
-    parts = []
-    child = node.child
-    while child is not None:
-        if child.tag == "-text":
-            parts.append(child.text_content or "")
-        elif child.tag not in _BLOCKS and child.tag != "br":
-            parts.append(child.text(strip=False))
-        child = child.next
-    return " ".join("".join(parts).split())

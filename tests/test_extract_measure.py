@@ -1,0 +1,156 @@
+"""The compiled measure of a page against the plain Python statement of its rules, on generated
+pages: text and link lengths, own text, weights, scores and the best block must all agree."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from taoyu.extract.boilerplate import is_chrome_line, is_chrome_text
+from taoyu.extract.measure import BLOCK_TAGS, measure
+
+_MARKS = re.compile(r"[，。！？；：、,.!?;:]")
+
+
+def reference(root: LexborNode):
+    """Node by node, as the extractor first did it: each node passes its sums to its parent; a
+    block's own text is its text children's and inline children's, whitespace collapsed."""
+    text: dict[int, int] = {}
+    links: dict[int, int] = {}
+    owns: dict[int, int] = {}
+    weights = []
+    order: dict[int, int] = {}
+    everything = list(root.traverse(include_text=True))
+    for position in range(len(everything) - 1, -1, -1):
+        node = everything[position]
+        key, tag = node.mem_id, node.tag
+        if tag == "-text":
+            total, linked, own = len((node.text_content or "").strip()), 0, 0
+        else:
+            order[key] = position
+            total, linked, own = text.get(key, 0), links.get(key, 0), owns.get(key, 0)
+            if tag == "a":
+                linked = links[key] = total
+        if total and position:
+            parent = node.parent.mem_id
+            text[parent] = text.get(parent, 0) + total
+            links[parent] = links.get(parent, 0) + linked
+            if tag == "-text" or (tag not in BLOCK_TAGS and tag != "br"):
+                owns[parent] = owns.get(parent, 0) + total
+        if not own or tag not in BLOCK_TAGS:
+            continue
+        unlinked = (1 - min(linked / (total or 1), 1.0)) ** 2
+        own_text = " ".join(_own_text(node).split())
+        if unlinked <= 0 or len(own_text) < 8 or (len(own_text) < 80 and is_chrome_text(own_text)):
+            continue
+        weights.append((node, (len(own_text) + 25 * len(_MARKS.findall(own_text))) * unlinked))
+    scores: dict[int, float] = {}
+    nodes: dict[int, LexborNode] = {}
+    for node, weight in reversed(weights):
+        parent = node.parent
+        for share, target in ((1.0, node), (1.0, parent), (0.5, parent.parent if parent else None)):
+            if target is not None:
+                nodes[target.mem_id] = target
+                scores[target.mem_id] = scores.get(target.mem_id, 0.0) + share * weight
+    best = nodes[max(scores, key=lambda k: (scores[k], -order.get(k, 0)))] if scores else root
+    return text, links, scores, nodes, best
+
+
+def _own_text(node: LexborNode) -> str:
+    parts = []
+    child = node.child
+    while child is not None:
+        if child.tag == "-text":
+            parts.append(child.text_content or "")
+        elif child.tag not in BLOCK_TAGS and child.tag != "br":
+            parts.append(child.text(strip=False))
+        child = child.next
+    return "".join(parts)
+
+
+WORDS = ["杭州", "城市更新", "第一段", "责任编辑：张三", "分享到", "【打印】", "Copyright", "阅读全文", "ok"]
+SPACES = [" ", "  ", "\n", "\t", "\xa0", "\u3000", ""]
+MARKS = ["，", "。", "！", "?", ";", ":", "、", "."]
+TAGS = ["div", "p", "span", "font", "td", "li", "ul", "a", "b", "em", "section", "h2", "custom-tag", "table"]
+
+
+def texts() -> st.SearchStrategy[str]:
+    words, spaces, marks = st.sampled_from(WORDS), st.sampled_from(SPACES), st.sampled_from(MARKS)
+    piece = st.one_of(words, spaces, marks, st.text(max_size=6))
+    return st.lists(piece, max_size=12).map("".join)
+
+
+def fragments(depth: int = 3) -> st.SearchStrategy[str]:
+    leaf = st.one_of(
+        texts().map(lambda t: t.replace("<", "&lt;").replace("&", "&amp;")),
+        st.just("<br>"),
+        st.just("<!-- 注释 -->"),
+    )
+    if depth == 0:
+        return leaf
+    inner = st.lists(fragments(depth - 1), max_size=4).map("".join)
+    element = st.tuples(st.sampled_from(TAGS), inner).map(lambda t: f"<{t[0]}>{t[1]}</{t[0]}>")
+    return st.one_of(leaf, element)
+
+
+def compare(html: str) -> None:
+    tree = LexborHTMLParser(html)
+    root = tree.body
+    text, links, scores, nodes, best = reference(root)
+    measured = measure(root, is_chrome_text)
+    assert measured.text_chars == {k: v for k, v in text.items() if v}
+    assert measured.link_chars == {k: v for k, v in links.items() if v}
+    assert measured.scores == scores
+    assert measured.nodes.keys() == nodes.keys()
+    assert measured.best.mem_id == best.mem_id
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(fragments(), min_size=1, max_size=5).map("".join))
+@example("<div><p>杭州市今年继续推进城市更新，老旧小区改造惠及数万户居民。</p><p>第二段 ，说明。</p></div>")
+@example("<p>a <b> b <div>杭州 城市 更新，第一段。</div></b>  c\xa0\xa0d 。。。</p>")
+@example("<p>杭州市城市更新<b> 第一段内容</b>\n<i>第二段</i> </p>")
+@example("<div>责任编辑：张三</div><div>【打印】【关闭】</div><td>  版权所有 ©  </td>")
+@example("<a>全是链接的一段文字，很长很长。</a><ul><li><a>菜单</a>，一</li></ul>")
+def test_the_compiled_measure_agrees_with_the_plain_rules(html: str) -> None:
+    compare(f"<html><body>{html}</body></html>")
+
+
+def test_text_directly_in_body_reaches_the_nodes_above_it() -> None:
+    # body's own text gives html and the document node a share: they are scored, never best.
+    compare("<html><body>杭州市今年继续推进城市更新，老旧小区改造。<p>第二段，也是正文。</p></body></html>")
+
+
+_REFERENCE_CHROME = re.compile(
+    r"^(?:【[^】]{1,8}】\s*){1,}$|责任编辑|编辑[:：]|来源[:：]\s*\S{0,12}$|版权所有|Copyright|©|分享到|分享至|"
+    r"举报电话|不良信息举报|打开APP|打开App|下载APP|扫码下载|扫一扫|关注公众号|关注我们|阅读全文|展开全文|"
+    r"^上一篇|^下一篇|相关阅读|相关新闻|热点推荐|推荐阅读|猜你喜欢|^点赞|^收藏|^评论\s*\(?\d*\)?$|"
+    r"ICP备|公网安备|^返回顶部|^网友评论|我要评论|^阅读\s*\d+$|^\d+\s*阅读$|"
+    r"^[\[【(←\s]*(?:打印|关闭|返回|返回列表|展开|收起|首赞|正文|倒序看帖|仅看楼主|只看楼主|发表评论|回复|举报|"
+    r"分享)[\]】)\s\d]*$|^\+\d+$|"
+    r"^(?:发布于|IP属地)[:：]\s*\S{1,8}$|^(?:时间|日期|发布时间|发表时间|更新时间)[:：]\s*[\d.\-/年月日\s:]+$|"
+    r"^本文来源于\S{1,20}(?:\s+[\d\-/:\s]+)?$|^本(?:主题|帖)由.{1,40}于.{1,30}(?:审核|设置|移动|置顶|加入|关闭|提升|编辑)",
+    re.IGNORECASE,
+)
+CHROME_PIECES = [
+    "【打印】", "【关闭】", "责任编辑", "编辑：", "来源：新华社", "版权所有", "COPYRIGHT", "copyRight", "©",
+    "分享到", "举报电话", "打开app", "下载App", "扫一扫", "关注我们", "阅读全文", "上一篇", "点赞",
+    "评论 (3)", "ICP备", "icp备", "\u0130cp备", "\u0131CP备", "返回顶部", "阅读 12", "12 阅读", "[打印]",
+    "← 返回", "+1", "发布于：浙江", "IP属地：浙江", "时间：2026.01.05", "本文来源于示例商报",
+    "本主题由 管理员 于 2026-1-5 审核通过",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(CHROME_PIECES), st.sampled_from(SPACES), texts()), max_size=5))
+def test_the_split_chrome_patterns_match_what_the_single_pattern_matched(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert is_chrome_text(text) == bool(_REFERENCE_CHROME.search(text))
+
+
+def test_disclaimers_are_chrome_lines_at_any_length_up_to_a_paragraph() -> None:
+    disclaimer = "特别声明：以上内容为自媒体平台用户上传并发布，本平台仅提供信息存储服务。" * 3
+    assert is_chrome_line(disclaimer) and not is_chrome_line("特别" + "正文" * 200)
