@@ -31,6 +31,7 @@ _THREAD_HOST = LabelPattern(r"^(?:[^.]+\.)?(?:bbs|forums?|tieba|zhidao|wenda|dis
 _THREAD_SCHEMA = LabelPattern(r"discussionforumposting|qapage")
 # Posts and replies numbered by the forum's database: id="post_53963", id="reply-78".
 _NUMBERED_POST = LabelPattern(r"(?:post|reply|pid|answer|floor)[-_]?\d+$")
+_NUMBERED_POST_CANDIDATES = "[id^=post i], [id^=reply i], [id^=pid i], [id^=answer i], [id^=floor i]"
 _FORUM_SOFTWARE = LabelPattern(
     r"discuz|phpwind|phpbb|vbulletin|discourse|flarum|nodebb|xenforo|mybb|simple machines|invision"
 )
@@ -50,7 +51,7 @@ def is_thread_page(tree: LexborHTMLParser, url: str | None = None) -> bool:
         if _THREAD_SCHEMA.search(node.text() or ""):
             return True
     numbered = 0
-    for node in tree.css("[id]"):
+    for node in tree.css(_NUMBERED_POST_CANDIDATES):  # lexbor screens the ids; the pattern decides
         numbered += bool(_NUMBERED_POST.match(node.attributes.get("id") or ""))
         if numbered >= 2:
             return True
