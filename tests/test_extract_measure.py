@@ -11,6 +11,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from taoyu.extract.boilerplate import is_chrome_line, is_chrome_text
 from taoyu.extract.measure import BLOCK_TAGS, measure
+from taoyu.extract.text import block_lines
 
 _MARKS = re.compile(r"[，。！？；：、,.!?;:]")
 
@@ -154,3 +155,30 @@ def test_the_split_chrome_patterns_match_what_the_single_pattern_matched(pieces:
 def test_disclaimers_are_chrome_lines_at_any_length_up_to_a_paragraph() -> None:
     disclaimer = "特别声明：以上内容为自媒体平台用户上传并发布，本平台仅提供信息存储服务。" * 3
     assert is_chrome_line(disclaimer) and not is_chrome_line("特别" + "正文" * 200)
+
+
+TABLE_AND_LIST = (
+    "<p>第一段<a>链接</a>文字</p><ul><li>甲</li><li>乙<br>丙</li></ul><table><tr><td>格</td></tr></table>"  # noqa: E501
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(fragments(), min_size=1, max_size=5).map("".join), st.lists(st.integers(0, 40), max_size=3))
+@example(TABLE_AND_LIST, [])
+@example(TABLE_AND_LIST, [4, 1])
+def test_lines_from_the_measured_tree_are_the_lines_the_dom_gives(html: str, picks: list[int]) -> None:
+    # Measured first, then link lists removed from the DOM, as extraction does.
+    root = LexborHTMLParser(f"<html><body><div>{html}</div></body></html>").body
+    measured = measure(root, is_chrome_text)
+    part = root.css_first("div")
+    inside = part.css("*")[1:]
+    removed: list = []
+    gone: set[int] = set()  # a decomposed block's descendants are freed: never touch them
+    for pick in picks if inside else []:
+        node = inside[pick % len(inside)]
+        if node.mem_id not in gone:
+            gone |= {below.mem_id for below in node.css("*")}
+            removed.append(node)
+    for node in removed:
+        node.decompose()
+    assert measured.tree.lines(part, removed) == block_lines(part)

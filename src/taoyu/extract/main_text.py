@@ -42,7 +42,6 @@ from taoyu.extract.labels import LabelPattern
 from taoyu.extract.markdown import block_markdown
 from taoyu.extract.measure import measure
 from taoyu.extract.page_type import is_thread_page
-from taoyu.extract.text import block_lines
 from taoyu.io.encoding import decode_html
 
 _NEVER_CONTENT = (
@@ -137,14 +136,17 @@ def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text", url: str 
     parts = (series if not feed else []) or _with_prose_siblings(best, scores, skip)
     if thread_page and not (series and not feed):  # a series of posts already holds the replies
         parts += _replies(root, parts, text_chars, link_chars)
+    removed: list[LexborNode] = []
     for part in parts:
-        _drop_link_lists(part, text_chars, link_chars)
+        removed += _drop_link_lists(part, text_chars, link_chars)
     directory = _directory(root, parts, text_chars, link_chars)
     if directory is not None:
         parts.append(directory)
-    render = block_markdown if format == "markdown" else block_lines
     for part in parts:
-        lines.extend(line for line in render(part) if not is_chrome_line(line))
+        # Markdown needs the tags; plain text comes from the tree as it was measured, less the
+        # link lists dropped since.
+        rendered = block_markdown(part) if format == "markdown" else measures.tree.lines(part, removed)
+        lines.extend(line for line in rendered if not is_chrome_line(line))
     return _join_markdown(lines) if format == "markdown" else "\n".join(lines)
 
 
@@ -283,16 +285,22 @@ def _reply_bodies(item: LexborNode) -> list[LexborNode]:
     return out or [item]
 
 
-def _drop_link_lists(part: LexborNode, text_chars: dict[int, int], link_chars: dict[int, int]) -> None:
+def _drop_link_lists(
+    part: LexborNode, text_chars: dict[int, int], link_chars: dict[int, int]
+) -> list[LexborNode]:
     """Remove the link lists inside the chosen content: "相关报道" under the story, a list of
     earlier pieces on the same topic, a tag cloud, a thread's index of replies. They sit inside the
     article's container, so choosing the container keeps them; readability cleans them out the
-    same way."""
+    same way. Returns the blocks it removed."""
+    removed: list[LexborNode] = []
     if not link_chars.get(part.mem_id, 0):  # no links in it, so no link list: skip the query
-        return
+        return removed
     prose = text_chars.get(part.mem_id, 0) - link_chars.get(part.mem_id, 0)
     part_words: _Words | None = None  # the part's words outside links, read when first needed
+    gone: set[int] = set()  # blocks inside a removed one: freed with it, never to be touched
     for node in part.css(_LINK_LIST_BLOCKS):
+        if node.mem_id in gone:
+            continue
         chars = text_chars.get(node.mem_id, 0)
         links = link_chars.get(node.mem_id, 0)
         if not chars or links < _LISTED_SHARE * chars:
@@ -302,7 +310,7 @@ def _drop_link_lists(part: LexborNode, text_chars: dict[int, int], link_chars: d
             continue
         # A short article under a long list of links: the block holding the article is not one.
         if links >= _LINK_LIST_SHARE * chars and chars - links < 0.5 * prose:
-            node.decompose()
+            _remove(node, removed, gone)
             continue
         # Linked headlines with dates, times or counts beside them: once that metadata is out,
         # a few characters an item are left, and the article, not the list, holds the words.
@@ -312,7 +320,14 @@ def _drop_link_lists(part: LexborNode, text_chars: dict[int, int], link_chars: d
             continue
         part_words = part_words or _Words(part, part.css("a"))
         if words.exactly() < 0.5 * part_words.at_least() or words.exactly() < 0.5 * part_words.exactly():
-            node.decompose()
+            _remove(node, removed, gone)
+    return removed
+
+
+def _remove(node: LexborNode, removed: list[LexborNode], gone: set[int]) -> None:
+    gone.update(inner.mem_id for inner in node.css(_LINK_LIST_BLOCKS))
+    removed.append(node)
+    node.decompose()
 
 
 class _Words:

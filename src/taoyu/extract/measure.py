@@ -27,6 +27,7 @@ from functools import cache
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from taoyu.extract.text import LINE_BREAKS
 from taoyu.jit import kernel
 
 # fmt: off
@@ -53,6 +54,39 @@ class Measures:
     scores: dict[int, float]
     nodes: dict[int, LexborNode]  # the scored nodes
     best: LexborNode
+    tree: PageTree
+
+
+@dataclass(slots=True)
+class PageTree:
+    """The page as it was measured, kept to render a part's text without walking the DOM again
+    (inserting line breaks into it and reading it back cost a DOM edit a block)."""
+
+    keys: np.ndarray  # each node's address, in document order
+    parents: np.ndarray
+    kinds: np.ndarray
+    breaks: np.ndarray  # elements that start and end a line
+    texts: list[str]
+
+    order: np.ndarray | None = None  # positions by address, to find a node's position
+    ends: np.ndarray | None = None  # one past each node's last descendant
+
+    def lines(self, part: LexborNode, removed: list[LexborNode]) -> list[str]:
+        """The visible text of ``part`` a line per block, as :func:`taoyu.extract.text.block_lines`
+        gives it, after ``removed`` were decomposed from the tree."""
+        if self.order is None or self.ends is None:
+            self.order = np.argsort(self.keys)
+            self.ends = _subtree_ends(self.parents, len(self.keys))
+        wanted = np.fromiter([part.mem_id, *(node.mem_id for node in removed)], np.int64)
+        at = np.minimum(np.searchsorted(self.keys, wanted, sorter=self.order), len(self.keys) - 1)
+        found = self.order[at]
+        positions = np.where(self.keys[found] == wanted, found, -1)
+        if positions[0] < 0:  # not a node of the measured tree
+            return []
+        tokens = _line_tokens(positions[0], positions[1:], self.ends, self.kinds, self.breaks)
+        text = "".join(["\n" if token < 0 else self.texts[token] for token in tokens.tolist()])
+        lines = (" ".join(line.split()) for line in text.split("\n"))
+        return [line for line in lines if line]
 
 
 @cache
@@ -79,6 +113,16 @@ def _kind_table() -> np.ndarray:
 
 
 @cache
+def _break_table() -> np.ndarray:
+    """Whether a tag breaks lines, by lexbor tag id (every such tag is a known one)."""
+    probe = LexborHTMLParser("")
+    ids = [probe.create_node(tag).tag_id for tag in LINE_BREAKS.split(", ")]
+    table = np.zeros(max(ids) + 1, np.bool_)
+    table[ids] = True
+    return table
+
+
+@cache
 def _char_classes() -> np.ndarray:
     """Whitespace (as ``str.isspace``, all below U+3001) and sentence marks, for the BMP."""
     classes = np.zeros(0x10000, np.uint8)
@@ -96,7 +140,8 @@ def measure(root: LexborNode, is_chrome: Callable[[str], bool]) -> Measures:
     while holder is not None and len(outside) < 2:
         outside.append(holder)
         holder = holder.parent
-    keys, parents, kinds, texts = _read(nodes, len(outside))
+    keys, parents, kinds, breaks, texts = _read(nodes, len(outside))
+    tree = PageTree(keys, parents, kinds, breaks, texts)
     starts = np.zeros(len(nodes) + 1, np.int64)
     np.cumsum(np.fromiter(map(len, texts), np.int64, len(nodes)), out=starts[1:])
     codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), np.uint32)
@@ -113,7 +158,7 @@ def measure(root: LexborNode, is_chrome: Callable[[str], bool]) -> Measures:
     text_chars = _by_key(keys, total[: len(nodes)])
     link_chars = _by_key(keys, linked[: len(nodes)])
     if best < 0:
-        return Measures(text_chars, link_chars, {}, {}, root)
+        return Measures(text_chars, link_chars, {}, {}, root, tree)
     everything = nodes + outside
     scored = np.flatnonzero(scores)
     scored_nodes = {everything[i].mem_id: everything[i] for i in scored.tolist()}
@@ -123,12 +168,16 @@ def measure(root: LexborNode, is_chrome: Callable[[str], bool]) -> Measures:
         dict(zip(scored_nodes, scores[scored].tolist(), strict=True)),
         scored_nodes,
         everything[best],
+        tree,
     )
 
 
-def _read(nodes: list[LexborNode], outside: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+def _read(
+    nodes: list[LexborNode], outside: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """Each node's address, its parent's position (the ``outside`` nodes above the root come
-    after the last node), its kind, and its text ("" for an element), in document order."""
+    after the last node), its kind, whether it breaks lines, and its text ("" for an element),
+    in document order."""
     count = len(nodes)
     keys = np.fromiter([node.mem_id for node in nodes], np.int64, count)
     parents = np.empty(count + outside, np.int64)
@@ -144,8 +193,12 @@ def _read(nodes: list[LexborNode], outside: int) -> tuple[np.ndarray, np.ndarray
     known = tag_ids < len(table)  # an unknown tag gets a large id, a new one on each page
     kinds = np.full(count + outside, _INLINE, np.int8)
     kinds[:count][known] = table[tag_ids[known]]
+    breaking = _break_table()
+    breaks = np.zeros(count, np.bool_)
+    known = tag_ids < len(breaking)
+    breaks[known] = breaking[tag_ids[known]]
     texts = [node.text_content or "" for node in nodes]  # an element has none
-    return keys, parents, kinds, texts
+    return keys, parents, kinds, breaks, texts
 
 
 def _by_key(keys: np.ndarray, values: np.ndarray) -> dict[int, int]:
@@ -317,3 +370,47 @@ def _scores(parents, kinds, total, linked, own, chars, marks, excluded, count): 
         if scores[i] > best_score:
             best, best_score = i, scores[i]
     return scores, best
+
+
+@kernel
+def _subtree_ends(parents, count):  # type: ignore[no-untyped-def]
+    """One past each node's last descendant: a subtree is a run of positions in document order."""
+    ends = np.arange(1, count + 1)
+    for i in range(count - 1, 0, -1):
+        if ends[i] > ends[parents[i]]:
+            ends[parents[i]] = ends[i]
+    return ends
+
+
+@kernel
+def _line_tokens(start, removed, ends, kinds, breaks):  # type: ignore[no-untyped-def]
+    """The part's text as tokens in document order: a text node's position, or -1 for a line
+    break before and after each line-breaking element inside it; removed subtrees are skipped."""
+    gone = np.zeros(len(breaks), np.bool_)
+    for node in removed:
+        if node >= 0:
+            gone[node] = True
+    end = ends[start]
+    closing = np.zeros(end - start + 1, np.int64)  # line breaks after elements that end here
+    tokens = np.empty(3 * (end - start), np.int64)
+    k = 0
+    j = start + 1
+    while j < end:
+        for _ in range(closing[j - start]):
+            tokens[k] = -1
+            k += 1
+        if gone[j]:
+            j = ends[j]
+            continue
+        if breaks[j]:
+            tokens[k] = -1
+            k += 1
+            closing[ends[j] - start] += 1
+        elif kinds[j] == _TEXT:
+            tokens[k] = j
+            k += 1
+        j += 1
+    for _ in range(closing[end - start]):
+        tokens[k] = -1
+        k += 1
+    return tokens[:k]
