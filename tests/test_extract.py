@@ -54,6 +54,19 @@ def test_self_media_disclaimers_datelines_and_page_controls_are_dropped():
     assert [line for line in chrome if line in text] == []
 
 
+def test_a_listing_of_teasers_gives_no_text_and_breadcrumbs_are_chrome():
+    teaser = (
+        "<dl><dt><h2><a href='/a{0}'>杭州城市更新的第{0}个故事...</a></h2>"
+        "<p>老旧小区改造惠及数万户居民，社区配套设施也得到完善，居民们纷纷表示..."
+        "<span>[<a href='/a{0}'>详细</a>]</span></p></dt></dl>"
+    )
+    listing = "<div class='list'>" + "".join(teaser.format(i) for i in range(2)) + "</div>"
+    assert main_text(page(listing)) == ""
+    crumbs = "<p>当前位置：首页 > 城市 > 正文</p><p>示例网 > 新闻频道 > 杭州</p>"
+    text = main_text(page(f"<div class='article'>{crumbs}{ARTICLE}<p>更多内容请看...[阅读全文]</p></div>"))
+    assert "第5段" in text and "首页" not in text and "新闻频道" not in text and "更多内容" not in text
+
+
 def test_hidden_seo_text_is_dropped_but_wechat_content_is_kept():
     seo = "<div style='display:none'>澳门赌场官网注册送彩金，澳门赌场官网下载，真人百家乐在线投注。</div>"
     wechat = f"<div id='js_content' style='visibility: hidden;'>{ARTICLE}</div>"
@@ -291,10 +304,12 @@ def test_dated_and_counted_link_lists_are_dropped_but_a_table_of_figures_is_not(
     replies = "".join(f"<li>{thread.format(i)}08-1{i} 16:0{i} 29{i}字 [43{i}/8{i}]</li>" for i in range(1, 8))
     cells = "<tr><td><a href='/d{0}'>杭州市西湖区第{0}街道</a></td><td>31{0}.5</td><td>27.3{0}</td></tr>"
     rows = "".join(cells.format(i) for i in range(6))
-    body = f"<div class='article'>{ARTICLE}<ul>{dated}</ul><table>{rows}</table><ul>{replies}</ul></div>"
+    counted = "".join(f"<li><a href='/c{i}'>分类{i}</a> (8{i})</li>" for i in range(6))
+    lists = f"<ul>{dated}</ul><table>{rows}</table><ul>{replies}</ul><ul>{counted}</ul>"
+    body = f"<div class='article'>{ARTICLE}{lists}</div>"
     text = main_text(page(body))
     assert "第5段" in text
-    assert "老旧小区改造第1篇" not in text and "讨论第1帖" not in text
+    assert "老旧小区改造第1篇" not in text and "讨论第1帖" not in text and "分类1" not in text
     assert "西湖区第1街道" in text and "313.5" in text
 
 

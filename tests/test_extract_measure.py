@@ -158,7 +158,7 @@ def test_disclaimers_are_chrome_lines_at_any_length_up_to_a_paragraph() -> None:
 
 
 TABLE_AND_LIST = (
-    "<p>第一段<a>链接</a>文字</p><ul><li>甲</li><li>乙<br>丙</li></ul><table><tr><td>格</td></tr></table>"  # noqa: E501
+    "<p>第一段<a>链接</a>文字</p><ul><li>甲</li><li>乙<br>丙</li></ul><table><tr><td>格</td></tr></table>"
 )
 
 

@@ -22,7 +22,9 @@ _STARTS = re.compile(
     r"[\]】)\s\d]*$|\+\d+$|"
     # Where the poster was, when it went up, and what the forum did to the thread
     r"(?:发布于|IP属地)[:：]\s*\S{1,8}$|(?:时间|日期|发布时间|发表时间|更新时间)[:：]\s*[\d.\-/年月日\s:]+$|"
-    r"本文来源于\S{1,20}(?:\s+[\d\-/:\s]+)?$|本(?:主题|帖)由.{1,40}于.{1,30}(?:审核|设置|移动|置顶|加入|关闭|提升|编辑)",
+    r"本文来源于\S{1,20}(?:\s+[\d\-/:\s]+)?$|本(?:主题|帖)由.{1,40}于.{1,30}(?:审核|设置|移动|置顶|加入|关闭|提升|编辑)|"
+    # Breadcrumbs: 当前位置：首页 > 新闻 > 正文
+    r"(?:当前位置[:：]\s*)?[^>›»＞\n]{1,12}(?:\s*[>›»＞]\s*[^>›»＞\n]{1,12}){2,}$",
     re.IGNORECASE,
 )
 # Phrases anywhere in the text.
@@ -36,6 +38,14 @@ _DISCLAIMER = re.compile(
     r"仅提供信息存储|观点仅代表作者|仅代表作者(?:本人|个人)?(?:的)?观点|不代表本(?:网|站|平台)(?:赞同|立场|观点)|"
     r"^(?:特别|平台|免责)声明[:：]|uploaded and posted by a user of"
 )
+# A teaser: a summary cut short, then a link to the rest ("…脱离爱好者们所面... [详细]").
+_TEASER = re.compile(
+    r"(?:\.{2,}|…+|。{3,})\s*[\[【(（]?\s*"
+    r"(?:详细|详情|更多|全文|阅读全文|查看全文|阅读更多|more|read more|continue reading)"
+    r"\s*[\]】)）]?\s*(?:>>|»|›|>)?$",
+    re.IGNORECASE,
+)
+_CUT_SHORT = re.compile(r"(?:\.{2,}|…+)$")
 # Longer lines are prose that mentions these words, not chrome.
 CHROME_LINE_BELOW = 60
 DISCLAIMER_BELOW = 300
@@ -51,3 +61,14 @@ def is_chrome_line(line: str) -> bool:
     if len(line) < CHROME_LINE_BELOW and is_chrome_text(line):
         return True
     return len(line) < DISCLAIMER_BELOW and _DISCLAIMER.search(line) is not None
+
+
+def without_teasers(lines: list[str]) -> list[str]:
+    """The lines less teasers (a summary cut short with a link to the rest: a listing page's
+    items, or "more" boxes under an article) and the headline above each one when it is cut
+    short too. A teaser repeats the start of another page; a corpus wants that page whole."""
+    keep = [not _TEASER.search(line) for line in lines]
+    for i in range(1, len(lines)):
+        if not keep[i] and _CUT_SHORT.search(lines[i - 1]):
+            keep[i - 1] = False
+    return [line for line, kept in zip(lines, keep, strict=True) if kept]

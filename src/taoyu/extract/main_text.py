@@ -37,7 +37,7 @@ from typing import Literal
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from taoyu.extract.boilerplate import is_chrome_line, is_chrome_text
+from taoyu.extract.boilerplate import is_chrome_line, is_chrome_text, without_teasers
 from taoyu.extract.labels import LabelPattern
 from taoyu.extract.markdown import block_markdown
 from taoyu.extract.measure import measure
@@ -74,7 +74,7 @@ _LISTED_WITH_METADATA = 0.8
 _ITEM_METADATA = re.compile(
     r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{4}年\d{1,2}月|\d{1,2}[-/月]\d{1,2}日?"  # dates
     r"|\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?"  # times
-    r"|\d+\s*(?:字|次|楼|回复|阅读|评论)|\[\s*\d+(?:\s*/\s*\d+)*\s*\]"  # counts: 298字 [4321/87]
+    r"|\d+\s*(?:字|次|楼|回复|阅读|评论)|\[\s*\d+(?:\s*/\s*\d+)*\s*\]|[(（]\s*\d+\s*[)）]"  # 29字 [43/8] (88)
     r"|[\s·•|【】()（）\[\]<>《》:：,，/_~-]"  # what brackets and separates them
 )
 # Runs of characters that could be part of item metadata: what is left is words for certain.
@@ -147,6 +147,7 @@ def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text", url: str 
         # link lists dropped since.
         rendered = block_markdown(part) if format == "markdown" else measures.tree.lines(part, removed)
         lines.extend(line for line in rendered if not is_chrome_line(line))
+    lines = without_teasers(lines)
     return _join_markdown(lines) if format == "markdown" else "\n".join(lines)
 
 
