@@ -259,6 +259,25 @@ def test_a_thread_page_keeps_its_short_replies_without_their_headers():
     assert "分享到" not in text
 
 
+def test_replies_rendered_as_markdown_previews_or_beside_message_icons_are_kept():
+    # "preview" is not "prev" (a pager's link), and an icon labelled "message" is no reply body.
+    reply = (
+        "<div class='comment-item'><div class='comment-meta'><a>用户{0}</a></div>"
+        "<div class='comment-detail'><i class='anticon anticon-message'></i>"
+        "<div class='markdown-preview'><p>{1}</p></div></div></div>"
+    )
+    replies = "".join(reply.format(i, text) for i, text in enumerate(REPLIES))
+    topic = "<article class='topic-detail'><h1>元旦放假安排</h1>" + ARTICLE + "</article>"
+    html = page(f"{topic}<div class='comment-list'>{replies}</div>")
+    text = main_text(html, url="https://bbs.example.cn/topic/detail/1103")
+    assert all(reply in text for reply in REPLIES) and "第1段" in text
+    bare = "".join(
+        f"<div class='comment-item'><i class='icon-message'></i><p>{text}</p></div>" for text in REPLIES
+    )
+    text = main_text(page(f"{topic}<div class='comment-list'>{bare}</div>"), url="https://bbs.example.cn/t/7")
+    assert all(reply in text for reply in REPLIES)
+
+
 def test_the_same_comments_under_an_article_are_chrome():
     text = main_text(thread_page(), url="https://news.example.cn/2026/01/a.html")
     assert "第1段" in text

@@ -52,7 +52,7 @@ _NEGATIVE = LabelPattern(
     r"comment|share|social|footer|foot\b|copyright|related|recommend|hot|rank|sidebar|side-|side_|aside|"
     r"breadcrumb|crumb|menu|navbar|nav\b|nav-|nav_|topbar|toolbar|tool-bar|header|masthead|login|register|"
     r"advert|\bad\b|ad-|ad_|ads|banner|sponsor|promo|popup|modal|qrcode|download|app-|appdown|subscribe|"
-    r"pagination|pager|next|prev|tags?\b|keyword|widget|author-info|reward|dashang|report|jubao|player|"
+    r"pagination|pager|next|prev(?!iew)|tags?\b|keyword|widget|author-info|reward|dashang|report|jubao|player|"
     r"navbox|infobox|hatnote|ambox|noprint|\btoc\b"
 )
 # Chrome however much of the page it holds: a long article's reference list can outweigh its text.
@@ -270,12 +270,13 @@ def _replies(
         if _is_feed(outer):
             continue
         best, best_chars = outer, prose
-    return [body for item in best for body in _reply_bodies(item)]
+    return [body for item in best for body in _reply_bodies(item, text_chars)]
 
 
-def _reply_bodies(item: LexborNode) -> list[LexborNode]:
+def _reply_bodies(item: LexborNode, text_chars: dict[int, int]) -> list[LexborNode]:
     """The text of a reply without its header (user name, time, floor number, 回复/举报 links):
-    the outermost blocks in it labelled as its body, or the whole reply when none is."""
+    the outermost blocks in it labelled as its body, or the whole reply when none is, or none
+    that holds text (``<i class="anticon-message">`` is an icon, not a body)."""
     bodies: set[int] = set()
     out = []
     for node in item.css("[class], [id]"):
@@ -283,7 +284,7 @@ def _reply_bodies(item: LexborNode) -> list[LexborNode]:
         if _REPLY_BODY.search(label) and not _REPLY_CHROME.search(label) and not _inside(node, bodies):
             bodies.add(node.mem_id)
             out.append(node)
-    return out or [item]
+    return out if any(text_chars.get(node.mem_id) for node in out) else [item]
 
 
 def _drop_link_lists(
