@@ -47,6 +47,13 @@ def test_self_media_disclaimers_datelines_and_page_controls_are_dropped():
         "仅看楼主",
         "回复 1",
         "+1",
+        "第1页/共2页",
+        "<< 上一页 | 下一页 >>",
+        "最新评论",
+        "需要 登录 后方可回复",
+        "本文为示例网原创，转载请注明出处。",
+        "复制链接",
+        "当前位置：首页",
     ]
     body = "<div class='article'>" + ARTICLE + "".join(f"<p>{line}</p>" for line in chrome) + "</div>"
     text = main_text(page(body))

@@ -18,8 +18,11 @@ import re
 _STARTS = re.compile(
     r"(?:【[^】]{1,8}】\s*){1,}$|上一篇|下一篇|点赞|收藏|评论\s*\(?\d*\)?$|返回顶部|网友评论|阅读\s*\d+$|\d+\s*阅读$|"
     # A page's controls, alone on their line: [打印] ← 返回 展开 仅看楼主 回复 1 +1
-    r"[\[【(←\s]*(?:打印|关闭|返回|返回列表|展开|收起|首赞|正文|倒序看帖|仅看楼主|只看楼主|发表评论|回复|举报|分享)"
-    r"[\]】)\s\d]*$|\+\d+$|"
+    r"[\[【(←\s]*(?:打印|关闭|返回|返回列表|展开|收起|首赞|正文|倒序看帖|仅看楼主|只看楼主|发表评论|回复|举报|分享|"
+    r"复制链接|广告|订阅|新浪微博|微信好友|朋友圈|QQ空间)[\]】)\s\d]*$|\+\d+$|"
+    # Pages of a story, and the comment box under it
+    r"第\s*\d+\s*页\s*/\s*共\s*\d+\s*页$|[<《«\s]*(?:上一页|下一页)(?:.{0,20}下一页)?[>》»\s]*$|"
+    r"(?:最新|热门|精彩|全部|更多)评论|\d*\s*条评论$|参与评论|当前位置[:：]|更多.{0,30}请(?:关注|访问|点击)|"
     # Where the poster was, when it went up, and what the forum did to the thread
     r"(?:发布于|IP属地)[:：]\s*\S{1,8}$|(?:时间|日期|发布时间|发表时间|更新时间)[:：]\s*[\d.\-/年月日\s:]+$|"
     r"本文来源于\S{1,20}(?:\s+[\d\-/:\s]+)?$|本(?:主题|帖)由.{1,40}于.{1,30}(?:审核|设置|移动|置顶|加入|关闭|提升|编辑)|"
@@ -31,7 +34,10 @@ _STARTS = re.compile(
 _PHRASES = re.compile(
     r"责任编辑|编辑[:：]|来源[:：]\s*\S{0,12}$|版权所有|C(?i:opyright)|c(?i:opyright)|©|分享到|分享至|举报电话|"
     r"不良信息举报|打开(?i:app)|下载(?i:app)|扫码下载|扫一扫|关注公众号|关注我们|阅读全文|展开全文|相关阅读|相关新闻|"
-    r"热点推荐|推荐阅读|猜你喜欢|I(?i:cp)备|i(?i:cp)备|\u0130(?i:cp)备|\u0131(?i:cp)备|公网安备|我要评论"
+    r"热点推荐|推荐阅读|猜你喜欢|I(?i:cp)备|i(?i:cp)备|\u0130(?i:cp)备|\u0131(?i:cp)备|公网安备|我要评论|"
+    # Reprint notices, login prompts, moderation notices
+    r"请勿转载|不得转载|禁止转载|严禁转载|转载时?务?请注明|登录\s*后\s*(?:方可|才能|即可)?\s*(?:回复|评论|发表|发帖|查看|下载)|"
+    r"评论将在.{0,10}审核|更多内容请|A(?i:ll rights reserved)|a(?i:ll rights reserved)"
 )
 # Platform disclaimers under self-media posts run long, so they are matched at any length.
 _DISCLAIMER = re.compile(
