@@ -54,6 +54,10 @@ def test_self_media_disclaimers_datelines_and_page_controls_are_dropped():
         "本文为示例网原创，转载请注明出处。",
         "复制链接",
         "当前位置：首页",
+        "作者：张三",
+        "2026-01-05 09:47",
+        "(阅读:3727;评论:63)",
+        "凡本网注明“来源：示例网”的所有作品，版权均属于示例网，未经授权不得转载。",
     ]
     body = "<div class='article'>" + ARTICLE + "".join(f"<p>{line}</p>" for line in chrome) + "</div>"
     text = main_text(page(body))

@@ -19,13 +19,17 @@ _STARTS = re.compile(
     r"(?:【[^】]{1,8}】\s*){1,}$|上一篇|下一篇|点赞|收藏|评论\s*\(?\d*\)?$|返回顶部|网友评论|阅读\s*\d+$|\d+\s*阅读$|"
     # A page's controls, alone on their line: [打印] ← 返回 展开 仅看楼主 回复 1 +1
     r"[\[【(←\s]*(?:打印|关闭|返回|返回列表|展开|收起|首赞|正文|倒序看帖|仅看楼主|只看楼主|发表评论|回复|举报|分享|"
-    r"复制链接|广告|订阅|新浪微博|微信好友|朋友圈|QQ空间)[\]】)\s\d]*$|\+\d+$|"
+    r"复制链接|广告|订阅|新浪微博|微信好友|朋友圈|QQ空间|楼主)[\]】)\s\d]*$|\+\d+$|"
     # Pages of a story, and the comment box under it
     r"第\s*\d+\s*页\s*/\s*共\s*\d+\s*页$|[<《«\s]*(?:上一页|下一页)(?:.{0,20}下一页)?[>》»\s]*$|"
     r"(?:最新|热门|精彩|全部|更多)评论|\d*\s*条评论$|参与评论|当前位置[:：]|更多.{0,30}请(?:关注|访问|点击)|"
     # Where the poster was, when it went up, and what the forum did to the thread
     r"(?:发布于|IP属地)[:：]\s*\S{1,8}$|(?:时间|日期|发布时间|发表时间|更新时间)[:：]\s*[\d.\-/年月日\s:]+$|"
     r"本文来源于\S{1,20}(?:\s+[\d\-/:\s]+)?$|本(?:主题|帖)由.{1,40}于.{1,30}(?:审核|设置|移动|置顶|加入|关闭|提升|编辑)|"
+    # A date alone on its line: a post's or a story's timestamp (the step reads the date itself)
+    r"\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$|"
+    # Bylines (the extraction step reads the author from the page's markup)
+    r"(?:作者|文|译|撰文|摄影|编译|整理|供稿|通讯员)\s*[:：]|"
     # Breadcrumbs: 当前位置：首页 > 新闻 > 正文
     r"(?:当前位置[:：]\s*)?[^>›»＞\n]{1,12}(?:\s*[>›»＞]\s*[^>›»＞\n]{1,12}){2,}$",
     re.IGNORECASE,
@@ -37,12 +41,18 @@ _PHRASES = re.compile(
     r"热点推荐|推荐阅读|猜你喜欢|I(?i:cp)备|i(?i:cp)备|\u0130(?i:cp)备|\u0131(?i:cp)备|公网安备|我要评论|"
     # Reprint notices, login prompts, moderation notices
     r"请勿转载|不得转载|禁止转载|严禁转载|转载时?务?请注明|登录\s*后\s*(?:方可|才能|即可)?\s*(?:回复|评论|发表|发帖|查看|下载)|"
-    r"评论将在.{0,10}审核|更多内容请|A(?i:ll rights reserved)|a(?i:ll rights reserved)"
+    r"评论将在.{0,10}审核|更多内容请|A(?i:ll rights reserved)|a(?i:ll rights reserved)|申请版主|"
+    r"T(?i:rackback)|t(?i:rackback)|下载.{0,8}(?:客户端|应用程序)|\d{1,3}\.\d{1,3}\.\d{1,3}\.\*|"
+    # Read counters and a closed thread's notice
+    r"(?:阅读|浏览|点击)(?:数|量|次数)?\s*[:：]\s*\d+|已被(?:阅读|浏览|查看)\s*\d+\s*次|"
+    r"第\s*\d+\s*(?:个|位)(?:阅览者|读者|访客|访问者)|主题已(?:经)?(?:被)?关闭"
 )
 # Platform disclaimers under self-media posts run long, so they are matched at any length.
 _DISCLAIMER = re.compile(
     r"仅提供信息存储|观点仅代表作者|仅代表作者(?:本人|个人)?(?:的)?观点|不代表本(?:网|站|平台)(?:赞同|立场|观点)|"
-    r"^(?:特别|平台|免责)声明[:：]|uploaded and posted by a user of"
+    r"^(?:特别|平台|免责)声明[:：]|uploaded and posted by a user of|"
+    # A portal's copyright terms: 凡本网注明“来源：某网”的作品，版权均属于…
+    r"版权(?:与|和|及)?免责声明|凡本(?:网|站)注明|同本(?:网|站)联系|转载目的在于传递更多信息"
 )
 # A teaser: a summary cut short, then a link to the rest ("…脱离爱好者们所面... [详细]").
 _TEASER = re.compile(

@@ -35,11 +35,15 @@ _BYLINE_FIELD = re.compile(
     r"|(记者)\s+(?:<[^>]{0,200}>\s*)*([^<>\s:：,，。|丨()（）]{2,4})"
 )
 _DATE_IN_TEXT = re.compile(r"(20\d\d|19\d\d)[-年/.](\d{1,2})[-月/.](\d{1,2})")
-# A dateline ("发布时间：2025年3月7日") is chrome to the extractor, which drops its line, so it is
-# read from the HTML; tags may sit between the label and the date.
+# A dateline ("发布时间：2025年3月7日"), and a date alone in its element, are chrome to the
+# extractor, which drops their lines, so they are read from the HTML; tags may sit between the
+# label and the date.
 _LABELLED_DATE = re.compile(
     r"(?:发布|发表|更新)?(?:时间|日期)\s*[:：]\s*(?:<[^>]{0,200}>\s*|&nbsp;)*"
     r"(20\d\d|19\d\d)[-年/.](\d{1,2})[-月/.](\d{1,2})"
+)
+_LONE_DATE = re.compile(
+    r">\s*(20\d\d|19\d\d)[-年/.](\d{1,2})[-月/.](\d{1,2})日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*<"
 )
 
 
@@ -79,7 +83,7 @@ class ExtractHtml(Step):
             doc.meta[key] = value
         text = main_text_of_tree(tree, self.params.format, doc.url) if html.strip() else ""
         if date is None:
-            match = _LABELLED_DATE.search(html) or _DATE_IN_TEXT.search(text[:500])
+            match = _LABELLED_DATE.search(html) or _DATE_IN_TEXT.search(text[:500]) or _LONE_DATE.search(html)
             date = f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}" if match else None
         if date:
             doc.meta["publish_date"] = date
