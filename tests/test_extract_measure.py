@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from taoyu.extract.boilerplate import _PHRASES, _STARTS, is_chrome_line, is_chrome_text
+from taoyu.extract.boilerplate import _BREADCRUMB, _PHRASES, _STARTS_PATTERN, is_chrome_line, is_chrome_text
 from taoyu.extract.measure import BLOCK_TAGS, measure
 from taoyu.extract.text import block_lines
 
@@ -125,10 +126,12 @@ def test_text_directly_in_body_reaches_the_nodes_above_it() -> None:
     compare("<html><body>杭州市今年继续推进城市更新，老旧小区改造。<p>第二段，也是正文。</p></body></html>")
 
 
-# The phrases spell case out letter by letter so that re can skip ahead on a literal; the same
-# phrases under one IGNORECASE flag must match the same texts.
+# The phrases spell case out letter by letter so that re can skip ahead on a literal, and the
+# start patterns are screened by their first characters; one pattern under one IGNORECASE flag
+# must match the same texts.
 _PLAIN_PHRASES = re.sub(r"[(][?]i:([^)]*)[)]", r"\1", _PHRASES.pattern)
-_REFERENCE_CHROME = re.compile(f"^(?:{_STARTS.pattern})|{_PLAIN_PHRASES}", re.IGNORECASE)
+_STARTS_ALL = f"{_STARTS_PATTERN}|{_BREADCRUMB.pattern}"
+_REFERENCE_CHROME = re.compile(f"^(?:{_STARTS_ALL})|{_PLAIN_PHRASES}", re.IGNORECASE)
 CHROME_PIECES = [
     "【打印】", "【关闭】", "责任编辑", "编辑：", "来源：新华社", "版权所有", "COPYRIGHT", "copyRight", "©",
     "分享到", "举报电话", "打开app", "下载App", "扫一扫", "关注我们", "阅读全文", "上一篇", "点赞",
@@ -145,6 +148,11 @@ CHROME_PIECES = [
 def test_the_split_chrome_patterns_match_what_the_single_pattern_matched(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert is_chrome_text(text) == bool(_REFERENCE_CHROME.search(text))
+
+
+@pytest.mark.parametrize("piece", CHROME_PIECES)
+def test_each_kind_of_chrome_line_is_found(piece: str) -> None:
+    assert is_chrome_text(piece) and _REFERENCE_CHROME.search(piece)
 
 
 def test_disclaimers_are_chrome_lines_at_any_length_up_to_a_paragraph() -> None:

@@ -31,7 +31,10 @@ _THREAD_HOST = LabelPattern(r"^(?:[^.]+\.)?(?:bbs|forums?|tieba|zhidao|wenda|dis
 _THREAD_SCHEMA = LabelPattern(r"discussionforumposting|qapage")
 # Posts and replies numbered by the forum's database: id="post_53963", id="reply-78".
 _NUMBERED_POST = LabelPattern(r"(?:post|reply|pid|answer|floor)[-_]?\d+$")
-_NUMBERED_POST_CANDIDATES = "[id^=post i], [id^=reply i], [id^=pid i], [id^=answer i], [id^=floor i]"
+_SIGNS = (
+    "meta[name=generator], script[type='application/ld+json'], [itemtype], "
+    "[id^=post i], [id^=reply i], [id^=pid i], [id^=answer i], [id^=floor i]"
+)
 _FORUM_SOFTWARE = LabelPattern(
     r"discuz|phpwind|phpbb|vbulletin|discourse|flarum|nodebb|xenforo|mybb|simple machines|invision"
 )
@@ -41,20 +44,24 @@ def is_thread_page(tree: LexborHTMLParser, url: str | None = None) -> bool:
     """Whether the page is a discussion thread whose replies are content (see the module doc)."""
     if url and _thread_url(url):
         return True
-    generator = tree.css_first("meta[name=generator]")
-    if generator is not None and _FORUM_SOFTWARE.search(generator.attributes.get("content") or ""):
-        return True
-    for node in tree.css("[itemtype]"):
-        if _THREAD_SCHEMA.search(node.attributes.get("itemtype") or ""):
-            return True
-    for node in tree.css("script[type='application/ld+json']"):
-        if _THREAD_SCHEMA.search(node.text() or ""):
-            return True
+    # One walk of the tree for every sign (each query is a walk): the forum software, schema.org
+    # types in microdata or JSON-LD, and ids that lexbor screens and the pattern decides.
     numbered = 0
-    for node in tree.css(_NUMBERED_POST_CANDIDATES):  # lexbor screens the ids; the pattern decides
-        numbered += bool(_NUMBERED_POST.match(node.attributes.get("id") or ""))
-        if numbered >= 2:
-            return True
+    for node in tree.css(_SIGNS):
+        tag = node.tag
+        if tag == "meta":
+            if _FORUM_SOFTWARE.search(node.attributes.get("content") or ""):
+                return True
+        elif tag == "script":
+            if _THREAD_SCHEMA.search(node.text() or ""):
+                return True
+        else:
+            attributes = node.attributes
+            if _THREAD_SCHEMA.search(attributes.get("itemtype") or ""):
+                return True
+            numbered += bool(_NUMBERED_POST.match(attributes.get("id") or ""))
+            if numbered >= 2:
+                return True
     return False
 
 
