@@ -4,8 +4,9 @@
 
 Runs ../shared/bench/score_extraction.py on every source in ../shared/data/extraction/, with
 taoyu's ``main_text`` and the anchors from ../shared/bench/baseline_extractors.py in the same run
-(bench-only dependencies: trafilatura, readability-lxml, resiliparse). Pages are passed as raw
-bytes to taoyu (it decodes itself) and decoded by the scorer's rule for the anchors.
+(bench-only dependencies: trafilatura, readability-lxml, resiliparse). The scorer decodes every
+page by its own rule and hands each extractor the same string, so decoding is not timed; taoyu's
+own decoding (``main_text`` given bytes) is tested in tests/test_extract.py.
 """
 
 from __future__ import annotations

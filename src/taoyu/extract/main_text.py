@@ -12,7 +12,8 @@ How it decides, in order:
    gets a score from its non-link characters, with Chinese and Western sentence punctuation as
    the strongest sign of prose; link-dense blocks score near zero. Scores flow to the parent in
    full and the grandparent in half (readability's idea), so the container of the article — or of
-   a forum thread's posts — collects the most.
+   a forum thread's posts — collects the most. :mod:`taoyu.extract.measure` reads the tree into
+   arrays once and scores it in compiled loops.
 4. **Choose** the best container, and keep its sibling blocks that are prose too. When the best
    block is one of a series of same-shaped blocks (a forum thread's posts, a page of reviews,
    each in its own wrapper), the whole series is kept; a series of teasers with linked headlines
@@ -24,8 +25,12 @@ How it decides, in order:
    the reply series outside the chosen block is added, each reply without its header (user,
    time, 回复). A list of a hundred links or more that holds half the page is its content (a
    novel's chapter list), not navigation.
-5. **Clean lines**: portal chrome lines (【打印】【关闭】, 责任编辑, 分享到, 版权所有, 举报电话,
-   打开APP…) are dropped, one paragraph per line.
+4b. **Link lists** inside the chosen blocks are dropped: blocks mostly of links, and lists of
+   linked headlines whose other text is dates, times and counts (related reports, a thread's
+   index of replies).
+5. **Clean lines**, one paragraph per line: portal chrome lines (【打印】【关闭】, 责任编辑, 分享到,
+   版权所有, 举报电话, 打开APP, bylines, datelines, disclaimers…; :mod:`taoyu.extract.boilerplate`)
+   are dropped, and so are teasers (a summary cut short with a link to the rest).
 """
 
 from __future__ import annotations
