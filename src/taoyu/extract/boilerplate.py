@@ -53,7 +53,8 @@ _PHRASES = re.compile(
     # Reprint notices, login prompts, moderation notices
     r"请勿转载|不得转载|禁止转载|严禁转载|转载时?务?请注明|登录\s*后\s*(?:方可|才能|即可)?\s*(?:回复|评论|发表|发帖|查看|下载)|"
     r"评论将在.{0,10}审核|更多内容请|A(?i:ll rights reserved)|a(?i:ll rights reserved)|申请版主|"
-    r"T(?i:rackback)|t(?i:rackback)|下载.{0,8}(?:客户端|应用程序)|\*\](?<=\d\.\*\])|"  # a masked IP: [219.130.79.*]
+    # A blog's trackback, an app prompt, a commenter's masked IP ([219.130.79.*])
+    r"T(?i:rackback)|t(?i:rackback)|下载.{0,8}(?:客户端|应用程序)|\*\](?<=\d\.\*\])|"
     # Read counters and a closed thread's notice
     r"阅读(?:数|量|次数)?\s*[:：]\s*\d+|浏览(?:数|量|次数)?\s*[:：]\s*\d+|点击(?:数|量|次数)?\s*[:：]\s*\d+|"
     r"已被(?:阅读|浏览|查看)\s*\d+\s*次|"

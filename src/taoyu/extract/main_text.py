@@ -85,6 +85,8 @@ _ITEM_METADATA = re.compile(
 # Runs of characters that could be part of item metadata: what is left is words for certain.
 _MAYBE_METADATA = re.compile(r"[\d\s·•|【】()（）\[\]<>《》:：,，/_~\-.年月日字次楼回复阅读评论AaPpMm]+")
 _HEADLINE_LINK = "h1 a, h2 a, h3 a, h4 a, a h1, a h2, a h3, a h4"
+
+
 Format = Literal["text", "markdown"]
 
 
@@ -109,13 +111,8 @@ def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text", url: str 
     thread_page = is_thread_page(tree, url)  # before pruning: it reads scripts (JSON-LD)
     threads = _prune(root, thread_page)
     measures = measure(root, is_chrome_text)
-    text_chars, link_chars, scores, nodes, best = (
-        measures.text_chars,
-        measures.link_chars,
-        measures.scores,
-        measures.nodes,
-        measures.best,
-    )
+    text_chars, link_chars = measures.text_chars, measures.link_chars
+    scores, nodes, best = measures.scores, measures.nodes, measures.best
     in_thread = bool(threads) and (best.mem_id in threads or _inside(best, threads))
     if in_thread:
         # Comments won. On a blog the post above them is the content, when it says so (class
