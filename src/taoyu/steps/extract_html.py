@@ -38,8 +38,8 @@ _DATE_IN_TEXT = re.compile(r"(20\d\d|19\d\d)[-年/.](\d{1,2})[-月/.](\d{1,2})")
 # A dateline ("发布时间：2025年3月7日"), and a date alone in its element, are chrome to the
 # extractor, which drops their lines, so they are read from the HTML; tags may sit between the
 # label and the date.
-_LABELLED_DATE = re.compile(
-    r"(?:发布|发表|更新)?(?:时间|日期)\s*[:：]\s*(?:<[^>]{0,200}>\s*|&nbsp;)*"
+_LABELLED_DATE = re.compile(  # 时间 or 日期 first, so re skips to them (发布时间 holds 时间 too)
+    r"(?:时间|日期)\s*[:：]\s*(?:<[^>]{0,200}>\s*|&nbsp;)*"
     r"(20\d\d|19\d\d)[-年/.](\d{1,2})[-月/.](\d{1,2})"
 )
 _LONE_DATE = re.compile(
