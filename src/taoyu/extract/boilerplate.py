@@ -43,7 +43,9 @@ _STARTS_FIRST = "".join(
 )
 _STARTS = re.compile(f"(?={_STARTS_FIRST})(?:{_STARTS_PATTERN})", re.IGNORECASE)
 # Breadcrumbs (当前位置：首页 > 新闻 > 正文), asked only of texts with a separator in them.
-_BREADCRUMB = re.compile(r"(?:当前位置[:：]\s*)?[^>›»＞\n]{1,12}(?:\s*[>›»＞]\s*[^>›»＞\n]{1,12}){2,}$")
+# A step is a short name: no brackets or commas, which code and lists of types have.
+_CRUMB = r"[^<>›»＞\n,，]{1,12}"
+_BREADCRUMB = re.compile(rf"(?:当前位置[:：]\s*)?{_CRUMB}(?:\s*[>›»＞]\s*{_CRUMB}){{2,}}$")
 _BREADCRUMB_SEPARATOR = re.compile(r"[>›»＞]")
 # Phrases anywhere in the text.
 _PHRASES = re.compile(
