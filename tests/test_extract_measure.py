@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from taoyu.extract.boilerplate import _BREADCRUMB, _PHRASES, _STARTS_PATTERN, is_chrome_line, is_chrome_text
+from taoyu.extract.labels import _alternatives
 from taoyu.extract.measure import BLOCK_TAGS, measure
 from taoyu.extract.text import block_lines
 
@@ -154,6 +155,13 @@ def test_the_split_chrome_patterns_match_what_the_single_pattern_matched(pieces:
 @pytest.mark.parametrize("piece", CHROME_PIECES)
 def test_each_kind_of_chrome_line_is_found(piece: str) -> None:
     assert is_chrome_text(piece) and _REFERENCE_CHROME.search(piece)
+
+
+def test_every_chrome_phrase_starts_with_a_literal_character() -> None:
+    # One phrase that starts with a class or a group makes re try every phrase at every position.
+    for phrase in _alternatives(_PHRASES.pattern):
+        first = phrase[:2] if phrase.startswith("\\") else phrase[0]
+        assert first not in "([.^$" and first not in ("\\d", "\\s", "\\w", "\\b", "\\S"), phrase
 
 
 def test_disclaimers_are_chrome_lines_at_any_length_up_to_a_paragraph() -> None:

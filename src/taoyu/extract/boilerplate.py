@@ -1,6 +1,8 @@
-"""Portal chrome lines: 【打印】【关闭】, 责任编辑, 分享到, 版权所有, 举报电话, 打开APP, a dateline, a
-self-media platform's disclaimer. The extractor drops them as lines of its output, and gives a
-block made of one no weight when it scores blocks.
+"""Portal chrome lines: 【打印】【关闭】, 责任编辑, 分享到, 版权所有, 举报电话, 打开APP, bylines,
+datelines and dates alone, page controls, pagination, breadcrumbs, read counters, a self-media
+platform's disclaimer; and teasers. The extractor drops them as lines of its output, and gives a
+block made of one no weight when it scores blocks. ``taoyu.steps.chrome_lines`` is the filter
+step that does this for any text (WET, JSONL), with a reason for each line in the ledger.
 
 The patterns are split in two because one pattern of fifty alternatives, some anchored at the
 start, is slow in Python's ``re``: it tries every alternative at every position (4.5 µs a short
@@ -50,7 +52,8 @@ _BREADCRUMB_SEPARATOR = re.compile(r"[>›»＞]")
 # Phrases anywhere in the text.
 _PHRASES = re.compile(
     r"责任编辑|编辑[:：]|来源[:：]\s*\S{1,12}$|版权所有|C(?i:opyright)|c(?i:opyright)|©|分享到|分享至|"
-    r"举报电话\s*[:：]?\s*[\d(（]|不良信息举报(?:电话|中心|邮箱|专区)|打开(?i:app)|下载(?i:app)|扫码下载|扫一扫|关注公众号|关注我们|阅读全文|展开全文|相关阅读|相关新闻|"
+    r"举报电话\s*[:：]?\s*[\d(（]|不良信息举报(?:电话|中心|邮箱|专区)|打开(?i:app)|下载(?i:app)|扫码下载|扫一扫|"
+    r"关注公众号|关注我们|阅读全文|展开全文|相关阅读|相关新闻|"
     r"热点推荐|推荐阅读|猜你喜欢|I(?i:cp)备|i(?i:cp)备|\u0130(?i:cp)备|\u0131(?i:cp)备|公网安备|我要评论|"
     # Reprint notices, login prompts, moderation notices
     r"请勿转载|不得转载|禁止转载|严禁转载|转载时?务?请注明|登录\s*后\s*(?:方可|才能|即可)?\s*(?:回复|评论|发表|发帖|查看|下载)|"
