@@ -33,14 +33,14 @@ _STARTS_PATTERN = (
     # A date alone on its line: a post's or a story's timestamp (the step reads the date itself)
     r"\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$|"
     # Bylines (the extraction step reads the author from the page's markup)
-    r"(?:作者|文|译|撰文|摄影|编译|整理|供稿|通讯员)\s*[:：]"
+    r"(?:作者|文|译|撰文|摄影|编译|整理|供稿|通讯员)\s*[:：]|来源\s*[:：]\s*$"
 )
 # Every alternative above starts with one of these: most texts fail this one test at once.
 _STARTS_FIRST = "".join(
     (
         r"[【上下点收评返网阅\d\[(←\s",
         "打关展首正倒仅只发回举分复广订新微朋Q楼",
-        "+第<《«最热精全更条参当I时日本作文译撰摄编整供通]",
+        "+第<《«最热精全更条参当I时日本作文译撰摄编整供通来]",
     )
 )
 _STARTS = re.compile(f"(?={_STARTS_FIRST})(?:{_STARTS_PATTERN})", re.IGNORECASE)
