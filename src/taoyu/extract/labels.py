@@ -48,7 +48,7 @@ def _factored(pattern: str) -> str:
     before); otherwise the pattern as it is."""
     items = []
     for alternative in _alternatives(pattern):
-        if alternative.startswith("\\b") and alternative[2:3] in _LITERAL and alternative[2:3]:
+        if alternative.startswith("\\b") and alternative[2:3] in _LITERAL:
             first = alternative[2]
             alternative = f"{first}(?<!\\w{re.escape(first)}){alternative[3:]}"
         literal = 0

@@ -301,9 +301,8 @@ def _drop_link_lists(
         return removed
     prose = text_chars.get(part.mem_id, 0) - link_chars.get(part.mem_id, 0)
     part_words: _Words | None = None  # the part's words outside links, read when first needed
-    gone: set[int] = set()  # blocks inside a removed one: freed with it, never to be touched
     for node in part.css(_LINK_LIST_BLOCKS):
-        if node.mem_id in gone:
+        if node.parent is None:  # removed with an outer block, as in _prune
             continue
         chars = text_chars.get(node.mem_id, 0)
         links = link_chars.get(node.mem_id, 0)
@@ -314,7 +313,8 @@ def _drop_link_lists(
             continue
         # A short article under a long list of links: the block holding the article is not one.
         if links >= _LINK_LIST_SHARE * chars and chars - links < 0.5 * prose:
-            _remove(node, removed, gone)
+            removed.append(node)
+            node.decompose()
             continue
         # Linked headlines with dates, times or counts beside them: once that metadata is out,
         # a few characters an item are left, and the article, not the list, holds the words.
@@ -324,14 +324,9 @@ def _drop_link_lists(
             continue
         part_words = part_words or _Words(part, part.css("a"))
         if words.exactly() < 0.5 * part_words.at_least() or words.exactly() < 0.5 * part_words.exactly():
-            _remove(node, removed, gone)
+            removed.append(node)
+            node.decompose()
     return removed
-
-
-def _remove(node: LexborNode, removed: list[LexborNode], gone: set[int]) -> None:
-    gone.update(inner.mem_id for inner in node.css(_LINK_LIST_BLOCKS))
-    removed.append(node)
-    node.decompose()
 
 
 class _Words:

@@ -71,14 +71,13 @@ class PageTree:
     breaks: np.ndarray  # elements that start and end a line
     texts: list[str]
 
-    order: np.ndarray | None = None  # positions by address, to find a node's position
+    order: np.ndarray  # positions by address, to find a node's position
     ends: np.ndarray | None = None  # one past each node's last descendant
 
     def lines(self, part: LexborNode, removed: list[LexborNode]) -> list[str]:
         """The visible text of ``part`` a line per block, as :func:`taoyu.extract.text.block_lines`
         gives it, after ``removed`` were decomposed from the tree."""
-        if self.order is None or self.ends is None:
-            self.order = np.argsort(self.keys)
+        if self.ends is None:
             self.ends = _subtree_ends(self.parents, len(self.keys))
         wanted = np.fromiter([part.mem_id, *(node.mem_id for node in removed)], np.int64)
         at = np.minimum(np.searchsorted(self.keys, wanted, sorter=self.order), len(self.keys) - 1)
@@ -143,8 +142,8 @@ def measure(root: LexborNode, is_chrome: Callable[[str], bool]) -> Measures:
     while holder is not None and len(outside) < 2:
         outside.append(holder)
         holder = holder.parent
-    keys, parents, kinds, breaks, texts = _read(nodes, len(outside))
-    tree = PageTree(keys, parents, kinds, breaks, texts)
+    keys, order, parents, kinds, breaks, texts = _read(nodes, len(outside))
+    tree = PageTree(keys, parents, kinds, breaks, texts, order)
     starts = np.zeros(len(nodes) + 1, np.int64)
     np.cumsum(np.fromiter(map(len, texts), np.int64, len(nodes)), out=starts[1:])
     codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), np.uint32)
@@ -177,15 +176,15 @@ def measure(root: LexborNode, is_chrome: Callable[[str], bool]) -> Measures:
 
 def _read(
     nodes: list[LexborNode], outside: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """Each node's address, its parent's position (the ``outside`` nodes above the root come
-    after the last node), its kind, whether it breaks lines, and its text ("" for an element),
-    in document order."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Each node's address, the positions in address order, each node's parent's position (the
+    ``outside`` nodes above the root come after the last node), its kind, whether it breaks
+    lines, and its text ("" for an element), in document order."""
     count = len(nodes)
     keys = np.fromiter([node.mem_id for node in nodes], np.int64, count)
+    by_key = np.argsort(keys)
     parents = np.empty(count + outside, np.int64)
     if count > 1:  # a parent's position: its address, looked up among the sorted addresses
-        by_key = np.argsort(keys)
         parent_keys = np.fromiter([node.parent.mem_id for node in nodes[1:]], np.int64, count - 1)
         parents[1:count] = by_key[np.searchsorted(keys, parent_keys, sorter=by_key)]
     parents[0] = count if outside else -1
@@ -201,7 +200,7 @@ def _read(
     known = tag_ids < len(breaking)
     breaks[known] = breaking[tag_ids[known]]
     texts = [node.text_content or "" for node in nodes]  # an element has none
-    return keys, parents, kinds, breaks, texts
+    return keys, by_key, parents, kinds, breaks, texts
 
 
 def _by_key(keys: np.ndarray, values: np.ndarray) -> dict[int, int]:

@@ -82,8 +82,6 @@ _LIST_HEADING = re.compile(
 _BULLET = re.compile(r"^[•·●○■□▪▫◆◇►▶▸➤\-*]\s*")
 _SENTENCE_END = re.compile(r"[。！？!?]")
 
-_REASONS = ("app_prompt", "widget", "byline", "disclaimer", "navigation", "post_meta", "timestamp")
-
 
 class ChromeLinesParams(StepParams):
     max_chrome_chars: int = Field(40, ge=1)
