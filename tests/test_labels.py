@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from taoyu.extract.labels import LabelPattern, _factored
-from taoyu.extract.main_text import _NEGATIVE, _POSITIVE
+from taoyu.extract.prune import NEGATIVE, POSITIVE
 
 # Letters of the patterns in both cases, separators, and characters that case-fold onto ASCII
 # letters under IGNORECASE (Kelvin sign, long s, dotted capital I).
@@ -20,7 +20,7 @@ LABEL = st.text(st.sampled_from(list(LETTERS)), max_size=30)
 @settings(max_examples=400, deadline=None)
 @given(LABEL)
 def test_label_patterns_agree_with_ignorecase(label: str) -> None:
-    for pattern in (_NEGATIVE, _POSITIVE, LabelPattern(r"post|\bad\b|nav\b|side-|tags?\b|\btoc\b|po|s m+")):
+    for pattern in (NEGATIVE, POSITIVE, LabelPattern(r"post|\bad\b|nav\b|side-|tags?\b|\btoc\b|po|s m+")):
         expected = re.compile(pattern.pattern, re.IGNORECASE)
         assert bool(pattern.search(label)) == bool(expected.search(label)), (pattern.pattern, label)
         assert bool(pattern.match(label)) == bool(expected.match(label)), (pattern.pattern, label)

@@ -37,35 +37,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from typing import Literal
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from taoyu.extract.boilerplate import is_chrome_line, is_chrome_text, without_teasers
 from taoyu.extract.labels import LabelPattern
+from taoyu.extract.lexbor import read_page
 from taoyu.extract.markdown import block_markdown
-from taoyu.extract.measure import measure
+from taoyu.extract.measure import measure, stripped_lengths
 from taoyu.extract.page_type import is_thread_page
+from taoyu.extract.prune import POSITIVE, REPLY_LABEL, never_content, prune
 from taoyu.io.encoding import decode_html
 
-_NEVER_CONTENT = (
-    "script, style, noscript, template, iframe, svg, canvas, select, button, input, textarea, "
-    "nav, footer, aside, head, object, embed, map"
-)
-_NEGATIVE = LabelPattern(
-    r"comment|share|social|footer|foot\b|copyright|related|recommend|hot|rank|sidebar|side-|side_|aside|"
-    r"breadcrumb|crumb|menu|navbar|nav\b|nav-|nav_|topbar|toolbar|tool-bar|header|masthead|login|register|"
-    r"advert|\bad\b|ad-|ad_|ads|banner|sponsor|promo|popup|modal|qrcode|download|app-|appdown|subscribe|"
-    r"pagination|pager|next|prev(?!iew)|tags?\b|keyword|widget|author-info|reward|dashang|report|jubao|player|"
-    r"navbox|infobox|hatnote|ambox|noprint|\btoc\b"
-)
-# Chrome however much of the page it holds: a long article's reference list can outweigh its text.
-_ALWAYS_CHROME = LabelPattern(r"\breferences\b|reflist|footnotes|editsection|catlinks")
-_POSITIVE = LabelPattern(
-    r"article|content|post|entry|main|text|body|story|detail|news|message|t_f|postmessage|js_content|rich"
-)
-_REPLY_LABEL = LabelPattern(r"comment|reply|replies|answer|post")
 _REPLY_BODY = LabelPattern(r"content|text|message|body|markdown|detail|rich|t_f\b")
 _REPLY_CHROME = LabelPattern(r"meta|info|user|author|avatar|time|date|head|foot|action|tool|opera")
 _REPLY_TAGS = {"div", "li", "article", "section", "table", "tr", "dl", "dd"}
@@ -109,8 +93,9 @@ def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text", url: str 
     if root is None:
         return ""
     thread_page = is_thread_page(tree, url)  # before pruning: it reads scripts (JSON-LD)
-    threads = _prune(root, thread_page)
-    measures = measure(root, is_chrome_text)
+    page = read_page(root, never_content())
+    left, threads = prune(root, page, stripped_lengths(page), thread_page)
+    measures = measure(root, is_chrome_text, page.kept(left))
     text_chars, link_chars = measures.text_chars, measures.link_chars
     scores, nodes, best = measures.scores, measures.nodes, measures.best
     in_thread = bool(threads) and (best.mem_id in threads or _inside(best, threads))
@@ -214,7 +199,7 @@ def _labelled_content_outside(
     for node in _ranked_outside(threads, [nodes[k] for k in threads if k in nodes], scores, nodes):
         if scores[node.mem_id] < floor:
             return None
-        if _POSITIVE.search(_label(node)):
+        if POSITIVE.search(_label(node)):
             return node
     return None
 
@@ -380,57 +365,16 @@ def _labelled_reply(item: LexborNode) -> bool:
     for _ in range(3):
         if node is None:
             return False
-        if _REPLY_LABEL.search(_label(node)):
+        if REPLY_LABEL.search(_label(node)):
             return True
         node = node.parent
     return False
-
-
-def _prune(root: LexborNode, thread_page: bool = False) -> set[int]:
-    """Remove what is never content; return the chrome-labelled blocks kept for holding most of
-    the page (a "comments" block that is a thread). On a thread page, replies are content: a
-    block labelled comment or reply stays."""
-    for node in root.css(_NEVER_CONTENT):
-        node.decompose()
-    total = len(root.text(strip=True)) or 1
-    # Forms are search boxes and comment boxes, except on ASP.NET WebForms sites, where one
-    # <form> wraps the whole page.
-    for node in root.css("form"):
-        if len(node.text(strip=True)) < 0.3 * total:
-            node.decompose()
-    # The selector leaves only styles that can hide (display:none, visibility:hidden) to Python.
-    for node in root.css("[style*=none i], [style*=hidden i]"):
-        style = (node.attributes.get("style") or "").replace(" ", "").lower()
-        if "display:none" in style or ("visibility:hidden" in style and len(node.text(strip=True)) < 200):
-            node.decompose()
-    # A "comments" block that holds most of the page is the content (a forum thread, a page of
-    # reviews): it stays, and so do its items, however their class reads.
-    content_blocks: set[int] = set()
-    # Syntax highlighting labels code tokens: <span class="keyword">import</span> is code.
-    code = {node.mem_id for node in root.css("pre, code")}
-    for node in root.css("[class], [id]"):
-        label = _label(node)
-        if not _negative_label(label) or (thread_page and _REPLY_LABEL.search(label)):
-            continue
-        if node.parent is None or _inside(node, code):  # removed with an outer block, or code
-            continue
-        if len(node.text(strip=True)) >= 0.3 * total and not _ALWAYS_CHROME.search(label):
-            content_blocks.add(node.mem_id)
-        elif not _inside(node, content_blocks):
-            node.decompose()
-    return content_blocks
 
 
 def _label(node: LexborNode) -> str:
     """Class and id together: what a block's markup says it is."""
     attributes = node.attributes  # one read: selectolax builds the dict on every access
     return f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
-
-
-@lru_cache(maxsize=1 << 16)
-def _negative_label(label: str) -> bool:
-    """Whether a class/id names chrome; labels repeat within and across pages, so it is memoised."""
-    return bool(_NEGATIVE.search(label) or _ALWAYS_CHROME.search(label)) and not _POSITIVE.search(label)
 
 
 def _ancestors(nodes: Iterable[LexborNode]) -> set[int]:

@@ -23,13 +23,14 @@ The results are exactly those of the plain Python statement of the same rules (k
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from taoyu.extract.lexbor import PageArrays, read_page
 from taoyu.extract.text import LINE_BREAKS
 from taoyu.jit import kernel
 
@@ -55,7 +56,7 @@ class Measures:
     text_chars: dict[int, int]  # stripped text in the subtree
     link_chars: dict[int, int]  # of which inside links
     scores: dict[int, float]
-    nodes: dict[int, LexborNode]  # the scored nodes
+    nodes: Mapping[int, LexborNode]  # the scored nodes
     best: LexborNode
     tree: PageTree
 
@@ -69,7 +70,8 @@ class PageTree:
     parents: np.ndarray
     kinds: np.ndarray
     breaks: np.ndarray  # elements that start and end a line
-    texts: list[str]
+    codes: np.ndarray  # every text node's characters
+    starts: np.ndarray  # where each node's text starts in ``codes``
 
     order: np.ndarray  # positions by address, to find a node's position
     ends: np.ndarray | None = None  # one past each node's last descendant
@@ -86,9 +88,9 @@ class PageTree:
         if positions[0] < 0:  # not a node of the measured tree
             return []
         tokens = _line_tokens(positions[0], positions[1:], self.ends, self.kinds, self.breaks)
-        text = "".join(["\n" if token < 0 else self.texts[token] for token in tokens.tolist()])
-        lines = (" ".join(line.split()) for line in text.split("\n"))
-        return [line for line in lines if line]
+        rendered = _rendered(tokens, self.starts, self.codes, _char_classes())
+        text = rendered.tobytes().decode("utf-32-le", "surrogatepass")
+        return text.split("\n") if text else []
 
 
 @cache
@@ -133,74 +135,116 @@ def _char_classes() -> np.ndarray:
     return classes
 
 
-def measure(root: LexborNode, is_chrome: Callable[[str], bool]) -> Measures:
+def measure(root: LexborNode, is_chrome: Callable[[str], bool], page: PageArrays | None = None) -> Measures:
     """Lengths and scores of every element under ``root`` (see the module doc); ``is_chrome``
-    says whether a short block's own text is a chrome line."""
-    nodes = list(root.traverse(include_text=True))
+    says whether a short block's own text is a chrome line. ``page`` is the tree under ``root``
+    as arrays, when the caller has read it already."""
+    page = page if page is not None else read_page(root)
     outside = []  # the root's parent and grandparent: a block's shares reach them
     holder = root.parent
     while holder is not None and len(outside) < 2:
         outside.append(holder)
         holder = holder.parent
-    keys, order, parents, kinds, breaks, texts = _read(nodes, len(outside))
-    tree = PageTree(keys, parents, kinds, breaks, texts, order)
-    starts = np.zeros(len(nodes) + 1, np.int64)
-    np.cumsum(np.fromiter(map(len, texts), np.int64, len(nodes)), out=starts[1:])
-    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), np.uint32)
+    keys, starts, codes = page.keys, page.starts, page.codes
+    count = len(keys)
+    order = np.argsort(keys)
+    parents = np.empty(count + len(outside), np.int64)
+    parents[:count] = page.parents
+    parents[0] = count if outside else -1
+    for i in range(len(outside)):
+        parents[count + i] = count + i + 1 if i + 1 < len(outside) else -1
+    kinds = np.full(count + len(outside), _INLINE, np.int8)
+    kinds[:count] = _looked_up(page.tag_ids, _kind_table(), _INLINE)
+    breaks = _looked_up(page.tag_ids, _break_table(), False)
+    tree = PageTree(keys, parents, kinds, breaks, codes, starts, order)
     sums = _sums(parents, kinds, codes, starts, _char_classes())
     total, linked, own, chars, marks, check, owners, owned = sums
     excluded = np.zeros(len(parents), np.bool_)
-    if len(check):  # join the short blocks' own text, for the chrome-line patterns
-        pieces: dict[int, list[str]] = {block: [] for block in check.tolist()}
-        for owner, text in zip(owners.tolist(), owned.tolist(), strict=True):
-            pieces[owner].append(texts[text])
-        for block, parts in pieces.items():
-            excluded[block] = is_chrome(" ".join("".join(parts).split()))
-    scores, best = _scores(parents, kinds, total, linked, own, chars, marks, excluded, len(nodes))
-    text_chars = _by_key(keys, total[: len(nodes)])
-    link_chars = _by_key(keys, linked[: len(nodes)])
+    if len(check):  # the short blocks' own text, collapsed, for the chrome-line patterns
+        joined, bounds = _collapsed_own_texts(check, owners, owned, starts, codes, _char_classes())
+        text = joined.tobytes().decode("utf-32-le", "surrogatepass")
+        bounds = bounds.tolist()
+        for k, block in enumerate(check.tolist()):
+            excluded[block] = is_chrome(text[bounds[k] : bounds[k + 1]])
+    scores, best = _scores(parents, kinds, total, linked, own, chars, marks, excluded, count)
+    text_chars = _by_key(keys, total[:count])
+    link_chars = _by_key(keys, linked[:count])
+    finder = NodeFinder(root, page, outside)
     if best < 0:
-        return Measures(text_chars, link_chars, {}, {}, root, tree)
-    everything = nodes + outside
+        return Measures(text_chars, link_chars, {}, ScoredNodes(finder, {}), root, tree)
     scored = np.flatnonzero(scores)
-    scored_nodes = {everything[i].mem_id: everything[i] for i in scored.tolist()}
+    every_key = np.concatenate([keys, np.fromiter([node.mem_id for node in outside], np.int64, len(outside))])
+    scored_keys = every_key[scored].tolist()
     return Measures(
         text_chars,
         link_chars,
-        dict(zip(scored_nodes, scores[scored].tolist(), strict=True)),
-        scored_nodes,
-        everything[best],
+        dict(zip(scored_keys, scores[scored].tolist(), strict=True)),
+        ScoredNodes(finder, dict(zip(scored_keys, scored.tolist(), strict=True))),
+        finder.node(best),
         tree,
     )
 
 
-def _read(
-    nodes: list[LexborNode], outside: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """Each node's address, the positions in address order, each node's parent's position (the
-    ``outside`` nodes above the root come after the last node), its kind, whether it breaks
-    lines, and its text ("" for an element), in document order."""
-    count = len(nodes)
-    keys = np.fromiter([node.mem_id for node in nodes], np.int64, count)
-    by_key = np.argsort(keys)
-    parents = np.empty(count + outside, np.int64)
-    if count > 1:  # a parent's position: its address, looked up among the sorted addresses
-        parent_keys = np.fromiter([node.parent.mem_id for node in nodes[1:]], np.int64, count - 1)
-        parents[1:count] = by_key[np.searchsorted(keys, parent_keys, sorter=by_key)]
-    parents[0] = count if outside else -1
-    for i in range(outside):
-        parents[count + i] = count + i + 1 if i + 1 < outside else -1
-    tag_ids = np.fromiter([node.tag_id for node in nodes], np.int64, count)
-    table = _kind_table()
-    known = tag_ids < len(table)  # an unknown tag gets a large id, a new one on each page
-    kinds = np.full(count + outside, _INLINE, np.int8)
-    kinds[:count][known] = table[tag_ids[known]]
-    breaking = _break_table()
-    breaks = np.zeros(count, np.bool_)
-    known = tag_ids < len(breaking)
-    breaks[known] = breaking[tag_ids[known]]
-    texts = [node.text_content or "" for node in nodes]  # an element has none
-    return keys, by_key, parents, kinds, breaks, texts
+def stripped_lengths(page: PageArrays) -> np.ndarray:
+    """Each text node's length without the whitespace around it (``str.strip``); 0 for an element."""
+    kinds = _looked_up(page.tag_ids, _kind_table(), _INLINE)
+    return _pieces(kinds, page.codes, page.starts, _char_classes())[4]
+
+
+class NodeFinder:
+    """selectolax nodes for positions of the measured tree. Reading the tree as arrays made no
+    node objects, and few are ever needed (the best block, its siblings): each is found from its
+    nearest found ancestor, down the path of first children and next siblings."""
+
+    def __init__(self, root: LexborNode, page: PageArrays, outside: list[LexborNode]) -> None:
+        self._keys = page.keys
+        self._parents = page.parents
+        self._outside = outside
+        self._found: dict[int, LexborNode] = {0: root}
+
+    def node(self, position: int) -> LexborNode:
+        if position >= len(self._keys):
+            return self._outside[position - len(self._keys)]
+        path = []
+        while position not in self._found:
+            path.append(position)
+            position = int(self._parents[position])
+        node = self._found[position]
+        for step in reversed(path):
+            child = node.child
+            key = self._keys[step]
+            while child is not None and child.mem_id != key:
+                child = child.next
+            if child is None:
+                raise LookupError(f"node {key} is no longer in the tree")
+            self._found[step] = node = child
+        return node
+
+
+class ScoredNodes(Mapping[int, LexborNode]):
+    """The scored nodes by address, found when asked for."""
+
+    def __init__(self, finder: NodeFinder, positions: dict[int, int]) -> None:
+        self._finder = finder
+        self._positions = positions
+
+    def __getitem__(self, key: int) -> LexborNode:
+        return self._finder.node(self._positions[key])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+
+def _looked_up(tag_ids: np.ndarray, table: np.ndarray, default: object) -> np.ndarray:
+    """The table's entry for each tag id; ``default`` for an id past its end (an unknown tag gets
+    a large id, a new one on each page)."""
+    out = np.full(len(tag_ids), default, table.dtype)
+    known = tag_ids < len(table)
+    out[known] = table[tag_ids[known]]
+    return out
 
 
 def _by_key(keys: np.ndarray, values: np.ndarray) -> dict[int, int]:
@@ -416,3 +460,86 @@ def _line_tokens(start, removed, ends, kinds, breaks):  # type: ignore[no-untype
         tokens[k] = -1
         k += 1
     return tokens[:k]
+
+
+@kernel
+def _rendered(tokens, starts, codes, classes):  # type: ignore[no-untyped-def]
+    """The tokens' text as lines: each line's whitespace collapsed to single spaces and stripped,
+    empty lines dropped, lines joined by newlines (a newline inside a text node ends a line too,
+    as ``str.split("\\n")`` ends it)."""
+    size = len(tokens)
+    for token in tokens:
+        if token >= 0:
+            size += starts[token + 1] - starts[token]
+    out = np.empty(size, np.uint32)
+    used = 0
+    words = False  # the line so far has a word
+    space = False  # whitespace since the line's last word
+    for token in tokens:
+        if token < 0:
+            if words:
+                out[used] = 10
+                used += 1
+            words = space = False
+            continue
+        for j in range(starts[token], starts[token + 1]):
+            code = codes[j]
+            if code == 10:
+                if words:
+                    out[used] = 10
+                    used += 1
+                words = space = False
+            elif code < len(classes) and classes[code] & _SPACE:
+                space = words
+            else:
+                if space:
+                    out[used] = 32
+                    used += 1
+                    space = False
+                out[used] = code
+                used += 1
+                words = True
+    if used and out[used - 1] == 10:
+        used -= 1
+    return out[:used]
+
+
+@kernel
+def _collapsed_own_texts(blocks, owners, owned, starts, codes, classes):  # type: ignore[no-untyped-def]
+    """Each block's own text (its ``owned`` text nodes, in document order) with whitespace
+    collapsed to single spaces and stripped, as ``" ".join(text.split())``: all of them joined,
+    and where each starts."""
+    index = np.empty(len(starts), np.int64)  # a block's place among the blocks, by position
+    for k in range(len(blocks)):
+        index[blocks[k]] = k
+    sizes = np.zeros(len(blocks) + 1, np.int64)
+    for pair in range(len(owners)):
+        sizes[index[owners[pair]] + 1] += starts[owned[pair] + 1] - starts[owned[pair]]
+    offsets = np.cumsum(sizes)
+    raw = np.empty(offsets[-1], np.uint32)
+    filled = offsets[:-1].copy()
+    for pair in range(len(owners)):
+        k = index[owners[pair]]
+        text = owned[pair]
+        size = starts[text + 1] - starts[text]
+        raw[filled[k] : filled[k] + size] = codes[starts[text] : starts[text + 1]]
+        filled[k] += size
+    out = np.empty(offsets[-1], np.uint32)
+    bounds = np.zeros(len(blocks) + 1, np.int64)
+    used = 0
+    for k in range(len(blocks)):
+        words = space = False
+        for j in range(offsets[k], offsets[k + 1]):
+            code = raw[j]
+            if code < len(classes) and classes[code] & _SPACE:
+                space = words
+            else:
+                if space:
+                    out[used] = 32
+                    used += 1
+                    space = False
+                out[used] = code
+                used += 1
+                words = True
+        bounds[k + 1] = used
+    return out[:used], bounds

@@ -1,0 +1,533 @@
+"""lexbor's own C functions, called from compiled loops: a parsed page read in one pass.
+
+selectolax parses with lexbor and hands each node to Python as an object. Asking every node of a
+page for its parent, tag, text and class that way costs about a microsecond a node, and on a
+page of a few thousand nodes that was most of extraction's time (docs/decisions.md). The
+selectolax extension module exports lexbor's C API, including the ``_noi`` ("no inline")
+functions lexbor provides for bindings, so a compiled loop can walk the tree the way
+selectolax's own ``traverse`` does, at C speed: first child, next sibling, parent, tag id, a
+text node's characters, an element's class, id and style.
+
+numba calls a C function from a raw address through :func:`_call`; the addresses are arguments,
+not constants, so the loops are cached on disk like every other kernel (:mod:`taoyu.jit`).
+
+Two things are not part of lexbor's function API and are checked, not assumed, when the module
+loads: where a text node keeps its characters (right after the node's own fields), and that the
+walk gives what selectolax gives on a probe page. If either check fails (another selectolax
+build, a changed struct), :data:`AVAILABLE` is False and callers read the tree through
+selectolax's Python API instead, with the same results, only slower.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+
+import numpy as np
+from llvmlite import ir
+from numba import carray as numba_carray
+from numba import types
+from numba.extending import intrinsic
+from selectolax import lexbor as _selectolax
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from taoyu.jit import kernel
+
+_ELEMENT, _TEXT = 1, 3  # lexbor's node types (the DOM's)
+_NO_LEAVES = np.zeros(0, np.bool_)
+_NO_NODE = -1
+
+
+@intrinsic
+def _call(typingctx, function, argument):  # type: ignore[no-untyped-def]
+    """``function(argument)``: a C function of one pointer-sized argument at an address."""
+    signature = types.uintp(types.uintp, types.uintp)
+
+    def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+        word = ir.IntType(64)
+        pointer = builder.inttoptr(args[0], ir.FunctionType(word, [word]).as_pointer())
+        return builder.call(pointer, [args[1]])
+
+    return signature, codegen
+
+
+@intrinsic
+def _call2(typingctx, function, first, second):  # type: ignore[no-untyped-def]
+    """``function(first, second)`` for a C function of two pointer-sized arguments."""
+    signature = types.uintp(types.uintp, types.uintp, types.uintp)
+
+    def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+        word = ir.IntType(64)
+        pointer = builder.inttoptr(args[0], ir.FunctionType(word, [word, word]).as_pointer())
+        return builder.call(pointer, [args[1], args[2]])
+
+    return signature, codegen
+
+
+@intrinsic
+def _call4(typingctx, function, first, second, third, fourth):  # type: ignore[no-untyped-def]
+    """``function(first, second, third, fourth)``, all pointer-sized."""
+    signature = types.uintp(types.uintp, types.uintp, types.uintp, types.uintp, types.uintp)
+
+    def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+        word = ir.IntType(64)
+        pointer = builder.inttoptr(args[0], ir.FunctionType(word, [word] * 4).as_pointer())
+        return builder.call(pointer, list(args[1:]))
+
+    return signature, codegen
+
+
+@intrinsic
+def _call_int(typingctx, function, argument):  # type: ignore[no-untyped-def]
+    """``function(argument)`` for a C function that returns an ``int`` (an enum: a node's type)."""
+    signature = types.int32(types.uintp, types.uintp)
+
+    def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+        word = ir.IntType(64)
+        pointer = builder.inttoptr(args[0], ir.FunctionType(ir.IntType(32), [word]).as_pointer())
+        return builder.call(pointer, [args[1]])
+
+    return signature, codegen
+
+
+@intrinsic
+def _bytes_at(typingctx, address):  # type: ignore[no-untyped-def]
+    """The address as a pointer to bytes, for ``numba.carray``."""
+    signature = types.CPointer(types.uint8)(types.uintp)
+
+    def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+        return builder.inttoptr(args[0], ir.IntType(8).as_pointer())
+
+    return signature, codegen
+
+
+@dataclass(slots=True)
+class PageArrays:
+    """A parsed page, or a subtree of one, in document order (position 0 is the root)."""
+
+    keys: np.ndarray  # each node's address: selectolax's ``mem_id``
+    parents: np.ndarray  # each node's parent's position; -1 for the root
+    tag_ids: np.ndarray  # lexbor's tag ids (a text node's is ``#text``'s)
+    elements: np.ndarray  # whether the node is an element
+    starts: np.ndarray  # where each node's text starts in ``codes``, and one past the last
+    codes: np.ndarray  # every text node's characters, as code points
+    labelled: np.ndarray  # the elements with a class or an id attribute
+    labels: list[str]  # their class and id, joined by a space
+    styled: np.ndarray  # the elements whose style attribute says "none" or "hidden" (ASCII, any case)
+    styles: list[str]  # those style attributes
+    nodes: list[LexborNode] | None = None  # the nodes, when they were read through Python
+
+    def kept(self, keep: np.ndarray) -> PageArrays:
+        """The page less the nodes not kept (whole subtrees: a kept node's parent is kept), without
+        its labels and styles."""
+        parents, starts, codes = _kept(self.parents, self.starts, self.codes, keep)
+        empty = np.zeros(0, np.int64)
+        nodes = [node for node, k in zip(self.nodes, keep.tolist(), strict=True) if k] if self.nodes else None
+        keys, tag_ids, elements = self.keys[keep], self.tag_ids[keep], self.elements[keep]
+        return PageArrays(keys, parents, tag_ids, elements, starts, codes, empty, [], empty, [], nodes)
+
+
+def read_page(root: LexborNode, leaves: np.ndarray = _NO_LEAVES) -> PageArrays:
+    """The subtree under ``root`` as arrays: through lexbor's C functions when :data:`AVAILABLE`,
+    else through selectolax's Python API (the same arrays). ``leaves`` marks, by tag id, the
+    elements whose subtrees are not read (a script's text, when scripts will be removed)."""
+    if AVAILABLE:
+        page = _read_compiled(root, leaves)
+        if page is not None:
+            return page
+    return read_page_python(root, leaves)
+
+
+def read_page_python(root: LexborNode, leaves: np.ndarray = _NO_LEAVES) -> PageArrays:
+    """:func:`read_page` through selectolax's Python API, node by node."""
+    nodes = []
+    skipped: set[int] = set()  # leaves and what is below them
+    for node in root.traverse(include_text=True):
+        if nodes and node.parent.mem_id in skipped:
+            skipped.add(node.mem_id)
+            continue
+        nodes.append(node)
+        if len(nodes) > 1 and node.tag_id < len(leaves) and leaves[node.tag_id]:
+            skipped.add(node.mem_id)
+    count = len(nodes)
+    keys = np.fromiter([node.mem_id for node in nodes], np.int64, count)
+    position = {key: i for i, key in enumerate(keys.tolist())}
+    parents = np.fromiter([-1] + [position[node.parent.mem_id] for node in nodes[1:]], np.int64, count)
+    tag_ids = np.fromiter([node.tag_id for node in nodes], np.int64, count)
+    elements = np.fromiter([node.is_element_node for node in nodes], np.bool_, count)
+    texts = [(node.text_content or "") if node.tag == "-text" else "" for node in nodes]
+    starts = np.zeros(count + 1, np.int64)
+    np.cumsum(np.fromiter(map(len, texts), np.int64, count), out=starts[1:])
+    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), np.uint32)
+    labelled, labels, styled, styles = [], [], [], []
+    for i, node in enumerate(nodes):
+        if not elements[i]:
+            continue
+        attributes = node.attributes
+        if "class" in attributes or "id" in attributes:
+            labelled.append(i)
+            labels.append(f"{attributes.get('class') or ''} {attributes.get('id') or ''}")
+        style = attributes.get("style")
+        if style is not None and _may_hide(style):
+            styled.append(i)
+            styles.append(style)
+    return PageArrays(
+        keys,
+        parents,
+        tag_ids,
+        elements,
+        starts,
+        codes,
+        np.array(labelled, np.int64),
+        labels,
+        np.array(styled, np.int64),
+        styles,
+        nodes,
+    )
+
+
+def _may_hide(style: str) -> bool:
+    """What ``[style*=none i], [style*=hidden i]`` selects: ASCII letters in any case."""
+    lowered = style.encode("utf-8").lower()
+    return b"none" in lowered or b"hidden" in lowered
+
+
+_FUNCTIONS = (
+    "lxb_dom_node_first_child_noi",
+    "lxb_dom_node_next_noi",
+    "lxb_dom_node_parent_noi",
+    "lxb_dom_node_tag_id_noi",
+    "lxb_dom_node_type_noi",
+    "lexbor_str_data_noi",
+    "lexbor_str_length_noi",
+    "lxb_dom_element_class_attribute_noi",
+    "lxb_dom_element_id_attribute_noi",
+    "lxb_dom_element_class_noi",
+    "lxb_dom_element_id_noi",
+    "lxb_dom_element_get_attribute",
+    "lxb_dom_node_remove",
+)
+(_FIRST_CHILD, _NEXT, _PARENT, _TAG_ID, _TYPE, _STR_DATA, _STR_LENGTH, _CLASS_ATTRIBUTE, _ID_ATTRIBUTE,
+ _CLASS, _ID, _GET_ATTRIBUTE, _REMOVE) = range(len(_FUNCTIONS))  # fmt: skip
+_STYLE = np.frombuffer(b"style", np.uint8)  # the attribute's name, for get_attribute
+
+
+def _addresses() -> np.ndarray | None:
+    try:
+        library = ctypes.CDLL(_selectolax.__file__)
+        found = [ctypes.cast(getattr(library, name), ctypes.c_void_p).value for name in _FUNCTIONS]
+    except (OSError, AttributeError):  # another build: the symbols are not exported
+        return None
+    return np.array(found, np.uint64) if all(found) else None
+
+
+@kernel
+def _walk(root, functions, text_offset, style_name, leaves):  # type: ignore[no-untyped-def]
+    """selectolax's ``traverse(include_text=True)`` in compiled code, less what is below the
+    ``leaves``, and what each node holds: the addresses of its text, class, id and style, read in
+    pass two and copied in pass three."""
+    first_child, next_sibling, parent_of = functions[_FIRST_CHILD], functions[_NEXT], functions[_PARENT]
+    count = 0
+    node = root
+    while True:  # pass one: how many nodes
+        count += 1
+        leaf = _is_leaf(_call(functions[_TAG_ID], node), leaves, node, root)
+        child = 0 if leaf else _call(first_child, node)
+        if child != 0:
+            node = child
+            continue
+        while node != root and _call(next_sibling, node) == 0:
+            node = _call(parent_of, node)
+        if node == root:
+            break
+        node = _call(next_sibling, node)
+    keys = np.empty(count, np.int64)
+    parents = np.empty(count, np.int64)
+    tag_ids = np.empty(count, np.int64)
+    elements = np.zeros(count, np.bool_)
+    text_at = np.zeros(count, np.uint64)
+    text_bytes = np.zeros(count, np.int64)
+    class_at = np.zeros(count, np.uint64)
+    class_bytes = np.zeros(count, np.int64)
+    id_at = np.zeros(count, np.uint64)
+    id_bytes = np.zeros(count, np.int64)
+    labelled = np.zeros(count, np.bool_)
+    style_at = np.zeros(count, np.uint64)
+    style_bytes = np.zeros(count, np.int64)
+    length = np.zeros(1, np.uint64)
+    length_at = length.ctypes.data
+    ancestors = np.empty(count, np.int64)
+    depth = 0
+    i = 0
+    node = root
+    while True:  # pass two: structure, and where each node's strings are
+        keys[i] = node
+        parents[i] = ancestors[depth - 1] if depth else -1
+        tag_ids[i] = _call(functions[_TAG_ID], node)
+        kind = _call_int(functions[_TYPE], node)
+        if kind == _TEXT:
+            text = node + text_offset
+            text_at[i] = _call(functions[_STR_DATA], text)
+            text_bytes[i] = _call(functions[_STR_LENGTH], text) if text_at[i] != 0 else 0
+        elif kind == _ELEMENT:
+            elements[i] = True
+            has_class = _call(functions[_CLASS_ATTRIBUTE], node) != 0
+            has_id = _call(functions[_ID_ATTRIBUTE], node) != 0
+            labelled[i] = has_class or has_id
+            if has_class:
+                class_at[i] = _call2(functions[_CLASS], node, length_at)
+                class_bytes[i] = length[0] if class_at[i] != 0 else 0
+            if has_id:
+                id_at[i] = _call2(functions[_ID], node, length_at)
+                id_bytes[i] = length[0] if id_at[i] != 0 else 0
+            style_at[i] = _call4(functions[_GET_ATTRIBUTE], node, style_name, 5, length_at)
+            style_bytes[i] = length[0] if style_at[i] != 0 else 0
+        child = 0 if _is_leaf(tag_ids[i], leaves, node, root) else _call(first_child, node)
+        if child != 0:
+            ancestors[depth] = i
+            depth += 1
+            node = child
+            i += 1
+            continue
+        while node != root and _call(next_sibling, node) == 0:
+            node = _call(parent_of, node)
+            depth -= 1
+        if node == root:
+            break
+        node = _call(next_sibling, node)
+        i += 1
+    # pass three: text as code points (lexbor keeps UTF-8), labels and styles as UTF-8
+    starts = np.zeros(count + 1, np.int64)
+    codes = np.empty(text_bytes.sum(), np.uint32)
+    used = 0
+    valid = True
+    for i in range(count):
+        if text_bytes[i]:
+            used, ok = _decode(numba_carray(_bytes_at(text_at[i]), text_bytes[i]), codes, used)
+            valid = valid and ok
+        starts[i + 1] = used
+    label_positions = np.flatnonzero(labelled)
+    label_bytes = np.empty(len(label_positions) * 2 + (class_bytes.sum() + id_bytes.sum()), np.uint8)
+    at = 0
+    for i in label_positions:  # "class id\0" each
+        at = _copy(class_at[i], class_bytes[i], label_bytes, at)
+        label_bytes[at] = 32
+        at = _copy(id_at[i], id_bytes[i], label_bytes, at + 1)
+        label_bytes[at] = 0
+        at += 1
+    styled = np.zeros(count, np.bool_)
+    for i in range(count):
+        if style_bytes[i]:
+            styled[i] = _may_hide_bytes(numba_carray(_bytes_at(style_at[i]), style_bytes[i]))
+    style_positions = np.flatnonzero(styled)
+    all_styles = np.empty(style_bytes[style_positions].sum() + len(style_positions), np.uint8)
+    at = 0
+    for i in style_positions:
+        at = _copy(style_at[i], style_bytes[i], all_styles, at)
+        all_styles[at] = 0
+        at += 1
+    return (
+        keys, parents, tag_ids, elements, starts, codes[:used], valid,
+        label_positions, label_bytes, style_positions, all_styles,
+    )  # fmt: skip
+
+
+@kernel
+def _is_leaf(tag_id, leaves, node, root):  # type: ignore[no-untyped-def]
+    return node != root and tag_id < len(leaves) and leaves[tag_id]
+
+
+@kernel
+def _copy(address, size, out, at):  # type: ignore[no-untyped-def]
+    if size:
+        out[at : at + size] = numba_carray(_bytes_at(address), size)
+    return at + size
+
+
+@kernel
+def _may_hide_bytes(style):  # type: ignore[no-untyped-def]
+    """Whether the bytes hold "none" or "hidden", ASCII letters in any case (a CSS ``i`` match)."""
+    lowered = np.empty(len(style), np.uint8)
+    for i in range(len(style)):
+        byte = style[i]
+        lowered[i] = byte | 32 if 65 <= byte <= 90 else byte
+    for start in range(len(style)):
+        if _at(lowered, start, 110, 111, 110, 101, 0, 0, 4):  # none
+            return True
+        if _at(lowered, start, 104, 105, 100, 100, 101, 110, 6):  # hidden
+            return True
+    return False
+
+
+@kernel
+def _at(text, start, a, b, c, d, e, f, size):  # type: ignore[no-untyped-def]
+    """Whether ``text`` holds the bytes ``a b c d e f`` (the first ``size``) at ``start``."""
+    if start + size > len(text):
+        return False
+    word = (a, b, c, d, e, f)
+    for k in range(size):  # noqa: SIM110 (numba compiles the loop, not a generator)
+        if text[start + k] != word[k]:
+            return False
+    return True
+
+
+@kernel
+def _decode(data, codes, used):  # type: ignore[no-untyped-def]
+    """Strict UTF-8 into ``codes`` from ``used`` on; the new end, and whether the bytes were valid
+    (lexbor keeps text as UTF-8: invalid bytes mean the check at import missed something)."""
+    i = 0
+    size = len(data)
+    while i < size:
+        byte = data[i]
+        if byte < 0x80:
+            codes[used] = byte
+            i += 1
+        else:
+            if 0xC2 <= byte <= 0xDF:
+                extra, code, low, high = 1, byte & 0x1F, 0x80, 0xBF
+            elif 0xE0 <= byte <= 0xEF:
+                extra, code = 2, byte & 0x0F
+                low = 0xA0 if byte == 0xE0 else 0x80
+                high = 0x9F if byte == 0xED else 0xBF
+            elif 0xF0 <= byte <= 0xF4:
+                extra, code = 3, byte & 0x07
+                low = 0x90 if byte == 0xF0 else 0x80
+                high = 0x8F if byte == 0xF4 else 0xBF
+            else:
+                return used, False
+            if i + extra >= size:
+                return used, False
+            for k in range(1, extra + 1):
+                following = data[i + k]
+                if not ((low if k == 1 else 0x80) <= following <= (high if k == 1 else 0xBF)):
+                    return used, False
+                code = (code << 6) | (following & 0x3F)
+            codes[used] = code
+            i += extra + 1
+        used += 1
+    return used, True
+
+
+def _read_compiled(root: LexborNode, leaves: np.ndarray = _NO_LEAVES) -> PageArrays | None:
+    assert _FUNCTION_ADDRESSES is not None and _TEXT_OFFSET is not None
+    read = _walk(root.mem_id, _FUNCTION_ADDRESSES, _TEXT_OFFSET, _STYLE.ctypes.data, leaves)
+    keys, parents, tag_ids, elements, starts, codes, valid, labelled, labels, styled, styles = read
+    if not valid:
+        return None
+    label_list = labels.tobytes().decode("utf-8").split("\0")[:-1] if len(labelled) else []
+    style_list = styles.tobytes().decode("utf-8").split("\0")[:-1] if len(styled) else []
+    if len(label_list) != len(labelled) or len(style_list) != len(styled):  # a NUL inside a value
+        return None
+    labels_and_styles = (labelled, label_list, styled, style_list)
+    return PageArrays(keys, parents, tag_ids, elements, starts, codes, *labels_and_styles)
+
+
+_PROBE = (
+    '<div class="a b" id="x" style="display:None">t<!-- c --><p class>中文 text</p>'
+    "<span id=''>\u00e9\U0001f600</span><a style=\"color:red\">l</a></div>"
+)
+
+
+def _text_offset(addresses: np.ndarray) -> int | None:
+    """Where a text node keeps its characters: lexbor's ``lxb_dom_character_data_t`` puts them
+    (a ``lexbor_str_t``) right after the node's fields, so the offset is the node's size. Found
+    on a probe text node, among the sizes the struct can have."""
+    text = LexborHTMLParser("<p>probe text</p>").body.css_first("p").child
+    data = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)(int(addresses[_STR_DATA]))
+    size = ctypes.CFUNCTYPE(ctypes.c_size_t, ctypes.c_void_p)(int(addresses[_STR_LENGTH]))
+    for offset in range(64, 257, 8):
+        if size(text.mem_id + offset) == 10:
+            start = data(text.mem_id + offset)
+            if start and ctypes.string_at(start, 10) == b"probe text":
+                return offset
+    return None
+
+
+def _check() -> tuple[np.ndarray | None, int | None]:
+    """The function addresses and the text offset, when the compiled walk gives exactly what
+    selectolax gives on the probe page; (None, None) otherwise."""
+    addresses = _addresses()
+    if addresses is None:
+        return None, None
+    offset = _text_offset(addresses)
+    if offset is None:
+        return None, None
+    root = LexborHTMLParser(_PROBE).body
+    global _FUNCTION_ADDRESSES, _TEXT_OFFSET
+    _FUNCTION_ADDRESSES, _TEXT_OFFSET = addresses, offset
+    spans = np.zeros(LexborHTMLParser("").create_node("span").tag_id + 1, np.bool_)
+    spans[-1] = True
+    try:
+        same = all(
+            _same(_read_compiled(root, leaves), read_page_python(root, leaves)) for leaves in (_NO_LEAVES, spans)
+        )
+    finally:
+        _FUNCTION_ADDRESSES, _TEXT_OFFSET = None, None
+    return (addresses, offset) if same else (None, None)
+
+
+def _same(one: PageArrays | None, other: PageArrays) -> bool:
+    if one is None:
+        return False
+    arrays = ("keys", "parents", "tag_ids", "elements", "starts", "codes", "labelled", "styled")
+    return all(np.array_equal(getattr(one, name), getattr(other, name)) for name in arrays) and (
+        one.labels == other.labels and one.styles == other.styles
+    )
+
+
+_FUNCTION_ADDRESSES: np.ndarray | None = None
+_TEXT_OFFSET: int | None = None
+_FUNCTION_ADDRESSES, _TEXT_OFFSET = _check()
+AVAILABLE = _FUNCTION_ADDRESSES is not None
+
+
+def unlink(page: PageArrays, removed: np.ndarray) -> None:
+    """Take the subtrees at ``removed`` (positions) out of the tree, as selectolax's
+    ``decompose`` does; when the page's root is one of them, the root is left empty."""
+    if not len(removed):
+        return
+    if page.nodes is not None:  # read through Python: the nodes are at hand
+        for i in removed.tolist():
+            page.nodes[i].decompose()
+        return
+    assert _FUNCTION_ADDRESSES is not None
+    _unlink(page.keys, page.parents, removed, _FUNCTION_ADDRESSES)
+
+
+@kernel
+def _unlink(keys, parents, removed, functions):  # type: ignore[no-untyped-def]
+    remove = functions[_REMOVE]
+    for i in removed:
+        if i == 0:  # the root: its children go, as every node under it does in a deep decompose
+            for child in range(1, len(keys)):
+                if parents[child] == 0:
+                    _call(remove, keys[child])
+        _call(remove, keys[i])
+
+
+@kernel
+def _kept(parents, starts, codes, keep):  # type: ignore[no-untyped-def]
+    """Parents as positions among the kept nodes, and the kept nodes' text."""
+    count = len(parents)
+    position = np.full(count, -1, np.int64)
+    kept = 0
+    size = 0
+    for i in range(count):
+        if keep[i]:
+            position[i] = kept
+            kept += 1
+            size += starts[i + 1] - starts[i]
+    new_parents = np.empty(kept, np.int64)
+    new_starts = np.zeros(kept + 1, np.int64)
+    new_codes = np.empty(size, codes.dtype)
+    at = 0
+    for i in range(count):
+        if not keep[i]:
+            continue
+        k = position[i]
+        new_parents[k] = position[parents[i]] if parents[i] >= 0 else -1
+        length = starts[i + 1] - starts[i]
+        new_codes[at : at + length] = codes[starts[i] : starts[i + 1]]
+        at += length
+        new_starts[k + 1] = at
+    return new_parents, new_starts, new_codes
