@@ -459,7 +459,8 @@ def _check() -> tuple[np.ndarray | None, int | None]:
     spans[-1] = True
     try:
         same = all(
-            _same(_read_compiled(root, leaves), read_page_python(root, leaves)) for leaves in (_NO_LEAVES, spans)
+            _same(_read_compiled(root, leaves), read_page_python(root, leaves))
+            for leaves in (_NO_LEAVES, spans)
         )
     finally:
         _FUNCTION_ADDRESSES, _TEXT_OFFSET = None, None
