@@ -108,8 +108,16 @@ def without_teasers(lines: list[str]) -> list[str]:
     """The lines less teasers (a summary cut short with a link to the rest: a listing page's
     items, or "more" boxes under an article) and the headline above each one when it is cut
     short too. A teaser repeats the start of another page; a corpus wants that page whole."""
-    keep = [not _TEASER.search(line, max(0, len(line) - _TEASER_TAIL)) for line in lines]
+    keep = [not _is_teaser(line) for line in lines]
     for i in range(1, len(lines)):
         if not keep[i] and _CUT_SHORT.search(lines[i - 1], max(0, len(lines[i - 1]) - _TEASER_TAIL)):
             keep[i - 1] = False
     return [line for line, kept in zip(lines, keep, strict=True) if kept]
+
+
+def _is_teaser(line: str) -> bool:
+    tail = line[-_TEASER_TAIL:]
+    # A teaser's cut ("..", "…", "。。。") is in its tail: most lines fail these tests at once.
+    if ".." not in tail and "…" not in tail and "。。。" not in tail:
+        return False
+    return _TEASER.search(line, max(0, len(line) - _TEASER_TAIL)) is not None

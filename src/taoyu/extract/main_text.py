@@ -44,6 +44,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from taoyu.extract.boilerplate import is_chrome_line, is_chrome_text, without_teasers
 from taoyu.extract.labels import LabelPattern
 from taoyu.extract.lexbor import read_page
+from taoyu.extract.link_lists import drop_link_lists
 from taoyu.extract.markdown import block_markdown
 from taoyu.extract.measure import measure, stripped_lengths
 from taoyu.extract.page_type import is_thread_page
@@ -53,21 +54,6 @@ from taoyu.io.encoding import decode_html
 _REPLY_BODY = LabelPattern(r"content|text|message|body|markdown|detail|rich|t_f\b")
 _REPLY_CHROME = LabelPattern(r"meta|info|user|author|avatar|time|date|head|foot|action|tool|opera")
 _REPLY_TAGS = {"div", "li", "article", "section", "table", "tr", "dl", "dd"}
-_LINK_LIST_BLOCKS = "ul, ol, dl, div, table, td, section, p"
-_LINK_LIST_SHARE = 0.6
-_LINK_LIST_LINKS = 2
-# A list of linked headlines that each carry a date, a time or counts ("(2005-04-27 14:32)",
-# "08-11 16:06 298字 [4321/87]") is still a list of links: that text is the items' metadata.
-_LISTED_SHARE = 0.3
-_LISTED_WITH_METADATA = 0.8
-_ITEM_METADATA = re.compile(
-    r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{4}年\d{1,2}月|\d{1,2}[-/月]\d{1,2}日?"  # dates
-    r"|\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?"  # times
-    r"|\d+\s*(?:字|次|楼|回复|阅读|评论)|\[\s*\d+(?:\s*/\s*\d+)*\s*\]|[(（]\s*\d+\s*[)）]"  # 29字 [43/8] (88)
-    r"|[\s·•|【】()（）\[\]<>《》:：,，/_~-]"  # what brackets and separates them
-)
-# Runs of characters that could be part of item metadata: what is left is words for certain.
-_MAYBE_METADATA = re.compile(r"[\d\s·•|【】()（）\[\]<>《》:：,，/_~\-.年月日字次楼回复阅读评论AaPpMm]+")
 _HEADLINE_LINK = "h1 a, h2 a, h3 a, h4 a, a h1, a h2, a h3, a h4"
 
 
@@ -123,16 +109,19 @@ def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text", url: str 
     parts = (series if not feed else []) or _with_prose_siblings(best, scores, skip)
     if thread_page and not (series and not feed):  # a series of posts already holds the replies
         parts += _replies(root, parts, text_chars, link_chars)
-    removed: list[LexborNode] = []
-    for part in parts:
-        removed += _drop_link_lists(part, text_chars, link_chars)
+    tree = measures.tree
+    positions = [tree.position(part) for part in parts]
+    removed: list[int] = []
+    for part in positions:
+        removed += drop_link_lists(part, tree)
     directory = _directory(root, parts, text_chars, link_chars)
     if directory is not None:
         parts.append(directory)
-    for part in parts:
+        positions.append(tree.position(directory))
+    for part, position in zip(parts, positions, strict=True):
         # Markdown needs the tags; plain text comes from the tree as it was measured, less the
         # link lists dropped since.
-        rendered = block_markdown(part) if format == "markdown" else measures.tree.lines(part, removed)
+        rendered = block_markdown(part) if format == "markdown" else tree.lines(position, removed)
         lines.extend(line for line in rendered if not is_chrome_line(line))
     lines = without_teasers(lines)
     return _join_markdown(lines) if format == "markdown" else "\n".join(lines)
@@ -272,71 +261,6 @@ def _reply_bodies(item: LexborNode, text_chars: dict[int, int]) -> list[LexborNo
             bodies.add(node.mem_id)
             out.append(node)
     return out if any(text_chars.get(node.mem_id) for node in out) else [item]
-
-
-def _drop_link_lists(
-    part: LexborNode, text_chars: dict[int, int], link_chars: dict[int, int]
-) -> list[LexborNode]:
-    """Remove the link lists inside the chosen content: "相关报道" under the story, a list of
-    earlier pieces on the same topic, a tag cloud, a thread's index of replies. They sit inside the
-    article's container, so choosing the container keeps them; readability cleans them out the
-    same way. Returns the blocks it removed."""
-    removed: list[LexborNode] = []
-    if not link_chars.get(part.mem_id, 0):  # no links in it, so no link list: skip the query
-        return removed
-    prose = text_chars.get(part.mem_id, 0) - link_chars.get(part.mem_id, 0)
-    part_words: _Words | None = None  # the part's words outside links, read when first needed
-    for node in part.css(_LINK_LIST_BLOCKS):
-        if node.parent is None:  # removed with an outer block, as in _prune
-            continue
-        chars = text_chars.get(node.mem_id, 0)
-        links = link_chars.get(node.mem_id, 0)
-        if not chars or links < _LISTED_SHARE * chars:
-            continue
-        anchors = node.css("a")
-        if len(anchors) < _LINK_LIST_LINKS:
-            continue
-        # A short article under a long list of links: the block holding the article is not one.
-        if links >= _LINK_LIST_SHARE * chars and chars - links < 0.5 * prose:
-            removed.append(node)
-            node.decompose()
-            continue
-        # Linked headlines with dates, times or counts beside them: once that metadata is out,
-        # a few characters an item are left, and the article, not the list, holds the words.
-        words = _Words(node, anchors)
-        few = (1 - _LISTED_WITH_METADATA) * chars
-        if words.at_least() > few or words.exactly() > few:
-            continue
-        part_words = part_words or _Words(part, part.css("a"))
-        if words.exactly() < 0.5 * part_words.at_least() or words.exactly() < 0.5 * part_words.exactly():
-            removed.append(node)
-            node.decompose()
-    return removed
-
-
-class _Words:
-    """Characters of a block's text outside its links that are not item metadata (dates, times,
-    counts, and the brackets and dots around them). Finding the metadata takes a regex over the
-    text (~80 ns a character, slow on a whole article); a lower bound, the characters that can
-    be no part of any metadata less all link text, takes a pass of one character class (~30 ns)
-    and often decides."""
-
-    def __init__(self, node: LexborNode, anchors: list[LexborNode]) -> None:
-        self._text = node.text(strip=True)
-        self._links = [anchor.text(strip=True) for anchor in anchors]
-        self._exactly = -1
-
-    def at_least(self) -> int:
-        return len(_MAYBE_METADATA.sub("", self._text)) - sum(map(len, self._links))
-
-    def exactly(self) -> int:
-        if self._exactly < 0:
-            self._exactly = _words(self._text) - sum(map(_words, self._links))
-        return self._exactly
-
-
-def _words(text: str) -> int:
-    return len(_ITEM_METADATA.sub("", text))
 
 
 def _directory(

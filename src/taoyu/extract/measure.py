@@ -30,7 +30,7 @@ from functools import cache
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from taoyu.extract.lexbor import PageArrays, read_page
+from taoyu.extract.lexbor import PageArrays, read_page, unlink
 from taoyu.extract.text import LINE_BREAKS
 from taoyu.jit import kernel
 
@@ -46,6 +46,7 @@ SHORTEST_BLOCK = 8  # characters of own text; a shorter block weighs nothing
 CHROME_CHECK_BELOW = 80  # a block with less own text than this may be a chrome line
 
 _TEXT, _BLOCK, _INLINE, _BR, _LINK = 0, 1, 2, 3, 4
+LINK = _LINK  # a link's kind, for other modules' kernels
 _SPACE, _MARK = 1, 2
 
 
@@ -63,34 +64,57 @@ class Measures:
 
 @dataclass(slots=True)
 class PageTree:
-    """The page as it was measured, kept to render a part's text without walking the DOM again
-    (inserting line breaks into it and reading it back cost a DOM edit a block)."""
+    """The page as it was measured, by position in document order: kept to render a part's text
+    and find link lists without walking the DOM again."""
 
-    keys: np.ndarray  # each node's address, in document order
-    parents: np.ndarray
+    page: PageArrays  # the measured nodes, their text
+    parents: np.ndarray  # and, past the page's nodes, the root's parent and grandparent
     kinds: np.ndarray
     breaks: np.ndarray  # elements that start and end a line
-    codes: np.ndarray  # every text node's characters
-    starts: np.ndarray  # where each node's text starts in ``codes``
-
+    ends: np.ndarray  # one past each node's last descendant: a subtree is a run of positions
+    total: np.ndarray  # stripped text in each node's subtree
+    linked: np.ndarray  # of which inside links
     order: np.ndarray  # positions by address, to find a node's position
-    ends: np.ndarray | None = None  # one past each node's last descendant
 
-    def lines(self, part: LexborNode, removed: list[LexborNode]) -> list[str]:
-        """The visible text of ``part`` a line per block, as :func:`taoyu.extract.text.block_lines`
-        gives it, after ``removed`` were decomposed from the tree."""
-        if self.ends is None:
-            self.ends = _subtree_ends(self.parents, len(self.keys))
-        wanted = np.fromiter([part.mem_id, *(node.mem_id for node in removed)], np.int64)
-        at = np.minimum(np.searchsorted(self.keys, wanted, sorter=self.order), len(self.keys) - 1)
-        found = self.order[at]
-        positions = np.where(self.keys[found] == wanted, found, -1)
-        if positions[0] < 0:  # not a node of the measured tree
+    @property
+    def tag_ids(self) -> np.ndarray:
+        return self.page.tag_ids
+
+    def position(self, node: LexborNode) -> int:
+        """The node's position in the measured tree; -1 if it was not measured."""
+        keys = self.page.keys
+        if not len(keys):
+            return -1
+        at = self.order[min(int(np.searchsorted(keys, node.mem_id, sorter=self.order)), len(keys) - 1)]
+        return int(at) if keys[at] == node.mem_id else -1
+
+    def lines(self, part: int, removed: list[int]) -> list[str]:
+        """The visible text of the part at position ``part`` a line per block, as
+        :func:`taoyu.extract.text.block_lines` gives it, less the ``removed`` subtrees."""
+        if part < 0:  # not a node of the measured tree
             return []
-        tokens = _line_tokens(positions[0], positions[1:], self.ends, self.kinds, self.breaks)
-        rendered = _rendered(tokens, self.starts, self.codes, _char_classes())
+        gone = np.array(removed, np.int64)
+        tokens = _line_tokens(part, gone, self.ends, self.kinds, self.breaks)
+        rendered = _rendered(tokens, self.page.starts, self.page.codes, _char_classes())
         text = rendered.tobytes().decode("utf-32-le", "surrogatepass")
         return text.split("\n") if text else []
+
+    def remove(self, positions: list[int]) -> None:
+        """Take the subtrees at ``positions`` out of the DOM (the arrays stay as measured)."""
+        unlink(self.page, np.array(positions, np.int64))
+
+
+def stripped_texts(tree: PageTree, node: int, removed: list[int]) -> list[str]:
+    """What selectolax's ``text(strip=True)`` gives for the node at position ``node`` and then
+    for each link in it, less the ``removed`` subtrees."""
+    page = tree.page
+    gone = np.array(removed, np.int64)
+    codes, bounds = _stripped_texts(
+        node, gone, tree.ends, tree.kinds, page.starts, page.codes, _char_classes()
+    )
+    text = codes.tobytes().decode("utf-32-le", "surrogatepass")
+    bounds = bounds.tolist()
+    return [text[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1)]
 
 
 @cache
@@ -147,16 +171,14 @@ def measure(root: LexborNode, is_chrome: Callable[[str], bool], page: PageArrays
         holder = holder.parent
     keys, starts, codes = page.keys, page.starts, page.codes
     count = len(keys)
-    order = np.argsort(keys)
     parents = np.empty(count + len(outside), np.int64)
     parents[:count] = page.parents
     parents[0] = count if outside else -1
     for i in range(len(outside)):
         parents[count + i] = count + i + 1 if i + 1 < len(outside) else -1
     kinds = np.full(count + len(outside), _INLINE, np.int8)
-    kinds[:count] = _looked_up(page.tag_ids, _kind_table(), _INLINE)
-    breaks = _looked_up(page.tag_ids, _break_table(), False)
-    tree = PageTree(keys, parents, kinds, breaks, codes, starts, order)
+    kinds[:count] = looked_up(page.tag_ids, _kind_table(), _INLINE)
+    breaks = looked_up(page.tag_ids, _break_table(), False)
     sums = _sums(parents, kinds, codes, starts, _char_classes())
     total, linked, own, chars, marks, check, owners, owned = sums
     excluded = np.zeros(len(parents), np.bool_)
@@ -167,6 +189,9 @@ def measure(root: LexborNode, is_chrome: Callable[[str], bool], page: PageArrays
         for k, block in enumerate(check.tolist()):
             excluded[block] = is_chrome(text[bounds[k] : bounds[k + 1]])
     scores, best = _scores(parents, kinds, total, linked, own, chars, marks, excluded, count)
+    tree = PageTree(
+        page, parents, kinds, breaks, _subtree_ends(parents, count), total, linked, np.argsort(keys)
+    )
     text_chars = _by_key(keys, total[:count])
     link_chars = _by_key(keys, linked[:count])
     finder = NodeFinder(root, page, outside)
@@ -187,7 +212,7 @@ def measure(root: LexborNode, is_chrome: Callable[[str], bool], page: PageArrays
 
 def stripped_lengths(page: PageArrays) -> np.ndarray:
     """Each text node's length without the whitespace around it (``str.strip``); 0 for an element."""
-    kinds = _looked_up(page.tag_ids, _kind_table(), _INLINE)
+    kinds = looked_up(page.tag_ids, _kind_table(), _INLINE)
     return _pieces(kinds, page.codes, page.starts, _char_classes())[4]
 
 
@@ -238,7 +263,7 @@ class ScoredNodes(Mapping[int, LexborNode]):
         return len(self._positions)
 
 
-def _looked_up(tag_ids: np.ndarray, table: np.ndarray, default: object) -> np.ndarray:
+def looked_up(tag_ids: np.ndarray, table: np.ndarray, default: object) -> np.ndarray:
     """The table's entry for each tag id; ``default`` for an id past its end (an unknown tag gets
     a large id, a new one on each page)."""
     out = np.full(len(tag_ids), default, table.dtype)
@@ -541,5 +566,40 @@ def _collapsed_own_texts(blocks, owners, owned, starts, codes, classes):  # type
                 out[used] = code
                 used += 1
                 words = True
+        bounds[k + 1] = used
+    return out[:used], bounds
+
+
+@kernel
+def _stripped_texts(node, removed, ends, kinds, starts, codes, classes):  # type: ignore[no-untyped-def]
+    """The node's text nodes, each stripped, then each link's in it, joined; where each starts."""
+    gone = np.zeros(ends[node] - node, np.bool_)
+    for block in removed:
+        if node <= block < ends[node]:
+            gone[block - node : ends[block] - node] = True
+    targets = [node]
+    for below in range(node + 1, ends[node]):
+        if kinds[below] == _LINK and not gone[below - node]:
+            targets.append(below)
+    size = 0
+    for target in targets:
+        for below in range(target, ends[target]):
+            if kinds[below] == _TEXT and not gone[below - node]:
+                size += starts[below + 1] - starts[below]
+    out = np.empty(size, np.uint32)
+    bounds = np.zeros(len(targets) + 1, np.int64)
+    used = 0
+    for k in range(len(targets)):
+        target = targets[k]
+        for below in range(target, ends[target]):
+            if kinds[below] != _TEXT or gone[below - node]:
+                continue
+            first, last = starts[below], starts[below + 1]
+            while first < last and codes[first] < len(classes) and classes[codes[first]] & _SPACE:
+                first += 1
+            while last > first and codes[last - 1] < len(classes) and classes[codes[last - 1]] & _SPACE:
+                last -= 1
+            out[used : used + last - first] = codes[first:last]
+            used += last - first
         bounds[k + 1] = used
     return out[:used], bounds
