@@ -192,7 +192,7 @@ def test_lines_from_the_measured_tree_are_the_lines_the_dom_gives(html: str, pic
             gone |= {below.mem_id for below in node.css("*")}
             removed.append(node)
     tree = measured.tree
-    positions = [tree.position(node) for node in removed]
+    positions = tree.positions(removed)
     for node in removed:
         node.decompose()
-    assert tree.lines(tree.position(part), positions) == block_lines(part)
+    assert tree.lines(tree.positions([part]), positions) == [block_lines(part)]

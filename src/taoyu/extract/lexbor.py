@@ -35,6 +35,7 @@ from taoyu.jit import kernel
 
 _ELEMENT, _TEXT = 1, 3  # lexbor's node types (the DOM's)
 _NO_LEAVES = np.zeros(0, np.bool_)
+_NONE = np.zeros(0, np.int64)
 _NO_NODE = -1
 
 
@@ -120,11 +121,11 @@ class PageArrays:
     def kept(self, keep: np.ndarray) -> PageArrays:
         """The page less the nodes not kept (whole subtrees: a kept node's parent is kept), without
         its labels and styles."""
-        parents, starts, codes = _kept(self.parents, self.starts, self.codes, keep)
-        empty = np.zeros(0, np.int64)
+        keys, parents, tag_ids, elements, starts, codes = _kept(
+            self.keys, self.parents, self.tag_ids, self.elements, self.starts, self.codes, keep
+        )
         nodes = [node for node, k in zip(self.nodes, keep.tolist(), strict=True) if k] if self.nodes else None
-        keys, tag_ids, elements = self.keys[keep], self.tag_ids[keep], self.elements[keep]
-        return PageArrays(keys, parents, tag_ids, elements, starts, codes, empty, [], empty, [], nodes)
+        return PageArrays(keys, parents, tag_ids, elements, starts, codes, _NONE, [], _NONE, [], nodes)
 
 
 def read_page(root: LexborNode, leaves: np.ndarray = _NO_LEAVES) -> PageArrays:
@@ -478,6 +479,7 @@ def _same(one: PageArrays | None, other: PageArrays) -> bool:
 
 _FUNCTION_ADDRESSES: np.ndarray | None = None
 _TEXT_OFFSET: int | None = None
+_NO_FUNCTIONS = np.zeros(0, np.uint64)
 _FUNCTION_ADDRESSES, _TEXT_OFFSET = _check()
 AVAILABLE = _FUNCTION_ADDRESSES is not None
 
@@ -491,12 +493,18 @@ def unlink(page: PageArrays, removed: np.ndarray) -> None:
         for i in removed.tolist():
             page.nodes[i].decompose()
         return
-    assert _FUNCTION_ADDRESSES is not None
-    _unlink(page.keys, page.parents, removed, _FUNCTION_ADDRESSES)
+    unlink_nodes(page.keys, page.parents, removed, unlinker(page))
+
+
+def unlinker(page: PageArrays) -> np.ndarray:
+    """What :func:`unlink_nodes` calls for the page: lexbor's functions, or none when the page was
+    read through Python (then :func:`unlink` removes its nodes through selectolax)."""
+    return _NO_FUNCTIONS if page.nodes is not None or _FUNCTION_ADDRESSES is None else _FUNCTION_ADDRESSES
 
 
 @kernel
-def _unlink(keys, parents, removed, functions):  # type: ignore[no-untyped-def]
+def unlink_nodes(keys, parents, removed, functions):  # type: ignore[no-untyped-def]
+    """:func:`unlink` in compiled code, through lexbor's functions (from :func:`unlinker`)."""
     remove = functions[_REMOVE]
     for i in removed:
         if i == 0:  # the root: its children go, as every node under it does in a deep decompose
@@ -507,8 +515,8 @@ def _unlink(keys, parents, removed, functions):  # type: ignore[no-untyped-def]
 
 
 @kernel
-def _kept(parents, starts, codes, keep):  # type: ignore[no-untyped-def]
-    """Parents as positions among the kept nodes, and the kept nodes' text."""
+def _kept(keys, parents, tag_ids, elements, starts, codes, keep):  # type: ignore[no-untyped-def]
+    """The kept nodes' addresses, parents (as positions among the kept), tags and text."""
     count = len(parents)
     position = np.full(count, -1, np.int64)
     kept = 0
@@ -531,4 +539,4 @@ def _kept(parents, starts, codes, keep):  # type: ignore[no-untyped-def]
         new_codes[at : at + length] = codes[starts[i] : starts[i + 1]]
         at += length
         new_starts[k + 1] = at
-    return new_parents, new_starts, new_codes
+    return keys[keep], new_parents, tag_ids[keep], elements[keep], new_starts, new_codes

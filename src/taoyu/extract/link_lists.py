@@ -19,7 +19,7 @@ from functools import cache
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser
 
-from taoyu.extract.measure import LINK, PageTree, looked_up, stripped_texts
+from taoyu.extract.measure import LINK, PageTree, stripped_texts
 from taoyu.jit import kernel
 
 _LIST_BLOCKS = ("ul", "ol", "dl", "div", "table", "td", "section", "p")
@@ -48,8 +48,8 @@ def drop_link_lists(part: int, tree: PageTree) -> list[int]:
         return removed
     prose = text_chars[part] - link_chars[part]
     part_words: _Words | None = None  # the part's words outside links, read when first needed
-    blocks = looked_up(tree.tag_ids, _list_blocks(), False)
-    candidates = _candidates(part, tree.parents, tree.ends, tree.kinds, blocks, text_chars, link_chars)
+    arrays = tree.parents, tree.ends, tree.kinds, tree.tag_ids, _list_blocks(), text_chars, link_chars
+    candidates = _candidates(part, *arrays)
     for node in candidates.tolist():
         if removed and _inside_one(node, removed, tree.ends):  # removed with an outer block
             continue
@@ -109,7 +109,7 @@ def _list_blocks() -> np.ndarray:
 
 
 @kernel
-def _candidates(part, parents, ends, kinds, blocks, text_chars, link_chars):  # type: ignore[no-untyped-def]
+def _candidates(part, parents, ends, kinds, tag_ids, blocks, text_chars, link_chars):  # type: ignore[no-untyped-def]
     """The list blocks in the part (the part too, as a DOM query includes it), in document order,
     with text, at least a third of it in links, and two links or more."""
     links = np.zeros(ends[part] - part, np.int64)  # links in each node's subtree, bottom-up
@@ -118,7 +118,8 @@ def _candidates(part, parents, ends, kinds, blocks, text_chars, link_chars):  # 
     found = np.zeros(ends[part] - part, np.bool_)
     for node in range(part, ends[part]):
         chars = text_chars[node]
-        listed = blocks[node] and chars and link_chars[node] >= _LISTED_SHARE * chars
+        block = tag_ids[node] < len(blocks) and blocks[tag_ids[node]]
+        listed = block and chars and link_chars[node] >= _LISTED_SHARE * chars
         found[node - part] = listed and links[node - part] >= _LEAST_LINKS
     return part + np.flatnonzero(found)
 

@@ -46,9 +46,10 @@ from taoyu.extract.labels import LabelPattern
 from taoyu.extract.lexbor import read_page
 from taoyu.extract.link_lists import drop_link_lists
 from taoyu.extract.markdown import block_markdown
-from taoyu.extract.measure import measure, stripped_lengths
+from taoyu.extract.measure import Measures, measure
 from taoyu.extract.page_type import is_thread_page
 from taoyu.extract.prune import POSITIVE, REPLY_LABEL, never_content, prune
+from taoyu.extract.warm_up import warm_up
 from taoyu.io.encoding import decode_html
 
 _REPLY_BODY = LabelPattern(r"content|text|message|body|markdown|detail|rich|t_f\b")
@@ -75,14 +76,28 @@ def main_text(html: str | bytes, url: str | None = None, format: Format = "text"
 def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text", url: str | None = None) -> str:
     """``main_text`` on an already parsed page, for callers that read other things from the tree
     first (title, date): parsing twice would double the cost of extraction. Prunes the tree."""
+    if not _warmed:
+        _warm()
+    return _extract(tree, format, url)
+
+
+_warmed = False
+
+
+def _warm() -> None:
+    """Load every compiled loop before the first page (:mod:`taoyu.extract.warm_up`)."""
+    global _warmed
+    _warmed = True
+    warm_up(lambda html, url, format: _extract(LexborHTMLParser(html), format, url))  # type: ignore[arg-type]
+
+
+def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> str:
     root = tree.body or tree.root
     if root is None:
         return ""
     thread_page = is_thread_page(tree, url)  # before pruning: it reads scripts (JSON-LD)
-    page = read_page(root, never_content())
-    left, threads = prune(root, page, stripped_lengths(page), thread_page)
-    measures = measure(root, is_chrome_text, page.kept(left))
-    text_chars, link_chars = measures.text_chars, measures.link_chars
+    page, threads = prune(root, read_page(root, never_content()), thread_page)
+    measures = measure(root, is_chrome_text, page)
     scores, nodes, best = measures.scores, measures.nodes, measures.best
     in_thread = bool(threads) and (best.mem_id in threads or _inside(best, threads))
     if in_thread:
@@ -108,20 +123,20 @@ def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text", url: str 
     skip = set() if in_thread else threads
     parts = (series if not feed else []) or _with_prose_siblings(best, scores, skip)
     if thread_page and not (series and not feed):  # a series of posts already holds the replies
-        parts += _replies(root, parts, text_chars, link_chars)
+        parts += _replies(root, parts, measures)
     tree = measures.tree
-    positions = [tree.position(part) for part in parts]
+    positions = tree.positions(parts)
     removed: list[int] = []
     for part in positions:
         removed += drop_link_lists(part, tree)
-    directory = _directory(root, parts, text_chars, link_chars)
+    directory = _directory(root, parts, measures)
     if directory is not None:
         parts.append(directory)
-        positions.append(tree.position(directory))
-    for part, position in zip(parts, positions, strict=True):
-        # Markdown needs the tags; plain text comes from the tree as it was measured, less the
-        # link lists dropped since.
-        rendered = block_markdown(part) if format == "markdown" else tree.lines(position, removed)
+        positions += tree.positions([directory])
+    # Markdown needs the tags; plain text comes from the tree as it was measured, less the link
+    # lists dropped since.
+    markdown = format == "markdown"
+    for rendered in [block_markdown(part) for part in parts] if markdown else tree.lines(positions, removed):
         lines.extend(line for line in rendered if not is_chrome_line(line))
     lines = without_teasers(lines)
     return _join_markdown(lines) if format == "markdown" else "\n".join(lines)
@@ -213,13 +228,12 @@ def _with_prose_siblings(
     return parts
 
 
-def _replies(
-    root: LexborNode, parts: list[LexborNode], text_chars: dict[int, int], link_chars: dict[int, int]
-) -> list[LexborNode]:
+def _replies(root: LexborNode, parts: list[LexborNode], measures: Measures) -> list[LexborNode]:
     """On a thread page, the replies to the opening post: the series of same-shaped blocks outside
     the chosen content with the most non-link text. Replies are often one line each ("同意",
     "羡慕！"), too short for block scores to see, so the series is found by its shape, and a
     link-heavy series (a list of related questions) or a feed of teasers is not one."""
+    text_chars, link_chars = measures.text_chars, measures.link_chars
     taken = {part.mem_id for part in parts}
     holders = _ancestors(parts)
     groups: dict[tuple[str, str], list[LexborNode]] = {}
@@ -263,16 +277,17 @@ def _reply_bodies(item: LexborNode, text_chars: dict[int, int]) -> list[LexborNo
     return out if any(text_chars.get(node.mem_id) for node in out) else [item]
 
 
-def _directory(
-    root: LexborNode, parts: list[LexborNode], text_chars: dict[int, int], link_chars: dict[int, int]
-) -> LexborNode | None:
+def _directory(root: LexborNode, parts: list[LexborNode], measures: Measures) -> LexborNode | None:
     """A list of links that is most of the page: a table of contents (a novel's chapters, an
     archive's index). Block scores give links nothing, because on an article page they are
     navigation; here they are what the page is. A list holding at least half of the page's
     text, with a hundred links or more, is one; a page's menus and sitemaps never hold that much."""
-    total = text_chars.get(root.mem_id, 0)
-    if link_chars.get(root.mem_id, 0) < 0.5 * total:  # no list can hold more links than the page
+    tree = measures.tree
+    measured = len(tree.page.keys) > 0  # the root is at position 0
+    total, links = (int(tree.total[0]), int(tree.linked[0])) if measured else (0, 0)
+    if links < 0.5 * total:  # no list can hold more links than the page
         return None
+    link_chars = measures.link_chars
     for node in root.css("ul, ol, dl"):  # document order: the outermost such list comes first
         if link_chars.get(node.mem_id, 0) >= 0.5 * total:
             taken = {part.mem_id for part in parts}

@@ -30,6 +30,7 @@ from functools import cache
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from taoyu.extract.chars import is_sentence_mark, is_space
 from taoyu.extract.lexbor import PageArrays, read_page, unlink
 from taoyu.extract.text import LINE_BREAKS
 from taoyu.jit import kernel
@@ -40,26 +41,41 @@ BLOCK_TAGS = frozenset({
     "h5", "h6", "table", "tr", "ul", "ol", "dl", "font", "center", "span",
 })
 # fmt: on
-SENTENCE_MARKS = "，。！？；：、,.!?;:"
 MARK_WEIGHT = 25
 SHORTEST_BLOCK = 8  # characters of own text; a shorter block weighs nothing
 CHROME_CHECK_BELOW = 80  # a block with less own text than this may be a chrome line
 
 _TEXT, _BLOCK, _INLINE, _BR, _LINK = 0, 1, 2, 3, 4
 LINK = _LINK  # a link's kind, for other modules' kernels
-_SPACE, _MARK = 1, 2
 
 
-@dataclass(slots=True)
 class Measures:
-    """What extraction knows of each element, keyed by ``mem_id``."""
+    """What extraction knows of each element: scores keyed by ``mem_id``, and the tree as it was
+    measured, by position."""
 
-    text_chars: dict[int, int]  # stripped text in the subtree
-    link_chars: dict[int, int]  # of which inside links
-    scores: dict[int, float]
-    nodes: Mapping[int, LexborNode]  # the scored nodes
-    best: LexborNode
-    tree: PageTree
+    def __init__(
+        self, scores: dict[int, float], nodes: Mapping[int, LexborNode], best: LexborNode, tree: PageTree
+    ) -> None:
+        self.scores = scores
+        self.nodes = nodes  # the scored nodes
+        self.best = best
+        self.tree = tree
+        self._text_chars: dict[int, int] | None = None
+        self._link_chars: dict[int, int] | None = None
+
+    @property
+    def text_chars(self) -> dict[int, int]:
+        """Stripped text in each element's subtree, by ``mem_id`` (built when first asked for)."""
+        if self._text_chars is None:
+            self._text_chars = self.tree.by_key(self.tree.total)
+        return self._text_chars
+
+    @property
+    def link_chars(self) -> dict[int, int]:
+        """Of which inside links."""
+        if self._link_chars is None:
+            self._link_chars = self.tree.by_key(self.tree.linked)
+        return self._link_chars
 
 
 @dataclass(slots=True)
@@ -80,24 +96,27 @@ class PageTree:
     def tag_ids(self) -> np.ndarray:
         return self.page.tag_ids
 
-    def position(self, node: LexborNode) -> int:
-        """The node's position in the measured tree; -1 if it was not measured."""
-        keys = self.page.keys
-        if not len(keys):
-            return -1
-        at = self.order[min(int(np.searchsorted(keys, node.mem_id, sorter=self.order)), len(keys) - 1)]
-        return int(at) if keys[at] == node.mem_id else -1
+    def positions(self, nodes: list[LexborNode]) -> list[int]:
+        """The nodes' positions in the measured tree; -1 for a node that was not measured."""
+        wanted = np.array([node.mem_id for node in nodes], np.int64)
+        return _positions(self.page.keys, self.order, wanted).tolist()  # type: ignore[no-any-return]
 
-    def lines(self, part: int, removed: list[int]) -> list[str]:
-        """The visible text of the part at position ``part`` a line per block, as
+    def by_key(self, values: np.ndarray) -> dict[int, int]:
+        """The nodes' non-zero values by address."""
+        count = len(self.page.keys)
+        where = np.flatnonzero(values[:count])
+        return dict(zip(self.page.keys[where].tolist(), values[where].tolist(), strict=True))
+
+    def lines(self, parts: list[int], removed: list[int]) -> list[list[str]]:
+        """The visible text of each part (a position; -1 for none) a line per block, as
         :func:`taoyu.extract.text.block_lines` gives it, less the ``removed`` subtrees."""
-        if part < 0:  # not a node of the measured tree
-            return []
-        gone = np.array(removed, np.int64)
-        tokens = _line_tokens(part, gone, self.ends, self.kinds, self.breaks)
-        rendered = _rendered(tokens, self.page.starts, self.page.codes, _char_classes())
+        page, wanted, gone = self.page, np.array(parts, np.int64), np.array(removed, np.int64)
+        arrays = self.ends, self.kinds, self.breaks, page.starts, page.codes
+        rendered, bounds = _rendered_parts(wanted, gone, *arrays)
         text = rendered.tobytes().decode("utf-32-le", "surrogatepass")
-        return text.split("\n") if text else []
+        bounds = bounds.tolist()
+        pieces = (text[bounds[k] : bounds[k + 1]] for k in range(len(parts)))
+        return [piece.split("\n") if piece else [] for piece in pieces]
 
     def remove(self, positions: list[int]) -> None:
         """Take the subtrees at ``positions`` out of the DOM (the arrays stay as measured)."""
@@ -109,9 +128,7 @@ def stripped_texts(tree: PageTree, node: int, removed: list[int]) -> list[str]:
     for each link in it, less the ``removed`` subtrees."""
     page = tree.page
     gone = np.array(removed, np.int64)
-    codes, bounds = _stripped_texts(
-        node, gone, tree.ends, tree.kinds, page.starts, page.codes, _char_classes()
-    )
+    codes, bounds = _stripped_texts(node, gone, tree.ends, tree.kinds, page.starts, page.codes)
     text = codes.tobytes().decode("utf-32-le", "surrogatepass")
     bounds = bounds.tolist()
     return [text[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1)]
@@ -150,70 +167,40 @@ def _break_table() -> np.ndarray:
     return table
 
 
-@cache
-def _char_classes() -> np.ndarray:
-    """Whitespace (as ``str.isspace``, all below U+3001) and sentence marks, for the BMP."""
-    classes = np.zeros(0x10000, np.uint8)
-    classes[[c for c in range(0x3001) if chr(c).isspace()]] |= _SPACE
-    classes[[ord(c) for c in SENTENCE_MARKS]] |= _MARK
-    return classes
-
-
 def measure(root: LexborNode, is_chrome: Callable[[str], bool], page: PageArrays | None = None) -> Measures:
     """Lengths and scores of every element under ``root`` (see the module doc); ``is_chrome``
     says whether a short block's own text is a chrome line. ``page`` is the tree under ``root``
-    as arrays, when the caller has read it already."""
+    as arrays, when the caller has read it already. Two compiled calls, and Python between them
+    for the chrome patterns: every numpy call costs microseconds when the caches are cold."""
     page = page if page is not None else read_page(root)
     outside = []  # the root's parent and grandparent: a block's shares reach them
     holder = root.parent
     while holder is not None and len(outside) < 2:
         outside.append(holder)
         holder = holder.parent
-    keys, starts, codes = page.keys, page.starts, page.codes
-    count = len(keys)
-    parents = np.empty(count + len(outside), np.int64)
-    parents[:count] = page.parents
-    parents[0] = count if outside else -1
-    for i in range(len(outside)):
-        parents[count + i] = count + i + 1 if i + 1 < len(outside) else -1
-    kinds = np.full(count + len(outside), _INLINE, np.int8)
-    kinds[:count] = looked_up(page.tag_ids, _kind_table(), _INLINE)
-    breaks = looked_up(page.tag_ids, _break_table(), False)
-    sums = _sums(parents, kinds, codes, starts, _char_classes())
-    total, linked, own, chars, marks, check, owners, owned = sums
-    excluded = np.zeros(len(parents), np.bool_)
+    outside_keys = np.array([node.mem_id for node in outside], np.int64)
+    tables = _kind_table(), _break_table()
+    sums = _measure_sums(page.parents, page.tag_ids, page.codes, page.starts, len(outside), *tables)
+    parents, kinds, breaks, total, linked, own, chars, marks, check, joined, bounds = sums
+    chrome = []
     if len(check):  # the short blocks' own text, collapsed, for the chrome-line patterns
-        joined, bounds = _collapsed_own_texts(check, owners, owned, starts, codes, _char_classes())
         text = joined.tobytes().decode("utf-32-le", "surrogatepass")
         bounds = bounds.tolist()
-        for k, block in enumerate(check.tolist()):
-            excluded[block] = is_chrome(text[bounds[k] : bounds[k + 1]])
-    scores, best = _scores(parents, kinds, total, linked, own, chars, marks, excluded, count)
-    tree = PageTree(
-        page, parents, kinds, breaks, _subtree_ends(parents, count), total, linked, np.argsort(keys)
-    )
-    text_chars = _by_key(keys, total[:count])
-    link_chars = _by_key(keys, linked[:count])
+        chrome = [is_chrome(text[bounds[k] : bounds[k + 1]]) for k in range(len(bounds) - 1)]
+    sums = parents, kinds, total, linked, own, chars, marks
+    ranked = _measure_scores(*sums, check, np.array(chrome, np.bool_), page.keys, outside_keys)
+    best, ends, order, scored, scored_keys, scored_values = ranked
+    tree = PageTree(page, parents, kinds, breaks, ends, total, linked, order)
     finder = NodeFinder(root, page, outside)
     if best < 0:
-        return Measures(text_chars, link_chars, {}, ScoredNodes(finder, {}), root, tree)
-    scored = np.flatnonzero(scores)
-    every_key = np.concatenate([keys, np.fromiter([node.mem_id for node in outside], np.int64, len(outside))])
-    scored_keys = every_key[scored].tolist()
+        return Measures({}, ScoredNodes(finder, {}), root, tree)
+    keys = scored_keys.tolist()
     return Measures(
-        text_chars,
-        link_chars,
-        dict(zip(scored_keys, scores[scored].tolist(), strict=True)),
-        ScoredNodes(finder, dict(zip(scored_keys, scored.tolist(), strict=True))),
+        dict(zip(keys, scored_values.tolist(), strict=True)),
+        ScoredNodes(finder, dict(zip(keys, scored.tolist(), strict=True))),
         finder.node(best),
         tree,
     )
-
-
-def stripped_lengths(page: PageArrays) -> np.ndarray:
-    """Each text node's length without the whitespace around it (``str.strip``); 0 for an element."""
-    kinds = looked_up(page.tag_ids, _kind_table(), _INLINE)
-    return _pieces(kinds, page.codes, page.starts, _char_classes())[4]
 
 
 class NodeFinder:
@@ -263,27 +250,56 @@ class ScoredNodes(Mapping[int, LexborNode]):
         return len(self._positions)
 
 
-def looked_up(tag_ids: np.ndarray, table: np.ndarray, default: object) -> np.ndarray:
-    """The table's entry for each tag id; ``default`` for an id past its end (an unknown tag gets
-    a large id, a new one on each page)."""
-    out = np.full(len(tag_ids), default, table.dtype)
-    known = tag_ids < len(table)
-    out[known] = table[tag_ids[known]]
-    return out
-
-
-def _by_key(keys: np.ndarray, values: np.ndarray) -> dict[int, int]:
-    where = np.flatnonzero(values)
-    return dict(zip(keys[where].tolist(), values[where].tolist(), strict=True))
+@kernel
+def _measure_sums(page_parents, tag_ids, codes, starts, outside, kind_table, break_table):  # type: ignore[no-untyped-def]
+    """Parents, kinds and line breaks of the nodes and the ``outside`` ones above the root (they
+    come last), and :func:`_sums` over them, with the short blocks' own texts collapsed."""
+    count = len(tag_ids)
+    parents = np.empty(count + outside, np.int64)
+    parents[:count] = page_parents
+    if count:
+        parents[0] = count if outside else -1
+    for i in range(outside):
+        parents[count + i] = count + i + 1 if i + 1 < outside else -1
+    kinds = np.full(count + outside, _INLINE, np.int8)
+    breaks = np.zeros(count, np.bool_)
+    for i in range(count):
+        if tag_ids[i] < len(kind_table):
+            kinds[i] = kind_table[tag_ids[i]]
+        if tag_ids[i] < len(break_table):
+            breaks[i] = break_table[tag_ids[i]]
+    total, linked, own, chars, marks, check, owners, owned = _sums(parents, kinds, codes, starts)
+    joined, bounds = _collapsed_own_texts(check, owners, owned, starts, codes)
+    return parents, kinds, breaks, total, linked, own, chars, marks, check, joined, bounds
 
 
 @kernel
-def _sums(parents, kinds, codes, starts, classes):  # type: ignore[no-untyped-def]
+def _measure_scores(parents, kinds, total, linked, own, chars, marks, check, chrome, keys, outside_keys):  # type: ignore[no-untyped-def]
+    """Scores and the best block (the ``check``ed blocks found ``chrome`` weigh nothing); each
+    node's subtree end and the positions by address; the scored nodes, their addresses and
+    scores."""
+    count = len(keys)
+    excluded = np.zeros(len(parents), np.bool_)
+    for k in range(len(check)):
+        excluded[check[k]] = chrome[k]
+    scores, best = _scores(parents, kinds, total, linked, own, chars, marks, excluded, count)
+    ends = _subtree_ends(parents, count)
+    order = np.argsort(keys)
+    scored = np.flatnonzero(scores)
+    scored_keys = np.empty(len(scored), np.int64)
+    for k in range(len(scored)):
+        i = scored[k]
+        scored_keys[k] = keys[i] if i < count else outside_keys[i - count]
+    return best, ends, order, scored, scored_keys, scores[scored]
+
+
+@kernel
+def _sums(parents, kinds, codes, starts):  # type: ignore[no-untyped-def]
     """Every element's stripped text and link text in its subtree, and its own (text and inline
     children's); every block's own text with whitespace collapsed, its length and its sentence
     marks; and the blocks whose own text may be a chrome line, with their text nodes."""
     count = len(starts) - 1
-    inner, marks, leads, trails, stripped, blank = _pieces(kinds, codes, starts, classes)
+    inner, marks, leads, trails, stripped, blank = _pieces(kinds, codes, starts)
     total, linked, own = _lengths(parents, kinds, stripped)
     chars, block_marks, memberships = _own_texts(parents, kinds, starts, inner, marks, leads, trails, blank)
     check = np.zeros(len(parents), np.bool_)
@@ -313,7 +329,7 @@ def _passes_own_text(kind):  # type: ignore[no-untyped-def]
 
 
 @kernel
-def _pieces(kinds, codes, starts, classes):  # type: ignore[no-untyped-def]
+def _pieces(kinds, codes, starts):  # type: ignore[no-untyped-def]
     """Each text node as a piece of collapsed text: its words and the single spaces between them,
     its sentence marks, whether it opens or closes on whitespace, its stripped length, and
     whether it is all whitespace (``str.isspace``, ``str.split`` and ``str.strip`` agree)."""
@@ -332,8 +348,7 @@ def _pieces(kinds, codes, starts, classes):  # type: ignore[no-untyped-def]
         in_space = False
         for j in range(starts[i], starts[i + 1]):
             code = codes[j]
-            flags = classes[code] if code < len(classes) else 0
-            if flags & _SPACE:
+            if is_space(code):
                 in_space = True
                 continue
             if first < 0:
@@ -343,7 +358,7 @@ def _pieces(kinds, codes, starts, classes):  # type: ignore[no-untyped-def]
             in_space = False
             last = j
             words += 1
-            if flags & _MARK:
+            if is_sentence_mark(code):
                 marks[i] += 1
         if first >= 0:
             inner[i] = words + gaps
@@ -488,7 +503,7 @@ def _line_tokens(start, removed, ends, kinds, breaks):  # type: ignore[no-untype
 
 
 @kernel
-def _rendered(tokens, starts, codes, classes):  # type: ignore[no-untyped-def]
+def _rendered(tokens, starts, codes):  # type: ignore[no-untyped-def]
     """The tokens' text as lines: each line's whitespace collapsed to single spaces and stripped,
     empty lines dropped, lines joined by newlines (a newline inside a text node ends a line too,
     as ``str.split("\\n")`` ends it)."""
@@ -514,7 +529,7 @@ def _rendered(tokens, starts, codes, classes):  # type: ignore[no-untyped-def]
                     out[used] = 10
                     used += 1
                 words = space = False
-            elif code < len(classes) and classes[code] & _SPACE:
+            elif is_space(code):
                 space = words
             else:
                 if space:
@@ -530,7 +545,7 @@ def _rendered(tokens, starts, codes, classes):  # type: ignore[no-untyped-def]
 
 
 @kernel
-def _collapsed_own_texts(blocks, owners, owned, starts, codes, classes):  # type: ignore[no-untyped-def]
+def _collapsed_own_texts(blocks, owners, owned, starts, codes):  # type: ignore[no-untyped-def]
     """Each block's own text (its ``owned`` text nodes, in document order) with whitespace
     collapsed to single spaces and stripped, as ``" ".join(text.split())``: all of them joined,
     and where each starts."""
@@ -556,7 +571,7 @@ def _collapsed_own_texts(blocks, owners, owned, starts, codes, classes):  # type
         words = space = False
         for j in range(offsets[k], offsets[k + 1]):
             code = raw[j]
-            if code < len(classes) and classes[code] & _SPACE:
+            if is_space(code):
                 space = words
             else:
                 if space:
@@ -571,7 +586,7 @@ def _collapsed_own_texts(blocks, owners, owned, starts, codes, classes):  # type
 
 
 @kernel
-def _stripped_texts(node, removed, ends, kinds, starts, codes, classes):  # type: ignore[no-untyped-def]
+def _stripped_texts(node, removed, ends, kinds, starts, codes):  # type: ignore[no-untyped-def]
     """The node's text nodes, each stripped, then each link's in it, joined; where each starts."""
     gone = np.zeros(ends[node] - node, np.bool_)
     for block in removed:
@@ -595,11 +610,47 @@ def _stripped_texts(node, removed, ends, kinds, starts, codes, classes):  # type
             if kinds[below] != _TEXT or gone[below - node]:
                 continue
             first, last = starts[below], starts[below + 1]
-            while first < last and codes[first] < len(classes) and classes[codes[first]] & _SPACE:
+            while first < last and is_space(codes[first]):
                 first += 1
-            while last > first and codes[last - 1] < len(classes) and classes[codes[last - 1]] & _SPACE:
+            while last > first and is_space(codes[last - 1]):
                 last -= 1
             out[used : used + last - first] = codes[first:last]
             used += last - first
         bounds[k + 1] = used
     return out[:used], bounds
+
+
+@kernel
+def _positions(keys, order, wanted):  # type: ignore[no-untyped-def]
+    """Each wanted address's position among ``keys`` (``order`` sorts them); -1 if not there."""
+    out = np.full(len(wanted), -1, np.int64)
+    if not len(keys):
+        return out
+    for k in range(len(wanted)):
+        low, high = 0, len(keys)
+        while low < high:
+            middle = (low + high) // 2
+            if keys[order[middle]] < wanted[k]:
+                low = middle + 1
+            else:
+                high = middle
+        if low < len(keys) and keys[order[low]] == wanted[k]:
+            out[k] = order[low]
+    return out
+
+
+@kernel
+def _rendered_parts(parts, removed, ends, kinds, breaks, starts, codes):  # type: ignore[no-untyped-def]
+    """Each part's lines (:func:`_rendered`), one after another; where each part starts."""
+    pieces = []
+    bounds = np.zeros(len(parts) + 1, np.int64)
+    for k in range(len(parts)):
+        if parts[k] < 0:
+            pieces.append(np.empty(0, np.uint32))
+        else:
+            pieces.append(_rendered(_line_tokens(parts[k], removed, ends, kinds, breaks), starts, codes))
+        bounds[k + 1] = bounds[k] + len(pieces[k])
+    out = np.empty(bounds[-1], np.uint32)
+    for k in range(len(parts)):
+        out[bounds[k] : bounds[k + 1]] = pieces[k]
+    return out, bounds

@@ -19,8 +19,9 @@ from functools import cache, lru_cache
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from taoyu.extract.chars import is_space
 from taoyu.extract.labels import LabelPattern
-from taoyu.extract.lexbor import PageArrays, unlink
+from taoyu.extract.lexbor import PageArrays, unlink, unlink_nodes, unlinker
 from taoyu.jit import kernel
 
 NEVER_CONTENT = (
@@ -45,113 +46,129 @@ REPLY_LABEL = LabelPattern(r"comment|reply|replies|answer|post")
 _PAGE_WIDE_FORM = 0.3
 _CONTENT_BLOCK = 0.3  # a chrome-labelled block holding this share of the page is its content
 _LONG_HIDDEN = 200  # characters of visibility:hidden text that are content waiting for a script
+_NEVER, _FORM, _CODE = 1, 2, 4  # tag rules
+_HIDE, _HIDE_IF_SHORT = 1, 2  # style rules
+_CHROME_LABEL, _ALWAYS = 1, 2  # label rules
 
 
-def prune(
-    root: LexborNode, page: PageArrays, stripped: np.ndarray, thread_page: bool
-) -> tuple[np.ndarray, set[int]]:
-    """Remove what is never content from the tree under ``root``; return which of the page's
-    nodes are left, and the addresses of the chrome-labelled blocks kept for holding most of the
-    page (a "comments" block that is a thread). On a thread page, replies are content: a block
-    labelled comment or reply stays. ``stripped`` is each text node's length, stripped."""
-    hide_always = np.zeros(len(page.styled), np.bool_)
-    hide_if_short = np.zeros(len(page.styled), np.bool_)
-    for i, style in enumerate(page.styles):
-        style = style.replace(" ", "").lower()
-        hide_always[i] = "display:none" in style
-        hide_if_short[i] = "visibility:hidden" in style
-    candidates = np.zeros(len(page.labelled), np.bool_)
-    always_chrome = np.zeros(len(page.labelled), np.bool_)
-    for i, label in enumerate(page.labels):
-        if negative_label(label) and not (thread_page and REPLY_LABEL.search(label)):
-            candidates[i] = True
-            always_chrome[i] = bool(ALWAYS_CHROME.search(label))
-    tag_ids = page.tag_ids
-    removed, kept_blocks = _decide(
-        page.parents,
-        _in_table(tag_ids, never_content()),
-        _in_table(tag_ids, _tag_ids("form")),
-        _in_table(tag_ids, _tag_ids("pre, code")),
-        stripped,
-        page.styled,
-        hide_always,
-        hide_if_short,
-        page.labelled,
-        candidates,
-        always_chrome,
-    )
-    unlink(page, removed)
-    return _left(page.parents, removed), set(page.keys[kept_blocks].tolist())
+def prune(root: LexborNode, page: PageArrays, thread_page: bool) -> tuple[PageArrays, set[int]]:
+    """Remove what is never content from the tree under ``root`` (``page``, read with
+    :func:`never_content` as leaves); return the page that is left, and the addresses of the
+    chrome-labelled blocks kept for holding most of the page (a "comments" block that is a
+    thread). On a thread page, replies are content: a block labelled comment or reply stays."""
+    styles = np.array([_style_rule(style) for style in page.styles], np.uint8)
+    labels = np.array([_label_rule(label, thread_page) for label in page.labels], np.uint8)
+    functions = unlinker(page)
+    decided = _decide(page.parents, page.tag_ids, page.starts, page.codes, _tag_rules(), page.styled, styles)
+    keep, kept_blocks, removed = _decided(page.keys, page.parents, page.labelled, labels, functions, *decided)
+    if not len(functions):  # read through Python: selectolax removes the nodes
+        unlink(page, removed)
+    return page.kept(keep), set(kept_blocks.tolist())
 
 
-def negative_label(label: str) -> bool:
-    """Whether a class/id names chrome; labels repeat within and across pages, so it is memoised."""
-    return _negative_label(label)
+@lru_cache(maxsize=1 << 12)
+def _style_rule(style: str) -> int:
+    style = style.replace(" ", "").lower()
+    return _HIDE * ("display:none" in style) | _HIDE_IF_SHORT * ("visibility:hidden" in style)
 
 
 @lru_cache(maxsize=1 << 16)
-def _negative_label(label: str) -> bool:
+def _label_rule(label: str, thread_page: bool) -> int:
+    """Whether a class/id names chrome (and chrome whatever it holds); labels repeat within and
+    across pages, so it is memoised."""
+    if not negative_label(label) or (thread_page and REPLY_LABEL.search(label)):
+        return 0
+    return _CHROME_LABEL | (_ALWAYS * bool(ALWAYS_CHROME.search(label)))
+
+
+def negative_label(label: str) -> bool:
+    """Whether a class/id names chrome."""
     return bool(NEGATIVE.search(label) or ALWAYS_CHROME.search(label)) and not POSITIVE.search(label)
 
 
 @cache
-def _tag_ids(selector: str) -> np.ndarray:
-    """lexbor's ids of a list of tags, as a lookup table by id."""
+def _tag_rules() -> np.ndarray:
+    """The rules for each tag, by lexbor's tag id: never content, a form, code."""
     probe = LexborHTMLParser("")
-    ids = [probe.create_node(tag).tag_id for tag in selector.split(", ")]
-    table = np.zeros(max(ids) + 1, np.bool_)
-    table[ids] = True
+    rules: dict[int, int] = {}
+    for selector, rule in ((NEVER_CONTENT, _NEVER), ("form", _FORM), ("pre, code", _CODE)):
+        for tag in selector.split(", "):
+            tag_id = probe.create_node(tag).tag_id
+            rules[tag_id] = rules.get(tag_id, 0) | rule
+    table = np.zeros(max(rules) + 1, np.uint8)
+    for tag_id, rule in rules.items():
+        table[tag_id] = rule
     return table
 
 
 def never_content() -> np.ndarray:
-    """The never-content tags by lexbor's tag id: their subtrees need not be read."""
-    return _tag_ids(NEVER_CONTENT)
-
-
-def _in_table(tag_ids: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """Whether each tag id is in the table (an unknown tag's id is past its end)."""
-    found = np.zeros(len(tag_ids), np.bool_)
-    known = tag_ids < len(table)
-    found[known] = table[tag_ids[known]]
-    return found
+    """Whether a tag is never content, by lexbor's tag id: such subtrees need not be read."""
+    return (_tag_rules() & _NEVER) > 0
 
 
 @kernel
-def _decide(  # type: ignore[no-untyped-def]
-    parents, never, forms, code, stripped, styled, hide_always, hide_if_short, labelled, candidates, chrome
-):
-    """The removed subtrees' roots and the kept chrome-labelled blocks, rule after rule in
-    document order. ``left`` is each node's text still in the tree: removing a subtree takes its
-    text from every ancestor's."""
+def _decide(parents, tag_ids, starts, codes, tag_rules, styled, style_rules):  # type: ignore[no-untyped-def]
+    """Each node's rules by its tag; each node's stripped text (``str.strip`` of each text node,
+    summed over the subtree); then the never-content, form and hidden-style removals in
+    document order, each rule seeing the text the rules before it left: the nodes gone, the
+    text left in each subtree, and the page's text (after the never-content removals)."""
     count = len(parents)
-    left = stripped.copy()
+    rules = np.zeros(count, np.uint8)
+    left = np.zeros(count, np.int64)
+    for i in range(count):
+        if tag_ids[i] < len(tag_rules):
+            rules[i] = tag_rules[tag_ids[i]]
+        first, last = starts[i], starts[i + 1]
+        while first < last and is_space(codes[first]):
+            first += 1
+        while last > first and is_space(codes[last - 1]):
+            last -= 1
+        left[i] = last - first
     for i in range(count - 1, 0, -1):
         left[parents[i]] += left[i]
     gone = np.zeros(count, np.bool_)
     for i in range(count):
-        if never[i] and not _in(gone, parents, i):
+        if rules[i] & _NEVER and not _in(gone, parents, i):
             _remove(i, gone, left, parents)
-    total = max(left[0], 1)
+    total = max(left[0], 1) if count else 1
     for i in range(count):
-        if forms[i] and not _in(gone, parents, i) and left[i] < _PAGE_WIDE_FORM * total:
+        if rules[i] & _FORM and not _in(gone, parents, i) and left[i] < _PAGE_WIDE_FORM * total:
             _remove(i, gone, left, parents)
     for k in range(len(styled)):
         i = styled[k]
         if _in(gone, parents, i):
             continue
-        if hide_always[k] or (hide_if_short[k] and left[i] < _LONG_HIDDEN):
+        if style_rules[k] & _HIDE or (style_rules[k] & _HIDE_IF_SHORT and left[i] < _LONG_HIDDEN):
             _remove(i, gone, left, parents)
+    return rules, gone, left, total
+
+
+@kernel
+def _decided(keys, parents, labelled, label_rules, functions, rules, gone, left, total):  # type: ignore[no-untyped-def]
+    """The chrome-labelled blocks, in document order: kept when they hold most of the page, else
+    removed. Then the removed subtrees are unlinked from the DOM (through lexbor, when
+    ``functions`` are given); returns which nodes are left, the kept blocks' addresses, and the
+    removed subtrees' roots."""
+    count = len(parents)
     kept = np.zeros(count, np.bool_)
     for k in range(len(labelled)):
         i = labelled[k]
-        if not candidates[k] or _in(gone, parents, i) or _below(code, parents, i):
+        rule = label_rules[k]
+        if not rule or _in(gone, parents, i) or _below(rules, _CODE, parents, i):
             continue
-        if left[i] >= _CONTENT_BLOCK * total and not chrome[k]:
+        if left[i] >= _CONTENT_BLOCK * total and not rule & _ALWAYS:
             kept[i] = True
-        elif not _below(kept, parents, i):
+        elif not _below(kept, True, parents, i):
             _remove(i, gone, left, parents)
-    return np.flatnonzero(gone), np.flatnonzero(kept)
+    removed = np.flatnonzero(gone)
+    if len(functions):
+        unlink_nodes(keys, parents, removed, functions)
+    keep = np.ones(count, np.bool_)
+    for i in range(count):
+        keep[i] = not gone[i] and (i == 0 or keep[parents[i]])
+    if count and gone[0]:
+        keep[:] = False
+    return keep, keys[np.flatnonzero(kept)], removed
 
 
 @kernel
@@ -165,9 +182,14 @@ def _in(flags, parents, i):  # type: ignore[no-untyped-def]
 
 
 @kernel
-def _below(flags, parents, i):  # type: ignore[no-untyped-def]
-    """Whether one of node ``i``'s ancestors (not the node) is flagged."""
-    return _in(flags, parents, parents[i])
+def _below(flags, flag, parents, i):  # type: ignore[no-untyped-def]
+    """Whether one of node ``i``'s ancestors (not the node) has the ``flag``."""
+    i = parents[i]
+    while i >= 0:
+        if flags[i] & flag:
+            return True
+        i = parents[i]
+    return False
 
 
 @kernel
@@ -177,17 +199,3 @@ def _remove(i, gone, left, parents):  # type: ignore[no-untyped-def]
     while i >= 0:
         left[i] -= taken
         i = parents[i]
-
-
-@kernel
-def _left(parents, removed):  # type: ignore[no-untyped-def]
-    """Whether each node is still in the tree: not in a removed subtree."""
-    count = len(parents)
-    gone = np.zeros(count, np.bool_)
-    for i in removed:
-        gone[i] = True
-    for i in range(1, count):
-        gone[i] = gone[i] or gone[parents[i]]
-    if count and gone[0]:
-        gone[:] = True
-    return ~gone
