@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ctypes
 from dataclasses import dataclass
+from itertools import compress
 
 import numpy as np
 from llvmlite import ir
@@ -117,15 +118,23 @@ class PageArrays:
     styled: np.ndarray  # the elements whose style attribute says "none" or "hidden" (ASCII, any case)
     styles: list[str]  # those style attributes
     nodes: list[LexborNode] | None = None  # the nodes, when they were read through Python
+    _labels: dict[int, str] | None = None  # the labels by position, when first asked for
 
     def kept(self, keep: np.ndarray) -> PageArrays:
-        """The page less the nodes not kept (whole subtrees: a kept node's parent is kept), without
-        its labels and styles."""
-        keys, parents, tag_ids, elements, starts, codes = _kept(
-            self.keys, self.parents, self.tag_ids, self.elements, self.starts, self.codes, keep
-        )
-        nodes = [node for node, k in zip(self.nodes, keep.tolist(), strict=True) if k] if self.nodes else None
-        return PageArrays(keys, parents, tag_ids, elements, starts, codes, _NONE, [], _NONE, [], nodes)
+        """The page less the nodes not kept (whole subtrees: a kept node's parent is kept), and
+        without its styles."""
+        arrays = self.keys, self.parents, self.tag_ids, self.elements, self.starts, self.codes
+        kept = _kept(*arrays, self.labelled, keep)
+        keys, parents, tag_ids, elements, starts, codes, labelled, labels_kept = kept
+        labels = list(compress(self.labels, labels_kept.tolist()))
+        nodes = list(compress(self.nodes, keep.tolist())) if self.nodes is not None else None
+        return PageArrays(keys, parents, tag_ids, elements, starts, codes, labelled, labels, _NONE, [], nodes)
+
+    def label(self, position: int) -> str:
+        """The class and id of the element at ``position`` (" " when it has neither)."""
+        if self._labels is None:
+            self._labels = dict(zip(self.labelled.tolist(), self.labels, strict=True))
+        return self._labels.get(position, " ")
 
 
 def read_page(root: LexborNode, leaves: np.ndarray = _NO_LEAVES) -> PageArrays:
@@ -515,8 +524,9 @@ def unlink_nodes(keys, parents, removed, functions):  # type: ignore[no-untyped-
 
 
 @kernel
-def _kept(keys, parents, tag_ids, elements, starts, codes, keep):  # type: ignore[no-untyped-def]
-    """The kept nodes' addresses, parents (as positions among the kept), tags and text."""
+def _kept(keys, parents, tag_ids, elements, starts, codes, labelled, keep):  # type: ignore[no-untyped-def]
+    """The kept nodes' addresses, parents (as positions among the kept), tags and text; the kept
+    labelled elements' new positions, and which labels are kept."""
     count = len(parents)
     position = np.full(count, -1, np.int64)
     kept = 0
@@ -539,4 +549,9 @@ def _kept(keys, parents, tag_ids, elements, starts, codes, keep):  # type: ignor
         new_codes[at : at + length] = codes[starts[i] : starts[i + 1]]
         at += length
         new_starts[k + 1] = at
-    return keys[keep], new_parents, tag_ids[keep], elements[keep], new_starts, new_codes
+    labels_kept = np.zeros(len(labelled), np.bool_)
+    for k in range(len(labelled)):
+        labels_kept[k] = keep[labelled[k]]
+    new_labelled = position[labelled[labels_kept]]
+    structure = keys[keep], new_parents, tag_ids[keep], elements[keep]
+    return (*structure, new_starts, new_codes, new_labelled, labels_kept)

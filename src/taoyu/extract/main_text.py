@@ -36,9 +36,10 @@ How it decides, in order:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Literal
 
+import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from taoyu.extract.boilerplate import is_chrome_line, is_chrome_text, without_teasers
@@ -98,13 +99,13 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> str:
     thread_page = is_thread_page(tree, url)  # before pruning: it reads scripts (JSON-LD)
     page, threads = prune(root, read_page(root, never_content()), thread_page)
     measures = measure(root, is_chrome_text, page)
-    scores, nodes, best = measures.scores, measures.nodes, measures.best
+    scores, best = measures.scores, measures.best
     in_thread = bool(threads) and (best.mem_id in threads or _inside(best, threads))
     if in_thread:
         # Comments won. On a blog the post above them is the content, when it says so (class
         # post, article, content…), even at a twentieth of their length; on a forum or a review
         # page there is no such block and the comments are the content.
-        post = _labelled_content_outside(threads, best, scores, nodes)
+        post = _labelled_content_outside(threads, best, measures)
         if post is not None:
             best, in_thread = post, False
     least = 2 if thread_page else 3  # on a thread page, a topic with one reply is a series
@@ -112,9 +113,10 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> str:
     feed = bool(series) and _is_feed(series)
     if feed:
         # A teaser beat a short article: the article is the best block outside the feed.
-        article = next(_ranked_outside({i.mem_id for i in series}, series, scores, nodes), None)
-        if article is not None:
-            best = article
+        in_series = {item.mem_id for item in series}
+        ranked = _ranked_outside(in_series, in_series, measures)
+        if len(ranked):
+            best = measures.nodes.at(int(ranked[0]))
             in_thread = bool(threads) and (best.mem_id in threads or _inside(best, threads))
             series = _series(root, best, scores, least)
             feed = bool(series) and _is_feed(series)
@@ -182,29 +184,24 @@ def _is_feed(items: list[LexborNode]) -> bool:
     return sum(item.css_first(_HEADLINE_LINK) is not None for item in items) * 2 >= len(items)
 
 
-def _ranked_outside(
-    excluded: set[int], anchors: Iterable[LexborNode], scores: dict[int, float], nodes: dict[int, LexborNode]
-) -> Iterator[LexborNode]:
-    """Scored blocks, best first, that are not excluded, not inside an excluded block, and do not
-    hold one of the ``anchors`` (the excluded blocks that are at hand as nodes)."""
-    holders = _ancestors(anchors)
-    for key in sorted(scores, key=lambda k: -scores[k]):
-        node = nodes.get(key)
-        if node is None or key in excluded or key in holders or _inside(node, excluded):
-            continue
-        yield node
+def _ranked_outside(excluded: set[int], anchors: set[int], measures: Measures) -> np.ndarray:
+    """The positions of scored blocks, best first, that are not excluded, not inside an excluded
+    block, and do not hold one of the ``anchors`` (the excluded blocks that were scored)."""
+    tree = measures.tree
+    return tree.outside(measures.ranked, tree.positions_of(excluded), tree.positions_of(anchors))
 
 
-def _labelled_content_outside(
-    threads: set[int], best: LexborNode, scores: dict[int, float], nodes: dict[int, LexborNode]
-) -> LexborNode | None:
+def _labelled_content_outside(threads: set[int], best: LexborNode, measures: Measures) -> LexborNode | None:
     """The best block outside the comment threads whose class or id says it is the content."""
+    scores = measures.scores
     floor = 0.05 * scores.get(best.mem_id, 0.0)
-    for node in _ranked_outside(threads, [nodes[k] for k in threads if k in nodes], scores, nodes):
-        if scores[node.mem_id] < floor:
+    anchors = {key for key in threads if key in scores}
+    values, page = measures.score_at, measures.tree.page
+    for position in _ranked_outside(threads, anchors, measures).tolist():
+        if values[position] < floor:
             return None
-        if POSITIVE.search(_label(node)):
-            return node
+        if POSITIVE.search(page.label(position)):
+            return measures.nodes.at(position)
     return None
 
 

@@ -23,7 +23,7 @@ The results are exactly those of the plain Python statement of the same rules (k
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -54,12 +54,20 @@ class Measures:
     measured, by position."""
 
     def __init__(
-        self, scores: dict[int, float], nodes: Mapping[int, LexborNode], best: LexborNode, tree: PageTree
+        self,
+        scores: dict[int, float],
+        nodes: ScoredNodes,
+        best: LexborNode,
+        tree: PageTree,
+        ranked: np.ndarray,
+        score_at: np.ndarray,
     ) -> None:
         self.scores = scores
         self.nodes = nodes  # the scored nodes
         self.best = best
         self.tree = tree
+        self.ranked = ranked  # the scored positions, best first (in document order on a tie)
+        self.score_at = score_at  # scores by position
         self._text_chars: dict[int, int] | None = None
         self._link_chars: dict[int, int] | None = None
 
@@ -100,6 +108,15 @@ class PageTree:
         """The nodes' positions in the measured tree; -1 for a node that was not measured."""
         wanted = np.array([node.mem_id for node in nodes], np.int64)
         return _positions(self.page.keys, self.order, wanted).tolist()  # type: ignore[no-any-return]
+
+    def positions_of(self, keys: Iterable[int]) -> np.ndarray:
+        """The positions of nodes given by address; -1 for one that was not measured."""
+        return _positions(self.page.keys, self.order, np.fromiter(keys, np.int64))  # type: ignore[no-any-return]
+
+    def outside(self, ranked: np.ndarray, excluded: np.ndarray, anchors: np.ndarray) -> np.ndarray:
+        """The ``ranked`` positions that are not ``excluded``, not inside an excluded block, and
+        do not hold one of the ``anchors``."""
+        return _outside(ranked, excluded, anchors, self.parents, self.ends)  # type: ignore[no-any-return]
 
     def by_key(self, values: np.ndarray) -> dict[int, int]:
         """The nodes' non-zero values by address."""
@@ -189,17 +206,20 @@ def measure(root: LexborNode, is_chrome: Callable[[str], bool], page: PageArrays
         chrome = [is_chrome(text[bounds[k] : bounds[k + 1]]) for k in range(len(bounds) - 1)]
     sums = parents, kinds, total, linked, own, chars, marks
     ranked = _measure_scores(*sums, check, np.array(chrome, np.bool_), page.keys, outside_keys)
-    best, ends, order, scored, scored_keys, scored_values = ranked
+    best, ends, order, scored, scored_keys, scores = ranked
+    scored_values = scores[scored]
     tree = PageTree(page, parents, kinds, breaks, ends, total, linked, order)
     finder = NodeFinder(root, page, outside)
     if best < 0:
-        return Measures({}, ScoredNodes(finder, {}), root, tree)
+        return Measures({}, ScoredNodes(finder, {}), root, tree, scored, scores)
     keys = scored_keys.tolist()
     return Measures(
         dict(zip(keys, scored_values.tolist(), strict=True)),
         ScoredNodes(finder, dict(zip(keys, scored.tolist(), strict=True))),
         finder.node(best),
         tree,
+        scored[np.argsort(-scored_values, kind="stable")],
+        scores,
     )
 
 
@@ -242,6 +262,10 @@ class ScoredNodes(Mapping[int, LexborNode]):
 
     def __getitem__(self, key: int) -> LexborNode:
         return self._finder.node(self._positions[key])
+
+    def at(self, position: int) -> LexborNode:
+        """The node at a position of the measured tree (scored or not)."""
+        return self._finder.node(position)
 
     def __iter__(self) -> Iterator[int]:
         return iter(self._positions)
@@ -290,7 +314,7 @@ def _measure_scores(parents, kinds, total, linked, own, chars, marks, check, chr
     for k in range(len(scored)):
         i = scored[k]
         scored_keys[k] = keys[i] if i < count else outside_keys[i - count]
-    return best, ends, order, scored, scored_keys, scores[scored]
+    return best, ends, order, scored, scored_keys, scores
 
 
 @kernel
@@ -654,3 +678,26 @@ def _rendered_parts(parts, removed, ends, kinds, breaks, starts, codes):  # type
     for k in range(len(parts)):
         out[bounds[k] : bounds[k + 1]] = pieces[k]
     return out, bounds
+
+
+@kernel
+def _outside(ranked, excluded, anchors, parents, ends):  # type: ignore[no-untyped-def]
+    count = len(ends)
+    skip = np.zeros(len(parents), np.bool_)
+    for block in excluded:
+        if 0 <= block < count:
+            skip[block : ends[block]] = True  # the block and everything inside it
+    holds = np.zeros(len(parents), np.bool_)
+    for anchor in anchors:
+        holder = parents[anchor] if anchor >= 0 else -1
+        while holder >= 0 and not holds[holder]:
+            holds[holder] = True
+            holder = parents[holder]
+    skip |= holds
+    out = np.empty(len(ranked), np.int64)
+    kept = 0
+    for position in ranked:
+        if not skip[position]:
+            out[kept] = position
+            kept += 1
+    return out[:kept]

@@ -57,7 +57,8 @@ def prune(root: LexborNode, page: PageArrays, thread_page: bool) -> tuple[PageAr
     chrome-labelled blocks kept for holding most of the page (a "comments" block that is a
     thread). On a thread page, replies are content: a block labelled comment or reply stays."""
     styles = np.array([_style_rule(style) for style in page.styles], np.uint8)
-    labels = np.array([_label_rule(label, thread_page) for label in page.labels], np.uint8)
+    rules = _LABEL_RULES[thread_page]
+    labels = np.fromiter(map(rules.__getitem__, page.labels), np.uint8, len(page.labels))
     functions = unlinker(page)
     decided = _decide(page.parents, page.tag_ids, page.starts, page.codes, _tag_rules(), page.styled, styles)
     keep, kept_blocks, removed = _decided(page.keys, page.parents, page.labelled, labels, functions, *decided)
@@ -72,13 +73,27 @@ def _style_rule(style: str) -> int:
     return _HIDE * ("display:none" in style) | _HIDE_IF_SHORT * ("visibility:hidden" in style)
 
 
-@lru_cache(maxsize=1 << 16)
-def _label_rule(label: str, thread_page: bool) -> int:
-    """Whether a class/id names chrome (and chrome whatever it holds); labels repeat within and
-    across pages, so it is memoised."""
-    if not negative_label(label) or (thread_page and REPLY_LABEL.search(label)):
-        return 0
-    return _CHROME_LABEL | (_ALWAYS * bool(ALWAYS_CHROME.search(label)))
+class _LabelRules(dict[str, int]):
+    """Whether a class/id names chrome (and chrome whatever it holds), by label. Labels repeat
+    within and across pages; a dict that fills itself is looked up from C (``map``), where a
+    memoised function costs a Python call a label (~500 labels on a page)."""
+
+    def __init__(self, thread_page: bool) -> None:
+        super().__init__()
+        self._thread_page = thread_page
+
+    def __missing__(self, label: str) -> int:
+        if len(self) >= _REMEMBERED_LABELS:
+            self.clear()
+        rule = 0
+        if negative_label(label) and not (self._thread_page and REPLY_LABEL.search(label)):
+            rule = _CHROME_LABEL | (_ALWAYS * bool(ALWAYS_CHROME.search(label)))
+        self[label] = rule
+        return rule
+
+
+_REMEMBERED_LABELS = 1 << 16
+_LABEL_RULES = {False: _LabelRules(False), True: _LabelRules(True)}
 
 
 def negative_label(label: str) -> bool:
