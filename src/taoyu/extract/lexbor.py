@@ -114,27 +114,42 @@ class PageArrays:
     starts: np.ndarray  # where each node's text starts in ``codes``, and one past the last
     codes: np.ndarray  # every text node's characters, as code points
     labelled: np.ndarray  # the elements with a class or an id attribute
-    labels: list[str]  # their class and id, joined by a space
+    label_bytes: np.ndarray  # their class and id joined by a space, UTF-8, one after another
+    label_starts: np.ndarray  # where each label starts in ``label_bytes``, and one past the last
     styled: np.ndarray  # the elements whose style attribute says "none" or "hidden" (ASCII, any case)
     styles: list[str]  # those style attributes
     nodes: list[LexborNode] | None = None  # the nodes, when they were read through Python
-    _labels: dict[int, str] | None = None  # the labels by position, when first asked for
+    _labels: list[str] | None = None  # the labels decoded, when first asked for
+    _label_at: dict[int, str] | None = None  # and by position
+
+    @property
+    def labels(self) -> list[str]:
+        """The labels as text (decoded when first asked for: most pages never need them)."""
+        if self._labels is None:
+            data, bounds = self.label_bytes.tobytes(), self.label_starts.tolist()
+            self._labels = [data[bounds[k] : bounds[k + 1]].decode("utf-8") for k in range(len(bounds) - 1)]
+        return self._labels
 
     def kept(self, keep: np.ndarray) -> PageArrays:
         """The page less the nodes not kept (whole subtrees: a kept node's parent is kept), and
         without its styles."""
         arrays = self.keys, self.parents, self.tag_ids, self.elements, self.starts, self.codes
-        kept = _kept(*arrays, self.labelled, keep)
-        keys, parents, tag_ids, elements, starts, codes, labelled, labels_kept = kept
-        labels = list(compress(self.labels, labels_kept.tolist()))
+        kept = _kept(*arrays, self.labelled, self.label_bytes, self.label_starts, keep)
         nodes = list(compress(self.nodes, keep.tolist())) if self.nodes is not None else None
-        return PageArrays(keys, parents, tag_ids, elements, starts, codes, labelled, labels, _NONE, [], nodes)
+        return PageArrays(*kept, _NONE, [], nodes)
 
     def label(self, position: int) -> str:
         """The class and id of the element at ``position`` (" " when it has neither)."""
-        if self._labels is None:
-            self._labels = dict(zip(self.labelled.tolist(), self.labels, strict=True))
-        return self._labels.get(position, " ")
+        if self._label_at is None:
+            self._label_at = dict(zip(self.labelled.tolist(), self.labels, strict=True))
+        return self._label_at.get(position, " ")
+
+
+def _label_arrays(labels: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    data = [label.encode("utf-8") for label in labels]
+    starts = np.zeros(len(data) + 1, np.int64)
+    np.cumsum([len(d) for d in data], out=starts[1:])
+    return np.frombuffer(b"".join(data), np.uint8).copy(), starts
 
 
 def read_page(root: LexborNode, leaves: np.ndarray = _NO_LEAVES) -> PageArrays:
@@ -181,6 +196,7 @@ def read_page_python(root: LexborNode, leaves: np.ndarray = _NO_LEAVES) -> PageA
         if style is not None and _may_hide(style):
             styled.append(i)
             styles.append(style)
+    label_bytes, label_starts = _label_arrays(labels)
     return PageArrays(
         keys,
         parents,
@@ -189,7 +205,8 @@ def read_page_python(root: LexborNode, leaves: np.ndarray = _NO_LEAVES) -> PageA
         starts,
         codes,
         np.array(labelled, np.int64),
-        labels,
+        label_bytes,
+        label_starts,
         np.array(styled, np.int64),
         styles,
         nodes,
@@ -317,14 +334,15 @@ def _walk(root, functions, text_offset, style_name, leaves):  # type: ignore[no-
             valid = valid and ok
         starts[i + 1] = used
     label_positions = np.flatnonzero(labelled)
-    label_bytes = np.empty(len(label_positions) * 2 + (class_bytes.sum() + id_bytes.sum()), np.uint8)
+    label_bytes = np.empty(len(label_positions) + (class_bytes.sum() + id_bytes.sum()), np.uint8)
+    label_starts = np.zeros(len(label_positions) + 1, np.int64)
     at = 0
-    for i in label_positions:  # "class id\0" each
+    for k in range(len(label_positions)):  # "class id" each
+        i = label_positions[k]
         at = _copy(class_at[i], class_bytes[i], label_bytes, at)
         label_bytes[at] = 32
         at = _copy(id_at[i], id_bytes[i], label_bytes, at + 1)
-        label_bytes[at] = 0
-        at += 1
+        label_starts[k + 1] = at
     styled = np.zeros(count, np.bool_)
     for i in range(count):
         if style_bytes[i]:
@@ -338,7 +356,7 @@ def _walk(root, functions, text_offset, style_name, leaves):  # type: ignore[no-
         at += 1
     return (
         keys, parents, tag_ids, elements, starts, codes[:used], valid,
-        label_positions, label_bytes, style_positions, all_styles,
+        label_positions, label_bytes, label_starts, style_positions, all_styles,
     )  # fmt: skip
 
 
@@ -421,15 +439,13 @@ def _decode(data, codes, used):  # type: ignore[no-untyped-def]
 def _read_compiled(root: LexborNode, leaves: np.ndarray = _NO_LEAVES) -> PageArrays | None:
     assert _FUNCTION_ADDRESSES is not None and _TEXT_OFFSET is not None
     read = _walk(root.mem_id, _FUNCTION_ADDRESSES, _TEXT_OFFSET, _STYLE.ctypes.data, leaves)
-    keys, parents, tag_ids, elements, starts, codes, valid, labelled, labels, styled, styles = read
+    keys, parents, tag_ids, elements, starts, codes, valid, *labels, styled, styles = read
     if not valid:
         return None
-    label_list = labels.tobytes().decode("utf-8").split("\0")[:-1] if len(labelled) else []
     style_list = styles.tobytes().decode("utf-8").split("\0")[:-1] if len(styled) else []
-    if len(label_list) != len(labelled) or len(style_list) != len(styled):  # a NUL inside a value
+    if len(style_list) != len(styled):  # a NUL inside a style
         return None
-    labels_and_styles = (labelled, label_list, styled, style_list)
-    return PageArrays(keys, parents, tag_ids, elements, starts, codes, *labels_and_styles)
+    return PageArrays(keys, parents, tag_ids, elements, starts, codes, *labels, styled, style_list)
 
 
 _PROBE = (
@@ -480,7 +496,18 @@ def _check() -> tuple[np.ndarray | None, int | None]:
 def _same(one: PageArrays | None, other: PageArrays) -> bool:
     if one is None:
         return False
-    arrays = ("keys", "parents", "tag_ids", "elements", "starts", "codes", "labelled", "styled")
+    arrays = (
+        "keys",
+        "parents",
+        "tag_ids",
+        "elements",
+        "starts",
+        "codes",
+        "labelled",
+        "label_bytes",
+        "label_starts",
+    )
+    arrays += ("styled",)
     return all(np.array_equal(getattr(one, name), getattr(other, name)) for name in arrays) and (
         one.labels == other.labels and one.styles == other.styles
     )
@@ -524,9 +551,9 @@ def unlink_nodes(keys, parents, removed, functions):  # type: ignore[no-untyped-
 
 
 @kernel
-def _kept(keys, parents, tag_ids, elements, starts, codes, labelled, keep):  # type: ignore[no-untyped-def]
-    """The kept nodes' addresses, parents (as positions among the kept), tags and text; the kept
-    labelled elements' new positions, and which labels are kept."""
+def _kept(keys, parents, tag_ids, elements, starts, codes, labelled, label_bytes, label_starts, keep):  # type: ignore[no-untyped-def]
+    """The kept nodes' addresses, parents (as positions among the kept), tags and text, and the
+    kept labelled elements' new positions and labels."""
     count = len(parents)
     position = np.full(count, -1, np.int64)
     kept = 0
@@ -549,9 +576,20 @@ def _kept(keys, parents, tag_ids, elements, starts, codes, labelled, keep):  # t
         new_codes[at : at + length] = codes[starts[i] : starts[i + 1]]
         at += length
         new_starts[k + 1] = at
-    labels_kept = np.zeros(len(labelled), np.bool_)
+    labels_kept = 0
     for k in range(len(labelled)):
-        labels_kept[k] = keep[labelled[k]]
-    new_labelled = position[labelled[labels_kept]]
-    structure = keys[keep], new_parents, tag_ids[keep], elements[keep]
-    return (*structure, new_starts, new_codes, new_labelled, labels_kept)
+        labels_kept += keep[labelled[k]]
+    new_labelled = np.empty(labels_kept, np.int64)
+    new_label_starts = np.zeros(labels_kept + 1, np.int64)
+    new_label_bytes = np.empty(len(label_bytes), np.uint8)
+    j = 0
+    for k in range(len(labelled)):
+        if keep[labelled[k]]:
+            new_labelled[j] = position[labelled[k]]
+            low, high = label_starts[k], label_starts[k + 1]
+            at = new_label_starts[j]
+            new_label_bytes[at : at + high - low] = label_bytes[low:high]
+            new_label_starts[j + 1] = at + high - low
+            j += 1
+    structure = keys[keep], new_parents, tag_ids[keep], elements[keep], new_starts, new_codes
+    return (*structure, new_labelled, new_label_bytes[: new_label_starts[-1]], new_label_starts)

@@ -20,7 +20,7 @@ import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from taoyu.extract.chars import is_space
-from taoyu.extract.labels import LabelPattern
+from taoyu.extract.labels import LabelPattern, LabelVocabulary
 from taoyu.extract.lexbor import PageArrays, unlink, unlink_nodes, unlinker
 from taoyu.jit import kernel
 
@@ -48,7 +48,6 @@ _CONTENT_BLOCK = 0.3  # a chrome-labelled block holding this share of the page i
 _LONG_HIDDEN = 200  # characters of visibility:hidden text that are content waiting for a script
 _NEVER, _FORM, _CODE = 1, 2, 4  # tag rules
 _HIDE, _HIDE_IF_SHORT = 1, 2  # style rules
-_CHROME_LABEL, _ALWAYS = 1, 2  # label rules
 
 
 def prune(root: LexborNode, page: PageArrays, thread_page: bool) -> tuple[PageArrays, set[int]]:
@@ -57,11 +56,15 @@ def prune(root: LexborNode, page: PageArrays, thread_page: bool) -> tuple[PageAr
     chrome-labelled blocks kept for holding most of the page (a "comments" block that is a
     thread). On a thread page, replies are content: a block labelled comment or reply stays."""
     styles = np.array([_style_rule(style) for style in page.styles], np.uint8)
-    rules = _LABEL_RULES[thread_page]
-    labels = np.fromiter(map(rules.__getitem__, page.labels), np.uint8, len(page.labels))
+    labels, not_ascii = _VOCABULARY.match(page.label_bytes, page.label_starts)
+    if len(not_ascii):  # the trie reads ASCII only: the patterns read the rest
+        texts = page.labels
+        for k in not_ascii.tolist():
+            labels[k] = sum(bit for pattern, bit in _VOCABULARY.patterns if pattern.search(texts[k]))
     functions = unlinker(page)
     decided = _decide(page.parents, page.tag_ids, page.starts, page.codes, _tag_rules(), page.styled, styles)
-    keep, kept_blocks, removed = _decided(page.keys, page.parents, page.labelled, labels, functions, *decided)
+    labelled = page.labelled, labels, thread_page
+    keep, kept_blocks, removed = _decided(page.keys, page.parents, *labelled, functions, *decided)
     if not len(functions):  # read through Python: selectolax removes the nodes
         unlink(page, removed)
     return page.kept(keep), set(kept_blocks.tolist())
@@ -73,32 +76,15 @@ def _style_rule(style: str) -> int:
     return _HIDE * ("display:none" in style) | _HIDE_IF_SHORT * ("visibility:hidden" in style)
 
 
-class _LabelRules(dict[str, int]):
-    """Whether a class/id names chrome (and chrome whatever it holds), by label. Labels repeat
-    within and across pages; a dict that fills itself is looked up from C (``map``), where a
-    memoised function costs a Python call a label (~500 labels on a page)."""
-
-    def __init__(self, thread_page: bool) -> None:
-        super().__init__()
-        self._thread_page = thread_page
-
-    def __missing__(self, label: str) -> int:
-        if len(self) >= _REMEMBERED_LABELS:
-            self.clear()
-        rule = 0
-        if negative_label(label) and not (self._thread_page and REPLY_LABEL.search(label)):
-            rule = _CHROME_LABEL | (_ALWAYS * bool(ALWAYS_CHROME.search(label)))
-        self[label] = rule
-        return rule
-
-
-_REMEMBERED_LABELS = 1 << 16
-_LABEL_RULES = {False: _LabelRules(False), True: _LabelRules(True)}
-
-
-def negative_label(label: str) -> bool:
-    """Whether a class/id names chrome."""
-    return bool(NEGATIVE.search(label) or ALWAYS_CHROME.search(label)) and not POSITIVE.search(label)
+_NEGATIVE_BIT, _ALWAYS_BIT, _POSITIVE_BIT, _REPLY_BIT = 1, 2, 4, 8
+_VOCABULARY = LabelVocabulary(
+    [
+        (NEGATIVE, _NEGATIVE_BIT),
+        (ALWAYS_CHROME, _ALWAYS_BIT),
+        (POSITIVE, _POSITIVE_BIT),
+        (REPLY_LABEL, _REPLY_BIT),
+    ]
+)
 
 
 @cache
@@ -159,19 +145,24 @@ def _decide(parents, tag_ids, starts, codes, tag_rules, styled, style_rules):  #
 
 
 @kernel
-def _decided(keys, parents, labelled, label_rules, functions, rules, gone, left, total):  # type: ignore[no-untyped-def]
-    """The chrome-labelled blocks, in document order: kept when they hold most of the page, else
-    removed. Then the removed subtrees are unlinked from the DOM (through lexbor, when
+def _decided(keys, parents, labelled, labels, thread_page, functions, rules, gone, left, total):  # type: ignore[no-untyped-def]
+    """The chrome-labelled blocks, in document order (``labels``: the vocabulary's bits): kept
+    when they hold most of the page, else removed. A label names chrome when it matches the
+    negative or always-chrome words and no positive one; on a thread page, not when it names
+    replies. Then the removed subtrees are unlinked from the DOM (through lexbor, when
     ``functions`` are given); returns which nodes are left, the kept blocks' addresses, and the
     removed subtrees' roots."""
     count = len(parents)
     kept = np.zeros(count, np.bool_)
     for k in range(len(labelled)):
         i = labelled[k]
-        rule = label_rules[k]
-        if not rule or _in(gone, parents, i) or _below(rules, _CODE, parents, i):
+        bits = labels[k]
+        chrome = (bits & (_NEGATIVE_BIT | _ALWAYS_BIT)) != 0 and (bits & _POSITIVE_BIT) == 0
+        if not chrome or (thread_page and (bits & _REPLY_BIT) != 0):
             continue
-        if left[i] >= _CONTENT_BLOCK * total and not rule & _ALWAYS:
+        if _in(gone, parents, i) or _below(rules, _CODE, parents, i):
+            continue
+        if left[i] >= _CONTENT_BLOCK * total and (bits & _ALWAYS_BIT) == 0:
             kept[i] = True
         elif not _below(kept, True, parents, i):
             _remove(i, gone, left, parents)
