@@ -1,15 +1,17 @@
-"""Label patterns answer exactly as IGNORECASE patterns do, whatever the label holds."""
+"""Label patterns answer exactly as IGNORECASE patterns do, whatever the label holds, and the
+compiled vocabulary answers as the patterns do."""
 
 from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from taoyu.extract.labels import LabelPattern, _factored
-from taoyu.extract.prune import NEGATIVE, POSITIVE
+from taoyu.extract.labels import LabelPattern, LabelVocabulary, _factored
+from taoyu.extract.prune import ALWAYS_CHROME, NEGATIVE, POSITIVE, REPLY_LABEL
 
 # Letters of the patterns in both cases, separators, and characters that case-fold onto ASCII
 # letters under IGNORECASE (Kelvin sign, long s, dotted capital I).
@@ -42,3 +44,40 @@ def test_words_are_factored_into_a_trie_and_other_patterns_are_left_alone() -> N
     factored = r"(?:a(?:(?<!\wa)d\b)|co(?:mment|pyright)|tag(?:s?\b))"
     assert _factored(r"comment|copyright|\bad\b|tags?\b") == factored
     assert _factored(r"(?:^|/)topic|bbs") == r"(?:^|/)topic|bbs"  # an alternative without a literal start
+
+
+VOCABULARY_PATTERNS = [
+    (NEGATIVE, 1),
+    (POSITIVE, 2),
+    (ALWAYS_CHROME, 4),
+    (REPLY_LABEL, 8),
+    (LabelPattern(r"post|\bad\b|nav\b|side-|tags?\b|\btoc\b|prev(?!iew)|x_y"), 16),
+]
+VOCABULARY = LabelVocabulary(VOCABULARY_PATTERNS)
+# Pieces of the patterns' words, so generated labels hit them, their edges and their near misses.
+PIECES = ["nav", "navbar", "ad", "ads", "tag", "tags", "toc", "prev", "preview", "iew", "side", "post",
+          "comment", "reference", "references", "content", "foot", "x_y", "Nav", "AD", "PrevIEW", "é",
+          "\u212a", "-", "_", " ", "1", "a", "s"]  # fmt: skip
+
+
+def bits_by_patterns(label: str) -> int:
+    return sum(bit for pattern, bit in VOCABULARY_PATTERNS if pattern.search(label))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PIECES), max_size=6).map("".join), max_size=20))
+def test_the_compiled_vocabulary_matches_as_the_patterns_do(labels: list[str]) -> None:
+    data = [label.encode("utf-8") for label in labels]
+    starts = np.zeros(len(data) + 1, np.int64)
+    np.cumsum([len(d) for d in data], out=starts[1:])
+    bits, not_ascii = VOCABULARY.match(np.frombuffer(b"".join(data), np.uint8), starts)
+    assert not_ascii.tolist() == [k for k, label in enumerate(labels) if not label.isascii()]
+    for k, label in enumerate(labels):
+        if label.isascii():
+            assert bits[k] == bits_by_patterns(label), label
+
+
+@pytest.mark.parametrize("pattern", [r"nav\s", r"\b-x", r"a.b", r"(?:x|y)z", r"x-\b", r"a+"])
+def test_a_pattern_the_trie_cannot_state_is_refused(pattern: str) -> None:
+    with pytest.raises(ValueError, match="label trie"):
+        LabelVocabulary([(LabelPattern(pattern), 1)])

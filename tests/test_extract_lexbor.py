@@ -1,0 +1,155 @@
+"""The page read through lexbor's C functions against the page read through selectolax's Python
+API, on generated pages; removal from the DOM both ways; whitespace as ``str`` sees it; and no
+compiled loop loaded after the warm-up page."""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+import taoyu.extract.lexbor as lexbor
+from taoyu.extract import main_text
+from taoyu.extract.chars import SENTENCE_MARKS, is_sentence_mark, is_space
+from taoyu.extract.lexbor import PageArrays, read_page, read_page_python, unlink
+from taoyu.extract.prune import never_content
+
+ATTRIBUTES = [
+    "", ' class="nav main"', " id=x", " class", ' id=""', ' style="DISPLAY: none"', ' style="color:red"',
+    ' style="visibility:Hidden"', ' class="评论 区" id="回复"', ' class="a\u00a0b"', " data-x=1",
+]  # fmt: skip
+TEXTS = ["杭州", " ", "\n", "\xa0", "\u3000", "é", "\U0001f600", "a&amp;b", "", "x\u200by"]
+TAGS = ["div", "p", "span", "a", "script", "style", "ul", "li", "table", "td", "custom-tag", "textarea"]
+
+
+def fragments(depth: int = 3) -> st.SearchStrategy[str]:
+    leaf = st.one_of(st.sampled_from(TEXTS), st.just("<br>"), st.just("<!-- 注释 -->"), st.just("<img>"))
+    if depth == 0:
+        return leaf
+    inner = st.lists(fragments(depth - 1), max_size=4).map("".join)
+    element = st.tuples(st.sampled_from(TAGS), st.sampled_from(ATTRIBUTES), inner)
+    return st.one_of(leaf, element.map(lambda t: f"<{t[0]}{t[1]}>{t[2]}</{t[0]}>"))
+
+
+PAGES = st.lists(fragments(), min_size=1, max_size=5).map(lambda p: f"<html><body>{''.join(p)}</body></html>")
+
+
+def assert_same(one: PageArrays, other: PageArrays) -> None:
+    for name in ("keys", "parents", "tag_ids", "elements", "starts", "codes", "labelled", "label_bytes"):
+        assert np.array_equal(getattr(one, name), getattr(other, name)), name
+    assert np.array_equal(one.label_starts, other.label_starts)
+    assert one.labels == other.labels
+    assert np.array_equal(one.styled, other.styled) and one.styles == other.styles
+
+
+def test_the_compiled_reader_is_available_on_this_build() -> None:
+    # Without it extraction still works, through selectolax's API, but five times slower.
+    assert lexbor.AVAILABLE
+
+
+@settings(max_examples=300, deadline=None)
+@given(PAGES, st.booleans())
+@example('<html><body><div class="a b" id=x style="display:none">t<p class>中</p></div></body></html>', False)
+@example("<html><body><script>var x = '<p>';</script><p>正文</p></body></html>", True)
+def test_the_compiled_reader_reads_what_selectolax_reads(html: str, skip_never_content: bool) -> None:
+    root = LexborHTMLParser(html).body
+    leaves = never_content() if skip_never_content else np.zeros(0, np.bool_)
+    assert_same(read_page(root, leaves), read_page_python(root, leaves))
+
+
+@settings(max_examples=200, deadline=None)
+@given(PAGES, st.lists(st.integers(0, 200), max_size=4))
+def test_unlinking_through_lexbor_leaves_the_tree_selectolax_leaves(html: str, picks: list[int]) -> None:
+    compiled_tree, python_tree = LexborHTMLParser(html), LexborHTMLParser(html)
+    compiled, python = read_page(compiled_tree.body), read_page_python(python_tree.body)
+    gone: set[int] = set()
+    removed = []
+    for pick in picks:  # subtrees, none inside another (as pruning removes them)
+        position = pick % len(compiled.keys)
+        inside = {position, *ancestors(compiled.parents, position)}
+        if not inside & gone and not any(position in ancestors(compiled.parents, g) for g in gone):
+            gone.add(position)
+            removed.append(position)
+    unlink(compiled, np.array(removed, np.int64))
+    unlink(python, np.array(removed, np.int64))
+    assert compiled_tree.html == python_tree.html
+
+
+def ancestors(parents: np.ndarray, position: int) -> list[int]:
+    out = []
+    while parents[position] >= 0:
+        position = int(parents[position])
+        out.append(position)
+    return out
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<div class=nav><a>首页</a></div><article><p>杭州市今天发布了城市更新计划，涉及老旧小区改造。</p>"
+        "<p>计划提出，到明年年底完成一百个小区的改造。</p><ul><li><a>相关一</a> (2024-04-27)</li>"
+        "<li><a>相关二</a> (88)</li></ul></article><div style='display:none'>隐藏的关键词</div>",
+        "<body class=footer><p>整页都在一个页脚里，这一段仍然很长，很长很长。</p></body>",
+        "<form><p>整页都在一个表单里的正文，一段很长的文字，说明了很多事情。</p></form>",
+    ],
+)
+def test_extraction_through_selectolax_gives_what_the_compiled_reader_gives(
+    html: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = main_text(html), main_text(html, format="markdown")
+    monkeypatch.setattr(lexbor, "AVAILABLE", False)
+    assert (main_text(html), main_text(html, format="markdown")) == expected
+
+
+@numba.njit
+def _spaces(count: int) -> np.ndarray:
+    out = np.zeros(count, np.bool_)
+    for code in range(count):
+        out[code] = is_space(code)
+    return out
+
+
+@numba.njit
+def _marks(count: int) -> np.ndarray:
+    out = np.zeros(count, np.bool_)
+    for code in range(count):
+        out[code] = is_sentence_mark(code)
+    return out
+
+
+def test_whitespace_and_sentence_marks_are_what_python_says_for_every_character() -> None:
+    spaces, marks = _spaces(0x110000), _marks(0x110000)
+    assert np.flatnonzero(spaces).tolist() == [c for c in range(0x110000) if chr(c).isspace()]
+    assert np.flatnonzero(marks).tolist() == sorted(map(ord, SENTENCE_MARKS))
+
+
+def test_after_the_first_page_no_compiled_loop_is_compiled_or_loaded() -> None:
+    main_text("<p>x</p>")  # the first page of the process runs the warm-up page first
+    modules = ["lexbor", "prune", "measure", "link_lists", "labels", "chars"]
+    dispatchers = {
+        f"{name}.{attribute}": value
+        for name in modules
+        for attribute, value in vars(__import__(f"taoyu.extract.{name}", fromlist=["_"])).items()
+        if isinstance(value, numba.core.registry.CPUDispatcher)
+    }
+    before = {name: len(dispatcher.overloads) for name, dispatcher in dispatchers.items()}
+    pages = [
+        "<div class=share><a>分享</a></div><div class=content>"
+        "<p>杭州市今天发布了城市更新计划，涉及老旧小区改造。</p>"
+        "<p>计划提出，到明年年底完成一百个小区的改造，并新增公园。</p>"
+        "<ul><li><a href=/a>相关一</a> (2024-04-27)</li><li><a href=/b>相关二</a> 12:30</li></ul>"
+        "<p>更多……[详细]</p></div>",
+        "<div class=post><p>楼主说了一段很长的话，关于城市更新，很多人关心。</p></div>"
+        "<div class=reply><p>同意。</p></div><div class=reply><p>赞成！</p></div>",
+        "",
+        "<p>只有一段</p>",
+    ]
+    for html in pages:
+        for url in (None, "https://bbs.example.com/thread-2-1-1.html"):
+            main_text(html, url)
+            main_text(html, url, format="markdown")
+    after = {name: len(dispatcher.overloads) for name, dispatcher in dispatchers.items()}
+    assert after == before
