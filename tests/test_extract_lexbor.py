@@ -1,6 +1,6 @@
 """The page read through lexbor's C functions against the page read through selectolax's Python
-API, on generated pages; removal from the DOM both ways; whitespace as ``str`` sees it; and no
-compiled loop loaded after the warm-up page."""
+API, on generated pages; removal from the DOM both ways; whitespace as ``str`` sees it; link-list
+metadata counted as its patterns count it; and no compiled loop loaded after the warm-up page."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import taoyu.extract.lexbor as lexbor
 from taoyu.extract import main_text
 from taoyu.extract.chars import SENTENCE_MARKS, is_sentence_mark, is_space
 from taoyu.extract.lexbor import PageArrays, read_page, read_page_python, unlink
+from taoyu.extract.link_lists import _ITEM_METADATA, _MAYBE_METADATA, _NO_DIGITS, word_counts
 from taoyu.extract.prune import never_content
 
 ATTRIBUTES = [
@@ -153,3 +154,26 @@ def test_after_the_first_page_no_compiled_loop_is_compiled_or_loaded() -> None:
             main_text(html, url, format="markdown")
     after = {name: len(dispatcher.overloads) for name, dispatcher in dispatchers.items()}
     assert after == before
+
+
+METADATA_PIECES = [
+    "2024-04-27", "14:32", "2:05 PM", "(88)", "（12）", "[43/8]", "29字", "3 回复", "阅读", "年", "月", "日",
+    "12月3日", "杭州", "新闻", "·", "|", "【", "】", " ", "\u3000", "..", "AM", "pm", "x", "\uff11\uff12",
+    "\u0661\u0662", "\u0e51", "한", "\U0001d7ce", "-", "/", "_", "~", "《", "》",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(METADATA_PIECES), max_size=8).map("".join), min_size=1, max_size=4))
+def test_metadata_counts_are_what_the_patterns_count(texts: list[str]) -> None:
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), np.uint32)
+    bounds = np.zeros(len(texts) + 1, np.int64)
+    np.cumsum([len(t) for t in texts], out=bounds[1:])
+    not_maybe, words = word_counts(codes, bounds)
+    assert not_maybe == [len(_MAYBE_METADATA.sub("", t)) for t in texts]
+    assert words == [len(_ITEM_METADATA.sub("", t)) for t in texts]
+
+
+def test_the_ranges_said_to_hold_no_digit_hold_none() -> None:
+    for low, high in _NO_DIGITS.tolist():
+        assert not any(chr(code).isdecimal() for code in range(low, high + 1))

@@ -140,15 +140,13 @@ class PageTree:
         unlink(self.page, np.array(positions, np.int64))
 
 
-def stripped_texts(tree: PageTree, node: int, removed: list[int]) -> list[str]:
+def stripped_codes(tree: PageTree, node: int, removed: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """What selectolax's ``text(strip=True)`` gives for the node at position ``node`` and then
-    for each link in it, less the ``removed`` subtrees."""
+    for each link in it, less the ``removed`` subtrees: as code points one after another, and
+    where each text starts."""
     page = tree.page
     gone = np.array(removed, np.int64)
-    codes, bounds = _stripped_texts(node, gone, tree.ends, tree.kinds, page.starts, page.codes)
-    text = codes.tobytes().decode("utf-32-le", "surrogatepass")
-    bounds = bounds.tolist()
-    return [text[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1)]
+    return _stripped_texts(node, gone, tree.ends, tree.kinds, page.starts, page.codes)  # type: ignore[no-any-return]
 
 
 @cache
