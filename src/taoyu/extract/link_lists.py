@@ -100,14 +100,17 @@ class _Words:
 def word_counts(codes: np.ndarray, bounds: np.ndarray) -> tuple[list[int], list[int]]:
     """For each text (``codes[bounds[k]:bounds[k + 1]]``): its characters outside
     ``_MAYBE_METADATA``, and those left when ``_ITEM_METADATA`` is taken out."""
-    not_maybe, matched, runs, unknown = _metadata_counts(codes, bounds, _MARKS_TABLE, _EXTRA_WIDE)
-    not_maybe, matched = not_maybe.tolist(), matched.tolist()
+    counted = _metadata_counts(codes, bounds, _MARKS_TABLE, _EXTRA_WIDE)
+    not_maybe, matched, unknown, runs, run_bounds, lengths = counted
+    not_maybe, matched, lengths = not_maybe.tolist(), matched.tolist(), lengths.tolist()
     for text, code in unknown.tolist():  # characters only Python knows: a digit of another script?
         not_maybe[text] -= chr(code).isdecimal()
-    for text, start, end in runs.tolist():
-        run = codes[start:end].tobytes().decode("utf-32-le", "surrogatepass")
-        matched[text] += len(run) - len(_ITEM_METADATA.sub("", run))
-    lengths = np.diff(bounds).tolist()
+    if len(runs):  # each text's runs, NUL between them: no metadata match reaches across one
+        joined, run_bounds = runs.tobytes().decode("utf-32-le", "surrogatepass"), run_bounds.tolist()
+        for text in range(len(lengths)):
+            if run_bounds[text] < run_bounds[text + 1]:
+                piece = joined[run_bounds[text] : run_bounds[text + 1]]
+                matched[text] += len(piece) - len(_ITEM_METADATA.sub("", piece))
     return not_maybe, [length - taken for length, taken in zip(lengths, matched, strict=True)]
 
 
@@ -141,14 +144,16 @@ _NO_DIGITS = np.array(
 @kernel
 def _metadata_counts(codes, bounds, ascii_marks, wide_marks):  # type: ignore[no-untyped-def]
     """Per text: characters outside the metadata classes (an unknown wide character counted as
-    outside, and listed for Python to check), separators in runs without digits; and the runs
-    with a digit or an unknown character, for the pattern."""
+    outside, and listed for Python to check) and separators in runs without digits; the runs
+    with a digit or an unknown character, for the pattern (joined by NULs, and where each
+    text's runs start); and each text's length."""
     count = len(bounds) - 1
     not_maybe = np.zeros(count, np.int64)
     matched = np.zeros(count, np.int64)
-    runs = np.empty((len(codes) + 1, 3), np.int64)
     unknown = np.empty((len(codes) + 1, 2), np.int64)
-    found_runs = found_unknown = 0
+    runs = np.empty(2 * len(codes) + 1, np.uint32)
+    run_bounds = np.zeros(count + 1, np.int64)
+    found_unknown = used = 0
     for k in range(count):
         run_start = -1
         run_digit = False
@@ -179,12 +184,15 @@ def _metadata_counts(codes, bounds, ascii_marks, wide_marks):  # type: ignore[no
                 run_separators += kind == _SEPARATOR
             elif run_start >= 0:
                 if run_digit:
-                    runs[found_runs, 0], runs[found_runs, 1], runs[found_runs, 2] = k, run_start, j
-                    found_runs += 1
+                    runs[used : used + j - run_start] = codes[run_start:j]
+                    runs[used + j - run_start] = 0
+                    used += j - run_start + 1
                 else:
                     matched[k] += run_separators
                 run_start = -1
-    return not_maybe, matched, runs[:found_runs], unknown[:found_unknown]
+        run_bounds[k + 1] = used
+    lengths = bounds[1:] - bounds[:-1]
+    return not_maybe, matched, unknown[:found_unknown], runs[:used], run_bounds, lengths
 
 
 @kernel
