@@ -65,3 +65,23 @@ def test_faq_markup_on_an_article_is_not_a_thread() -> None:
     faq = '{"@type": "FAQPage", "mainEntity": [{"@type": "Question", "name": "怎么去？"}]}'
     html = f"<script type='application/ld+json'>{faq}</script><p>正文</p>"
     assert not is_thread_page(LexborHTMLParser(f"<html><body>{html}</body></html>"))
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html itemscope itemtype='https://schema.org/QAPage'><body><p>问题</p></body></html>",
+        "<html><head><meta name='generator' content='Discuz! X3.4'></head><body><p>帖子</p></body></html>",
+        '<html><head><script type="Application/LD+JSON">{"@type": "DiscussionForumPosting"}</script></head>'
+        "<body><p>帖子</p></body></html>",
+        "<html id='post-1'><body><div id='POST-2'>二楼</div></body></html>",
+    ],
+)
+def test_signs_in_the_head_and_on_the_html_element(html: str) -> None:
+    # The extraction reads the body into arrays; the head and <html> itself are read apart.
+    assert is_thread_page(LexborHTMLParser(html))
+
+
+def test_a_generator_that_is_not_forum_software_is_no_sign() -> None:
+    html = "<html><head><meta name='generator' content='WordPress 6.4'></head><body><p>文章</p></body></html>"
+    assert not is_thread_page(LexborHTMLParser(html))

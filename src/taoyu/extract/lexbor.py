@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ctypes
 from dataclasses import dataclass
+from functools import cache
 from itertools import compress
 
 import numpy as np
@@ -37,6 +38,7 @@ from taoyu.jit import kernel
 _ELEMENT, _TEXT = 1, 3  # lexbor's node types (the DOM's)
 _NO_LEAVES = np.zeros(0, np.bool_)
 _NONE = np.zeros(0, np.int64)
+_NO_SIGNS = np.zeros(0, np.int8)
 _NO_NODE = -1
 
 
@@ -116,8 +118,12 @@ class PageArrays:
     labelled: np.ndarray  # the elements with a class or an id attribute
     label_bytes: np.ndarray  # their class and id joined by a space, UTF-8, one after another
     label_starts: np.ndarray  # where each label starts in ``label_bytes``, and one past the last
+    label_ids: np.ndarray  # where each label's id starts in ``label_bytes``
     styled: np.ndarray  # the elements whose style attribute says "none" or "hidden" (ASCII, any case)
     styles: list[str]  # those style attributes
+    sign_kinds: np.ndarray  # what the page says about its kind: ITEMTYPE, GENERATOR or JSON_LD
+    sign_positions: np.ndarray  # the elements that say it
+    signs: list[str]  # the itemtype, the generator's name, the JSON-LD
     nodes: list[LexborNode] | None = None  # the nodes, when they were read through Python
     _labels: list[str] | None = None  # the labels decoded, when first asked for
     _label_at: dict[int, str] | None = None  # and by position
@@ -134,9 +140,18 @@ class PageArrays:
         """The page less the nodes not kept (whole subtrees: a kept node's parent is kept), and
         without its styles."""
         arrays = self.keys, self.parents, self.tag_ids, self.elements, self.starts, self.codes
-        kept = _kept(*arrays, self.labelled, self.label_bytes, self.label_starts, keep)
+        kept = _kept(*arrays, self.labelled, self.label_bytes, self.label_starts, self.label_ids, keep)
         nodes = list(compress(self.nodes, keep.tolist())) if self.nodes is not None else None
-        return PageArrays(*kept, _NONE, [], nodes)
+        return PageArrays(*kept, _NONE, [], _NO_SIGNS, _NONE, [], nodes)
+
+    def ids(self) -> list[tuple[int, str]]:
+        """The elements' ids that start like a forum's numbered post (post, reply, pid, answer,
+        floor; ASCII letters in any case), with their positions."""
+        found = _numbered_ids(self.label_bytes, self.label_starts, self.label_ids)
+        data = self.label_bytes.tobytes()
+        starts, ends = self.label_ids.tolist(), self.label_starts[1:].tolist()
+        positions = self.labelled.tolist()
+        return [(positions[k], data[starts[k] : ends[k]].decode("utf-8")) for k in found.tolist()]
 
     def label(self, position: int) -> str:
         """The class and id of the element at ``position`` (" " when it has neither)."""
@@ -185,18 +200,31 @@ def read_page_python(root: LexborNode, leaves: np.ndarray = _NO_LEAVES) -> PageA
     np.cumsum(np.fromiter(map(len, texts), np.int64, count), out=starts[1:])
     codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), np.uint32)
     labelled, labels, styled, styles = [], [], [], []
+    sign_kinds, sign_positions, signs = [], [], []
     for i, node in enumerate(nodes):
         if not elements[i]:
             continue
         attributes = node.attributes
         if "class" in attributes or "id" in attributes:
             labelled.append(i)
-            labels.append(f"{attributes.get('class') or ''} {attributes.get('id') or ''}")
+            labels.append((attributes.get("class") or "", attributes.get("id") or ""))
         style = attributes.get("style")
         if style is not None and _may_hide(style):
             styled.append(i)
             styles.append(style)
-    label_bytes, label_starts = _label_arrays(labels)
+        found = []
+        if attributes.get("itemtype") is not None:
+            found.append((ITEMTYPE, attributes["itemtype"]))
+        if node.tag == "meta" and attributes.get("name") == "generator":
+            found.append((GENERATOR, attributes.get("content") or ""))
+        elif node.tag == "script" and (attributes.get("type") or "").encode().lower() == _JSON_LD.tobytes():
+            found.append((JSON_LD, node.text()))
+        for kind, sign in found:
+            sign_kinds.append(kind)
+            sign_positions.append(i)
+            signs.append(sign)
+    label_bytes, label_starts = _label_arrays([f"{name} {id_}" for name, id_ in labels])
+    label_ids = label_starts[:-1] + [len(name.encode("utf-8")) + 1 for name, _ in labels]
     return PageArrays(
         keys,
         parents,
@@ -207,8 +235,12 @@ def read_page_python(root: LexborNode, leaves: np.ndarray = _NO_LEAVES) -> PageA
         np.array(labelled, np.int64),
         label_bytes,
         label_starts,
+        label_ids.astype(np.int64),
         np.array(styled, np.int64),
         styles,
+        np.array(sign_kinds, np.int8),
+        np.array(sign_positions, np.int64),
+        signs,
         nodes,
     )
 
@@ -236,7 +268,15 @@ _FUNCTIONS = (
 )
 (_FIRST_CHILD, _NEXT, _PARENT, _TAG_ID, _TYPE, _STR_DATA, _STR_LENGTH, _CLASS_ATTRIBUTE, _ID_ATTRIBUTE,
  _CLASS, _ID, _GET_ATTRIBUTE, _REMOVE) = range(len(_FUNCTIONS))  # fmt: skip
-_STYLE = np.frombuffer(b"style", np.uint8)  # the attribute's name, for get_attribute
+# Attribute names for get_attribute, and the names' addresses and lengths (kept alive here).
+_ATTRIBUTE_NAMES = [np.frombuffer(n, np.uint8) for n in (b"style", b"itemtype", b"name", b"content", b"type")]
+_NAMES = np.array([[name.ctypes.data, len(name)] for name in _ATTRIBUTE_NAMES], np.uint64)
+_STYLE_NAME, _ITEMTYPE_NAME, _NAME_NAME, _CONTENT_NAME, _TYPE_NAME = range(5)
+_GENERATOR = np.frombuffer(b"generator", np.uint8)
+_JSON_LD = np.frombuffer(b"application/ld+json", np.uint8)
+# What a page says about its kind (read for taoyu.extract.page_type): a schema.org type, the
+# generator a meta tag names, a JSON-LD script.
+ITEMTYPE, GENERATOR, JSON_LD = 0, 1, 2
 
 
 def _addresses() -> np.ndarray | None:
@@ -249,10 +289,11 @@ def _addresses() -> np.ndarray | None:
 
 
 @kernel
-def _walk(root, functions, text_offset, style_name, leaves):  # type: ignore[no-untyped-def]
+def _walk(root, functions, text_offset, names, leaves, tags, generator, json_ld):  # type: ignore[no-untyped-def]
     """selectolax's ``traverse(include_text=True)`` in compiled code, less what is below the
-    ``leaves``, and what each node holds: the addresses of its text, class, id and style, read in
-    pass two and copied in pass three."""
+    ``leaves``, and what each node holds: the addresses of its text, class, id, style and signs
+    of the page's kind, read in pass two and copied in pass three. ``tags`` are the tag ids of
+    meta and script."""
     first_child, next_sibling, parent_of = functions[_FIRST_CHILD], functions[_NEXT], functions[_PARENT]
     count = 0
     node = root
@@ -281,6 +322,11 @@ def _walk(root, functions, text_offset, style_name, leaves):  # type: ignore[no-
     labelled = np.zeros(count, np.bool_)
     style_at = np.zeros(count, np.uint64)
     style_bytes = np.zeros(count, np.int64)
+    sign_kinds = np.full(count, -1, np.int8)  # at most one sign an element, but for itemtype
+    sign_at = np.zeros(count, np.uint64)
+    sign_bytes = np.zeros(count, np.int64)
+    itemtype_at = np.zeros(count, np.uint64)
+    itemtype_bytes = np.full(count, -1, np.int64)
     length = np.zeros(1, np.uint64)
     length_at = length.ctypes.data
     ancestors = np.empty(count, np.int64)
@@ -307,8 +353,23 @@ def _walk(root, functions, text_offset, style_name, leaves):  # type: ignore[no-
             if has_id:
                 id_at[i] = _call2(functions[_ID], node, length_at)
                 id_bytes[i] = length[0] if id_at[i] != 0 else 0
-            style_at[i] = _call4(functions[_GET_ATTRIBUTE], node, style_name, 5, length_at)
+            get = functions[_GET_ATTRIBUTE]
+            style_at[i] = _call4(get, node, names[_STYLE_NAME, 0], names[_STYLE_NAME, 1], length_at)
             style_bytes[i] = length[0] if style_at[i] != 0 else 0
+            itemtype_at[i] = _call4(get, node, names[_ITEMTYPE_NAME, 0], names[_ITEMTYPE_NAME, 1], length_at)
+            if itemtype_at[i] != 0:
+                itemtype_bytes[i] = length[0]
+            if tag_ids[i] == tags[0]:  # meta: the generator's name
+                name = _call4(get, node, names[_NAME_NAME, 0], names[_NAME_NAME, 1], length_at)
+                if name != 0 and _equals(name, length[0], generator, False):
+                    sign_kinds[i] = GENERATOR
+                    content = names[_CONTENT_NAME, 0], names[_CONTENT_NAME, 1]
+                    sign_at[i] = _call4(get, node, content[0], content[1], length_at)
+                    sign_bytes[i] = length[0] if sign_at[i] != 0 else 0
+            elif tag_ids[i] == tags[1]:  # script: JSON-LD (the type, like lexbor's selector, in any case)
+                kind_at = _call4(get, node, names[_TYPE_NAME, 0], names[_TYPE_NAME, 1], length_at)
+                if kind_at != 0 and _equals(kind_at, length[0], json_ld, True):
+                    sign_kinds[i] = JSON_LD
         child = 0 if _is_leaf(tag_ids[i], leaves, node, root) else _call(first_child, node)
         if child != 0:
             ancestors[depth] = i
@@ -336,17 +397,62 @@ def _walk(root, functions, text_offset, style_name, leaves):  # type: ignore[no-
     label_positions = np.flatnonzero(labelled)
     label_bytes = np.empty(len(label_positions) + (class_bytes.sum() + id_bytes.sum()), np.uint8)
     label_starts = np.zeros(len(label_positions) + 1, np.int64)
+    label_ids = np.zeros(len(label_positions), np.int64)
     at = 0
     for k in range(len(label_positions)):  # "class id" each
         i = label_positions[k]
         at = _copy(class_at[i], class_bytes[i], label_bytes, at)
         label_bytes[at] = 32
+        label_ids[k] = at + 1
         at = _copy(id_at[i], id_bytes[i], label_bytes, at + 1)
         label_starts[k + 1] = at
     styled = np.zeros(count, np.bool_)
     for i in range(count):
         if style_bytes[i]:
             styled[i] = _may_hide_bytes(numba_carray(_bytes_at(style_at[i]), style_bytes[i]))
+    # Signs: each element's itemtype, then its generator or JSON-LD (a script's text children).
+    sign_count = 0
+    sign_size = 0
+    for i in range(count):
+        if itemtype_bytes[i] >= 0:
+            sign_count += 1
+            sign_size += itemtype_bytes[i]
+        if sign_kinds[i] == GENERATOR:
+            sign_count += 1
+            sign_size += sign_bytes[i]
+        elif sign_kinds[i] == JSON_LD:
+            sign_count += 1
+            child = _call(first_child, keys[i])
+            while child != 0:
+                text = child + text_offset
+                if _call_int(functions[_TYPE], child) == _TEXT and _call(functions[_STR_DATA], text):
+                    sign_size += _call(functions[_STR_LENGTH], text)
+                child = _call(next_sibling, child)
+    signs = np.empty(sign_size, np.uint8)
+    sign_starts = np.zeros(sign_count + 1, np.int64)
+    sign_of = np.empty(sign_count, np.int8)
+    sign_positions = np.empty(sign_count, np.int64)
+    k = 0
+    at = 0
+    for i in range(count):
+        if itemtype_bytes[i] >= 0:
+            at = _copy(itemtype_at[i], itemtype_bytes[i], signs, at)
+            sign_of[k], sign_positions[k] = ITEMTYPE, i
+            k += 1
+            sign_starts[k] = at
+        if sign_kinds[i] == GENERATOR:
+            at = _copy(sign_at[i], sign_bytes[i], signs, at)
+        elif sign_kinds[i] == JSON_LD:
+            child = _call(first_child, keys[i])
+            while child != 0:
+                data = _call(functions[_STR_DATA], child + text_offset)
+                if _call_int(functions[_TYPE], child) == _TEXT and data:
+                    at = _copy(data, _call(functions[_STR_LENGTH], child + text_offset), signs, at)
+                child = _call(next_sibling, child)
+        if sign_kinds[i] >= 0:
+            sign_of[k], sign_positions[k] = sign_kinds[i], i
+            k += 1
+            sign_starts[k] = at
     style_positions = np.flatnonzero(styled)
     all_styles = np.empty(style_bytes[style_positions].sum() + len(style_positions), np.uint8)
     at = 0
@@ -356,8 +462,24 @@ def _walk(root, functions, text_offset, style_name, leaves):  # type: ignore[no-
         at += 1
     return (
         keys, parents, tag_ids, elements, starts, codes[:used], valid,
-        label_positions, label_bytes, label_starts, style_positions, all_styles,
+        label_positions, label_bytes, label_starts, label_ids, style_positions, all_styles,
+        sign_of, sign_positions, signs, sign_starts,
     )  # fmt: skip
+
+
+@kernel
+def _equals(address, size, word, any_case):  # type: ignore[no-untyped-def]
+    """Whether the bytes at ``address`` are ``word`` (``any_case``: ASCII letters in any case)."""
+    if size != len(word):
+        return False
+    data = numba_carray(_bytes_at(address), size)
+    for k in range(size):
+        byte = data[k]
+        if any_case and 65 <= byte <= 90:
+            byte += 32
+        if byte != word[k]:
+            return False
+    return True
 
 
 @kernel
@@ -438,19 +560,33 @@ def _decode(data, codes, used):  # type: ignore[no-untyped-def]
 
 def _read_compiled(root: LexborNode, leaves: np.ndarray = _NO_LEAVES) -> PageArrays | None:
     assert _FUNCTION_ADDRESSES is not None and _TEXT_OFFSET is not None
-    read = _walk(root.mem_id, _FUNCTION_ADDRESSES, _TEXT_OFFSET, _STYLE.ctypes.data, leaves)
-    keys, parents, tag_ids, elements, starts, codes, valid, *labels, styled, styles = read
+    words = _GENERATOR, _JSON_LD
+    read = _walk(root.mem_id, _FUNCTION_ADDRESSES, _TEXT_OFFSET, _NAMES, leaves, _tags(), *words)
+    keys, parents, tag_ids, elements, starts, codes, valid, *labels, styled, styles = read[:-4]
+    sign_kinds, sign_positions, sign_bytes, sign_starts = read[-4:]
     if not valid:
         return None
     style_list = styles.tobytes().decode("utf-8").split("\0")[:-1] if len(styled) else []
     if len(style_list) != len(styled):  # a NUL inside a style
         return None
-    return PageArrays(keys, parents, tag_ids, elements, starts, codes, *labels, styled, style_list)
+    data, bounds = sign_bytes.tobytes(), sign_starts.tolist()
+    signs = [data[bounds[k] : bounds[k + 1]].decode("utf-8") for k in range(len(bounds) - 1)]
+    arrays = keys, parents, tag_ids, elements, starts, codes, *labels, styled, style_list
+    return PageArrays(*arrays, sign_kinds, sign_positions, signs)
+
+
+@cache
+def _tags() -> np.ndarray:
+    """lexbor's tag ids of meta and script."""
+    probe = LexborHTMLParser("")
+    return np.array([probe.create_node("meta").tag_id, probe.create_node("script").tag_id], np.int64)
 
 
 _PROBE = (
     '<div class="a b" id="x" style="display:None">t<!-- c --><p class>中文 text</p>'
     "<span id=''>\u00e9\U0001f600</span><a style=\"color:red\">l</a></div>"
+    "<meta name=generator content=x><div itemtype='https://schema.org/QAPage' id=post-1>q</div>"
+    "<script type=Application/LD+JSON>{}</script>"
 )
 
 
@@ -509,7 +645,7 @@ def _same(one: PageArrays | None, other: PageArrays) -> bool:
     )
     arrays += ("styled",)
     return all(np.array_equal(getattr(one, name), getattr(other, name)) for name in arrays) and (
-        one.labels == other.labels and one.styles == other.styles
+        one.labels == other.labels and one.styles == other.styles and one.signs == other.signs
     )
 
 
@@ -551,7 +687,9 @@ def unlink_nodes(keys, parents, removed, functions):  # type: ignore[no-untyped-
 
 
 @kernel
-def _kept(keys, parents, tag_ids, elements, starts, codes, labelled, label_bytes, label_starts, keep):  # type: ignore[no-untyped-def]
+def _kept(  # type: ignore[no-untyped-def]
+    keys, parents, tag_ids, elements, starts, codes, labelled, label_bytes, label_starts, label_ids, keep
+):
     """The kept nodes' addresses, parents (as positions among the kept), tags and text, and the
     kept labelled elements' new positions and labels."""
     count = len(parents)
@@ -582,6 +720,7 @@ def _kept(keys, parents, tag_ids, elements, starts, codes, labelled, label_bytes
     new_labelled = np.empty(labels_kept, np.int64)
     new_label_starts = np.zeros(labels_kept + 1, np.int64)
     new_label_bytes = np.empty(len(label_bytes), np.uint8)
+    new_label_ids = np.empty(labels_kept, np.int64)
     j = 0
     for k in range(len(labelled)):
         if keep[labelled[k]]:
@@ -590,6 +729,30 @@ def _kept(keys, parents, tag_ids, elements, starts, codes, labelled, label_bytes
             at = new_label_starts[j]
             new_label_bytes[at : at + high - low] = label_bytes[low:high]
             new_label_starts[j + 1] = at + high - low
+            new_label_ids[j] = at + label_ids[k] - low
             j += 1
     structure = keys[keep], new_parents, tag_ids[keep], elements[keep], new_starts, new_codes
-    return (*structure, new_labelled, new_label_bytes[: new_label_starts[-1]], new_label_starts)
+    labels = new_labelled, new_label_bytes[: new_label_starts[-1]], new_label_starts, new_label_ids
+    return (*structure, *labels)
+
+
+@kernel
+def _numbered_ids(label_bytes, label_starts, label_ids):  # type: ignore[no-untyped-def]
+    """The labels whose id starts with post, reply, pid, answer or floor (ASCII, any case)."""
+    found = np.zeros(len(label_ids), np.bool_)
+    for k in range(len(label_ids)):
+        start, end = label_ids[k], label_starts[k + 1]
+        if end - start < 3:
+            continue
+        word = np.zeros(6, np.uint8)
+        for m in range(min(6, end - start)):
+            byte = label_bytes[start + m]
+            word[m] = byte + 32 if 65 <= byte <= 90 else byte
+        four = word[0] == 112 and word[1] == 111 and word[2] == 115 and word[3] == 116  # post
+        reply = word[0] == 114 and word[1] == 101 and word[2] == 112 and word[3] == 108 and word[4] == 121
+        pid = word[0] == 112 and word[1] == 105 and word[2] == 100
+        answer = word[0] == 97 and word[1] == 110 and word[2] == 115 and word[3] == 119 and word[4] == 101
+        answer = answer and word[5] == 114
+        floor = word[0] == 102 and word[1] == 108 and word[2] == 111 and word[3] == 111 and word[4] == 114
+        found[k] = four or reply or pid or answer or floor
+    return np.flatnonzero(found)

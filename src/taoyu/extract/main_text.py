@@ -96,8 +96,9 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> str:
     root = tree.body or tree.root
     if root is None:
         return ""
-    thread_page = is_thread_page(tree, url)  # before pruning: it reads scripts (JSON-LD)
-    page, threads = prune(root, read_page(root, never_content()), thread_page)
+    page = read_page(root, never_content())
+    thread_page = is_thread_page(tree, url, page)  # from the page as read: pruning drops its signs
+    page, threads = prune(root, page, thread_page)
     measures = measure(root, is_chrome_text, page)
     scores, best = measures.scores, measures.best
     in_thread = bool(threads) and (best.mem_id in threads or _inside(best, threads))

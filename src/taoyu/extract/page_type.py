@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from taoyu.extract.labels import LabelPattern
+from taoyu.extract.lexbor import GENERATOR, PageArrays, read_page
+from taoyu.extract.prune import never_content
 
 # A path segment (or query value) that names a thread, a topic, a question or a comment page.
 # "post" is not one: blogs use /post/<slug> for articles.
@@ -31,38 +33,36 @@ _THREAD_HOST = LabelPattern(r"^(?:[^.]+\.)?(?:bbs|forums?|tieba|zhidao|wenda|dis
 _THREAD_SCHEMA = LabelPattern(r"discussionforumposting|qapage")
 # Posts and replies numbered by the forum's database: id="post_53963", id="reply-78".
 _NUMBERED_POST = LabelPattern(r"(?:post|reply|pid|answer|floor)[-_]?\d+$")
-_SIGNS = (
-    "meta[name=generator], script[type='application/ld+json'], [itemtype], "
-    "[id^=post i], [id^=reply i], [id^=pid i], [id^=answer i], [id^=floor i]"
-)
 _FORUM_SOFTWARE = LabelPattern(
     r"discuz|phpwind|phpbb|vbulletin|discourse|flarum|nodebb|xenforo|mybb|simple machines|invision"
 )
 
 
-def is_thread_page(tree: LexborHTMLParser, url: str | None = None) -> bool:
-    """Whether the page is a discussion thread whose replies are content (see the module doc)."""
+def is_thread_page(tree: LexborHTMLParser, url: str | None = None, body: PageArrays | None = None) -> bool:
+    """Whether the page is a discussion thread whose replies are content (see the module doc).
+    ``body`` is the page under ``tree.body`` (or ``tree.root``) as read for extraction, with
+    :func:`taoyu.extract.prune.never_content` as leaves; the signs come from its read."""
     if url and _thread_url(url):
         return True
-    # One walk of the tree for every sign (each query is a walk): the forum software, schema.org
-    # types in microdata or JSON-LD, and ids that lexbor screens and the pattern decides.
+    root = tree.body or tree.root
+    pages = [body if body is not None else read_page(root, never_content())] if root is not None else []
+    head = tree.head
+    if head is not None:  # read apart: in the page's read it is never content, a leaf
+        pages.append(read_page(head, never_content()))
     numbered = 0
-    for node in tree.css(_SIGNS):
-        tag = node.tag
-        if tag == "meta":
-            if _FORUM_SOFTWARE.search(node.attributes.get("content") or ""):
+    document = tree.root
+    if document is not None and root is not None and document.mem_id != root.mem_id:
+        attributes = document.attributes  # <html itemscope itemtype=…>
+        if _THREAD_SCHEMA.search(attributes.get("itemtype") or ""):
+            return True
+        numbered += bool(_NUMBERED_POST.match(attributes.get("id") or ""))
+    for page in pages:
+        for kind, sign in zip(page.sign_kinds.tolist(), page.signs, strict=True):
+            pattern = _FORUM_SOFTWARE if kind == GENERATOR else _THREAD_SCHEMA
+            if pattern.search(sign):
                 return True
-        elif tag == "script":
-            if _THREAD_SCHEMA.search(node.text() or ""):
-                return True
-        else:
-            attributes = node.attributes
-            if _THREAD_SCHEMA.search(attributes.get("itemtype") or ""):
-                return True
-            numbered += bool(_NUMBERED_POST.match(attributes.get("id") or ""))
-            if numbered >= 2:
-                return True
-    return False
+        numbered += sum(bool(_NUMBERED_POST.match(id_)) for _, id_ in page.ids())
+    return numbered >= 2
 
 
 def _thread_url(url: str) -> bool:
