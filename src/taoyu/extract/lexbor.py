@@ -632,18 +632,8 @@ def _check() -> tuple[np.ndarray | None, int | None]:
 def _same(one: PageArrays | None, other: PageArrays) -> bool:
     if one is None:
         return False
-    arrays = (
-        "keys",
-        "parents",
-        "tag_ids",
-        "elements",
-        "starts",
-        "codes",
-        "labelled",
-        "label_bytes",
-        "label_starts",
-    )
-    arrays += ("styled",)
+    arrays = ("keys", "parents", "tag_ids", "elements", "starts", "codes", "labelled", "label_bytes")
+    arrays += ("label_starts", "label_ids", "styled", "sign_kinds", "sign_positions")
     return all(np.array_equal(getattr(one, name), getattr(other, name)) for name in arrays) and (
         one.labels == other.labels and one.styles == other.styles and one.signs == other.signs
     )
