@@ -145,6 +145,12 @@ def test_after_the_first_page_no_compiled_loop_is_compiled_or_loaded() -> None:
         "<p>更多……[详细]</p></div>",
         "<div class=post><p>楼主说了一段很长的话，关于城市更新，很多人关心。</p></div>"
         "<div class=reply><p>同意。</p></div><div class=reply><p>赞成！</p></div>",
+        # comments outweigh the post; a feed of teasers outweighs a short story
+        "<div class=entry><p>一篇短文。</p></div><div class=comments>"
+        + "<div class=comment><p>一条很长的评论，说了很多很多的话，关于城市更新和交通。</p></div>" * 9
+        + "</div>",
+        "<div class=story><p>短新闻一句话。</p></div>"
+        + "<div class=teaser><h2><a href=/n>标题</a></h2><p>摘要很长，说明了很多事情，很长。</p></div>" * 5,
         "",
         "<p>只有一段</p>",
     ]

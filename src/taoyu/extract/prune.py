@@ -102,6 +102,7 @@ def _tag_rules() -> np.ndarray:
     return table
 
 
+@cache
 def never_content() -> np.ndarray:
     """Whether a tag is never content, by lexbor's tag id: such subtrees need not be read."""
     return (_tag_rules() & _NEVER) > 0

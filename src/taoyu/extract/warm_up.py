@@ -36,11 +36,29 @@ WARM_UP_PAGE = f"""<!doctype html><html><head><title>预热</title><script>var a
 <ol class="toc">{_CONTENTS}</ol>
 <footer>版权所有</footer></body></html>"""
 WARM_UP_URL = "https://bbs.example.com/thread-1-1-1.html"
+# A blog post under a longer comment thread (the post is found outside the comments), and a feed
+# of teasers beside a short article (the article is found outside the feed).
+_COMMENTS = "".join(
+    f"<div class='comment'><p>网友{i}：这篇文章写得很好，城市更新关系到每一个居民的生活，值得讨论。</p></div>"
+    for i in range(12)
+)
+_TEASERS = "".join(
+    f"<div class='item'><h3><a href='/n/{i}'>第{i}条新闻的标题</a></h3>"
+    "<p>新闻摘要写在这里，说明了很多事情，很长很长。</p></div>"
+    for i in range(6)
+)
+WARM_UP_PAGES = [
+    WARM_UP_PAGE,
+    f"<body><div class='post'><h2>城市更新</h2><p>杭州市今天发布了城市更新计划。</p></div>"
+    f"<div id='comments'>{_COMMENTS}</div></body>",
+    f"<body><div class='story'><p>一条短新闻，只有一句话，但它是正文。</p></div>{_TEASERS}</body>",
+]
 
 
 def warm_up(extract: Callable[[str, str | None, str], str]) -> None:
-    """Run ``extract(html, url, format)`` over the warm-up page: as an article and as a thread,
+    """Run ``extract(html, url, format)`` over the warm-up pages: as articles and as threads,
     as text and as Markdown."""
-    for url in (None, WARM_UP_URL):
-        for format in ("text", "markdown"):
-            extract(WARM_UP_PAGE, url, format)
+    for page in WARM_UP_PAGES:
+        for url in (None, WARM_UP_URL):
+            for format in ("text", "markdown"):
+                extract(page, url, format)
