@@ -10,7 +10,16 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from taoyu.extract.boilerplate import _BREADCRUMB, _PHRASES, _STARTS_PATTERN, is_chrome_line, is_chrome_text
+from taoyu.extract.boilerplate import (
+    _BREADCRUMB,
+    _PHRASES,
+    _STARTS_PATTERN,
+    chrome_texts,
+    is_chrome_line,
+    is_chrome_text,
+    without_chrome_lines,
+    without_teasers,
+)
 from taoyu.extract.labels import _alternatives
 from taoyu.extract.measure import BLOCK_TAGS, measure
 from taoyu.extract.text import block_lines
@@ -103,7 +112,7 @@ def compare(html: str) -> None:
     tree = LexborHTMLParser(html)
     root = tree.body
     text, links, scores, nodes, best = reference(root)
-    measured = measure(root, is_chrome_text)
+    measured = measure(root, chrome_texts)
     assert measured.text_chars == {k: v for k, v in text.items() if v}
     assert measured.link_chars == {k: v for k, v in links.items() if v}
     assert measured.scores == scores
@@ -181,7 +190,7 @@ TABLE_AND_LIST = (
 def test_lines_from_the_measured_tree_are_the_lines_the_dom_gives(html: str, picks: list[int]) -> None:
     # Measured first, then link lists removed from the DOM, as extraction does.
     root = LexborHTMLParser(f"<html><body><div>{html}</div></body></html>").body
-    measured = measure(root, is_chrome_text)
+    measured = measure(root, chrome_texts)
     part = root.css_first("div")
     inside = part.css("*")[1:]
     removed: list = []
@@ -196,3 +205,20 @@ def test_lines_from_the_measured_tree_are_the_lines_the_dom_gives(html: str, pic
     for node in removed:
         node.decompose()
     assert tree.lines(tree.positions([part]), positions) == [block_lines(part)]
+
+
+LINE_PIECES = st.one_of(
+    st.sampled_from(CHROME_PIECES), st.sampled_from(SPACES), texts(), st.just("正文" * 40)
+)
+TEASER_PIECES = st.sampled_from(
+    ["……[详细]", "...", "…", "。。。", "阅读全文>>", "标题……", "more", "特别声明：", "观点仅代表作者"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.one_of(LINE_PIECES, TEASER_PIECES), max_size=4).map("".join), max_size=12))
+def test_chrome_found_in_one_loop_is_chrome_found_line_by_line(lines: list[str]) -> None:
+    assert chrome_texts(lines) == [is_chrome_text(line) for line in lines]
+    assert without_chrome_lines(lines) == without_teasers(
+        [line for line in lines if not is_chrome_line(line)]
+    )

@@ -104,20 +104,59 @@ def is_chrome_line(line: str) -> bool:
     return _DISCLAIMER_START.match(line) is not None or _DISCLAIMER.search(line) is not None
 
 
+def chrome_texts(texts: list[str]) -> list[bool]:
+    """:func:`is_chrome_text` of each text, in one loop: a page has dozens of short blocks, and
+    a Python call apiece costs as much as their patterns."""
+    starts, phrases = _STARTS.match, _PHRASES.search
+    separator, breadcrumb = _BREADCRUMB_SEPARATOR.search, _BREADCRUMB.match
+    return [
+        starts(text) is not None
+        or phrases(text) is not None
+        or (separator(text) is not None and breadcrumb(text) is not None)
+        for text in texts
+    ]
+
+
+def without_chrome_lines(lines: list[str]) -> list[str]:
+    """The lines less chrome lines (:func:`is_chrome_line`) and teasers (:func:`without_teasers`),
+    in one loop: a page has a hundred lines, and a Python call apiece costs as much as the
+    patterns."""
+    starts, phrases = _STARTS.match, _PHRASES.search
+    separator, breadcrumb = _BREADCRUMB_SEPARATOR.search, _BREADCRUMB.match
+    disclaimer_start, disclaimer = _DISCLAIMER_START.match, _DISCLAIMER.search
+    kept = []
+    for line in lines:
+        size = len(line)
+        if size < CHROME_LINE_BELOW and (
+            starts(line) is not None
+            or phrases(line) is not None
+            or (separator(line) is not None and breadcrumb(line) is not None)
+        ):
+            continue
+        if size < DISCLAIMER_BELOW and (disclaimer_start(line) is not None or disclaimer(line) is not None):
+            continue
+        kept.append(line)
+    return without_teasers(kept)
+
+
 def without_teasers(lines: list[str]) -> list[str]:
     """The lines less teasers (a summary cut short with a link to the rest: a listing page's
     items, or "more" boxes under an article) and the headline above each one when it is cut
     short too. A teaser repeats the start of another page; a corpus wants that page whole."""
-    keep = [not _is_teaser(line) for line in lines]
-    for i in range(1, len(lines)):
-        if not keep[i] and _CUT_SHORT.search(lines[i - 1], max(0, len(lines[i - 1]) - _TEASER_TAIL)):
-            keep[i - 1] = False
-    return [line for line, kept in zip(lines, keep, strict=True) if kept]
+    # A teaser's cut ("..", "…", "。。。") is in its tail: most lines fail the first tests at once.
+    teasers = [
+        i
+        for i, line in enumerate(lines)
+        if (".." in line or "…" in line or "。。。" in line) and _is_teaser(line)
+    ]
+    if not teasers:
+        return lines
+    gone = set(teasers)
+    for i in teasers:
+        if i and _CUT_SHORT.search(lines[i - 1], max(0, len(lines[i - 1]) - _TEASER_TAIL)):
+            gone.add(i - 1)
+    return [line for i, line in enumerate(lines) if i not in gone]
 
 
 def _is_teaser(line: str) -> bool:
-    tail = line[-_TEASER_TAIL:]
-    # A teaser's cut ("..", "…", "。。。") is in its tail: most lines fail these tests at once.
-    if ".." not in tail and "…" not in tail and "。。。" not in tail:
-        return False
     return _TEASER.search(line, max(0, len(line) - _TEASER_TAIL)) is not None

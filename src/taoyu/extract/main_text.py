@@ -42,7 +42,7 @@ from typing import Literal
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from taoyu.extract.boilerplate import is_chrome_line, is_chrome_text, without_teasers
+from taoyu.extract.boilerplate import chrome_texts, without_chrome_lines
 from taoyu.extract.labels import LabelPattern
 from taoyu.extract.lexbor import read_page
 from taoyu.extract.link_lists import drop_link_lists
@@ -99,7 +99,7 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> str:
     page = read_page(root, never_content())
     thread_page = is_thread_page(tree, url, page)  # from the page as read: pruning drops its signs
     page, threads = prune(root, page, thread_page)
-    measures = measure(root, is_chrome_text, page)
+    measures = measure(root, chrome_texts, page)
     scores, best = measures.scores, measures.best
     in_thread = bool(threads) and (best.mem_id in threads or _inside(best, threads))
     if in_thread:
@@ -140,8 +140,8 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> str:
     # lists dropped since.
     markdown = format == "markdown"
     for rendered in [block_markdown(part) for part in parts] if markdown else tree.lines(positions, removed):
-        lines.extend(line for line in rendered if not is_chrome_line(line))
-    lines = without_teasers(lines)
+        lines += rendered
+    lines = without_chrome_lines(lines)
     return _join_markdown(lines) if format == "markdown" else "\n".join(lines)
 
 

@@ -182,9 +182,11 @@ def _break_table() -> np.ndarray:
     return table
 
 
-def measure(root: LexborNode, is_chrome: Callable[[str], bool], page: PageArrays | None = None) -> Measures:
+def measure(
+    root: LexborNode, is_chrome: Callable[[list[str]], list[bool]], page: PageArrays | None = None
+) -> Measures:
     """Lengths and scores of every element under ``root`` (see the module doc); ``is_chrome``
-    says whether a short block's own text is a chrome line. ``page`` is the tree under ``root``
+    says which short blocks' own texts are chrome lines. ``page`` is the tree under ``root``
     as arrays, when the caller has read it already. Two compiled calls, and Python between them
     for the chrome patterns: every numpy call costs microseconds when the caches are cold."""
     page = page if page is not None else read_page(root)
@@ -201,7 +203,7 @@ def measure(root: LexborNode, is_chrome: Callable[[str], bool], page: PageArrays
     if len(check):  # the short blocks' own text, collapsed, for the chrome-line patterns
         text = joined.tobytes().decode("utf-32-le", "surrogatepass")
         bounds = bounds.tolist()
-        chrome = [is_chrome(text[bounds[k] : bounds[k + 1]]) for k in range(len(bounds) - 1)]
+        chrome = is_chrome([text[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1)])
     sums = parents, kinds, total, linked, own, chars, marks
     ranked = _measure_scores(*sums, check, np.array(chrome, np.bool_), page.keys, outside_keys)
     best, ends, order, scored, scored_keys, scores = ranked
