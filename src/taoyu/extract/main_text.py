@@ -42,12 +42,13 @@ from typing import Literal
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from taoyu.extract import blocks
 from taoyu.extract.boilerplate import chrome_texts, without_chrome_lines
 from taoyu.extract.labels import LabelPattern
 from taoyu.extract.lexbor import read_page
 from taoyu.extract.link_lists import drop_link_lists
 from taoyu.extract.markdown import block_markdown
-from taoyu.extract.measure import Measures, measure
+from taoyu.extract.measure import Measures, PageTree, measure
 from taoyu.extract.page_type import is_thread_page
 from taoyu.extract.prune import POSITIVE, REPLY_LABEL, never_content, prune
 from taoyu.extract.warm_up import warm_up
@@ -56,7 +57,6 @@ from taoyu.io.encoding import decode_html
 _REPLY_BODY = LabelPattern(r"content|text|message|body|markdown|detail|rich|t_f\b")
 _REPLY_CHROME = LabelPattern(r"meta|info|user|author|avatar|time|date|head|foot|action|tool|opera")
 _REPLY_TAGS = {"div", "li", "article", "section", "table", "tr", "dl", "dd"}
-_HEADLINE_LINK = "h1 a, h2 a, h3 a, h4 a, a h1, a h2, a h3, a h4"
 
 
 Format = Literal["text", "markdown"]
@@ -100,8 +100,10 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> str:
     thread_page = is_thread_page(tree, url, page)  # from the page as read: pruning drops its signs
     page, threads = prune(root, page, thread_page)
     measures = measure(root, chrome_texts, page)
-    scores, best = measures.scores, measures.best
-    in_thread = bool(threads) and (best.mem_id in threads or _inside(best, threads))
+    tree_ = measures.tree
+    scores, best = measures.score_at, measures.best_at
+    in_threads = _mask(tree_, threads)  # the comment threads kept for holding most of the page
+    in_thread = bool(threads) and _inside_any(tree_, best, in_threads)
     if in_thread:
         # Comments won. On a blog the post above them is the content, when it says so (class
         # post, article, content…), even at a twentieth of their length; on a forum or a review
@@ -110,79 +112,77 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> str:
         if post is not None:
             best, in_thread = post, False
     least = 2 if thread_page else 3  # on a thread page, a topic with one reply is a series
-    series = _series(root, best, scores, least)
-    feed = bool(series) and _is_feed(series)
+    series = blocks.series(tree_, best, scores, least)
+    feed = bool(series) and blocks.is_feed(tree_, series)
     if feed:
         # A teaser beat a short article: the article is the best block outside the feed.
-        in_series = {item.mem_id for item in series}
+        in_series = set(tree_.page.keys[series].tolist())
         ranked = _ranked_outside(in_series, in_series, measures)
         if len(ranked):
-            best = measures.nodes.at(int(ranked[0]))
-            in_thread = bool(threads) and (best.mem_id in threads or _inside(best, threads))
-            series = _series(root, best, scores, least)
-            feed = bool(series) and _is_feed(series)
-    lines = []
+            best = int(ranked[0])
+            in_thread = bool(threads) and _inside_any(tree_, best, in_threads)
+            series = blocks.series(tree_, best, scores, least)
+            feed = bool(series) and blocks.is_feed(tree_, series)
     # Once the comments lost to the post, they do not come back as its sibling.
-    skip = set() if in_thread else threads
-    parts = (series if not feed else []) or _with_prose_siblings(best, scores, skip)
+    skip = np.zeros(len(scores), np.bool_) if in_thread else in_threads
+    positions = (series if not feed else []) or blocks.prose_siblings(tree_, best, scores, skip)
+    parts: list[LexborNode] | None = None  # as selectolax nodes, when something needs them
     if thread_page and not (series and not feed):  # a series of posts already holds the replies
-        parts += _replies(root, parts, measures)
-    tree = measures.tree
-    positions = tree.positions(parts)
+        parts = [measures.nodes.at(position) for position in positions]
+        replies = _replies(root, parts, measures)
+        parts += replies
+        positions += tree_.positions(replies)
     removed: list[int] = []
     for part in positions:
-        removed += drop_link_lists(part, tree)
-    directory = _directory(root, parts, measures)
+        removed += drop_link_lists(part, tree_)
+    directory = _directory(root, positions, measures)
     if directory is not None:
-        parts.append(directory)
-        positions += tree.positions([directory])
-    # Markdown needs the tags; plain text comes from the tree as it was measured, less the link
-    # lists dropped since.
-    markdown = format == "markdown"
-    for rendered in [block_markdown(part) for part in parts] if markdown else tree.lines(positions, removed):
+        positions += tree_.positions([directory])
+        if parts is not None:
+            parts.append(directory)
+    lines: list[str] = []
+    if format == "markdown":  # Markdown needs the tags
+        parts = parts if parts is not None else [measures.nodes.at(position) for position in positions]
+        for part in parts:
+            lines += block_markdown(part)
+        return _join_markdown(without_chrome_lines(lines))
+    # Plain text comes from the tree as it was measured, less the link lists dropped since.
+    for rendered in tree_.lines(positions, removed):
         lines += rendered
-    lines = without_chrome_lines(lines)
-    return _join_markdown(lines) if format == "markdown" else "\n".join(lines)
+    return "\n".join(without_chrome_lines(lines))
+
+
+def _mask(tree: PageTree, keys: set[int]) -> np.ndarray:
+    """The blocks given by address, as a mask over the measured tree's positions."""
+    mask = np.zeros(len(tree.parents), np.bool_)
+    if keys:
+        found = tree.positions_of(keys)
+        mask[found[found >= 0]] = True
+    return mask
+
+
+def _inside_any(tree: PageTree, position: int, mask: np.ndarray) -> bool:
+    """Whether the block or one of its ancestors is in the mask."""
+    parents = tree.parents
+    while position >= 0:
+        if mask[position]:
+            return True
+        position = int(parents[position])
+    return False
 
 
 _LIST_OR_QUOTE = re.compile(r"^\s*(?:[-*] |\d+\. |> )")
 
 
-def _join_markdown(blocks: list[str]) -> str:
+def _join_markdown(texts: list[str]) -> str:
     """Blocks separated by a blank line, as Markdown needs; items of one list or quote stay together."""
     out: list[str] = []
-    for block in blocks:
+    for block in texts:
         if out and _LIST_OR_QUOTE.match(block) and _LIST_OR_QUOTE.match(out[-1].rsplit("\n", 1)[-1]):
             out[-1] += "\n" + block
         else:
             out.append(block)
     return "\n\n".join(out)
-
-
-def _series(root: LexborNode, best: LexborNode, scores: dict[int, float], least: int = 3) -> list[LexborNode]:
-    """Every block shaped like the best one, when it is one of a series of ``least`` or more
-    (three; two on a thread page, where a topic with one reply is still a thread): a forum
-    thread's posts, a page of reviews or answers (or a feed of teasers, see ``_is_feed``).
-    They are cousins, not siblings (each post sits in its own table or wrapper), so the sibling
-    step alone keeps one post and loses the thread. Outermost only: a post quoting a post of the
-    same shape is inside it."""
-    label = best.attributes.get("class")
-    if not label or best.tag in ("body", "html"):
-        return []
-    floor = max(0.05 * scores.get(best.mem_id, 0.0), 20.0)
-    chosen: set[int] = set()
-    out = []
-    for node in root.css(f"{best.tag}[class]"):
-        same = node.attributes.get("class") == label and scores.get(node.mem_id, 0.0) >= floor
-        if same and not _inside(node, chosen):
-            chosen.add(node.mem_id)
-            out.append(node)
-    return out if len(out) >= least else []
-
-
-def _is_feed(items: list[LexborNode]) -> bool:
-    """A feed of teasers repeats like a thread, but its items carry a linked headline."""
-    return sum(item.css_first(_HEADLINE_LINK) is not None for item in items) * 2 >= len(items)
 
 
 def _ranked_outside(excluded: set[int], anchors: set[int], measures: Measures) -> np.ndarray:
@@ -192,38 +192,17 @@ def _ranked_outside(excluded: set[int], anchors: set[int], measures: Measures) -
     return tree.outside(measures.ranked, tree.positions_of(excluded), tree.positions_of(anchors))
 
 
-def _labelled_content_outside(threads: set[int], best: LexborNode, measures: Measures) -> LexborNode | None:
+def _labelled_content_outside(threads: set[int], best: int, measures: Measures) -> int | None:
     """The best block outside the comment threads whose class or id says it is the content."""
-    scores = measures.scores
-    floor = 0.05 * scores.get(best.mem_id, 0.0)
-    anchors = {key for key in threads if key in scores}
     values, page = measures.score_at, measures.tree.page
+    floor = 0.05 * values[best]
+    anchors = {key for key in threads if key in measures.scores}
     for position in _ranked_outside(threads, anchors, measures).tolist():
         if values[position] < floor:
             return None
         if POSITIVE.search(page.label(position)):
-            return measures.nodes.at(position)
+            return int(position)
     return None
-
-
-def _with_prose_siblings(
-    best: LexborNode, scores: dict[int, float], skip: set[int] | None = None
-) -> list[LexborNode]:
-    """The best container plus the siblings that are prose too (readability's sibling step):
-    an article split into sections, or a question followed by its answers, are siblings."""
-    parent = best.parent
-    if parent is None or best.tag in ("body", "html"):
-        return [best]
-    floor = max(0.2 * scores.get(best.mem_id, 0.0), 50.0)
-    parts = []
-    child = parent.child
-    while child is not None:
-        skipped = child.mem_id in (skip or ())
-        prose = child.tag != "-text" and scores.get(child.mem_id, 0.0) >= floor and not skipped
-        if child.mem_id == best.mem_id or prose:
-            parts.append(child)
-        child = child.next
-    return parts
 
 
 def _replies(root: LexborNode, parts: list[LexborNode], measures: Measures) -> list[LexborNode]:
@@ -255,7 +234,7 @@ def _replies(root: LexborNode, parts: list[LexborNode], measures: Measures) -> l
         prose = chars - sum(link_chars.get(node.mem_id, 0) for node in outer)
         if len(outer) < 2 or prose <= best_chars or prose < 0.5 * chars or not _labelled_reply(outer[0]):
             continue
-        if _is_feed(outer):
+        if blocks.is_feed(measures.tree, measures.tree.positions(outer)):
             continue
         best, best_chars = outer, prose
     return [body for item in best for body in _reply_bodies(item, text_chars)]
@@ -275,7 +254,7 @@ def _reply_bodies(item: LexborNode, text_chars: dict[int, int]) -> list[LexborNo
     return out if any(text_chars.get(node.mem_id) for node in out) else [item]
 
 
-def _directory(root: LexborNode, parts: list[LexborNode], measures: Measures) -> LexborNode | None:
+def _directory(root: LexborNode, parts: list[int], measures: Measures) -> LexborNode | None:
     """A list of links that is most of the page: a table of contents (a novel's chapters, an
     archive's index). Block scores give links nothing, because on an article page they are
     navigation; here they are what the page is. A list holding at least half of the page's
@@ -288,7 +267,7 @@ def _directory(root: LexborNode, parts: list[LexborNode], measures: Measures) ->
     link_chars = measures.link_chars
     for node in root.css("ul, ol, dl"):  # document order: the outermost such list comes first
         if link_chars.get(node.mem_id, 0) >= 0.5 * total:
-            taken = {part.mem_id for part in parts}
+            taken = set(tree.page.keys[parts].tolist())
             if len(node.css("a")) < 100 or node.mem_id in taken or _inside(node, taken):
                 return None
             return node

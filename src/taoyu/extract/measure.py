@@ -46,7 +46,7 @@ SHORTEST_BLOCK = 8  # characters of own text; a shorter block weighs nothing
 CHROME_CHECK_BELOW = 80  # a block with less own text than this may be a chrome line
 
 _TEXT, _BLOCK, _INLINE, _BR, _LINK = 0, 1, 2, 3, 4
-LINK = _LINK  # a link's kind, for other modules' kernels
+LINK, TEXT = _LINK, _TEXT  # kinds, for other modules' kernels
 
 
 class Measures:
@@ -57,19 +57,24 @@ class Measures:
         self,
         scores: dict[int, float],
         nodes: ScoredNodes,
-        best: LexborNode,
+        best_at: int,
         tree: PageTree,
         ranked: np.ndarray,
         score_at: np.ndarray,
     ) -> None:
         self.scores = scores
         self.nodes = nodes  # the scored nodes
-        self.best = best
+        self.best_at = best_at  # the best block's position (the root's, 0, when nothing scored)
         self.tree = tree
         self.ranked = ranked  # the scored positions, best first (in document order on a tie)
         self.score_at = score_at  # scores by position
         self._text_chars: dict[int, int] | None = None
         self._link_chars: dict[int, int] | None = None
+
+    @property
+    def best(self) -> LexborNode:
+        """The best block as a selectolax node."""
+        return self.nodes.at(self.best_at)
 
     @property
     def text_chars(self) -> dict[int, int]:
@@ -211,12 +216,12 @@ def measure(
     tree = PageTree(page, parents, kinds, breaks, ends, total, linked, order)
     finder = NodeFinder(root, page, outside)
     if best < 0:
-        return Measures({}, ScoredNodes(finder, {}), root, tree, scored, scores)
+        return Measures({}, ScoredNodes(finder, {}), 0, tree, scored, scores)
     keys = scored_keys.tolist()
     return Measures(
         dict(zip(keys, scored_values.tolist(), strict=True)),
         ScoredNodes(finder, dict(zip(keys, scored.tolist(), strict=True))),
-        finder.node(best),
+        best,
         tree,
         scored[np.argsort(-scored_values, kind="stable")],
         scores,
@@ -235,6 +240,8 @@ class NodeFinder:
         self._found: dict[int, LexborNode] = {0: root}
 
     def node(self, position: int) -> LexborNode:
+        if position in self._found:
+            return self._found[position]
         if position >= len(self._keys):
             return self._outside[position - len(self._keys)]
         path = []
