@@ -128,7 +128,7 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> str:
     positions = (series if not feed else []) or blocks.prose_siblings(tree_, best, scores, skip)
     parts: list[LexborNode] | None = None  # as selectolax nodes, when something needs them
     if thread_page and not (series and not feed):  # a series of posts already holds the replies
-        parts = [measures.nodes.at(position) for position in positions]
+        parts = [measures.node_at(position) for position in positions]
         replies = _replies(root, parts, measures)
         parts += replies
         positions += tree_.positions(replies)
@@ -142,7 +142,7 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> str:
             parts.append(directory)
     lines: list[str] = []
     if format == "markdown":  # Markdown needs the tags
-        parts = parts if parts is not None else [measures.nodes.at(position) for position in positions]
+        parts = parts if parts is not None else [measures.node_at(position) for position in positions]
         for part in parts:
             lines += block_markdown(part)
         return _join_markdown(without_chrome_lines(lines))
@@ -196,7 +196,7 @@ def _labelled_content_outside(threads: set[int], best: int, measures: Measures) 
     """The best block outside the comment threads whose class or id says it is the content."""
     values, page = measures.score_at, measures.tree.page
     floor = 0.05 * values[best]
-    anchors = {key for key in threads if key in measures.scores}
+    anchors = {key for key in threads if key in measures.scores}  # the threads that were scored
     for position in _ranked_outside(threads, anchors, measures).tolist():
         if values[position] < floor:
             return None

@@ -50,31 +50,50 @@ LINK, TEXT = _LINK, _TEXT  # kinds, for other modules' kernels
 
 
 class Measures:
-    """What extraction knows of each element: scores keyed by ``mem_id``, and the tree as it was
-    measured, by position."""
+    """What extraction knows of each element: the tree as it was measured, by position, and
+    scores, by position and (built when first asked for) by ``mem_id``."""
 
     def __init__(
         self,
-        scores: dict[int, float],
-        nodes: ScoredNodes,
+        finder: NodeFinder,
         best_at: int,
         tree: PageTree,
         ranked: np.ndarray,
         score_at: np.ndarray,
+        scored_keys: np.ndarray,
     ) -> None:
-        self.scores = scores
-        self.nodes = nodes  # the scored nodes
         self.best_at = best_at  # the best block's position (the root's, 0, when nothing scored)
         self.tree = tree
         self.ranked = ranked  # the scored positions, best first (in document order on a tie)
         self.score_at = score_at  # scores by position
+        self._finder = finder
+        self._scored_keys = scored_keys  # the scored nodes' addresses, in document order
+        self._scores: dict[int, float] | None = None
         self._text_chars: dict[int, int] | None = None
         self._link_chars: dict[int, int] | None = None
 
     @property
+    def scores(self) -> dict[int, float]:
+        """The scored nodes' scores by ``mem_id``."""
+        if self._scores is None:
+            scored = np.sort(self.ranked)
+            self._scores = dict(zip(self._scored_keys.tolist(), self.score_at[scored].tolist(), strict=True))
+        return self._scores
+
+    @property
+    def nodes(self) -> ScoredNodes:
+        """The scored nodes by ``mem_id``, found when asked for."""
+        scored = np.sort(self.ranked)
+        return ScoredNodes(self._finder, dict(zip(self._scored_keys.tolist(), scored.tolist(), strict=True)))
+
+    def node_at(self, position: int) -> LexborNode:
+        """The selectolax node at a position of the measured tree."""
+        return self._finder.node(position)
+
+    @property
     def best(self) -> LexborNode:
         """The best block as a selectolax node."""
-        return self.nodes.at(self.best_at)
+        return self.node_at(self.best_at)
 
     @property
     def text_chars(self) -> dict[int, int]:
@@ -210,22 +229,11 @@ def measure(
         bounds = bounds.tolist()
         chrome = is_chrome([text[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1)])
     sums = parents, kinds, total, linked, own, chars, marks
-    ranked = _measure_scores(*sums, check, np.array(chrome, np.bool_), page.keys, outside_keys)
-    best, ends, order, scored, scored_keys, scores = ranked
-    scored_values = scores[scored]
-    tree = PageTree(page, parents, kinds, breaks, ends, total, linked, order)
-    finder = NodeFinder(root, page, outside)
-    if best < 0:
-        return Measures({}, ScoredNodes(finder, {}), 0, tree, scored, scores)
-    keys = scored_keys.tolist()
-    return Measures(
-        dict(zip(keys, scored_values.tolist(), strict=True)),
-        ScoredNodes(finder, dict(zip(keys, scored.tolist(), strict=True))),
-        best,
-        tree,
-        scored[np.argsort(-scored_values, kind="stable")],
-        scores,
+    best, ends, order, ranked, scored_keys, scores = _measure_scores(
+        *sums, check, np.array(chrome, np.bool_), page.keys, outside_keys
     )
+    tree = PageTree(page, parents, kinds, breaks, ends, total, linked, order)
+    return Measures(NodeFinder(root, page, outside), max(best, 0), tree, ranked, scores, scored_keys)
 
 
 class NodeFinder:
@@ -270,10 +278,6 @@ class ScoredNodes(Mapping[int, LexborNode]):
     def __getitem__(self, key: int) -> LexborNode:
         return self._finder.node(self._positions[key])
 
-    def at(self, position: int) -> LexborNode:
-        """The node at a position of the measured tree (scored or not)."""
-        return self._finder.node(position)
-
     def __iter__(self) -> Iterator[int]:
         return iter(self._positions)
 
@@ -307,8 +311,8 @@ def _measure_sums(page_parents, tag_ids, codes, starts, outside, kind_table, bre
 @kernel
 def _measure_scores(parents, kinds, total, linked, own, chars, marks, check, chrome, keys, outside_keys):  # type: ignore[no-untyped-def]
     """Scores and the best block (the ``check``ed blocks found ``chrome`` weigh nothing); each
-    node's subtree end and the positions by address; the scored nodes, their addresses and
-    scores."""
+    node's subtree end and the positions by address; the scored nodes best first, their
+    addresses in document order, and every node's score."""
     count = len(keys)
     excluded = np.zeros(len(parents), np.bool_)
     for k in range(len(check)):
@@ -321,7 +325,8 @@ def _measure_scores(parents, kinds, total, linked, own, chars, marks, check, chr
     for k in range(len(scored)):
         i = scored[k]
         scored_keys[k] = keys[i] if i < count else outside_keys[i - count]
-    return best, ends, order, scored, scored_keys, scores
+    ranked = scored[np.argsort(-scores[scored], kind="mergesort")]  # stable: document order on a tie
+    return best, ends, order, ranked, scored_keys, scores
 
 
 @kernel
