@@ -105,6 +105,15 @@ def test_extraction_through_selectolax_gives_what_the_compiled_reader_gives(
     assert (main_text(html), main_text(html, format="markdown")) == expected
 
 
+def test_a_label_that_is_not_ascii_is_read_by_the_patterns() -> None:
+    # The long s folds onto "s" under IGNORECASE: "ſidebar" names a sidebar, as "sidebar" does.
+    article = "<div class=content>" + "<p>正文一段很长的文字，说明了很多事情，很长很长。</p>" * 3 + "</div>"
+    aside = "<div class='{}'><p>侧栏里的一段文字，不是正文，但是也很长很长。</p></div>"
+    ascii_page, other_page = (aside.format(label) + article for label in ("sidebar", "\u017fidebar 侧栏"))
+    assert "侧栏里" not in main_text(ascii_page)
+    assert main_text(other_page) == main_text(ascii_page)
+
+
 @numba.njit
 def _spaces(count: int) -> np.ndarray:
     out = np.zeros(count, np.bool_)

@@ -159,13 +159,16 @@ class LabelVocabulary:
         np.cumsum([len(look) for look in lookaheads], out=self.look_starts[1:])
         self.looks = np.frombuffer("".join(lookaheads).encode("ascii"), np.uint8).copy()
 
+    @property
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """The trie, as :func:`match_labels` takes it after the labels."""
+        trie = self.symbols, self.table, self.accept_starts
+        return (*trie, self.bits, self.before, self.after, self.look_starts, self.looks)
+
     def match(self, labels: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each label (``labels[starts[k]:starts[k + 1]]``, UTF-8), the bits of the patterns
         it matches; and the labels that are not ASCII (their bits are 0: ask the patterns)."""
-        return _match(  # type: ignore[no-any-return]
-            labels, starts, self.symbols, self.table, self.accept_starts, self.bits, self.before,
-            self.after, self.look_starts, self.looks,
-        )  # fmt: skip
+        return match_labels(labels, starts, *self.arrays)  # type: ignore[no-any-return]
 
 
 _WORD_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_-"
@@ -203,7 +206,7 @@ def _is_word_byte(byte):  # type: ignore[no-untyped-def]
 
 
 @kernel
-def _match(labels, starts, symbols, table, accept_starts, bits, before, after, look_starts, looks):  # type: ignore[no-untyped-def]
+def match_labels(labels, starts, symbols, table, accept_starts, bits, before, after, look_starts, looks):  # type: ignore[no-untyped-def]
     count = len(starts) - 1
     found = np.zeros(count, np.uint8)
     not_ascii = np.zeros(count, np.bool_)

@@ -140,7 +140,7 @@ class PageArrays:
         """The page less the nodes not kept (whole subtrees: a kept node's parent is kept), and
         without its styles."""
         arrays = self.keys, self.parents, self.tag_ids, self.elements, self.starts, self.codes
-        kept = _kept(*arrays, self.labelled, self.label_bytes, self.label_starts, self.label_ids, keep)
+        kept = kept_arrays(*arrays, self.labelled, self.label_bytes, self.label_starts, self.label_ids, keep)
         nodes = list(compress(self.nodes, keep.tolist())) if self.nodes is not None else None
         return PageArrays(*kept, _NONE, [], _NO_SIGNS, _NONE, [], nodes)
 
@@ -677,7 +677,7 @@ def unlink_nodes(keys, parents, removed, functions):  # type: ignore[no-untyped-
 
 
 @kernel
-def _kept(  # type: ignore[no-untyped-def]
+def kept_arrays(  # type: ignore[no-untyped-def]
     keys, parents, tag_ids, elements, starts, codes, labelled, label_bytes, label_starts, label_ids, keep
 ):
     """The kept nodes' addresses, parents (as positions among the kept), tags and text, and the

@@ -20,8 +20,8 @@ import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from taoyu.extract.chars import is_space
-from taoyu.extract.labels import LabelPattern, LabelVocabulary
-from taoyu.extract.lexbor import PageArrays, unlink, unlink_nodes, unlinker
+from taoyu.extract.labels import LabelPattern, LabelVocabulary, match_labels
+from taoyu.extract.lexbor import PageArrays, kept_arrays, unlink, unlink_nodes, unlinker
 from taoyu.jit import kernel
 
 NEVER_CONTENT = (
@@ -48,6 +48,8 @@ _CONTENT_BLOCK = 0.3  # a chrome-labelled block holding this share of the page i
 _LONG_HIDDEN = 200  # characters of visibility:hidden text that are content waiting for a script
 _NEVER, _FORM, _CODE = 1, 2, 4  # tag rules
 _HIDE, _HIDE_IF_SHORT = 1, 2  # style rules
+_NONE = np.zeros(0, np.int64)
+_NO_SIGNS = np.zeros(0, np.int8)
 
 
 def prune(root: LexborNode, page: PageArrays, thread_page: bool) -> tuple[PageArrays, set[int]]:
@@ -56,12 +58,21 @@ def prune(root: LexborNode, page: PageArrays, thread_page: bool) -> tuple[PageAr
     chrome-labelled blocks kept for holding most of the page (a "comments" block that is a
     thread). On a thread page, replies are content: a block labelled comment or reply stays."""
     styles = np.array([_style_rule(style) for style in page.styles], np.uint8)
+    functions = unlinker(page)
+    if len(functions):  # read in compiled code: one call does it all, unless a label is not ASCII
+        labels = page.labelled, page.label_bytes, page.label_starts, page.label_ids
+        text = page.starts, page.codes
+        done, *kept, kept_blocks = _pruned(
+            page.keys, page.parents, page.tag_ids, page.elements, *text, *labels, page.styled, styles,
+            _tag_rules(), thread_page, functions, *_VOCABULARY.arrays,
+        )  # fmt: skip
+        if done:
+            return PageArrays(*kept, _NONE, [], _NO_SIGNS, _NONE, []), set(kept_blocks.tolist())
     labels, not_ascii = _VOCABULARY.match(page.label_bytes, page.label_starts)
     if len(not_ascii):  # the trie reads ASCII only: the patterns read the rest
         texts = page.labels
         for k in not_ascii.tolist():
             labels[k] = sum(bit for pattern, bit in _VOCABULARY.patterns if pattern.search(texts[k]))
-    functions = unlinker(page)
     decided = _decide(page.parents, page.tag_ids, page.starts, page.codes, _tag_rules(), page.styled, styles)
     labelled = page.labelled, labels, thread_page
     keep, kept_blocks, removed = _decided(page.keys, page.parents, *labelled, functions, *decided)
@@ -106,6 +117,30 @@ def _tag_rules() -> np.ndarray:
 def never_content() -> np.ndarray:
     """Whether a tag is never content, by lexbor's tag id: such subtrees need not be read."""
     return (_tag_rules() & _NEVER) > 0
+
+
+@kernel
+def _pruned(  # type: ignore[no-untyped-def]
+    keys, parents, tag_ids, elements, starts, codes, labelled, label_bytes, label_starts, label_ids, styled,
+    style_rules, tag_rules, thread_page, functions, *vocabulary,
+):  # fmt: skip
+    """:func:`prune` in one compiled call: the labels' bits, the removals (unlinked from the DOM)
+    and the page that is left, with the kept blocks' addresses. Not done (and nothing removed)
+    when a label is not ASCII: the patterns must read it first."""
+    bits, not_ascii = match_labels(label_bytes, label_starts, *vocabulary)
+    if len(not_ascii):
+        empty = np.zeros(0, np.int64)
+        kept = kept_arrays(
+            keys, parents, tag_ids, elements, starts, codes, labelled, label_bytes, label_starts, label_ids,
+            np.zeros(len(parents), np.bool_),
+        )  # fmt: skip
+        return (False, *kept, empty)
+    decided = _decide(parents, tag_ids, starts, codes, tag_rules, styled, style_rules)
+    keep, kept_blocks, _ = _decided(keys, parents, labelled, bits, thread_page, functions, *decided)
+    kept = kept_arrays(
+        keys, parents, tag_ids, elements, starts, codes, labelled, label_bytes, label_starts, label_ids, keep
+    )
+    return (True, *kept, kept_blocks)
 
 
 @kernel

@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 # Every path: pruned chrome (scripts, a form, a nav, hidden and long-hidden styles, chrome labels,
-# code), an article with a chrome line, a teaser, a list of dated links and a plain link list in
-# it, a thread's replies (the URL says thread), and a table of contents of a hundred links.
+# one of them not ASCII, code), an article with a chrome line, a teaser, a list of dated links and
+# a plain link list in it, a thread's replies (the URL says thread), and a table of contents of a
+# hundred links.
 _CONTENTS = "".join(f'<li><a href="/c/{i}">第{i}章</a></li>' for i in range(100))
 WARM_UP_PAGE = f"""<!doctype html><html><head><title>预热</title><script>var a = 1;</script></head><body>
 <nav><a href="/">首页</a></nav><form><input name="q"></form>
 <div style="display:none">隐藏</div><div style="visibility:hidden">等待脚本显示的正文</div>
-<div class="share-bar"><a href="#">分享到微博</a></div>
+<div class="share-bar"><a href="#">分享到微博</a></div><div class="侧栏 sidebar"><a href="#">热门</a></div>
 <div class="article-content" id="content">
 <h1>杭州发布城市更新计划</h1>
 <p>杭州市今天发布了城市更新计划，涉及老旧小区改造、交通和公共空间。</p>
