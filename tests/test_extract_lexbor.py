@@ -19,11 +19,13 @@ from taoyu.extract.link_lists import _ITEM_METADATA, _MAYBE_METADATA, _NO_DIGITS
 from taoyu.extract.prune import never_content
 
 ATTRIBUTES = [
-    "", ' class="nav main"', " id=x", " class", ' id=""', ' style="DISPLAY: none"', ' style="color:red"',
-    ' style="visibility:Hidden"', ' class="评论 区" id="回复"', ' class="a\u00a0b"', " data-x=1",
+    "", ' class="nav main"', " id=x", " id=Post-12", " itemtype=https://schema.org/QAPage", " class",
+    ' id=""', ' style="DISPLAY: none"', ' style="color:red"', ' style="visibility:Hidden"',
+    ' class="评论 区" id="回复"', ' class="a\u00a0b"', " data-x=1",
 ]  # fmt: skip
 TEXTS = ["杭州", " ", "\n", "\xa0", "\u3000", "é", "\U0001f600", "a&amp;b", "", "x\u200by"]
 TAGS = ["div", "p", "span", "a", "script", "style", "ul", "li", "table", "td", "custom-tag", "textarea"]
+TAGS += ["meta"]
 
 
 def fragments(depth: int = 3) -> st.SearchStrategy[str]:
@@ -44,6 +46,8 @@ def assert_same(one: PageArrays, other: PageArrays) -> None:
     assert np.array_equal(one.label_starts, other.label_starts)
     assert one.labels == other.labels
     assert np.array_equal(one.styled, other.styled) and one.styles == other.styles
+    assert one.signs == other.signs and np.array_equal(one.sign_kinds, other.sign_kinds)
+    assert one.ids() == other.ids()
 
 
 def test_the_compiled_reader_is_available_on_this_build() -> None:

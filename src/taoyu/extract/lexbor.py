@@ -125,6 +125,7 @@ class PageArrays:
     sign_positions: np.ndarray  # the elements that say it
     signs: list[str]  # the itemtype, the generator's name, the JSON-LD
     nodes: list[LexborNode] | None = None  # the nodes, when they were read through Python
+    numbered: np.ndarray | None = None  # the labels whose id may be a numbered post's, when known
     _labels: list[str] | None = None  # the labels decoded, when first asked for
     _label_at: dict[int, str] | None = None  # and by position
 
@@ -147,11 +148,16 @@ class PageArrays:
     def ids(self) -> list[tuple[int, str]]:
         """The elements' ids that start like a forum's numbered post (post, reply, pid, answer,
         floor; ASCII letters in any case), with their positions."""
-        found = _numbered_ids(self.label_bytes, self.label_starts, self.label_ids)
+        found = self.numbered if self.numbered is not None else _numbered_ids(*self._id_arrays())
+        if not len(found):
+            return []
         data = self.label_bytes.tobytes()
         starts, ends = self.label_ids.tolist(), self.label_starts[1:].tolist()
         positions = self.labelled.tolist()
         return [(positions[k], data[starts[k] : ends[k]].decode("utf-8")) for k in found.tolist()]
+
+    def _id_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.label_bytes, self.label_starts, self.label_ids
 
     def label(self, position: int) -> str:
         """The class and id of the element at ``position`` (" " when it has neither)."""
@@ -286,6 +292,28 @@ def _addresses() -> np.ndarray | None:
     except (OSError, AttributeError):  # another build: the symbols are not exported
         return None
     return np.array(found, np.uint64) if all(found) else None
+
+
+@kernel
+def _numbered_ids(label_bytes, label_starts, label_ids):  # type: ignore[no-untyped-def]
+    """The labels whose id starts with post, reply, pid, answer or floor (ASCII, any case)."""
+    found = np.zeros(len(label_ids), np.bool_)
+    for k in range(len(label_ids)):
+        start, end = label_ids[k], label_starts[k + 1]
+        if end - start < 3:
+            continue
+        word = np.zeros(6, np.uint8)
+        for m in range(min(6, end - start)):
+            byte = label_bytes[start + m]
+            word[m] = byte + 32 if 65 <= byte <= 90 else byte
+        four = word[0] == 112 and word[1] == 111 and word[2] == 115 and word[3] == 116  # post
+        reply = word[0] == 114 and word[1] == 101 and word[2] == 112 and word[3] == 108 and word[4] == 121
+        pid = word[0] == 112 and word[1] == 105 and word[2] == 100
+        answer = word[0] == 97 and word[1] == 110 and word[2] == 115 and word[3] == 119 and word[4] == 101
+        answer = answer and word[5] == 114
+        floor = word[0] == 102 and word[1] == 108 and word[2] == 111 and word[3] == 111 and word[4] == 114
+        found[k] = four or reply or pid or answer or floor
+    return np.flatnonzero(found)
 
 
 @kernel
@@ -463,7 +491,7 @@ def _walk(root, functions, text_offset, names, leaves, tags, generator, json_ld)
     return (
         keys, parents, tag_ids, elements, starts, codes[:used], valid,
         label_positions, label_bytes, label_starts, label_ids, style_positions, all_styles,
-        sign_of, sign_positions, signs, sign_starts,
+        sign_of, sign_positions, signs, sign_starts, _numbered_ids(label_bytes, label_starts, label_ids),
     )  # fmt: skip
 
 
@@ -562,8 +590,8 @@ def _read_compiled(root: LexborNode, leaves: np.ndarray = _NO_LEAVES) -> PageArr
     assert _FUNCTION_ADDRESSES is not None and _TEXT_OFFSET is not None
     words = _GENERATOR, _JSON_LD
     read = _walk(root.mem_id, _FUNCTION_ADDRESSES, _TEXT_OFFSET, _NAMES, leaves, _tags(), *words)
-    keys, parents, tag_ids, elements, starts, codes, valid, *labels, styled, styles = read[:-4]
-    sign_kinds, sign_positions, sign_bytes, sign_starts = read[-4:]
+    keys, parents, tag_ids, elements, starts, codes, valid, *labels, styled, styles = read[:-5]
+    sign_kinds, sign_positions, sign_bytes, sign_starts, numbered = read[-5:]
     if not valid:
         return None
     style_list = styles.tobytes().decode("utf-8").split("\0")[:-1] if len(styled) else []
@@ -572,7 +600,7 @@ def _read_compiled(root: LexborNode, leaves: np.ndarray = _NO_LEAVES) -> PageArr
     data, bounds = sign_bytes.tobytes(), sign_starts.tolist()
     signs = [data[bounds[k] : bounds[k + 1]].decode("utf-8") for k in range(len(bounds) - 1)]
     arrays = keys, parents, tag_ids, elements, starts, codes, *labels, styled, style_list
-    return PageArrays(*arrays, sign_kinds, sign_positions, signs)
+    return PageArrays(*arrays, sign_kinds, sign_positions, signs, numbered=numbered)
 
 
 @cache
@@ -724,25 +752,3 @@ def kept_arrays(  # type: ignore[no-untyped-def]
     structure = keys[keep], new_parents, tag_ids[keep], elements[keep], new_starts, new_codes
     labels = new_labelled, new_label_bytes[: new_label_starts[-1]], new_label_starts, new_label_ids
     return (*structure, *labels)
-
-
-@kernel
-def _numbered_ids(label_bytes, label_starts, label_ids):  # type: ignore[no-untyped-def]
-    """The labels whose id starts with post, reply, pid, answer or floor (ASCII, any case)."""
-    found = np.zeros(len(label_ids), np.bool_)
-    for k in range(len(label_ids)):
-        start, end = label_ids[k], label_starts[k + 1]
-        if end - start < 3:
-            continue
-        word = np.zeros(6, np.uint8)
-        for m in range(min(6, end - start)):
-            byte = label_bytes[start + m]
-            word[m] = byte + 32 if 65 <= byte <= 90 else byte
-        four = word[0] == 112 and word[1] == 111 and word[2] == 115 and word[3] == 116  # post
-        reply = word[0] == 114 and word[1] == 101 and word[2] == 112 and word[3] == 108 and word[4] == 121
-        pid = word[0] == 112 and word[1] == 105 and word[2] == 100
-        answer = word[0] == 97 and word[1] == 110 and word[2] == 115 and word[3] == 119 and word[4] == 101
-        answer = answer and word[5] == 114
-        floor = word[0] == 102 and word[1] == 108 and word[2] == 111 and word[3] == 111 and word[4] == 114
-        found[k] = four or reply or pid or answer or floor
-    return np.flatnonzero(found)
