@@ -124,13 +124,13 @@ for _char in _SEPARATORS + _BESIDE_DIGITS:
     if ord(_char) < 128:
         _MARKS_TABLE[ord(_char)] = _SEPARATOR if _char in _SEPARATORS else _BESIDE
 _MARKS_TABLE[ord("0") : ord("9") + 1] = _DIGIT
-# The wide ones, code then class.
+# The wide ones, code then class, by code.
 _EXTRA_WIDE = np.array(
-    [
+    sorted(
         (ord(c), _SEPARATOR if c in _SEPARATORS else _BESIDE)
         for c in _SEPARATORS + _BESIDE_DIGITS
         if ord(c) >= 128
-    ],
+    ),
     np.int64,
 )
 # Ranges without a decimal digit (checked in tests): a character in none of them may be one.
@@ -167,9 +167,7 @@ def _metadata_counts(codes, bounds, ascii_marks, wide_marks):  # type: ignore[no
                 elif code < 128:
                     kind = ascii_marks[code]
                 else:
-                    for m in range(len(wide_marks)):
-                        if wide_marks[m, 0] == code:
-                            kind = wide_marks[m, 1]
+                    kind = _wide_mark(wide_marks, code)
                     if kind == 0 and not _no_digits(code):
                         kind = _DIGIT  # unknown: maybe a digit
                         not_maybe[k] += 1
@@ -196,7 +194,22 @@ def _metadata_counts(codes, bounds, ascii_marks, wide_marks):  # type: ignore[no
 
 
 @kernel
+def _wide_mark(wide_marks, code):  # type: ignore[no-untyped-def]
+    """The class of a character past ASCII among the metadata's (sorted by code), or 0."""
+    low, high = 0, len(wide_marks)
+    while low < high:
+        middle = (low + high) // 2
+        if wide_marks[middle, 0] < code:
+            low = middle + 1
+        else:
+            high = middle
+    return wide_marks[low, 1] if low < len(wide_marks) and wide_marks[low, 0] == code else 0
+
+
+@kernel
 def _no_digits(code):  # type: ignore[no-untyped-def]
+    if 0x4E00 <= code <= 0x9FFF:  # Chinese, most of the text: no digit among them
+        return True
     for m in range(len(_NO_DIGITS)):  # noqa: SIM110 (numba compiles the loop, not a generator)
         if _NO_DIGITS[m, 0] <= code <= _NO_DIGITS[m, 1]:
             return True
