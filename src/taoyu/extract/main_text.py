@@ -12,8 +12,10 @@ How it decides, in order:
    gets a score from its non-link characters, with Chinese and Western sentence punctuation as
    the strongest sign of prose; link-dense blocks score near zero. Scores flow to the parent in
    full and the grandparent in half (readability's idea), so the container of the article — or of
-   a forum thread's posts — collects the most. :mod:`taoyu.extract.measure` reads the tree into
-   arrays once and scores it in compiled loops.
+   a forum thread's posts — collects the most. The page is read once, through lexbor's C
+   functions (:mod:`taoyu.extract.lexbor`), and pruning (:mod:`taoyu.extract.prune`), scoring
+   (:mod:`taoyu.extract.measure`), choosing (:mod:`taoyu.extract.blocks`) and rendering run on
+   those arrays in compiled loops.
 4. **Choose** the best container, and keep its sibling blocks that are prose too. When the best
    block is one of a series of same-shaped blocks (a forum thread's posts, a page of reviews,
    each in its own wrapper), the whole series is kept; a series of teasers with linked headlines

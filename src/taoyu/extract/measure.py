@@ -3,12 +3,12 @@
 Extraction asks every element three questions: how much text it holds, how much of that is link
 text, and how much prose it holds itself (its "own" text: its text children and its inline
 children's text, not its nested blocks'). Asked of selectolax node by node, they cost about a
-microsecond of Python a node, most of a page's extraction time. Here the tree is read once into
-flat lists (each node's parent, its kind, the text of each text node), and compiled loops
-(:mod:`taoyu.jit`) answer every question for every node: lengths in one bottom-up pass (linear,
-where asking each block for its text is quadratic on the never-closed ``<font>`` chains of old
-Chinese sites), own text by walking each text node's ancestors (text nodes times depth:
-milliseconds on such a chain of thousands).
+microsecond of Python a node, most of a page's extraction time. Here the page comes as flat
+arrays (each node's parent, its tag, the text of each text node: :mod:`taoyu.extract.lexbor`),
+and compiled loops (:mod:`taoyu.jit`) answer every question for every node: lengths in one
+bottom-up pass (linear, where asking each block for its text is quadratic on the never-closed
+``<font>`` chains of old Chinese sites), own text by walking each text node's ancestors (text
+nodes times depth: milliseconds on such a chain of thousands).
 
 Scores are readability's propagation: each text block's weight goes to itself and its parent in
 full and to its grandparent in half, so the element that directly holds the article's paragraphs
