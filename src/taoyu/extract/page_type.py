@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from taoyu.extract.labels import LabelPattern
 from taoyu.extract.lexbor import GENERATOR, PageArrays, read_page
@@ -33,6 +33,7 @@ _THREAD_HOST = LabelPattern(r"^(?:[^.]+\.)?(?:bbs|forums?|tieba|zhidao|wenda|dis
 _THREAD_SCHEMA = LabelPattern(r"discussionforumposting|qapage")
 # Posts and replies numbered by the forum's database: id="post_53963", id="reply-78".
 _NUMBERED_POST = LabelPattern(r"(?:post|reply|pid|answer|floor)[-_]?\d+$")
+_HEAD_SIGNS = "meta[name=generator], script[type='application/ld+json'], [itemtype], [id]"
 _FORUM_SOFTWARE = LabelPattern(
     r"discuz|phpwind|phpbb|vbulletin|discourse|flarum|nodebb|xenforo|mybb|simple machines|invision"
 )
@@ -45,23 +46,33 @@ def is_thread_page(tree: LexborHTMLParser, url: str | None = None, body: PageArr
     if url and _thread_url(url):
         return True
     root = tree.body or tree.root
-    pages = [body if body is not None else read_page(root, never_content())] if root is not None else []
-    head = tree.head
-    if head is not None:  # read apart: in the page's read it is never content, a leaf
-        pages.append(read_page(head, never_content()))
     numbered = 0
-    document = tree.root
-    if document is not None and root is not None and document.mem_id != root.mem_id:
-        attributes = document.attributes  # <html itemscope itemtype=…>
-        if _THREAD_SCHEMA.search(attributes.get("itemtype") or ""):
-            return True
-        numbered += bool(_NUMBERED_POST.match(attributes.get("id") or ""))
-    for page in pages:
+    if root is not None:
+        page = body if body is not None else read_page(root, never_content())
         for kind, sign in zip(page.sign_kinds.tolist(), page.signs, strict=True):
             pattern = _FORUM_SOFTWARE if kind == GENERATOR else _THREAD_SCHEMA
             if pattern.search(sign):
                 return True
         numbered += sum(bool(_NUMBERED_POST.match(id_)) for _, id_ in page.ids())
+    # The head (in the page's read it is never content, a leaf) and <html> itself: a handful of
+    # elements, asked one by one.
+    others: dict[int, LexborNode] = {}
+    document, head = tree.root, tree.head
+    if document is not None and root is not None and document.mem_id != root.mem_id:
+        others[document.mem_id] = document  # <html itemscope itemtype=…>
+    for node in head.css(_HEAD_SIGNS) if head is not None else ():
+        others[node.mem_id] = node  # once, whichever selectors it matched
+    for node in others.values():
+        attributes = node.attributes
+        generator = node.tag == "meta" and attributes.get("name") == "generator"
+        if generator and _FORUM_SOFTWARE.search(attributes.get("content") or ""):
+            return True
+        json_ld = node.tag == "script" and (attributes.get("type") or "").lower() == "application/ld+json"
+        if json_ld and _THREAD_SCHEMA.search(node.text() or ""):
+            return True
+        if _THREAD_SCHEMA.search(attributes.get("itemtype") or ""):
+            return True
+        numbered += bool(_NUMBERED_POST.match(attributes.get("id") or ""))
     return numbered >= 2
 
 
