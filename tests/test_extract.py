@@ -307,9 +307,13 @@ def test_a_table_of_contents_that_is_the_page_is_kept():
     # here it is the page.
     chapters = "".join(f"<li><a href='/c/{i}.html'>第{i}章 山雨欲来</a></li>" for i in range(1, 151))
     intro = "<div class='intro'><h1>示例小说</h1><p>一个少年，一把旧剑，一段江湖往事。</p></div>"
-    text = main_text(page(f"{CHROME}{intro}<div class='mulu'><ul>{chapters}</ul></div>"))
+    html = page(f"{CHROME}{intro}<div class='mulu'><ul>{chapters}</ul></div>")
+    text = main_text(html)
     assert "第1章 山雨欲来" in text and "第150章 山雨欲来" in text
     assert "一段江湖往事" in text
+    # In Markdown the list chosen whole is a list, an item a line.
+    markdown = main_text(html, format="markdown")
+    assert "- 第1章 山雨欲来\n- 第2章 山雨欲来" in markdown
 
 
 def test_a_short_menu_beside_an_article_stays_navigation():

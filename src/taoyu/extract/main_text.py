@@ -128,9 +128,12 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> str:
     # Once the comments lost to the post, they do not come back as its sibling.
     skip = np.zeros(len(scores), np.bool_) if in_thread else in_threads
     positions = (series if not feed else []) or blocks.prose_siblings(tree_, best, scores, skip)
-    parts: list[LexborNode] | None = None  # as selectolax nodes, when something needs them
-    if thread_page and not (series and not feed):  # a series of posts already holds the replies
+    # As selectolax nodes, when something needs them; found before link lists leave the DOM.
+    parts: list[LexborNode] | None = None
+    thread = thread_page and not (series and not feed)  # a series of posts already holds the replies
+    if thread or format == "markdown":
         parts = [measures.node_at(position) for position in positions]
+    if thread and parts is not None:
         replies = _replies(root, parts, measures)
         parts += replies
         positions += tree_.positions(replies)
@@ -143,10 +146,10 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> str:
         if parts is not None:
             parts.append(directory)
     lines: list[str] = []
-    if format == "markdown":  # Markdown needs the tags
-        parts = parts if parts is not None else [measures.node_at(position) for position in positions]
-        for part in parts:
-            lines += block_markdown(part)
+    if format == "markdown" and parts is not None:  # Markdown needs the tags
+        gone = set(removed)  # a part that was itself a link list left the DOM: nothing to render
+        for part, position in zip(parts, positions, strict=True):
+            lines += [] if position in gone else block_markdown(part)
         return _join_markdown(without_chrome_lines(lines))
     # Plain text comes from the tree as it was measured, less the link lists dropped since.
     for rendered in tree_.lines(positions, removed):

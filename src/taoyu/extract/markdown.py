@@ -20,8 +20,13 @@ _SPACES = re.compile(r"\s+")
 
 
 def block_markdown(node: LexborNode) -> list[str]:
-    """The subtree as Markdown blocks, in document order (empty blocks left out)."""
+    """The subtree as Markdown blocks, in document order (empty blocks left out). A list chosen
+    whole (a table of contents) is rendered as a list; any other node by its children: a table
+    chosen whole is a page's layout, not a table of data."""
     blocks: list[str] = []
+    if node.tag in ("ul", "ol"):
+        _list(node, blocks, depth=0)
+        return blocks
     buffer: list[str] = []
     _walk(node, buffer, blocks)
     _flush(buffer, blocks)
