@@ -6,7 +6,8 @@ page of a few thousand nodes that was most of extraction's time (docs/decisions.
 selectolax extension module exports lexbor's C API, including the ``_noi`` ("no inline")
 functions lexbor provides for bindings, so a compiled loop can walk the tree the way
 selectolax's own ``traverse`` does, at C speed: first child, next sibling, parent, tag id, a
-text node's characters, an element's class, id and style.
+text node's characters, an element's class, id and style, and what a page says about its kind
+(schema.org types, the generator meta tag, JSON-LD).
 
 numba calls a C function from a raw address through :func:`_call`; the addresses are arguments,
 not constants, so the loops are cached on disk like every other kernel (:mod:`taoyu.jit`).
@@ -39,7 +40,6 @@ _ELEMENT, _TEXT = 1, 3  # lexbor's node types (the DOM's)
 _NO_LEAVES = np.zeros(0, np.bool_)
 _NONE = np.zeros(0, np.int64)
 _NO_SIGNS = np.zeros(0, np.int8)
-_NO_NODE = -1
 
 
 @intrinsic
@@ -134,7 +134,8 @@ class PageArrays:
         """The labels as text (decoded when first asked for: most pages never need them)."""
         if self._labels is None:
             data, bounds = self.label_bytes.tobytes(), self.label_starts.tolist()
-            self._labels = [data[bounds[k] : bounds[k + 1]].decode("utf-8") for k in range(len(bounds) - 1)]
+            labels = (data[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1))
+            self._labels = [label.decode("utf-8", "replace") for label in labels]
         return self._labels
 
     def kept(self, keep: np.ndarray) -> PageArrays:
@@ -148,16 +149,15 @@ class PageArrays:
     def ids(self) -> list[tuple[int, str]]:
         """The elements' ids that start like a forum's numbered post (post, reply, pid, answer,
         floor; ASCII letters in any case), with their positions."""
-        found = self.numbered if self.numbered is not None else _numbered_ids(*self._id_arrays())
+        found = self.numbered
+        if found is None:
+            found = _numbered_ids(self.label_bytes, self.label_starts, self.label_ids)
         if not len(found):
             return []
         data = self.label_bytes.tobytes()
         starts, ends = self.label_ids.tolist(), self.label_starts[1:].tolist()
         positions = self.labelled.tolist()
-        return [(positions[k], data[starts[k] : ends[k]].decode("utf-8")) for k in found.tolist()]
-
-    def _id_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return self.label_bytes, self.label_starts, self.label_ids
+        return [(positions[k], data[starts[k] : ends[k]].decode("utf-8", "replace")) for k in found.tolist()]
 
     def label(self, position: int) -> str:
         """The class and id of the element at ``position`` (" " when it has neither)."""
@@ -306,13 +306,13 @@ def _numbered_ids(label_bytes, label_starts, label_ids):  # type: ignore[no-unty
         for m in range(min(6, end - start)):
             byte = label_bytes[start + m]
             word[m] = byte + 32 if 65 <= byte <= 90 else byte
-        four = word[0] == 112 and word[1] == 111 and word[2] == 115 and word[3] == 116  # post
+        post = word[0] == 112 and word[1] == 111 and word[2] == 115 and word[3] == 116
         reply = word[0] == 114 and word[1] == 101 and word[2] == 112 and word[3] == 108 and word[4] == 121
         pid = word[0] == 112 and word[1] == 105 and word[2] == 100
         answer = word[0] == 97 and word[1] == 110 and word[2] == 115 and word[3] == 119 and word[4] == 101
         answer = answer and word[5] == 114
         floor = word[0] == 102 and word[1] == 108 and word[2] == 111 and word[3] == 111 and word[4] == 114
-        found[k] = four or reply or pid or answer or floor
+        found[k] = post or reply or pid or answer or floor
     return np.flatnonzero(found)
 
 
@@ -594,11 +594,11 @@ def _read_compiled(root: LexborNode, leaves: np.ndarray = _NO_LEAVES) -> PageArr
     sign_kinds, sign_positions, sign_bytes, sign_starts, numbered = read[-5:]
     if not valid:
         return None
-    style_list = styles.tobytes().decode("utf-8").split("\0")[:-1] if len(styled) else []
+    style_list = styles.tobytes().decode("utf-8", "replace").split("\0")[:-1] if len(styled) else []
     if len(style_list) != len(styled):  # a NUL inside a style
         return None
     data, bounds = sign_bytes.tobytes(), sign_starts.tolist()
-    signs = [data[bounds[k] : bounds[k + 1]].decode("utf-8") for k in range(len(bounds) - 1)]
+    signs = [data[bounds[k] : bounds[k + 1]].decode("utf-8", "replace") for k in range(len(bounds) - 1)]
     arrays = keys, parents, tag_ids, elements, starts, codes, *labels, styled, style_list
     return PageArrays(*arrays, sign_kinds, sign_positions, signs, numbered=numbered)
 
@@ -662,8 +662,9 @@ def _same(one: PageArrays | None, other: PageArrays) -> bool:
         return False
     arrays = ("keys", "parents", "tag_ids", "elements", "starts", "codes", "labelled", "label_bytes")
     arrays += ("label_starts", "label_ids", "styled", "sign_kinds", "sign_positions")
+    same_text = one.labels == other.labels and one.styles == other.styles and one.signs == other.signs
     return all(np.array_equal(getattr(one, name), getattr(other, name)) for name in arrays) and (
-        one.labels == other.labels and one.styles == other.styles and one.signs == other.signs
+        same_text and one.ids() == other.ids()
     )
 
 
