@@ -144,6 +144,11 @@ class PageArrays:
         arrays = self.keys, self.parents, self.tag_ids, self.elements, self.starts, self.codes
         kept = kept_arrays(*arrays, self.labelled, self.label_bytes, self.label_starts, self.label_ids, keep)
         nodes = list(compress(self.nodes, keep.tolist())) if self.nodes is not None else None
+        return PageArrays.of_kept(kept, nodes)
+
+    @staticmethod
+    def of_kept(kept: tuple[np.ndarray, ...], nodes: list[LexborNode] | None = None) -> PageArrays:
+        """A page from what :func:`kept_arrays` returns (no styles or signs: they are read once)."""
         return PageArrays(*kept, _NONE, [], _NO_SIGNS, _NONE, [], nodes)
 
     def ids(self) -> list[tuple[int, str]]:

@@ -48,8 +48,6 @@ _CONTENT_BLOCK = 0.3  # a chrome-labelled block holding this share of the page i
 _LONG_HIDDEN = 200  # characters of visibility:hidden text that are content waiting for a script
 _NEVER, _FORM, _CODE = 1, 2, 4  # tag rules
 _HIDE, _HIDE_IF_SHORT = 1, 2  # style rules
-_NONE = np.zeros(0, np.int64)
-_NO_SIGNS = np.zeros(0, np.int8)
 
 
 def prune(root: LexborNode, page: PageArrays, thread_page: bool) -> tuple[PageArrays, set[int]]:
@@ -67,7 +65,7 @@ def prune(root: LexborNode, page: PageArrays, thread_page: bool) -> tuple[PageAr
             _tag_rules(), thread_page, functions, *_VOCABULARY.arrays,
         )  # fmt: skip
         if done:
-            return PageArrays(*kept, _NONE, [], _NO_SIGNS, _NONE, []), set(kept_blocks.tolist())
+            return PageArrays.of_kept(tuple(kept)), set(kept_blocks.tolist())
     labels, not_ascii = _VOCABULARY.match(page.label_bytes, page.label_starts)
     if len(not_ascii):  # the trie reads ASCII only: the patterns read the rest
         texts = page.labels
