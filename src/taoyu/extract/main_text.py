@@ -102,10 +102,10 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> str:
     thread_page = is_thread_page(tree, url, page)  # from the page as read: pruning drops its signs
     page, threads = prune(root, page, thread_page)
     measures = measure(root, chrome_texts, page)
-    tree_ = measures.tree
+    measured = measures.tree
     scores, best = measures.score_at, measures.best_at
-    in_threads = _mask(tree_, threads)  # the comment threads kept for holding most of the page
-    in_thread = bool(threads) and _inside_any(tree_, best, in_threads)
+    in_threads = _mask(measured, threads)  # the comment threads kept for holding most of the page
+    in_thread = bool(threads) and _inside_any(measured, best, in_threads)
     if in_thread:
         # Comments won. On a blog the post above them is the content, when it says so (class
         # post, article, content…), even at a twentieth of their length; on a forum or a review
@@ -114,20 +114,20 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> str:
         if post is not None:
             best, in_thread = post, False
     least = 2 if thread_page else 3  # on a thread page, a topic with one reply is a series
-    series = blocks.series(tree_, best, scores, least)
-    feed = bool(series) and blocks.is_feed(tree_, series)
+    series = blocks.series(measured, best, scores, least)
+    feed = bool(series) and blocks.is_feed(measured, series)
     if feed:
         # A teaser beat a short article: the article is the best block outside the feed.
-        in_series = set(tree_.page.keys[series].tolist())
+        in_series = set(measured.page.keys[series].tolist())
         ranked = _ranked_outside(in_series, in_series, measures)
         if len(ranked):
             best = int(ranked[0])
-            in_thread = bool(threads) and _inside_any(tree_, best, in_threads)
-            series = blocks.series(tree_, best, scores, least)
-            feed = bool(series) and blocks.is_feed(tree_, series)
+            in_thread = bool(threads) and _inside_any(measured, best, in_threads)
+            series = blocks.series(measured, best, scores, least)
+            feed = bool(series) and blocks.is_feed(measured, series)
     # Once the comments lost to the post, they do not come back as its sibling.
     skip = np.zeros(len(scores), np.bool_) if in_thread else in_threads
-    positions = (series if not feed else []) or blocks.prose_siblings(tree_, best, scores, skip)
+    positions = (series if not feed else []) or blocks.prose_siblings(measured, best, scores, skip)
     # As selectolax nodes, when something needs them; found before link lists leave the DOM.
     parts: list[LexborNode] | None = None
     thread = thread_page and not (series and not feed)  # a series of posts already holds the replies
@@ -136,13 +136,13 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> str:
     if thread and parts is not None:
         replies = _replies(root, parts, measures)
         parts += replies
-        positions += tree_.positions(replies)
+        positions += measured.positions(replies)
     removed: list[int] = []
     for part in positions:
-        removed += drop_link_lists(part, tree_)
+        removed += drop_link_lists(part, measured)
     directory = _directory(root, positions, measures)
     if directory is not None:
-        positions += tree_.positions([directory])
+        positions += measured.positions([directory])
         if parts is not None:
             parts.append(directory)
     lines: list[str] = []
@@ -152,7 +152,7 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> str:
             lines += [] if position in gone else block_markdown(part)
         return _join_markdown(without_chrome_lines(lines))
     # Plain text comes from the tree as it was measured, less the link lists dropped since.
-    for rendered in tree_.lines(positions, removed):
+    for rendered in measured.lines(positions, removed):
         lines += rendered
     return "\n".join(without_chrome_lines(lines))
 
