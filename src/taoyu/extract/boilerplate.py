@@ -83,6 +83,8 @@ _TEASER = re.compile(
 )
 _TEASER_TAIL = 40
 _CUT_SHORT = re.compile(r"(?:\.{2,}|…+)$")
+# A short line is chrome when either matches: one scan, where two were one each.
+_PHRASES_OR_DISCLAIMER = re.compile(f"{_PHRASES.pattern}|{_DISCLAIMER.pattern}")
 # Longer lines are prose that mentions these words, not chrome.
 CHROME_LINE_BELOW = 60
 DISCLAIMER_BELOW = 300
@@ -121,21 +123,25 @@ def without_chrome_lines(lines: list[str]) -> list[str]:
     """The lines less chrome lines (:func:`is_chrome_line`) and teasers (:func:`without_teasers`),
     in one loop: a page has a hundred lines, and a Python call apiece costs as much as the
     patterns."""
-    starts, phrases = _STARTS.match, _PHRASES.search
+    starts, phrases_or_disclaimer = _STARTS.match, _PHRASES_OR_DISCLAIMER.search
     separator, breadcrumb = _BREADCRUMB_SEPARATOR.search, _BREADCRUMB.match
     disclaimer_start, disclaimer = _DISCLAIMER_START.match, _DISCLAIMER.search
     kept = []
     for line in lines:
         size = len(line)
-        if size < CHROME_LINE_BELOW and (
-            starts(line) is not None
-            or phrases(line) is not None
-            or (separator(line) is not None and breadcrumb(line) is not None)
-        ):
-            continue
-        if size < DISCLAIMER_BELOW and (disclaimer_start(line) is not None or disclaimer(line) is not None):
-            continue
-        kept.append(line)
+        if size < CHROME_LINE_BELOW:  # a short line: chrome text or a disclaimer, one scan for both
+            chrome = (
+                starts(line) is not None
+                or phrases_or_disclaimer(line) is not None
+                or disclaimer_start(line) is not None
+                or (separator(line) is not None and breadcrumb(line) is not None)
+            )
+        elif size < DISCLAIMER_BELOW:
+            chrome = disclaimer_start(line) is not None or disclaimer(line) is not None
+        else:
+            chrome = False
+        if not chrome:
+            kept.append(line)
     return without_teasers(kept)
 
 

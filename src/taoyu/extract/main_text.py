@@ -71,7 +71,7 @@ def main_text(html: str | bytes, url: str | None = None, format: Format = "text"
     """
     if isinstance(html, bytes):
         html = decode_html(html).text
-    if not html or not html.strip():
+    if not html or html.isspace():  # (not strip(): that copies the page)
         return ""
     return main_text_of_tree(LexborHTMLParser(html), format, url)
 
