@@ -179,11 +179,14 @@ METADATA_PIECES = [
     "2024-04-27", "14:32", "2:05 PM", "(88)", "（12）", "[43/8]", "29字", "3 回复", "阅读", "年", "月", "日",
     "12月3日", "杭州", "新闻", "·", "|", "【", "】", " ", "\u3000", "..", "AM", "pm", "x", "\uff11\uff12",
     "\u0661\u0662", "\u0e51", "한", "\U0001d7ce", "-", "/", "_", "~", "《", "》",
+    "1", "12", "123", "2024", "12024", ".", "年", "月", "日", ":", "2024年4月", "12月3日", "1:2", "12:345",
+    "2:05:07 pm", "[ 1 / 2 / 3 ]", "[1/]", "[", "]", "( 12 )", "(", ")", "（", "）", "3楼", "5 评论", "回",
+    "复", "阅", "读", "评", "论", "字", "次", "楼", "A", "m", "P", "\t", "2024.4.5", "2024/04/05日",
 ]  # fmt: skip
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(METADATA_PIECES), max_size=8).map("".join), min_size=1, max_size=4))
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(METADATA_PIECES), max_size=10).map("".join), min_size=1, max_size=4))
 def test_metadata_counts_are_what_the_patterns_count(texts: list[str]) -> None:
     codes = np.frombuffer("".join(texts).encode("utf-32-le"), np.uint32)
     bounds = np.zeros(len(texts) + 1, np.int64)

@@ -144,9 +144,9 @@ _NO_DIGITS = np.array(
 @kernel
 def _metadata_counts(codes, bounds, ascii_marks, wide_marks):  # type: ignore[no-untyped-def]
     """Per text: characters outside the metadata classes (an unknown wide character counted as
-    outside, and listed for Python to check) and separators in runs without digits; the runs
-    with a digit or an unknown character, for the pattern (joined by NULs, and where each
-    text's runs start); and each text's length."""
+    outside, and listed for Python to check), and the characters the metadata pattern takes in
+    runs without unknown characters; the runs with one, for the pattern (joined by NULs, and
+    where each text's runs start); and each text's length."""
     count = len(bounds) - 1
     not_maybe = np.zeros(count, np.int64)
     matched = np.zeros(count, np.int64)
@@ -156,7 +156,7 @@ def _metadata_counts(codes, bounds, ascii_marks, wide_marks):  # type: ignore[no
     found_unknown = used = 0
     for k in range(count):
         run_start = -1
-        run_digit = False
+        run_digit = run_unknown = False
         run_separators = 0
         for j in range(bounds[k], bounds[k + 1] + 1):
             kind = 0  # a word character: ends a run
@@ -177,20 +177,153 @@ def _metadata_counts(codes, bounds, ascii_marks, wide_marks):  # type: ignore[no
                     not_maybe[k] += 1
             if kind:
                 if run_start < 0:
-                    run_start, run_digit, run_separators = j, False, 0
+                    run_start, run_digit, run_unknown, run_separators = j, False, False, 0
                 run_digit = run_digit or kind == _DIGIT
+                run_unknown = run_unknown or (kind == _DIGIT and codes[j] >= 128)
                 run_separators += kind == _SEPARATOR
             elif run_start >= 0:
-                if run_digit:
+                if run_unknown:  # a character only Python knows: the pattern reads the run
                     runs[used : used + j - run_start] = codes[run_start:j]
                     runs[used + j - run_start] = 0
                     used += j - run_start + 1
+                elif run_digit:
+                    matched[k] += _metadata_matched(codes, run_start, j, ascii_marks, wide_marks)
                 else:
                     matched[k] += run_separators
                 run_start = -1
         run_bounds[k + 1] = used
     lengths = bounds[1:] - bounds[:-1]
     return not_maybe, matched, unknown[:found_unknown], runs[:used], run_bounds, lengths
+
+
+@kernel
+def _metadata_matched(codes, start, end, ascii_marks, wide_marks):  # type: ignore[no-untyped-def]
+    """How many characters ``_ITEM_METADATA.sub`` takes out of ``codes[start:end]``, a run whose
+    digits are all ASCII: the pattern's alternatives tried in order at each position, as ``re``
+    does, each with its own backtracking (tested against the pattern)."""
+    taken = 0
+    at = start
+    while at < end:
+        size = _metadata_at(codes, at, end, ascii_marks, wide_marks)
+        if size:
+            taken += size
+            at += size
+        else:
+            at += 1
+    return taken
+
+
+@kernel
+def _digits(codes, at, end, most):  # type: ignore[no-untyped-def]
+    """How many ASCII digits start at ``at`` (at most ``most``)."""
+    count = 0
+    while at + count < end and count < most and 48 <= codes[at + count] <= 57:
+        count += 1
+    return count
+
+
+@kernel
+def _spaces_from(codes, at, end):  # type: ignore[no-untyped-def]
+    while at < end and is_space(codes[at]):
+        at += 1
+    return at
+
+
+@kernel
+def _is(codes, at, end, a, b, c, d):  # type: ignore[no-untyped-def]
+    """Whether the character at ``at`` is one of ``a b c d``."""
+    return at < end and (codes[at] == a or codes[at] == b or codes[at] == c or codes[at] == d)
+
+
+@kernel
+def _metadata_at(codes, at, end, ascii_marks, wide_marks):  # type: ignore[no-untyped-def]
+    """The length of ``_ITEM_METADATA``'s match at ``at`` (0 for none)."""
+    many = end - at
+    dash, slash, dot, colon, day, month, year = 45, 47, 46, 58, 0x65E5, 0x6708, 0x5E74
+    # \d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?
+    if _digits(codes, at, end, 4) == 4 and _is(codes, at + 4, end, dash, slash, dot, year):
+        first = at + 5
+        for size in range(_digits(codes, first, end, 2), 0, -1):
+            second = first + size
+            if _is(codes, second, end, dash, slash, dot, month) and _digits(codes, second + 1, end, 2):
+                stop = second + 1 + _digits(codes, second + 1, end, 2)
+                return stop + _is(codes, stop, end, day, day, day, day) - at
+    # \d{4}年\d{1,2}月
+    if _digits(codes, at, end, 4) == 4 and _is(codes, at + 4, end, year, year, year, year):
+        for size in range(_digits(codes, at + 5, end, 2), 0, -1):
+            if _is(codes, at + 5 + size, end, month, month, month, month):
+                return 6 + size
+    # \d{1,2}[-/月]\d{1,2}日?
+    for size in range(_digits(codes, at, end, 2), 0, -1):
+        if _is(codes, at + size, end, dash, slash, month, month) and _digits(codes, at + size + 1, end, 2):
+            stop = at + size + 1 + _digits(codes, at + size + 1, end, 2)
+            return stop + _is(codes, stop, end, day, day, day, day) - at
+    # \d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?
+    for size in range(_digits(codes, at, end, 2), 0, -1):
+        if (
+            _is(codes, at + size, end, colon, colon, colon, colon)
+            and _digits(codes, at + size + 1, end, 2) == 2
+        ):
+            stop = at + size + 3
+            if _is(codes, stop, end, colon, colon, colon, colon) and _digits(codes, stop + 1, end, 2) == 2:
+                stop += 3
+            after = _spaces_from(codes, stop, end)
+            if _is(codes, after, end, 65, 97, 80, 112) and _is(codes, after + 1, end, 77, 109, 77, 109):
+                stop = after + 2
+            return stop - at
+    # \d+\s*(?:字|次|楼|回复|阅读|评论)
+    digits = _digits(codes, at, end, many)
+    if digits:
+        after = _spaces_from(codes, at + digits, end)
+        if _is(codes, after, end, 0x5B57, 0x6B21, 0x697C, 0x697C):  # 字 次 楼
+            return after + 1 - at
+        if (
+            (
+                _is(codes, after, end, 0x56DE, 0x56DE, 0x56DE, 0x56DE)
+                and _is(codes, after + 1, end, 0x590D, 0x590D, 0x590D, 0x590D)
+            )
+            or (
+                _is(codes, after, end, 0x9605, 0x9605, 0x9605, 0x9605)
+                and _is(codes, after + 1, end, 0x8BFB, 0x8BFB, 0x8BFB, 0x8BFB)
+            )
+            or (
+                _is(codes, after, end, 0x8BC4, 0x8BC4, 0x8BC4, 0x8BC4)
+                and _is(codes, after + 1, end, 0x8BBA, 0x8BBA, 0x8BBA, 0x8BBA)
+            )
+        ):  # 回复 阅读 评论
+            return after + 2 - at
+    # \[\s*\d+(?:\s*/\s*\d+)*\s*\]
+    if _is(codes, at, end, 91, 91, 91, 91):
+        stop = _spaces_from(codes, at + 1, end)
+        digits = _digits(codes, stop, end, many)
+        if digits:
+            stop += digits
+            while True:
+                after = _spaces_from(codes, stop, end)
+                if not _is(codes, after, end, slash, slash, slash, slash):
+                    break
+                after = _spaces_from(codes, after + 1, end)
+                digits = _digits(codes, after, end, many)
+                if not digits:
+                    break
+                stop = after + digits
+            after = _spaces_from(codes, stop, end)
+            if _is(codes, after, end, 93, 93, 93, 93):
+                return after + 1 - at
+    # [(（]\s*\d+\s*[)）]
+    if _is(codes, at, end, 40, 0xFF08, 40, 40):
+        stop = _spaces_from(codes, at + 1, end)
+        digits = _digits(codes, stop, end, many)
+        if digits:
+            after = _spaces_from(codes, stop + digits, end)
+            if _is(codes, after, end, 41, 0xFF09, 41, 41):
+                return after + 1 - at
+    # [\s·•|【】()（）\[\]<>《》:：,，/_~-]
+    code = codes[at]
+    if is_space(code):
+        return 1
+    kind = ascii_marks[code] if code < 128 else _wide_mark(wide_marks, code)
+    return 1 if kind == _SEPARATOR else 0
 
 
 @kernel
