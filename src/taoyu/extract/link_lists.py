@@ -7,8 +7,7 @@ td, section, p``) with two links or more is one when it is mostly links and the 
 elsewhere, or when it is linked headlines whose other text is dates, times and counts.
 
 The blocks are found on the measured tree's arrays (:class:`taoyu.extract.measure.PageTree`),
-in document order as a DOM query meets them; only the few blocks that come close are read as
-text, for the metadata patterns.
+in document order as a DOM query meets them, and their metadata is counted in compiled code.
 """
 
 from __future__ import annotations
@@ -41,8 +40,8 @@ _MAYBE_METADATA = re.compile(r"[\d\s·•|【】()（）\[\]<>《》:：,，/_~\
 
 
 def drop_link_lists(part: int, tree: PageTree) -> list[int]:
-    """Remove the link lists inside the part at position ``part`` of the measured tree, from the
-    DOM and from ``tree.gone``; return their positions."""
+    """Remove the link lists inside the part at position ``part`` of the measured tree from the
+    DOM, and return their positions (the measured arrays stay as they were)."""
     removed: list[int] = []
     text_chars, link_chars = tree.total, tree.linked
     if part < 0 or not link_chars[part]:  # no links in it, so no link list
@@ -81,7 +80,9 @@ class _Words:
     The pattern costs ~80 ns a character in ``re``, slow on a whole article, and it can only
     match inside runs of the characters it is made of; a run without a digit can only lose its
     separators (each metadata alternative but the last needs a digit). So a compiled pass counts
-    the characters and finds the runs, and ``re`` reads only the runs with a digit in them."""
+    the characters, finds the runs and matches the pattern in the runs with digits
+    (``_metadata_at``); ``re`` reads only a run with a character it alone knows (a digit of
+    another script?)."""
 
     def __init__(self, node: int, tree: PageTree, removed: list[int]) -> None:
         # The block's text, then each of its links' (selectolax's text(strip=True) of each).
