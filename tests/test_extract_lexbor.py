@@ -109,6 +109,17 @@ def test_extraction_through_selectolax_gives_what_the_compiled_reader_gives(
     assert (main_text(html), main_text(html, format="markdown")) == expected
 
 
+@pytest.mark.parametrize("compiled", [True, False])
+def test_a_page_whose_root_is_pruned_gives_nothing(compiled: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found by fuzzing: a frameset page has no body, so <html> is the root, and its class names
+    # chrome; a reference list is chrome however much it holds. The root stays in the document.
+    monkeypatch.setattr(lexbor, "AVAILABLE", compiled)
+    frameset = "<html class='nav'><frameset><frame src='a.html'></frameset></html>"
+    references = "<body class='references'><p>一段很长的文字，说明了很多事情，很长很长。</p></body>"
+    for html in (frameset, references):
+        assert main_text(html) == main_text(html, format="markdown") == ""
+
+
 def test_a_label_that_is_not_ascii_is_read_by_the_patterns() -> None:
     # The long s folds onto "s" under IGNORECASE: "ſidebar" names a sidebar, as "sidebar" does.
     article = "<div class=content>" + "<p>正文一段很长的文字，说明了很多事情，很长很长。</p>" * 3 + "</div>"

@@ -682,12 +682,17 @@ AVAILABLE = _FUNCTION_ADDRESSES is not None
 
 def unlink(page: PageArrays, removed: np.ndarray) -> None:
     """Take the subtrees at ``removed`` (positions) out of the tree, as selectolax's
-    ``decompose`` does; when the page's root is one of them, the root is left empty."""
+    ``decompose`` does; when the page's root is one of them, its children go and the root stays,
+    empty (it may be the document's ``<html>``, which a document keeps)."""
     if not len(removed):
         return
     if page.nodes is not None:  # read through Python: the nodes are at hand
         for i in removed.tolist():
-            page.nodes[i].decompose()
+            if i:
+                page.nodes[i].decompose()
+            else:
+                for child in [node for k, node in enumerate(page.nodes) if page.parents[k] == 0 and k]:
+                    child.decompose()
         return
     unlink_nodes(page.keys, page.parents, removed, unlinker(page))
 
@@ -703,11 +708,12 @@ def unlink_nodes(keys, parents, removed, functions):  # type: ignore[no-untyped-
     """:func:`unlink` in compiled code, through lexbor's functions (from :func:`unlinker`)."""
     remove = functions[_REMOVE]
     for i in removed:
-        if i == 0:  # the root: its children go, as every node under it does in a deep decompose
+        if i == 0:  # the root: its children go, the root stays
             for child in range(1, len(keys)):
                 if parents[child] == 0:
                     _call(remove, keys[child])
-        _call(remove, keys[i])
+        else:
+            _call(remove, keys[i])
 
 
 @kernel

@@ -101,6 +101,8 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> str:
     page = read_page(root, never_content())
     thread_page = is_thread_page(tree, url, page)  # from the page as read: pruning drops its signs
     page, threads = prune(root, page, thread_page)
+    if not len(page.keys):  # the root itself was pruned (a <body class="footer">): nothing is left
+        return ""
     measures = measure(root, chrome_texts, page)
     measured = measures.tree
     scores, best = measures.score_at, measures.best_at
