@@ -109,6 +109,27 @@ def test_extraction_through_selectolax_gives_what_the_compiled_reader_gives(
     assert (main_text(html), main_text(html, format="markdown")) == expected
 
 
+DOCUMENTS = st.tuples(
+    st.sampled_from(["", " class='nav'", " class='content'", " id='post-1'", " style='display:none'"]),
+    st.sampled_from(
+        ["<html{}><body>{}</body></html>", "<html{}><frameset><frame src=a></frameset>{}</html>", "{1}"]
+    ),
+    st.lists(fragments(), min_size=1, max_size=5).map("".join),
+).map(lambda parts: parts[1].format(parts[0], parts[2]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(DOCUMENTS, st.sampled_from([None, "https://bbs.example.com/thread-1.html"]))
+def test_extraction_is_the_same_through_selectolax_on_generated_documents(html: str, url: str | None) -> None:
+    # The compiled reader, pruning and unlinking against selectolax's API, end to end.
+    expected = main_text(html, url), main_text(html, url, format="markdown")
+    lexbor.AVAILABLE = False
+    try:
+        assert (main_text(html, url), main_text(html, url, format="markdown")) == expected
+    finally:
+        lexbor.AVAILABLE = True
+
+
 @pytest.mark.parametrize("compiled", [True, False])
 def test_a_page_whose_root_is_pruned_gives_nothing(compiled: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     # Found by fuzzing: a frameset page has no body, so <html> is the root, and its class names
