@@ -58,33 +58,42 @@ class Measures:
         finder: NodeFinder,
         best_at: int,
         tree: PageTree,
-        ranked: np.ndarray,
+        scored: np.ndarray,
         score_at: np.ndarray,
         scored_keys: np.ndarray,
     ) -> None:
         self.best_at = best_at  # the best block's position (the root's, 0, when nothing scored)
         self.tree = tree
-        self.ranked = ranked  # the scored positions, best first (in document order on a tie)
         self.score_at = score_at  # scores by position
         self._finder = finder
-        self._scored_keys = scored_keys  # the scored nodes' addresses, in document order
+        self._scored = scored  # the scored positions, in document order
+        self._scored_keys = scored_keys  # and their addresses
+        self._ranked: np.ndarray | None = None
         self._scores: dict[int, float] | None = None
         self._text_chars: dict[int, int] | None = None
         self._link_chars: dict[int, int] | None = None
 
     @property
+    def ranked(self) -> np.ndarray:
+        """The scored positions, best first (in document order on a tie); sorted when first asked
+        for (threads and feeds ask)."""
+        if self._ranked is None:
+            self._ranked = self._scored[np.argsort(-self.score_at[self._scored], kind="stable")]
+        return self._ranked
+
+    @property
     def scores(self) -> dict[int, float]:
         """The scored nodes' scores by ``mem_id``."""
         if self._scores is None:
-            scored = np.sort(self.ranked)
-            self._scores = dict(zip(self._scored_keys.tolist(), self.score_at[scored].tolist(), strict=True))
+            values = self.score_at[self._scored].tolist()
+            self._scores = dict(zip(self._scored_keys.tolist(), values, strict=True))
         return self._scores
 
     @property
     def nodes(self) -> ScoredNodes:
         """The scored nodes by ``mem_id``, found when asked for."""
-        scored = np.sort(self.ranked)
-        return ScoredNodes(self._finder, dict(zip(self._scored_keys.tolist(), scored.tolist(), strict=True)))
+        positions = self._scored.tolist()
+        return ScoredNodes(self._finder, dict(zip(self._scored_keys.tolist(), positions, strict=True)))
 
     def node_at(self, position: int) -> LexborNode:
         """The selectolax node at a position of the measured tree."""
@@ -122,7 +131,7 @@ class PageTree:
     ends: np.ndarray  # one past each node's last descendant: a subtree is a run of positions
     total: np.ndarray  # stripped text in each node's subtree
     linked: np.ndarray  # of which inside links
-    order: np.ndarray  # positions by address, to find a node's position
+    _order: np.ndarray | None = None  # positions by address, sorted when a position is first looked up
 
     @property
     def tag_ids(self) -> np.ndarray:
@@ -131,11 +140,17 @@ class PageTree:
     def positions(self, nodes: list[LexborNode]) -> list[int]:
         """The nodes' positions in the measured tree; -1 for a node that was not measured."""
         wanted = np.array([node.mem_id for node in nodes], np.int64)
-        return _positions(self.page.keys, self.order, wanted).tolist()  # type: ignore[no-any-return]
+        return _positions(self.page.keys, self.order(), wanted).tolist()  # type: ignore[no-any-return]
 
     def positions_of(self, keys: Iterable[int]) -> np.ndarray:
         """The positions of nodes given by address; -1 for one that was not measured."""
-        return _positions(self.page.keys, self.order, np.fromiter(keys, np.int64))  # type: ignore[no-any-return]
+        return _positions(self.page.keys, self.order(), np.fromiter(keys, np.int64))  # type: ignore[no-any-return]
+
+    def order(self) -> np.ndarray:
+        """The positions sorted by address."""
+        if self._order is None:
+            self._order = np.argsort(self.page.keys)
+        return self._order
 
     def outside(self, ranked: np.ndarray, excluded: np.ndarray, anchors: np.ndarray) -> np.ndarray:
         """The ``ranked`` positions that are not ``excluded``, not inside an excluded block, and
@@ -229,11 +244,11 @@ def measure(
         bounds = bounds.tolist()
         chrome = is_chrome([text[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1)])
     sums = parents, kinds, total, linked, own, chars, marks
-    best, ends, order, ranked, scored_keys, scores = _measure_scores(
+    best, ends, scored, scored_keys, scores = _measure_scores(
         *sums, check, np.array(chrome, np.bool_), page.keys, outside_keys
     )
-    tree = PageTree(page, parents, kinds, breaks, ends, total, linked, order)
-    return Measures(NodeFinder(root, page, outside), max(best, 0), tree, ranked, scores, scored_keys)
+    tree = PageTree(page, parents, kinds, breaks, ends, total, linked)
+    return Measures(NodeFinder(root, page, outside), max(best, 0), tree, scored, scores, scored_keys)
 
 
 class NodeFinder:
@@ -311,22 +326,20 @@ def _measure_sums(page_parents, tag_ids, codes, starts, outside, kind_table, bre
 @kernel
 def _measure_scores(parents, kinds, total, linked, own, chars, marks, check, chrome, keys, outside_keys):  # type: ignore[no-untyped-def]
     """Scores and the best block (the ``check``ed blocks found ``chrome`` weigh nothing); each
-    node's subtree end and the positions by address; the scored nodes best first, their
-    addresses in document order, and every node's score."""
+    node's subtree end; the scored nodes and their addresses, in document order; every node's
+    score."""
     count = len(keys)
     excluded = np.zeros(len(parents), np.bool_)
     for k in range(len(check)):
         excluded[check[k]] = chrome[k]
     scores, best = _scores(parents, kinds, total, linked, own, chars, marks, excluded, count)
     ends = _subtree_ends(parents, count)
-    order = np.argsort(keys)
     scored = np.flatnonzero(scores)
     scored_keys = np.empty(len(scored), np.int64)
     for k in range(len(scored)):
         i = scored[k]
         scored_keys[k] = keys[i] if i < count else outside_keys[i - count]
-    ranked = scored[np.argsort(-scores[scored], kind="mergesort")]  # stable: document order on a tie
-    return best, ends, order, ranked, scored_keys, scores
+    return best, ends, scored, scored_keys, scores
 
 
 @kernel
