@@ -12,8 +12,8 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
-from selectolax.lexbor import LexborHTMLParser
 
+from taoyu.extract.lexbor import tag_ids
 from taoyu.extract.measure import TEXT, PageTree
 from taoyu.jit import kernel
 
@@ -25,8 +25,7 @@ _HEADINGS = ("h1", "h2", "h3", "h4")
 @cache
 def _tag_ids() -> np.ndarray:
     """lexbor's tag ids: body, html, a, then the headings a feed's headlines sit in."""
-    probe = LexborHTMLParser("")
-    return np.array([probe.create_node(tag).tag_id for tag in ("body", "html", "a", *_HEADINGS)], np.int64)
+    return tag_ids("body", "html", "a", *_HEADINGS)
 
 
 def series(tree: PageTree, best: int, scores: np.ndarray, least: int) -> list[int]:

@@ -22,6 +22,7 @@ selectolax's Python API instead, with the same results, only slower.
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from itertools import compress
@@ -609,10 +610,31 @@ def _read_compiled(root: LexborNode, leaves: np.ndarray = _NO_LEAVES) -> PageArr
 
 
 @cache
+def tag_id(name: str) -> int:
+    """lexbor's id of a tag name (the same in every document: lexbor's static table)."""
+    return int(_PROBE_PARSER.create_node(name).tag_id)
+
+
+def tag_ids(*names: str) -> np.ndarray:
+    """lexbor's ids of the tag names, in order."""
+    return np.array([tag_id(name) for name in names], np.int64)
+
+
+def tag_table(names: Iterable[str], dtype: type = np.bool_, value: int = 1) -> np.ndarray:
+    """A lookup by tag id, ``value`` for the named tags; a tag id past its end is none of them."""
+    ids = [tag_id(name) for name in names]
+    table = np.zeros(max(ids) + 1, dtype)
+    table[ids] = value
+    return table
+
+
+_PROBE_PARSER = LexborHTMLParser("")
+
+
+@cache
 def _tags() -> np.ndarray:
     """lexbor's tag ids of meta and script."""
-    probe = LexborHTMLParser("")
-    return np.array([probe.create_node("meta").tag_id, probe.create_node("script").tag_id], np.int64)
+    return tag_ids("meta", "script")
 
 
 _PROBE = (
@@ -650,8 +672,7 @@ def _check() -> tuple[np.ndarray | None, int | None]:
     root = LexborHTMLParser(_PROBE).body
     global _FUNCTION_ADDRESSES, _TEXT_OFFSET
     _FUNCTION_ADDRESSES, _TEXT_OFFSET = addresses, offset
-    spans = np.zeros(LexborHTMLParser("").create_node("span").tag_id + 1, np.bool_)
-    spans[-1] = True
+    spans = tag_table(["span"])
     try:
         same = all(
             _same(_read_compiled(root, leaves), read_page_python(root, leaves))

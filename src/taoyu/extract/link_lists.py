@@ -16,9 +16,9 @@ import re
 from functools import cache
 
 import numpy as np
-from selectolax.lexbor import LexborHTMLParser
 
 from taoyu.extract.chars import is_space
+from taoyu.extract.lexbor import tag_table
 from taoyu.extract.measure import LINK, PageTree, stripped_codes
 from taoyu.jit import kernel
 
@@ -353,11 +353,7 @@ def _no_digits(code):  # type: ignore[no-untyped-def]
 @cache
 def _list_blocks() -> np.ndarray:
     """Whether a tag is one of the list blocks, by lexbor's tag id."""
-    probe = LexborHTMLParser("")
-    ids = [probe.create_node(tag).tag_id for tag in _LIST_BLOCKS]
-    table = np.zeros(max(ids) + 1, np.bool_)
-    table[ids] = True
-    return table
+    return tag_table(_LIST_BLOCKS)
 
 
 @kernel

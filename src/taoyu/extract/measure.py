@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborNode
 
 from taoyu.extract.chars import is_sentence_mark, is_space
-from taoyu.extract.lexbor import PageArrays, read_page, unlink
+from taoyu.extract.lexbor import PageArrays, read_page, tag_id, tag_table, unlink
 from taoyu.extract.text import LINE_BREAKS
 from taoyu.jit import kernel
 
@@ -189,36 +189,21 @@ def stripped_codes(tree: PageTree, node: int, removed: list[int]) -> tuple[np.nd
 
 
 @cache
-def _kinds() -> dict[int, int]:
-    """lexbor's tag ids of the tags that matter; any other tag (unknown ones get a new id per
-    page) is inline."""
-    probe = LexborHTMLParser("")
-    kinds = {probe.create_node(tag).tag_id: _BLOCK for tag in BLOCK_TAGS}
-    kinds[probe.create_node("a").tag_id] = _LINK
-    kinds[probe.create_node("br").tag_id] = _BR
-    text = LexborHTMLParser("<p>x</p>").body.css_first("p").child
-    kinds[text.tag_id] = _TEXT
-    return kinds
-
-
-@cache
 def _kind_table() -> np.ndarray:
-    """Kinds by lexbor tag id, for the ids of known tags."""
-    kinds = _kinds()
+    """Kinds by lexbor tag id, for the ids of the tags that matter; any other tag (unknown ones
+    get a new id per page) is inline."""
+    kinds = {tag_id(tag): _BLOCK for tag in BLOCK_TAGS}
+    kinds |= {tag_id("a"): _LINK, tag_id("br"): _BR, tag_id("#text"): _TEXT}
     table = np.full(max(kinds) + 1, _INLINE, np.int8)
-    for tag_id, kind in kinds.items():
-        table[tag_id] = kind
+    for tag, kind in kinds.items():
+        table[tag] = kind
     return table
 
 
 @cache
 def _break_table() -> np.ndarray:
     """Whether a tag breaks lines, by lexbor tag id (every such tag is a known one)."""
-    probe = LexborHTMLParser("")
-    ids = [probe.create_node(tag).tag_id for tag in LINE_BREAKS.split(", ")]
-    table = np.zeros(max(ids) + 1, np.bool_)
-    table[ids] = True
-    return table
+    return tag_table(LINE_BREAKS.split(", "))
 
 
 def measure(

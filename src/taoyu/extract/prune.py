@@ -17,11 +17,11 @@ from __future__ import annotations
 from functools import cache, lru_cache
 
 import numpy as np
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborNode
 
 from taoyu.extract.chars import is_space
 from taoyu.extract.labels import LabelPattern, LabelVocabulary, match_labels
-from taoyu.extract.lexbor import PageArrays, kept_arrays, unlink, unlink_nodes, unlinker
+from taoyu.extract.lexbor import PageArrays, kept_arrays, tag_table, unlink, unlink_nodes, unlinker
 from taoyu.jit import kernel
 
 NEVER_CONTENT = (
@@ -47,6 +47,7 @@ _PAGE_WIDE_FORM = 0.3
 _CONTENT_BLOCK = 0.3  # a chrome-labelled block holding this share of the page is its content
 _LONG_HIDDEN = 200  # characters of visibility:hidden text that are content waiting for a script
 _NEVER, _FORM, _CODE = 1, 2, 4  # tag rules
+_TAG_RULES = ((NEVER_CONTENT, _NEVER), ("form", _FORM), ("pre, code", _CODE))
 _HIDE, _HIDE_IF_SHORT = 1, 2  # style rules
 
 
@@ -99,15 +100,10 @@ _VOCABULARY = LabelVocabulary(
 @cache
 def _tag_rules() -> np.ndarray:
     """The rules for each tag, by lexbor's tag id: never content, a form, code."""
-    probe = LexborHTMLParser("")
-    rules: dict[int, int] = {}
-    for selector, rule in ((NEVER_CONTENT, _NEVER), ("form", _FORM), ("pre, code", _CODE)):
-        for tag in selector.split(", "):
-            tag_id = probe.create_node(tag).tag_id
-            rules[tag_id] = rules.get(tag_id, 0) | rule
-    table = np.zeros(max(rules) + 1, np.uint8)
-    for tag_id, rule in rules.items():
-        table[tag_id] = rule
+    tables = [tag_table(tags.split(", "), np.uint8, rule) for tags, rule in _TAG_RULES]
+    table = np.zeros(max(map(len, tables)), np.uint8)
+    for rules in tables:
+        table[: len(rules)] |= rules
     return table
 
 
