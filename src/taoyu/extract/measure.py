@@ -550,32 +550,33 @@ def _rendered(tokens, starts, codes):  # type: ignore[no-untyped-def]
     words = False  # the line so far has a word
     space = False  # whitespace since the line's last word
     for token in tokens:
-        if token < 0:
-            if words:
-                out[used] = 10
-                used += 1
-            words = space = False
-            continue
-        for j in range(starts[token], starts[token + 1]):
-            code = codes[j]
+        first, last = (starts[token], starts[token + 1]) if token >= 0 else (0, 1)
+        for j in range(first, last):
+            code = codes[j] if token >= 0 else 10  # a line-breaking element ends the line too
             if code == 10:
                 if words:
                     out[used] = 10
                     used += 1
                 words = space = False
-            elif is_space(code):
-                space = words
             else:
-                if space:
-                    out[used] = 32
-                    used += 1
-                    space = False
-                out[used] = code
-                used += 1
-                words = True
+                used, words, space = _collapse(code, out, used, words, space)
     if used and out[used - 1] == 10:
         used -= 1
     return out[:used]
+
+
+@kernel
+def _collapse(code, out, used, words, space):  # type: ignore[no-untyped-def]
+    """One character of text collapsed as ``" ".join(text.split())`` collapses it, into ``out``
+    at ``used``: whitespace becomes one space, written before the next word only. ``words``:
+    a word came before; ``space``: whitespace came since. Returns the three, moved on."""
+    if is_space(code):
+        return used, words, words
+    if space:
+        out[used] = 32
+        used += 1
+    out[used] = code
+    return used + 1, True, False
 
 
 @kernel
@@ -604,17 +605,7 @@ def _collapsed_own_texts(blocks, owners, owned, starts, codes):  # type: ignore[
     for k in range(len(blocks)):
         words = space = False
         for j in range(offsets[k], offsets[k + 1]):
-            code = raw[j]
-            if is_space(code):
-                space = words
-            else:
-                if space:
-                    out[used] = 32
-                    used += 1
-                    space = False
-                out[used] = code
-                used += 1
-                words = True
+            used, words, space = _collapse(raw[j], out, used, words, space)
         bounds[k + 1] = used
     return out[:used], bounds
 
