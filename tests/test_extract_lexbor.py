@@ -151,23 +151,16 @@ def test_a_label_that_is_not_ascii_is_read_by_the_patterns() -> None:
 
 
 @numba.njit
-def _spaces(count: int) -> np.ndarray:
-    out = np.zeros(count, np.bool_)
+def _classified(count: int) -> tuple[np.ndarray, np.ndarray]:
+    """For every code point below ``count``: whitespace, and a sentence mark."""
+    spaces, marks = np.zeros(count, np.bool_), np.zeros(count, np.bool_)
     for code in range(count):
-        out[code] = is_space(code)
-    return out
-
-
-@numba.njit
-def _marks(count: int) -> np.ndarray:
-    out = np.zeros(count, np.bool_)
-    for code in range(count):
-        out[code] = is_sentence_mark(code)
-    return out
+        spaces[code], marks[code] = is_space(code), is_sentence_mark(code)
+    return spaces, marks
 
 
 def test_whitespace_and_sentence_marks_are_what_python_says_for_every_character() -> None:
-    spaces, marks = _spaces(0x110000), _marks(0x110000)
+    spaces, marks = _classified(0x110000)
     assert np.flatnonzero(spaces).tolist() == [c for c in range(0x110000) if chr(c).isspace()]
     assert np.flatnonzero(marks).tolist() == sorted(map(ord, SENTENCE_MARKS))
 
