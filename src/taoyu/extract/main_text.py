@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -64,6 +65,41 @@ _REPLY_TAGS = {"div", "li", "article", "section", "table", "tr", "dl", "dd"}
 Format = Literal["text", "markdown"]
 
 
+@dataclass(frozen=True, slots=True)
+class PageShape:
+    """How much text the page shows and how much of it is links, beside the same for the content
+    chosen: what tells an article from a list of headlines, a menu or an empty shell, which the
+    extracted text alone cannot (a list page's extraction is its longest list)."""
+
+    page_chars: int = 0
+    """Visible text of the page once scripts, navigation, forms and hidden nodes are gone."""
+    page_link_chars: int = 0
+    """Of which inside links."""
+    content_chars: int = 0
+    """Text of the blocks chosen as the content, less the link lists dropped from them."""
+    content_link_chars: int = 0
+    """Of which inside links."""
+
+    def as_meta(self) -> dict[str, int]:
+        return {
+            "page_chars": self.page_chars,
+            "page_link_chars": self.page_link_chars,
+            "content_chars": self.content_chars,
+            "content_link_chars": self.content_link_chars,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """The main text of a page and the shape of the page it came from."""
+
+    text: str
+    shape: PageShape
+
+
+_EMPTY = Extraction("", PageShape())
+
+
 def main_text(html: str | bytes, url: str | None = None, format: Format = "text") -> str:
     """The main content of a page, one paragraph per line ("" when there is none).
 
@@ -79,6 +115,12 @@ def main_text(html: str | bytes, url: str | None = None, format: Format = "text"
 def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text", url: str | None = None) -> str:
     """``main_text`` on an already parsed page, for callers that read other things from the tree
     first (title, date): parsing twice would double the cost of extraction. Prunes the tree."""
+    return extract_tree(tree, format, url).text
+
+
+def extract_tree(tree: LexborHTMLParser, format: Format = "text", url: str | None = None) -> Extraction:
+    """``main_text_of_tree`` with the page's shape (:class:`PageShape`), for the steps that judge
+    whether a page has a body of its own. Prunes the tree."""
     if not _warmed:
         _warm()
     return _extract(tree, format, url)
@@ -91,18 +133,18 @@ def _warm() -> None:
     """Load every compiled loop before the first page (:mod:`taoyu.extract.warm_up`)."""
     global _warmed
     _warmed = True
-    warm_up(lambda html, url, format: _extract(LexborHTMLParser(html), format, url))  # type: ignore[arg-type]
+    warm_up(lambda html, url, format: _extract(LexborHTMLParser(html), format, url).text)  # type: ignore[arg-type]
 
 
-def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> str:
+def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> Extraction:
     root = tree.body or tree.root
     if root is None:
-        return ""
+        return _EMPTY
     page = read_page(root, never_content())
     thread_page = is_thread_page(tree, url, page)  # from the page as read: pruning drops its signs
     page, threads = prune(root, page, thread_page)
     if not len(page.keys):  # the root itself was pruned (a <body class="footer">): nothing is left
-        return ""
+        return _EMPTY
     measures = measure(root, chrome_texts, page)
     measured = measures.tree
     scores, best = measures.score_at, measures.best_at
@@ -147,16 +189,28 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> str:
         positions += measured.positions([directory])
         if parts is not None:
             parts.append(directory)
+    shape = _shape(measured, positions, removed)
     lines: list[str] = []
     if format == "markdown" and parts is not None:  # Markdown needs the tags
         gone = set(removed)  # a part that was itself a link list left the DOM: nothing to render
         for part, position in zip(parts, positions, strict=True):
             lines += [] if position in gone else block_markdown(part)
-        return _join_markdown(without_chrome_lines(lines))
+        return Extraction(_join_markdown(without_chrome_lines(lines)), shape)
     # Plain text comes from the tree as it was measured, less the link lists dropped since.
     for rendered in measured.lines(positions, removed):
         lines += rendered
-    return "\n".join(without_chrome_lines(lines))
+    return Extraction("\n".join(without_chrome_lines(lines)), shape)
+
+
+def _shape(tree: PageTree, positions: list[int], removed: list[int]) -> PageShape:
+    """The page's text and link characters (at the root), and the chosen blocks' (none of which
+    holds another) less the link lists dropped from them."""
+    if not len(tree.parents):
+        return PageShape()
+    chosen, gone = np.asarray(positions, np.int64), np.asarray(removed, np.int64)
+    chars = int(tree.total[chosen].sum()) - int(tree.total[gone].sum())
+    links = int(tree.linked[chosen].sum()) - int(tree.linked[gone].sum())
+    return PageShape(int(tree.total[0]), int(tree.linked[0]), max(chars, 0), max(links, 0))
 
 
 def _mask(tree: PageTree, keys: set[int]) -> np.ndarray:

@@ -26,8 +26,15 @@ from taoyu.jit import kernel
 
 NEVER_CONTENT = (
     "script, style, noscript, template, iframe, svg, canvas, select, button, input, textarea, "
-    "nav, footer, aside, head, object, embed, map"
+    "nav, footer, aside, head, object, embed, map, rt, rp"
 )
+# Inline markup: inside running text, a chrome label on one of these (a topic link tagged "tag" or
+# "keyword", a word linked to a share target) marks a word of the sentence, not a block of chrome.
+INLINE = (
+    "a, span, em, strong, b, i, u, s, font, mark, small, big, sup, sub, abbr, cite, q, dfn, code, kbd, "
+    "var, time, label, ruby, rb, ins, del, bdi, bdo"
+)
+_INLINE_WORD = 40  # characters at most of an inline element read as a word or phrase of its sentence
 NEGATIVE = LabelPattern(
     r"comment|share|social|footer|foot\b|copyright|related|recommend|hot|rank|sidebar|side-|side_|aside|"
     r"breadcrumb|crumb|menu|navbar|nav\b|nav-|nav_|topbar|toolbar|tool-bar|header|masthead|login|register|"
@@ -46,8 +53,8 @@ REPLY_LABEL = LabelPattern(r"comment|reply|replies|answer|post")
 _PAGE_WIDE_FORM = 0.3
 _CONTENT_BLOCK = 0.3  # a chrome-labelled block holding this share of the page is its content
 _LONG_HIDDEN = 200  # characters of visibility:hidden text that are content waiting for a script
-_NEVER, _FORM, _CODE = 1, 2, 4  # tag rules
-_TAG_RULES = ((NEVER_CONTENT, _NEVER), ("form", _FORM), ("pre, code", _CODE))
+_NEVER, _FORM, _CODE, _INLINE = 1, 2, 4, 8  # tag rules
+_TAG_RULES = ((NEVER_CONTENT, _NEVER), ("form", _FORM), ("pre, code", _CODE), (INLINE, _INLINE))
 _HIDE, _HIDE_IF_SHORT = 1, 2  # style rules
 
 
@@ -74,7 +81,9 @@ def prune(root: LexborNode, page: PageArrays, thread_page: bool) -> tuple[PageAr
             labels[k] = sum(bit for pattern, bit in _VOCABULARY.patterns if pattern.search(texts[k]))
     decided = _decide(page.parents, page.tag_ids, page.starts, page.codes, _tag_rules(), page.styled, styles)
     labelled = page.labelled, labels, thread_page
-    keep, kept_blocks, removed = _decided(page.keys, page.parents, *labelled, functions, *decided)
+    keep, kept_blocks, removed = _decided(
+        page.keys, page.parents, page.elements, *labelled, functions, *decided
+    )
     if not len(functions):  # read through Python: selectolax removes the nodes
         unlink(page, removed)
     return page.kept(keep), set(kept_blocks.tolist())
@@ -130,7 +139,7 @@ def _pruned(  # type: ignore[no-untyped-def]
         )  # fmt: skip
         return (False, *kept, empty)
     decided = _decide(parents, tag_ids, starts, codes, tag_rules, styled, style_rules)
-    keep, kept_blocks, _ = _decided(keys, parents, labelled, bits, thread_page, functions, *decided)
+    keep, kept_blocks, _ = _decided(keys, parents, elements, labelled, bits, thread_page, functions, *decided)
     kept = kept_arrays(
         keys, parents, tag_ids, elements, starts, codes, labelled, label_bytes, label_starts, label_ids, keep
     )
@@ -175,15 +184,17 @@ def _decide(parents, tag_ids, starts, codes, tag_rules, styled, style_rules):  #
 
 
 @kernel
-def _decided(keys, parents, labelled, labels, thread_page, functions, rules, gone, left, total):  # type: ignore[no-untyped-def]
+def _decided(keys, parents, elements, labelled, labels, thread_page, functions, rules, gone, left, total):  # type: ignore[no-untyped-def]
     """The chrome-labelled blocks, in document order (``labels``: the vocabulary's bits): kept
     when they hold most of the page, else removed. A label names chrome when it matches the
     negative or always-chrome words and no positive one; on a thread page, not when it names
-    replies. Then the removed subtrees are unlinked from the DOM (through lexbor, when
-    ``functions`` are given); returns which nodes are left, the kept blocks' addresses, and the
-    removed subtrees' roots."""
+    replies. An inline element with text on both sides of it in its parent is a word of a
+    sentence, whatever its label says: removing it would cut the sentence. Then the removed
+    subtrees are unlinked from the DOM (through lexbor, when ``functions`` are given); returns
+    which nodes are left, the kept blocks' addresses, and the removed subtrees' roots."""
     count = len(parents)
     kept = np.zeros(count, np.bool_)
+    first_text, last_text = _text_children(parents, elements, left)
     for k in range(len(labelled)):
         i = labelled[k]
         bits = labels[k]
@@ -192,6 +203,10 @@ def _decided(keys, parents, labelled, labels, thread_page, functions, rules, gon
             continue
         if _in(gone, parents, i) or _below(rules, _CODE, parents, i):
             continue
+        if rules[i] & _INLINE and i > 0 and left[i] <= _INLINE_WORD:
+            parent = parents[i]
+            if first_text[parent] < i < last_text[parent]:  # inside running text: a word of it
+                continue
         if left[i] >= _CONTENT_BLOCK * total and (bits & _ALWAYS_BIT) == 0:
             kept[i] = True
         elif not _below(kept, True, parents, i):
@@ -205,6 +220,22 @@ def _decided(keys, parents, labelled, labels, thread_page, functions, rules, gon
     if count and gone[0]:
         keep[:] = False
     return keep, keys[np.flatnonzero(kept)], removed
+
+
+@kernel
+def _text_children(parents, elements, left):  # type: ignore[no-untyped-def]
+    """For each node, the positions of its first and last child that is a text node with text
+    left (``count`` and -1 when it has none): an element between them sits inside running text."""
+    count = len(parents)
+    first = np.full(count, count, np.int64)
+    last = np.full(count, -1, np.int64)
+    for j in range(1, count):
+        if not elements[j] and left[j] > 0:
+            parent = parents[j]
+            if j < first[parent]:
+                first[parent] = j
+            last[parent] = j
+    return first, last
 
 
 @kernel

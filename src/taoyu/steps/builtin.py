@@ -9,6 +9,7 @@ from taoyu.steps import (  # noqa: F401
     length,
     near_dedup,
     normalize,
+    page_body,
     quality,
     redact_pii,
     repeated_lines,

@@ -10,7 +10,7 @@ import pyarrow as pa
 from selectolax.lexbor import LexborHTMLParser
 
 from taoyu.document import Document, Event, meta_count
-from taoyu.extract.main_text import main_text_of_tree
+from taoyu.extract.main_text import extract_tree
 from taoyu.registry import register
 from taoyu.steps.base import Step
 from taoyu.steps.html_to_text import HtmlToTextParams, decode_page
@@ -81,7 +81,11 @@ class ExtractHtml(Step):
         date = _publish_date(tree)  # read before extraction prunes the tree
         for key, value in _page_metadata(tree, html, doc.url).items():
             doc.meta[key] = value
-        text = main_text_of_tree(tree, self.params.format, doc.url) if html.strip() else ""
+        text = ""
+        if html.strip():
+            extraction = extract_tree(tree, self.params.format, doc.url)
+            text = extraction.text
+            doc.meta["page_shape"] = extraction.shape.as_meta()  # for page_body: list or article
         if date is None:
             match = _LABELLED_DATE.search(html) or _DATE_IN_TEXT.search(text[:500]) or _LONE_DATE.search(html)
             date = f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}" if match else None

@@ -1,0 +1,136 @@
+"""Drop pages with no body of their own: lists of headlines, menus, search results, error, login
+and captcha pages, and pages whose only text is a title.
+
+Every later filter asks whether a page's text is good; none asks whether the page has a text of
+its own. An index page is a column of linked headlines with dates, a navigation page a grid of
+short links, an error page a sentence or two: each passes the length, language and quality
+rules and is then kept, which is how half the worthless pages of a crawl reach a corpus. The
+signals here hold on any site:
+
+- **links**: the share of the chosen content that sits inside links, which extraction measures
+  (``meta.page_shape``); an article's content is at most a quarter links, even a Wikipedia page's,
+  while a list's is mostly links;
+- **dated lines**: a column of short lines each with a date or time is a list, whatever its markup;
+- **prose**: characters in lines that read as sentences (a sentence mark, or a long line); a page
+  with next to none holds a title, captions or cells, not a body;
+- **what the page says it is**, only on a short page: a title or a short first line saying 404,
+  page not found, log in, captcha or search results.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from pydantic import Field
+
+from taoyu.document import Document
+from taoyu.registry import register
+from taoyu.steps.base import Filter, StepParams, Verdict
+
+# A date or a time of day at the start or the end of a line, where list pages print them beside
+# each headline ("(2020-08-16 22:26)[社会] …", "… 2019-03-07"); a date inside a sentence or a
+# clause ("（1986年5月通过）") is not one.
+_WHEN = (
+    r"(?:(?:19|20)\d\d[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?|\d{1,2}[-/月]\d{1,2}日?)"
+    r"(?:\s*\d{1,2}:\d\d(?::\d\d)?)?"
+)
+_DATE = re.compile(rf"^\W{{0,3}}{_WHEN}|{_WHEN}\W{{0,3}}$")
+# A sentence mark, or a clause mark in a line long enough to hold two clauses (chat-style writing
+# often ends its sentences with no mark at all).
+_SENTENCE_MARK = re.compile(r"[。！？；!?;…]|[.][\s\"')\]]|[.]$|.{6}[，,、].{4}")
+_LONG_LINE = 60  # characters: a line this long reads as prose even without a sentence mark
+# Characters: a first line this short is a heading or a message, not a sentence; a login prompt is
+# a few words ("用户登录"), an error message may be a sentence ("抱歉，您访问的页面不存在。").
+_HEADING = {"error": 30, "captcha": 30, "login": 12, "search": 30}
+
+# What a page with no body says it is, in Simplified and Traditional Chinese and English.
+_ERROR = re.compile(
+    r"(?<!\d)404(?!\d)|(?<!\d)(?:403|500|502|503)\s*(?:error|forbidden|错误|錯誤|-)|"
+    r"not found|forbidden|access denied|bad gateway|service unavailable|"
+    r"页面不存在|頁面不存在|网页不存在|網頁不存在|找不到(?:该|該|此|您要访问的|您要訪問的)?(?:页面|頁面|网页|網頁)|"
+    r"(?:页面|頁面|网页|網頁|文章|内容|內容|帖子|信息|資訊)(?:已|已经|已經)?(?:被)?(?:删除|刪除|下线|下線|失效|过期|過期)|"
+    r"(?:页面|頁面|文章|内容|內容|帖子)不存在|访问出错|訪問出錯|出错了|出錯了|发生错误|發生錯誤|系统繁忙|系統繁忙|"
+    r"服务器错误|伺服器錯誤|无法访问|無法訪問|暂时无法|暫時無法",
+    re.IGNORECASE,
+)
+_LOGIN = re.compile(
+    r"请登录|請登錄|请先登录|請先登入|登录后|登入後|用户登录|用戶登錄|会员登录|會員登入|账号登录|帳號登入|"
+    r"扫码登录|掃碼登入|立即登录|立即登入|忘记密码|忘記密碼|sign in|log in|login",
+    re.IGNORECASE,
+)
+_CAPTCHA = re.compile(
+    r"验证码|驗證碼|安全验证|安全驗證|人机验证|人機驗證|滑动验证|滑動驗證|访问过于频繁|訪問過於頻繁|"
+    r"just a moment|checking your browser|are you a robot|captcha|verify you are human",
+    re.IGNORECASE,
+)
+_SEARCH = re.compile(
+    r"搜索结果|搜尋結果|检索结果|檢索結果|查询结果|查詢結果|search results?|"
+    r"找到约?\s*[\d,]+\s*(?:条|個|个|篇)",
+    re.IGNORECASE,
+)
+_KINDS = ("error", "captcha", "login", "search")
+_SAYS = {"error": _ERROR, "captcha": _CAPTCHA, "login": _LOGIN, "search": _SEARCH}
+
+
+class PageBodyParams(StepParams):
+    max_content_link_share: float = Field(0.5, ge=0, le=1)
+    """The chosen content is a list when at least this share of its characters sit inside links."""
+    min_list_lines: int = Field(5, ge=2)
+    """Lines a page needs before its dated lines can make it a list."""
+    max_dated_line_share: float = Field(0.5, ge=0, le=1)
+    """A page of short lines is a list when at least this share of them hold a date or time."""
+    min_prose_chars: int = Field(10, ge=0)
+    """Characters of prose (lines with a sentence mark, or long) a page needs to have a body."""
+    short_page_chars: int = Field(400, ge=0)
+    """A page this short, whose title or first line says error, login, captcha or search results,
+    is that page and not an article about it."""
+
+
+@register("page_body")
+class PageBody(Filter):
+    """Drop pages with no body of their own (lists, menus, search results, error and login pages)."""
+
+    Params = PageBodyParams
+    params: PageBodyParams
+
+    def score(self, doc: Document) -> Mapping[str, float]:
+        lines = [line.strip() for line in doc.text.splitlines() if line.strip()]
+        chars = sum(len(line) for line in lines)
+        short = [line for line in lines if len(line) < _LONG_LINE]
+        dated = sum(1 for line in short if _DATE.search(line))
+        prose = sum(len(line) for line in lines if len(line) >= _LONG_LINE or _SENTENCE_MARK.search(line))
+        shape = doc.meta.get("page_shape") or {}
+        content = shape.get("content_chars", 0)
+        scores = {
+            "chars": float(chars),
+            "lines": float(len(lines)),
+            "dated_line_share": dated / len(lines) if lines else 0.0,
+            "prose_chars": float(prose),
+            "content_link_share": shape.get("content_link_chars", 0) / content if content else 0.0,
+        }
+        if chars < self.params.short_page_chars:
+            title, first = str(doc.meta.get("title") or ""), lines[0] if lines else ""
+            for index, kind in enumerate(_KINDS, 1):
+                # The first line speaks for the page when it is a heading or a message, not a
+                # sentence of a notice ("请登录教务系统查看成绩" is about logging in elsewhere).
+                heading = first if len(first) <= _HEADING[kind] else ""
+                if _SAYS[kind].search(title) or _SAYS[kind].search(heading):
+                    scores["says"] = float(index)
+                    break
+        return scores
+
+    def decide(self, scores: Mapping[str, float]) -> Verdict:
+        p = self.params
+        says = int(scores.get("says", 0))
+        if says:
+            return Verdict.drop(f"no_body:{_KINDS[says - 1]}", scores["chars"], p.short_page_chars)
+        link_share = scores["content_link_share"]
+        if link_share >= p.max_content_link_share:
+            return Verdict.drop("no_body:links", round(link_share, 4), p.max_content_link_share)
+        dated = scores["dated_line_share"]
+        if scores["lines"] >= p.min_list_lines and dated >= p.max_dated_line_share:
+            return Verdict.drop("no_body:dated_list", round(dated, 4), p.max_dated_line_share)
+        if scores["prose_chars"] < p.min_prose_chars:
+            return Verdict.drop("no_body:no_prose", scores["prose_chars"], p.min_prose_chars)
+        return Verdict.ok(scores["prose_chars"], p.min_prose_chars)

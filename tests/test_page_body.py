@@ -1,0 +1,111 @@
+"""page_body: pages with no body of their own are dropped with a reason; pages with one are kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from taoyu.document import Document, Source
+from taoyu.steps.chrome_lines import ChromeLines
+from taoyu.steps.extract_html import ExtractHtml
+from taoyu.steps.normalize import Normalize
+from taoyu.steps.page_body import PageBody
+
+_NAV = "<div class='nav'>" + "".join(f"<a href='/c{i}'>栏目{i}</a>" for i in range(12)) + "</div>"
+_PROSE = (
+    "<p>市气象台昨天发布消息，本周后半段将有一次明显降温过程，最低气温可能降到零度以下。</p>"
+    "<p>气象专家提醒，市民外出时要注意添衣保暖，老人和儿童尽量减少户外活动。</p>"
+    "<p>交通部门表示，已提前准备好融雪物资，确保主干道在降雪后能够及时通行。</p>"
+)
+
+
+def _page(title: str, body: str) -> bytes:
+    return f"<html><head><title>{title}</title></head><body>{_NAV}<div>{body}</div></body></html>".encode()
+
+
+def _headline_list(dated: bool) -> str:
+    items = []
+    for i in range(15):
+        when = f"<span>2024-05-{i + 1:02d} 10:{i:02d}</span>" if dated else ""
+        headline = f"第{i}条：本市新开通一条公交线路连接南北两个城区"
+        items.append(f"<li>{when}<a href='/n/{i}.html'>{headline}</a></li>")
+    return "<div class='list'><ul>" + "".join(items) + "</ul></div>"
+
+
+def _run(raw: bytes | None = None, text: str = "", title: str | None = None) -> Document:
+    doc = Document("d", text, Source("f", 0), url="https://example.cn/a.html", raw=raw)
+    if title is not None:
+        doc.meta["title"] = title
+    steps = [ExtractHtml(), Normalize(), ChromeLines(), PageBody()] if raw is not None else [PageBody()]
+    for step in steps:
+        doc = step(doc)
+    return doc
+
+
+def _reason(doc: Document) -> str | None:
+    event = doc.dropped_by
+    return event.reason if event is not None else None
+
+
+DROPPED = {
+    "headline list": ("新闻列表", _headline_list(dated=False), "no_body:links"),
+    "dated headline list": ("新闻列表", _headline_list(dated=True), "no_body:links"),
+    "404 page": ("404 Not Found", "<h1>404</h1><p>抱歉，您访问的页面不存在。</p>", "no_body:error"),
+    "deleted article": ("提示信息", "<p>该文章已被删除</p><p>返回首页</p>", "no_body:error"),
+    "Traditional error": ("錯誤", "<p>頁面不存在</p>", "no_body:error"),
+    "login page": ("用户登录", "<form>用户名 密码</form><div><p>请登录后继续访问。</p>", "no_body:login"),
+    "captcha": ("安全验证", "<p>请输入验证码，以继续访问本站内容。</p>", "no_body:captcha"),
+    "search results": ("降温-搜索结果", "<p>找到约 120 条结果，以下是相关内容。</p>", "no_body:search"),
+    "title only": ("开放时间调整", "<h3>开放时间调整</h3><span>2024-05-01</span>", "no_body:no_prose"),
+}
+
+
+@pytest.mark.parametrize("case", list(DROPPED))
+def test_pages_with_no_body_are_dropped_with_their_kind(case: str) -> None:
+    title, body, reason = DROPPED[case]
+    assert _reason(_run(_page(title, body))) == reason
+
+
+KEPT = {
+    "article": _page("本周降温", "<div class='article'><h1>本周降温</h1>" + _PROSE + "</div>"),
+    "article linking words": _page(
+        "本周降温",
+        "<div class='article'>"
+        + _PROSE.replace("气象专家", "<a href='/p'>气象专家</a>")
+        .replace("交通部门", "<a href='/t'>交通部门</a>")
+        + "</div>",
+    ),
+    "short notice that mentions logging in": _page(
+        "选课通知", "<div class='content'><p>请登录教务系统查看本学期的选课结果，如有疑问请联系教务处。</p>"
+    ),
+    "short news whose title holds a number": _page(
+        "指数站上4000点", "<div class='content'><p>今天上午，指数站上4000点，成交量较昨天明显放大。</p></div>"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(KEPT))
+def test_pages_with_a_body_are_kept(case: str) -> None:
+    doc = _run(KEPT[case])
+    assert _reason(doc) is None, doc.text
+
+
+def test_a_column_of_dated_lines_is_a_list_in_text_input() -> None:
+    """Text input has no page shape: the dated lines alone tell a list."""
+    lines = "\n".join(f"(2024-05-{i + 1:02d} 10:{i:02d})[社会] 第{i}条：本市新开一条公交线" for i in range(8))
+    assert _reason(_run(text=lines)) == "no_body:dated_list"
+
+
+def test_dates_inside_sentences_do_not_make_a_list() -> None:
+    lines = "\n".join(f"第{i}条 本办法自2024年{i + 1}月1日起施行，原办法同时废止" for i in range(8))
+    assert _reason(_run(text=lines)) is None
+
+
+def test_a_short_poem_has_prose() -> None:
+    assert _reason(_run(text="床前明月光，疑是地上霜。\n举头望明月，低头思故乡。")) is None
+
+
+def test_a_long_notice_is_not_judged_by_its_title() -> None:
+    """Only a short page is what its title says: an article about 404 errors is an article."""
+    sentence = "服务器配置不当、链接失效和页面迁移，都会让访问者看到错误页面。"
+    text = "\n".join(["网站出现404错误的常见原因", *([sentence] * 20)])
+    assert _reason(_run(text=text, title="404 页面不存在的原因")) is None
