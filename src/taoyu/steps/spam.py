@@ -128,8 +128,17 @@ class Spam(Filter):
         # Per sentence, in order: its line, Han characters, linked or not, verse or not.
         on_line, chars, linked, verse = sentence_arrays(doc.text, title, window=p.window)
         judged = (chars >= p.min_sentence_chars) & ~verse
-        for i in _spliced_lines(on_line, linked, judged, p.spliced_line_sentences, p.spliced_line_unlinked):
-            spam.setdefault(int(i), "spliced")
+        if len(judged):
+            # A line with no sentence mark is a headline, a caption or a list item: it shares no
+            # word with its neighbours because it stands alone, not because it was spliced in.
+            judged &= _prose_lines(lines)[on_line]
+        # A block is spliced against the page around it: a page with too few judged sentences
+        # besides the block (three lines of advice) is no evidence either way.
+        found = _spliced_lines(on_line, linked, judged, p.spliced_line_sentences, p.spliced_line_unlinked)
+        rest_of_page = int(judged.sum())
+        for i in found.tolist():
+            if rest_of_page - int(judged[on_line == i].sum()) >= p.spliced_line_sentences:
+                spam.setdefault(int(i), "spliced")
         total = 1  # characters of the page, needed only to weigh spam lines
         if spam:
             per_line: dict[int, list[bool]] = {}
@@ -173,6 +182,11 @@ class Spam(Filter):
                 "spam:spliced" if spliced else "spam:mostly_spam", scores["spam_share"], p.max_spam_share
             )
         return Verdict.ok(scores["unlinked_share"], p.spliced_doc_unlinked)
+
+
+def _prose_lines(lines: list[str]) -> np.ndarray:
+    """Whether each line holds a sentence mark: the lines whose sentences are judged for linkage."""
+    return np.array([_PROSE_END.search(line) is not None for line in lines], np.bool_)
 
 
 def _grow_block(

@@ -1,0 +1,64 @@
+"""The spam step weighs how much evidence a page gives: a short page, or a list of headlines,
+is no evidence of splicing."""
+
+from __future__ import annotations
+
+from taoyu.document import Document, Source
+from taoyu.steps.spam import Spam
+
+# Sentences on unrelated subjects: spliced, when a page is made of them.
+_UNRELATED = [
+    "追寻真正重要的东西，不要轻易被他人的看法左右。",
+    "火山喷发后形成的玄武岩常常呈现六边形的柱状节理。",
+    "这家面馆的牛肉汤底要用骨头连续熬煮十二个小时以上。",
+    "新赛季的联赛将在三月初开幕，各队都在抓紧冬训备战。",
+    "古籍修复师需要先给每一页纸张做酸碱度检测再动手。",
+    "城市地铁的信号系统升级以后，高峰期发车间隔缩短了。",
+    "冬季候鸟每年都会在湖区停留到第二年的春天才北飞。",
+    "这款手机的电池在低温环境下续航时间会明显下降。",
+]
+
+
+def _drop_reason(text: str, title: str = "") -> str | None:
+    doc = Document("d", text, Source("f", 0))
+    if title:
+        doc.meta["title"] = title
+    event = Spam()(doc).dropped_by
+    return event.reason if event is not None else None
+
+
+def test_a_short_page_of_unrelated_sentences_is_no_evidence_of_splicing() -> None:
+    """Three lines of advice from a graduate: nothing around them to be spliced into."""
+    advice = "寄语：" + "".join(_UNRELATED[:4])
+    text = "\n".join(["学科竞赛：化学竞赛一等奖", "保送院校：某某大学经济学院", advice])
+    assert _drop_reason(text) is None
+
+
+def test_a_spliced_block_inside_an_article_is_still_cut_out() -> None:
+    """The same block inside a page that talks about one thing is a parasite: cut, page kept."""
+    article = [
+        "今年本市图书馆的借阅量比去年增长了两成，其中少儿图书的借阅增长最快。",
+        "图书馆负责人介绍，少儿阅览区在暑假期间每天都要接待上千名小读者。",
+        "为了满足小读者的需要，图书馆今年新购进了三万册少儿图书。",
+        "图书馆还计划在各个街道开设分馆，让小读者在家门口就能借到图书。",
+    ]
+    text = "\n".join([*article[:2], "".join(_UNRELATED[:5]), *article[2:]])
+    doc = Spam()(Document("d", text, Source("f", 0)))
+    assert doc.dropped_by is None
+    assert "玄武岩" not in doc.text and "少儿阅览区" in doc.text
+
+
+def test_headlines_are_not_judged_as_sentences() -> None:
+    """A portal article whose extraction kept a long list of headlines: headlines share no words
+    with each other, because each stands alone, not because they were spliced in."""
+    article = [
+        "本報訊 市府今天宣布，明年起將擴大公共自行車的服務範圍，新增兩百個租借站點。",
+        "市府交通局表示，新增站點將優先設在捷運站與學校附近，方便民眾轉乘。",
+    ]
+    headlines = [line.rstrip("。") for line in _UNRELATED]  # a headline has no closing mark
+    assert _drop_reason("\n".join([*article, *headlines])) is None
+
+
+def test_a_page_spliced_throughout_is_still_dropped() -> None:
+    text = "\n".join("".join(_UNRELATED[i : i + 2]) for i in range(0, 8, 2))
+    assert _drop_reason(text) == "spam:spliced"
