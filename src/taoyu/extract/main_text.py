@@ -39,19 +39,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 from typing import Literal
 
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from taoyu.extract import blocks
+from taoyu.extract.app_state import STATE_SCRIPTS, state_lines, with_state
 from taoyu.extract.boilerplate import chrome_texts, without_chrome_lines
 from taoyu.extract.labels import LabelPattern
-from taoyu.extract.lexbor import read_page
+from taoyu.extract.lexbor import read_page, tag_id
 from taoyu.extract.link_lists import drop_link_lists
 from taoyu.extract.markdown import block_markdown
-from taoyu.extract.measure import Measures, PageTree, measure
+from taoyu.extract.measure import BLOCK, Measures, PageTree, measure
 from taoyu.extract.page_type import is_thread_page
 from taoyu.extract.prune import POSITIVE, REPLY_LABEL, never_content, prune
 from taoyu.extract.warm_up import warm_up
@@ -79,14 +81,19 @@ class PageShape:
     """Text of the blocks chosen as the content, less the link lists dropped from them."""
     content_link_chars: int = 0
     """Of which inside links."""
+    state_chars: int = 0
+    """Characters of content added from the app state the page embeds (:mod:`taoyu.extract.app_state`)."""
 
     def as_meta(self) -> dict[str, int]:
-        return {
+        meta = {
             "page_chars": self.page_chars,
             "page_link_chars": self.page_link_chars,
             "content_chars": self.content_chars,
             "content_link_chars": self.content_link_chars,
         }
+        if self.state_chars:
+            meta["state_chars"] = self.state_chars
+        return meta
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +147,13 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> Extract
     root = tree.body or tree.root
     if root is None:
         return _EMPTY
+    script = tree.css_first(STATE_SCRIPTS)  # an app's state, before pruning takes the scripts
+    state = state_lines(script.text(deep=True)) if script is not None else []
     page = read_page(root, never_content())
     thread_page = is_thread_page(tree, url, page)  # from the page as read: pruning drops its signs
     page, threads = prune(root, page, thread_page)
     if not len(page.keys):  # the root itself was pruned (a <body class="footer">): nothing is left
-        return _EMPTY
+        return Extraction("\n".join(state), PageShape()) if state else _EMPTY
     measures = measure(root, chrome_texts, page)
     measured = measures.tree
     scores, best = measures.score_at, measures.best_at
@@ -172,6 +181,8 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> Extract
     # Once the comments lost to the post, they do not come back as its sibling.
     skip = np.zeros(len(scores), np.bool_) if in_thread else in_threads
     positions = (series if not feed else []) or blocks.prose_siblings(measured, best, scores, skip)
+    if not thread_page and not (series and not feed):
+        positions = _widened(measured, positions)
     # As selectolax nodes, when something needs them; found before link lists leave the DOM.
     parts: list[LexborNode] | None = None
     thread = thread_page and not (series and not feed)  # a series of posts already holds the replies
@@ -195,11 +206,20 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> Extract
         gone = set(removed)  # a part that was itself a link list left the DOM: nothing to render
         for part, position in zip(parts, positions, strict=True):
             lines += [] if position in gone else block_markdown(part)
-        return Extraction(_join_markdown(without_chrome_lines(lines)), shape)
+        texts, added = with_state(without_chrome_lines(lines), state)
+        return Extraction(_join_markdown(texts), _with_added(shape, added))
     # Plain text comes from the tree as it was measured, less the link lists dropped since.
     for rendered in measured.lines(positions, removed):
         lines += rendered
-    return Extraction("\n".join(without_chrome_lines(lines)), shape)
+    lines, added = with_state(without_chrome_lines(lines), state)
+    return Extraction("\n".join(lines), _with_added(shape, added))
+
+
+def _with_added(shape: PageShape, added: int) -> PageShape:
+    """The shape with the characters an app's state added counted as content outside links."""
+    if not added:
+        return shape
+    return replace(shape, content_chars=shape.content_chars + added, state_chars=added)
 
 
 def _shape(tree: PageTree, positions: list[int], removed: list[int]) -> PageShape:
@@ -230,6 +250,56 @@ def _inside_any(tree: PageTree, position: int, mask: np.ndarray) -> bool:
             return True
         position = int(parents[position])
     return False
+
+
+_PROSE_BLOCK = 20  # characters of own text, with a sentence mark, for a block to be prose
+_PROSE_PAGE = 400  # characters of prose a page needs before its coverage is judged
+_PROSE_HELD = 200  # characters of prose an article container needs to be worth widening to
+_COVERED = 0.6  # the chosen blocks must hold this share of their content container's prose
+# What a page's markup calls the one container of its article: WeChat's js_content, schema.org's
+# articleBody used as a class, the common CMS names. <article> says the same.
+_ARTICLE_BODY = LabelPattern(
+    r"js_content|rich_media_content|articlebody|article-body|article_body|article-content|"
+    r"article_content|articlecontent|post-content|post_content|entry-content|entry_content|story-body"
+)
+
+
+def _widened(tree: PageTree, positions: list[int]) -> list[int]:
+    """The chosen blocks, or the article container around them when they hold too little of its
+    prose. Scores favour the block with the most prose directly under it, so when an article's
+    paragraphs are wrapped one by one in nested sections (WeChat's editors do that) and only its
+    last ones share a wrapper, that wrapper wins and the article loses its beginning. The
+    container is what the markup names as the article's body (``#js_content``, ``articleBody``,
+    ``<article>``), so teasers and comments elsewhere on the page never widen the choice. Prose
+    is a block's own text with a sentence mark and few links."""
+    count = len(tree.page.keys)
+    chosen = [p for p in positions if 0 < p < count]
+    if tree.own_chars is None or tree.own_marks is None or not chosen:
+        return positions
+    chars = tree.own_chars[:count]
+    prose = (tree.kinds[:count] == BLOCK) & (chars >= _PROSE_BLOCK) & (tree.own_marks[:count] > 0)
+    prose &= tree.linked[:count] * 5 <= tree.total[:count]
+    below = np.zeros(count + 1, np.int64)
+    np.cumsum(np.where(prose, chars, 0), out=below[1:])  # prose under node i: below[ends[i]] - below[i]
+    ends = tree.ends
+    covered = sum(int(below[ends[p]] - below[p]) for p in chosen)
+    if below[-1] < _PROSE_PAGE or covered >= _COVERED * below[-1]:
+        return positions  # the page as a whole: most pages stop here
+    article = _article_tag()
+    holder = int(tree.parents[chosen[0]])
+    while 0 < holder < count:
+        if all(holder <= p < ends[holder] for p in chosen) and (
+            tree.tag_ids[holder] == article or _ARTICLE_BODY.search(tree.page.label(holder))
+        ):
+            held = int(below[ends[holder]] - below[holder])
+            return [holder] if covered < _COVERED * held and held >= _PROSE_HELD else positions
+        holder = int(tree.parents[holder])
+    return positions
+
+
+@cache
+def _article_tag() -> int:
+    return tag_id("article")
 
 
 _LIST_OR_QUOTE = re.compile(r"^\s*(?:[-*] |\d+\. |> )")

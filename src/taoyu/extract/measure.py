@@ -46,7 +46,7 @@ SHORTEST_BLOCK = 8  # characters of own text; a shorter block weighs nothing
 CHROME_CHECK_BELOW = 80  # a block with less own text than this may be a chrome line
 
 _TEXT, _BLOCK, _INLINE, _BR, _LINK = 0, 1, 2, 3, 4
-LINK, TEXT = _LINK, _TEXT  # kinds, for other modules' kernels
+LINK, TEXT, BLOCK = _LINK, _TEXT, _BLOCK  # kinds, for other modules' kernels
 
 
 class Measures:
@@ -132,6 +132,8 @@ class PageTree:
     total: np.ndarray  # stripped text in each node's subtree
     linked: np.ndarray  # of which inside links
     _order: np.ndarray | None = None  # positions by address, sorted when a position is first looked up
+    own_chars: np.ndarray | None = None  # each block's own text, collapsed, in characters
+    own_marks: np.ndarray | None = None  # and its sentence marks
 
     @property
     def tag_ids(self) -> np.ndarray:
@@ -232,7 +234,7 @@ def measure(
     best, ends, scored, scored_keys, scores = _measure_scores(
         *sums, check, np.array(chrome, np.bool_), page.keys, outside_keys
     )
-    tree = PageTree(page, parents, kinds, breaks, ends, total, linked)
+    tree = PageTree(page, parents, kinds, breaks, ends, total, linked, own_chars=chars, own_marks=marks)
     return Measures(NodeFinder(root, page, outside), max(best, 0), tree, scored, scores, scored_keys)
 
 

@@ -1,0 +1,134 @@
+"""Modern page shapes: a WeChat article's nested sections, and JavaScript app shells whose content
+sits in an embedded JSON state (a Q&A page's answers, a Next.js article)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from taoyu.extract import lexbor, main_text
+from taoyu.extract.app_state import state_lines, with_state
+
+_PARAS = [
+    f"第{i}段：我们走访了几位在城里打工多年的年轻人，他们讲述了各自的生活变化和对未来的打算。"
+    for i in range(12)
+]
+
+
+def _wrapped(paragraph: str, depth: int) -> str:
+    html = f'<p style="margin:0"><span style="font-size:15px">{paragraph}</span></p>'
+    for _ in range(depth):
+        html = f'<section style="padding:0 8px">{html}</section>'
+    return html
+
+
+def _wechat(body: str) -> str:
+    return (
+        '<html><head><title>进城十年</title></head><body id="activity-detail">'
+        '<div class="rich_media_area_primary"><h1 class="rich_media_title">进城十年</h1>'
+        '<div class="rich_media_meta_list"><a id="js_name">某公众号</a><em>2024-05-01</em></div>'
+        f'<div class="rich_media_content" id="js_content" style="visibility: hidden;">{body}</div>'
+        '<div class="rich_media_tool"><a href="#">阅读原文</a> 阅读 1234</div></div>'
+        '<div class="qr_code_pc"><p>微信扫一扫<br>关注该公众号</p></div></body></html>'
+    )
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["lexbor", "selectolax"])
+def test_a_wechat_article_keeps_its_beginning(compiled: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its first paragraphs each sit in their own nested sections and its last ones share one
+    section: that section scores best, and the article must still come out whole."""
+    monkeypatch.setattr(lexbor, "AVAILABLE", compiled and lexbor.AVAILABLE)
+    body = "".join(_wrapped(p, 3) for p in _PARAS[:7]) + "<section>" + "".join(map(str, (
+        _wrapped(p, 0) for p in _PARAS[7:]))) + "</section>"  # fmt: skip
+    lines = main_text(_wechat(body)).splitlines()
+    assert lines == _PARAS
+
+
+def test_only_a_container_the_markup_names_widens_the_choice() -> None:
+    """The same nested sections in a container with no name stay as scored: widening to any
+    ancestor would pull in teasers and comments on pages whose markup says nothing."""
+    body = "".join(_wrapped(p, 3) for p in _PARAS[:7]) + "<section>" + "".join(
+        _wrapped(p, 0) for p in _PARAS[7:]) + "</section>"  # fmt: skip
+    page = _wechat(body).replace('class="rich_media_content" id="js_content"', 'class="box"')
+    assert main_text(page).splitlines() == _PARAS[7:]
+
+
+def _app_shell(dom: str, state: dict, script_id: str) -> str:
+    blob = json.dumps(state, ensure_ascii=False)
+    return (
+        f"<html><head><title>问题</title></head><body><div id='root'><main class='content'>{dom}</main></div>"
+        f"<script id='{script_id}' type='application/json'>{blob}</script></body></html>"
+    )
+
+
+_ANSWERS = [
+    "<p>先说结论：可以，但要看当地的规定。</p><p>我去年在社区办过一次，材料准备齐全的话当天就能拿到回执。</p>",
+    "补充一点，<b>网上预约</b>可以省掉排队的时间，早上九点放号，<a href='/g'>指南</a>里有详细的步骤说明。",
+    "<p>我的经验是提前打电话问清楚需要哪些复印件，免得白跑一趟。</p><p>另外记得带上原件。</p>",
+]
+
+
+_EXCERPT = "摘要：这是一段很长的摘要文字，它只是把回答的开头重复一遍，给列表页和搜索结果预览时使用。"
+
+
+def test_a_qa_app_shell_gives_every_answer_from_its_state() -> None:
+    """The DOM shows a UI string and the first answer; the state holds the question and all."""
+    state = {
+        "initialState": {
+            "entities": {
+                "questions": {"1": {"title": "能办居住证吗？", "detail": "<p>刚搬来，想问问流程。</p>"}},
+                "answers": {
+                    str(i): {"content": html, "excerpt": _EXCERPT, "url": f"https://example.cn/a/{i}"}
+                    for i, html in enumerate(_ANSWERS)
+                },
+            }
+        }
+    }
+    dom = "<div class='notice'>你今天的邀请回答名额已用完</div><div class='answer'>" + _ANSWERS[0] + "</div>"
+    text = main_text(_app_shell(dom, state, "js-initialData"))
+    for needle in ("刚搬来，想问问流程。", "当天就能拿到回执", "网上预约可以省掉排队", "另外记得带上原件。"):
+        assert text.count(needle) == 1, text
+    assert "example.cn" not in text and "<a" not in text and "<b>" not in text
+    assert "摘要" not in text
+
+
+def test_a_next_js_article_comes_from_its_data() -> None:
+    article = "".join(f"<p>{p}</p>" for p in _PARAS[:5])
+    post = {"summary": _EXCERPT, "body": article}
+    state = {"props": {"pageProps": {"post": post}}}
+    text = main_text(_app_shell("<div>加载中…</div>", state, "__NEXT_DATA__"))
+    assert text.splitlines()[-5:] == _PARAS[:5]
+    assert "一句话摘要" not in text
+
+
+def test_a_rendered_page_is_not_padded_from_its_state() -> None:
+    """A page rendered on the server shows its content: its state then only adds what extraction
+    rightly left out (an author's bio)."""
+    article = "".join(f"<p>{p}</p>" for p in _PARAS[:6])
+    bio = "<p>作者是一名周末编辑，自二〇二〇年起长期报道科技与娱乐新闻，写过很多评测。</p>"
+    state = {"props": {"author": {"bio": bio}, "body": article}}
+    text = main_text(_app_shell(f"<article>{article}</article>", state, "__NEXT_DATA__"))
+    assert text.splitlines() == _PARAS[:6]
+
+
+def test_a_state_that_is_not_json_gives_nothing() -> None:
+    assert state_lines("window.__NUXT__=(function(a){return {a:a}})(1)") == []
+    assert state_lines("") == []
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=80),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@given(_JSON)
+def test_any_json_state_gives_lines_without_error(blob: object) -> None:
+    lines = state_lines(json.dumps(blob, ensure_ascii=False))
+    assert all(line and line == line.strip() and "\n" not in line for line in lines)
+    merged, added = with_state(["正文一行。"], lines)
+    assert merged[0] == "正文一行。" and added == sum(map(len, merged[1:]))
