@@ -201,6 +201,64 @@ def why(
 
 
 @app.command()
+def sample(
+    output: Annotated[Path, typer.Argument(help="Output folder of a run.")],
+    n: Annotated[int, typer.Option("--n", "-n", help="How many documents to sample.")] = 50,
+    kept: Annotated[bool, typer.Option("--kept", help="Only kept documents.")] = False,
+    dropped: Annotated[bool, typer.Option("--dropped", help="Only dropped documents.")] = False,
+    step: Annotated[str | None, typer.Option(help="Only documents this step dropped.")] = None,
+    reason: Annotated[
+        str | None, typer.Option(help="Only this reason, or reason family (spam matches spam:spliced).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same sample.")] = 0,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the sample (whole texts) to this JSON Lines file.")
+    ] = None,
+    chars: Annotated[int, typer.Option(help="Characters of each text to print.")] = 1500,
+) -> None:
+    """Read a random sample of a run's documents, kept or dropped, with their texts, to audit it."""
+    from taoyu.sample import Criteria, render, write_jsonl
+    from taoyu.sample import sample as draw_sample
+
+    if not (output / "ledger").is_dir():
+        _fail(f"{output} has no ledger/: is it the output folder of a taoyu run?")
+    if kept and dropped:
+        _fail("--kept and --dropped exclude each other: give one, or neither for both")
+    if kept and (step or reason):
+        _fail("--step and --reason select dropped documents: they cannot go with --kept")
+    if n < 1:
+        _fail(f"--n must be at least 1, not {n}")
+    if chars < 1:
+        _fail(f"--chars must be at least 1, not {chars}")
+    criteria = Criteria("kept" if kept else "dropped" if dropped else None, step, reason)
+    drawn = draw_sample(output, n, seed, criteria)
+    docs = drawn.docs
+    if out is not None:
+        try:
+            write_jsonl(docs, out)
+        except OSError as exc:
+            _fail(f"cannot write {out}: {exc.strerror or exc}", 1)
+        with_text = sum(d.text is not None for d in docs)
+        console.print(
+            Text(
+                f"wrote {len(docs)} of {drawn.matching:,} matching documents (seed {seed}, "
+                f"{with_text} with text) to {out}"
+            ),
+            soft_wrap=True,
+        )
+        return
+    if not docs:
+        console.print(Text(f"no ledger rows of {output} match"))
+        return
+    console.print(
+        Text(f"{len(docs)} of {drawn.matching:,} matching documents of {output}, seed {seed}", style="bold")
+    )
+    for number, doc in enumerate(docs, 1):
+        console.print()
+        console.print(render(doc, number, len(docs), chars), highlight=False, soft_wrap=True)
+
+
+@app.command()
 def steps() -> None:
     """List every registered step, with its parameters and what it does."""
     for name, cls in all_steps().items():
