@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 
 from taoyu import Document, Source
 from taoyu.pii import find_pii, redact
-from taoyu.pii.detect import _ID_CHECK, _ID_WEIGHTS, _findings, luhn_ok, valid_id18
+from taoyu.pii.detect import (
+    _ID_CHECK,
+    _ID_WEIGHTS,
+    _classify_phones,
+    _findings,
+    _resolve_overlaps,
+    luhn_ok,
+    valid_id18,
+)
 from taoyu.steps.redact_pii import RedactPii
 
 from .conftest import ledger_rows, run_cli, write_jsonl
@@ -243,3 +251,235 @@ PII_NOISE = st.text(alphabet="0123456789١٢٣０１２ -()（）：:.@xX转号�
 def test_screens_skip_only_detectors_that_could_not_fire(parts: list[str]) -> None:
     text = "".join(parts)
     assert _findings(text, screen=True) == _findings(text, screen=False)
+
+
+# --- institutional numbers: an organisation's published numbers are not personal data ---------------
+
+# A school's winter-break notice: six numbers of duty offices, a police station and the school.
+# Before institutional numbers were told apart it held 6 findings in ~300 characters (about 20
+# per 1,000) and drop_if_dense threw it away as a personal-data dump.
+DUTY_NOTICE = (
+    "寒假安全告家长书\n"
+    "各位家长：寒假将至，为确保学生度过一个平安、愉快的假期，请督促孩子注意交通、用火、用电和饮食安全，"
+    "不到江河湖塘游泳、滑冰，外出时告知去向，按时回家。如遇紧急情况，请及时与下列单位联系。\n"
+    "市教育局值班电话：0791-86253147，传真：0791-86253150。\n"
+    "区教育体育局值班电话：0791-88316042，传真：0791-88316045\n"
+    "城东派出所报警电话：0791-88420110\n"
+    "青禾实验中学值班电话(安全保卫)：18970213546\n"
+    "市民服务热线12345，消费者投诉举报专线12315，客服热线400-820-1234。\n"
+    "祝全体同学寒假愉快！\n"
+    "青禾实验中学教务处\n"
+)
+DUTY_NUMBERS = [
+    "0791-86253147",
+    "0791-86253150",
+    "0791-88316042",
+    "0791-88316045",
+    "0791-88420110",
+    "18970213546",
+]
+PUPILS = ["李明轩", "王子涵", "张雨桐", "刘浩然", "陈思远", "杨梓萱", "赵一诺", "黄俊杰", "周欣怡", "吴宇航"]
+PARENT_MOBILES = [f"139{7912 + 37 * i:04d}{2846 + 113 * i:04d}" for i in range(len(PUPILS))]
+
+
+def test_a_notice_of_duty_office_numbers_is_not_a_personal_data_dump():
+    doc = RedactPii(mode="drop_if_dense", max_density=5)(_doc(DUTY_NOTICE))
+    assert not doc.is_dropped
+    assert doc.text == DUTY_NOTICE  # public numbers are kept as written, service numbers too
+    event = doc.trace[-1]
+    assert event.details == {"pii": {"org_phone": 6}, "density_per_1k_chars": 0.0}
+
+
+def test_duty_office_and_fax_numbers_are_classified_institutional():
+    found = find_pii(DUTY_NOTICE)
+    assert [f.value for f in found] == DUTY_NUMBERS
+    assert all(f.institutional and f.category == "org_phone" for f in found)
+    assert {f.type for f in found} == {"landline", "mobile"}  # still found as what they are
+
+
+def test_hotlines_are_never_personal():
+    text = (
+        "市民服务热线12345，投诉专线12315，客服热线400-820-1234，"
+        "售后电话800-830-5678，服务热线：0791-86011234。"
+    )
+    assert [(f.category, f.value) for f in find_pii(text)] == [("org_phone", "0791-86011234")]
+    doc = RedactPii(mode="drop_if_dense")(_doc(text))
+    assert not doc.is_dropped and doc.text == text
+    assert doc.trace[-1].details["pii"] == {"org_phone": 1}
+
+
+def test_a_contact_list_of_people_and_mobiles_is_still_dropped():
+    roster = "青禾实验中学初二（3）班家长通讯录\n" + "\n".join(
+        f"{pupil} 家长手机：{mobile}" for pupil, mobile in zip(PUPILS, PARENT_MOBILES, strict=True)
+    )
+    assert [f.category for f in find_pii(roster)] == ["mobile"] * len(PUPILS)
+    doc = RedactPii(mode="drop_if_dense", max_density=5)(_doc(roster))
+    assert doc.is_dropped and doc.dropped_by.reason == "pii_dense"
+    assert doc.dropped_by.details["pii"] == {"mobile": len(PUPILS)}
+
+
+def test_a_persons_mobile_in_a_notice_is_still_redacted():
+    text = DUTY_NOTICE + "报名咨询请联系教务处。联系人：王老师 13979120458\n"
+    doc = RedactPii(mode="drop_if_dense")(_doc(text))
+    assert not doc.is_dropped
+    assert "13979120458" not in doc.text and "联系人：王老师 <手机号>" in doc.text
+    assert all(number in doc.text for number in DUTY_NUMBERS)
+    assert doc.trace[-1].details["pii"] == {"mobile": 1, "org_phone": 6}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "省教育厅值班电话：020-83451276",
+        "传真：020-83451290",
+        "电话/传真：0571-87654321",
+        "城东派出所报警电话 0571-87001110",
+        "青禾中学值班电话(安全方面):18957120436",
+        "学校办公室电话：0571-88137260",
+        "卫健委咨询热线：0571-87065432",
+        "教务处：0571-87654321",
+        "区教育局：0791-88316042",
+        "某某大学 Tel: 010-62751234",
+        "区人民医院急救电话：0571-86520120",
+        "本店电话：13857124680",
+        "值班手机号：13912345678",
+        "市场监管局举报电话：0571-85102315",
+        "总机：0571-87236000转8012",
+    ],
+)
+def test_numbers_an_institution_or_service_labels_are_institutional(text):
+    assert [f.category for f in find_pii(text)] == ["org_phone"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "联系人：王老师 13979120458",
+        "联系人：张三 值班电话：13979120458",  # a contact person in the clause
+        "王老师值班电话：13979120458",  # a person right before the label
+        "值班电话：13979120458（李老师）",  # a person right after the number
+        "家长手机：13979120458",
+        "本人手机号：13979120458",
+        "学校家长咨询电话：13979120458",
+        "电话13812345678",  # a phone word alone says nothing about whose
+        "市政府近日召开会议，会后拨打13812345678",
+        "住处电话：0571-87654321",
+        "执行电话13812345678",  # 执行 is not a bank branch
+        "前所未有13812345678",
+        "经市政府13812345678批准",  # an institution's name alone must be followed by a colon or space
+        "市教育局值班电话：\n0791-88316042",  # a label on another line claims nothing
+        "某某公司张经理手机：13912345678",
+        "张三 13812345678，李四 13912345678",
+    ],
+)
+def test_numbers_a_person_or_nothing_labels_stay_personal(text):
+    assert all(not f.institutional for f in find_pii(text))
+    assert find_pii(text)
+
+
+ORG_NAMES = st.sampled_from(
+    ["市教育局", "省教育厅", "区卫健委", "青禾实验中学", "城东派出所", "第一人民医院", "市政府办"]
+)
+SERVICE_LABELS = st.sampled_from(
+    ["值班电话", "办公电话", "咨询电话", "服务热线", "举报电话", "投诉电话", "传真", "联系电话", "电话"]
+)
+PEOPLE = st.sampled_from(["王老师", "赵先生", "刘女士", "陈经理", "张医生"])
+SEPARATORS = st.sampled_from(["：", ":", " ", "：（24小时）", "(值班室)："])
+
+
+@st.composite
+def phone_numbers(draw):
+    if draw(st.booleans()):
+        return draw(st.sampled_from(["138", "159", "186", "177"])) + "".join(
+            draw(st.lists(st.sampled_from("0123456789"), min_size=8, max_size=8))
+        )
+    area = draw(st.sampled_from(["010", "021", "0571", "0791"]))
+    local = str(draw(st.integers(2, 8))) + "".join(
+        draw(st.lists(st.sampled_from("0123456789"), min_size=7, max_size=7))
+    )
+    return f"{area}-{local}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    org=ORG_NAMES,
+    label=SERVICE_LABELS,
+    sep=SEPARATORS,
+    number=phone_numbers(),
+    person=PEOPLE,
+    where=st.sampled_from(["contact", "before", "inside", "after"]),
+)
+def test_an_institutions_label_makes_a_number_institutional_and_a_person_undoes_it(
+    org, label, sep, number, person, where
+):
+    line = f"{org}{label}{sep}{number}"
+    assert [(f.value, f.institutional) for f in find_pii(line)] == [(number, True)]
+    personal = {
+        "contact": f"联系人：{person} {line}",
+        "before": f"{org}{person}{label}{sep}{number}",
+        "inside": f"{org}{label}（{person}）：{number}",
+        "after": f"{line}（{person}）",
+    }[where]
+    assert [(f.value, f.institutional) for f in find_pii(personal)] == [(number, False)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    lines=st.lists(
+        st.tuples(st.booleans(), ORG_NAMES, SERVICE_LABELS, phone_numbers(), st.sampled_from(PUPILS)),
+        min_size=1,
+        max_size=12,
+        unique_by=lambda line: line[3],  # one number is one line's
+    )
+)
+def test_only_personal_numbers_count_towards_density(lines):
+    text = "\n".join(
+        f"{org}{label}：{number}" if public else f"{pupil} 家长手机：{number}"
+        for public, org, label, number, pupil in lines
+    )
+    doc = RedactPii(mode="drop_if_dense", max_density=1e9)(_doc(text))
+    personal = sum(not public for public, *_ in lines)
+    assert doc.trace[-1].details["density_per_1k_chars"] == round(1000 * personal / len(text), 3)
+    for public, _org, _label, number, _pupil in lines:
+        assert (number in doc.text) == public
+
+
+LABEL_PIECES = st.sampled_from(
+    [
+        "市教育局", "青禾中学", "派出所", "教务处", "本店", "营业厅", "值班", "咨询", "举报", "传真", "热线",
+        "总机", "电话", "联系电话", "手机", "号码", "Tel", "Fax", "的", "/", "、", "：", ":", " ", "是",
+        "（24小时）", "(安全方面)", "）", "（", "，", "。", "\n", "联系人", "王老师", "家长", "住处",
+        "局", "处", "所", "行", "厅",
+    ]
+)  # fmt: skip
+
+
+NUMBER_PIECES = st.sampled_from(["13912345678", "0791-88316042", "(010)62345678", "18970213546"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.lists(LABEL_PIECES, max_size=5), NUMBER_PIECES), max_size=4))
+def test_the_label_screen_settles_only_numbers_no_label_could_claim(lines) -> None:
+    text = "".join("".join(words) + number for words, number in lines)
+    found = _resolve_overlaps(_findings(text, screen=True))
+    assert _classify_phones(text, found, screen=True) == _classify_phones(text, found, screen=False)
+
+
+def test_institutional_numbers_can_be_redacted_too():
+    doc = RedactPii(mode="drop_if_dense", org_phones="redact")(_doc(DUTY_NOTICE))
+    assert not doc.is_dropped
+    assert not any(number in doc.text for number in DUTY_NUMBERS)
+    assert "市教育局值班电话：<电话>，传真：<电话>。" in doc.text and "(安全保卫)：<手机号>" in doc.text
+    assert doc.trace[-1].details["pii"] == {"org_phone": 6}
+
+
+def test_ledger_counts_institutional_numbers_apart_and_never_their_values(tmp_path: Path):
+    from taoyu import Pipeline
+
+    text = DUTY_NOTICE + "联系人：王老师 13979120458\n"
+    path = write_jsonl(tmp_path / "a.jsonl", [{"text": text}])
+    out = tmp_path / "out"
+    Pipeline([RedactPii(mode="drop_if_dense")]).run([str(path)], out, workers=1)
+    ledger = json.dumps(ledger_rows(out), ensure_ascii=False)
+    assert "org_phone" in ledger and "13979120458" not in ledger
+    assert not any(number in ledger for number in DUTY_NUMBERS)

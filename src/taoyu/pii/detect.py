@@ -9,6 +9,11 @@ Two rules shape every pattern here:
   check with a real birth date and province; bank cards must pass Luhn and start like a card;
   mobile numbers must carry an allocated prefix. Dates, prices, order and tracking numbers,
   ISBNs and numbers inside URLs fail these tests or are excluded by their context.
+
+A phone number is personal data only when it is a person's. Numbers an organisation or a public
+service publishes (``教育局值班电话：``, ``传真：``, ``服务热线：``) are still found, as mobiles and
+landlines, but marked ``institutional`` (``_classify_phones``): the redaction step keeps them,
+counts them as ``org_phone`` and never as personal data.
 """
 
 from __future__ import annotations
@@ -38,6 +43,10 @@ EMAIL, IPV4, IPV6, PASSPORT, HK_MACAU_PERMIT, QQ, WECHAT = (
     "wechat",
 )
 PII_TYPES = (ID_CARD, MOBILE, LANDLINE, BANK_CARD, EMAIL, IPV4, IPV6, PASSPORT, HK_MACAU_PERMIT, QQ, WECHAT)
+ORG_PHONE = "org_phone"
+"""What an institutional mobile or landline finding is counted as (``Finding.category``): an
+organisation's or a public service's number, public, not personal data. Not a type to ask
+``find_pii`` for: the mobile and landline detectors find these numbers."""
 
 # When two findings overlap, the more specific (validated) one wins.
 _PRIORITY = {
@@ -54,6 +63,13 @@ class Finding:
     start: int
     end: int
     value: str
+    institutional: bool = False
+    """A mobile or landline its context labels as an organisation's (值班电话, 传真, 某某局电话)."""
+
+    @property
+    def category(self) -> str:
+        """The type, or ``org_phone`` for an institutional number: what counts are kept under."""
+        return ORG_PHONE if self.institutional else self.type
 
 
 # --- resident ID numbers (GB 11643-1999) ------------------------------------------------------------
@@ -283,7 +299,7 @@ def find_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
     if "://" in text or "www." in text:
         urls = [(m.start(), m.end()) for m in _URL.finditer(text)]
         found = [f for f in found if not _inside_url_but_not_pii(f, text, urls)]
-    return _resolve_overlaps(found)
+    return _classify_phones(text, _resolve_overlaps(found))
 
 
 def _findings(text: str, screen: bool) -> list[Finding]:
@@ -398,6 +414,115 @@ def _landlines(text: str, context_word: bool) -> Iterator[Finding]:
         for m in _LANDLINE_BARE.finditer(text):
             if _free(text, m.start(1), m.end(1)):
                 yield Finding(LANDLINE, m.start(1), m.end(1), m.group(1))
+
+
+# --- institutional numbers ------------------------------------------------------------------------
+#
+# A number is an organisation's when the words right before it, in its own clause, label it so: a
+# service label (传真, 热线, 总机, 值班电话, 咨询电话, 举报电话…) or an institution's name (教育局,
+# 某某中学, 派出所) followed by a phone word (教育局电话) or by a colon or space alone (教务处：).
+# Everything else stays personal: an unlabelled number, one after 电话 alone, one with a person
+# (联系人 in the clause; 王老师 or 家长 right before or inside the label; （李老师） right after it).
+# Service numbers (12345, 12315, 95588, 400-/800- numbers) match no phone pattern: never findings.
+
+_CONTEXT_CHARS = 32
+"""How far before a number its label is looked for (and never past the previous finding)."""
+_CLAUSE_BREAK = re.compile(r"[\n。；！？;!?，,][^\n。；！？;!?，,]*\Z")
+_LONGEST_LABEL = 18
+"""Characters a label can span before its notes and separators: 办公室 的/电话/传真."""
+_ORG_NAMES = (
+    *("公司", "集团", "银行", "分行", "支行", "营业厅", "超市", "商场", "酒店", "宾馆", "物业"),
+    *("医院", "卫生院", "诊所", "门诊", "学校", "中学", "小学", "大学", "学院", "幼儿园"),
+    *("派出所", "研究所", "事务所", "律所", "研究院", "政府", "法院", "检察院"),
+    *("海关", "公安", "交警", "消防"),
+    *("中心", "委员会", "居委会", "村委会", "管委会", "协会", "学会", "商会", "工会", "基金会", "社区"),
+    *("办公室", "办事处", "管理处", "教务处", "学生处", "保卫处", "人事处", "财务处", "招生处", "后勤处"),
+    *("机场", "车站", "景区", "部门"),
+)
+# A one-character suffix (教育局, 卫健委, 本店) counts only after a Han character and only where the
+# label below anchors it, right before a phone word or a colon: 局面 never gets there. 处, 所 and
+# 行 are left to the names above: 并处, 前所未有 and 执行 are far more common than any office.
+_ORG_SUFFIXES = "局厅委办科站馆院部队店校园台社厂"
+_PHONE_WORDS = (
+    *("联系电话", "电话号码", "电话", "号码", "座机", "固话", "手机号码", "手机号", "手机", "热线"),
+    *("Tel", "tel", "TEL", "Phone", "phone", "PHONE"),
+)
+_SERVICE_LABELS = ("传真", "热线", "总机", "客服", "值班室", "服务台", "前台", "总台", "Fax", "fax", "FAX")
+"""Words that label a number an organisation's on their own."""
+_SERVICES = (
+    *("值班", "办公", "咨询", "服务", "客服", "举报", "投诉", "监督", "报警", "求助", "救援", "急救"),
+    *("招生", "预约", "订票", "售后", "受理", "查询"),
+)
+"""Words that do so before a phone word: 值班电话, 咨询热线, 举报电话."""
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    return "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
+
+
+_ORG = rf"(?:{_alternatives(_ORG_NAMES)}|(?<=[\u4e00-\u9fff])[{_ORG_SUFFIXES}])"
+_PHONE_WORD = _alternatives(_PHONE_WORDS)
+_SERVICE_LABEL = _alternatives(_SERVICE_LABELS)
+_NOTE = r"(?:[（(][^（()）\n]{0,12}[)）])?"  # (安全方面), （24小时）, before or after the colon
+_SEPARATORS = " \t:：/是为"
+_INSTITUTIONAL_LABEL = re.compile(
+    rf"(?:(?:{_SERVICE_LABEL}|{_alternatives(_SERVICES)}[/、]?{_PHONE_WORD}|{_ORG}[ ]?的?[/、]?{_PHONE_WORD})"
+    rf"(?:[/、](?:{_SERVICE_LABEL}|{_PHONE_WORD}))?{_NOTE}[ \t:：/是为]{{0,3}}"
+    rf"|{_ORG}{_NOTE}[ \t:：]{{1,3}}){_NOTE}[ ]?\Z"
+)
+_LABEL_LAST_CHARS = frozenset(
+    _ORG_SUFFIXES + "".join(w[-1] for w in (*_ORG_NAMES, *_PHONE_WORDS, *_SERVICE_LABELS))
+)
+"""Every label ends with one of these: a number after anything else needs no regex."""
+_PERSON_IN_CLAUSE = re.compile(r"联系人|负责人|本人|监护人|紧急联系|个人|私人|姓名")
+_PERSON_WORDS = (
+    "老师|先生|女士|小姐|同学|师傅|经理|医生|大夫|律师|阿姨|叔叔|爸爸|妈妈|父亲|母亲|家长|家属|房东|"
+    "业主|住宅|住所|住处|家庭|宅电|宿舍|(?<!值班)手机号"
+)
+_PERSON_NEAR = re.compile(_PERSON_WORDS)
+_PERSON_AFTER = re.compile(rf"[ ]?[（(]?[\u4e00-\u9fff]{{0,3}}?(?:{_PERSON_WORDS}|联系人)")
+
+
+def _classify_phones(text: str, findings: list[Finding], screen: bool = True) -> list[Finding]:
+    """Mark the mobile and landline findings an organisation's label introduces as institutional.
+
+    Runs only on findings, on a window of ``_CONTEXT_CHARS`` before each. With ``screen``, a number
+    whose last character before it (past separators and notes) ends no label is settled without a
+    regex: in a dump of ``张三 138…`` lines that is every number. Tests compare it with ``screen=False``."""
+    out = []
+    floor = 0
+    for f in findings:
+        if f.type in (MOBILE, LANDLINE) and _institutional(text, f.start, f.end, floor, screen):
+            f = Finding(f.type, f.start, f.end, f.value, institutional=True)
+        out.append(f)
+        floor = f.end
+    return out
+
+
+def _institutional(text: str, start: int, end: int, floor: int, screen: bool) -> bool:
+    lo = max(floor, start - _CONTEXT_CHARS)
+    p = start  # where the label ends: past separators and bracketed notes
+    while p > lo:
+        ch = text[p - 1]
+        if ch in _SEPARATORS:
+            p -= 1
+        elif ch in "）)" and 0 <= (q := max(text.rfind("（", lo, p), text.rfind("(", lo, p))) >= p - 14:
+            # a note, at most 12 characters between its brackets (``_NOTE``)
+            p = q
+        else:
+            break
+    if screen and (p == lo or text[p - 1] not in _LABEL_LAST_CHARS):
+        return False
+    brk = _CLAUSE_BREAK.search(text, lo, start)
+    clause = lo if brk is None else brk.start() + 1
+    label = _INSTITUTIONAL_LABEL.search(text, max(clause, p - _LONGEST_LABEL), start)
+    if label is None:
+        return False
+    return not (
+        _PERSON_IN_CLAUSE.search(text, clause, start)
+        or _PERSON_NEAR.search(text, max(clause, label.start() - 4), start)
+        or _PERSON_AFTER.match(text, end, end + 8)
+    )
 
 
 def _emails(text: str) -> Iterator[Finding]:

@@ -27,6 +27,9 @@ Mode = Literal["placeholder", "pseudonym"]
 def redact(text: str, findings: list[Finding], mode: Mode = "placeholder") -> tuple[str, Counter[str]]:
     """Return the redacted text and counts per type (never the values).
 
+    Every finding given is replaced, institutional numbers included (as ``<电话>``/``<手机号>``)
+    and counted as ``org_phone``: callers that keep them (``redact_pii`` by default) leave them out.
+
     ``pseudonym`` numbers each distinct value per type in order of first appearance, so a reader
     (or a model) can still tell that two mentions are the same person: ``<手机号1>`` ... ``<手机号1>``.
     """
@@ -36,7 +39,7 @@ def redact(text: str, findings: list[Finding], mode: Mode = "placeholder") -> tu
     parts = []
     last = 0
     for f in findings:
-        counts[f.type] += 1
+        counts[f.category] += 1
         label = PLACEHOLDERS[f.type]
         if mode == "pseudonym":
             key = (f.type, _canonical(f.value))

@@ -1,4 +1,10 @@
-"""The ``redact_pii`` step: find Chinese PII, replace it, and drop documents that are mostly PII."""
+"""The ``redact_pii`` step: find Chinese PII, replace it, and drop documents that are mostly PII.
+
+Phone numbers an organisation or a public service publishes (a 教育局's 值班电话, a school's 传真,
+a 服务热线: findings marked ``institutional``, see ``taoyu.pii.detect``) are public information, not
+personal data: they never count towards the density that makes a page a personal-data dump, and
+they are kept as written unless ``org_phones: redact``. The ledger counts them as ``org_phone``.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +28,11 @@ class RedactPiiParams(StepParams):
     max_density: float = Field(5.0, gt=0)
     """PII findings per 1,000 characters above which a document counts as a personal-data dump."""
     types: list[str] = Field(default_factory=lambda: list(PII_TYPES))
-    """Which PII types to look for."""
+    """Which PII types to look for (an organisation's numbers are found with mobile and landline)."""
+    org_phones: Literal["keep", "redact"] = "keep"
+    """keep: an organisation's or public service's numbers (值班电话, 传真, 服务热线…) stay as
+    written, public contact data that industry datasets need; redact: replace them like any
+    number (<电话>, <手机号>). Either way they do not count towards max_density."""
 
     @field_validator("types")
     @classmethod
@@ -35,7 +45,11 @@ class RedactPiiParams(StepParams):
 
 @register("redact_pii")
 class RedactPii(Step):
-    """Redact ID numbers, phones, bank cards, emails, IPs, passports, QQ and WeChat IDs (Chinese-aware)."""
+    """Redact ID numbers, phones, bank cards, emails, IPs, passports, QQ and WeChat IDs (Chinese-aware).
+
+    Institutional phone numbers (counted as ``org_phone``) are kept by default and never count as
+    personal data.
+    """
 
     Params = RedactPiiParams
     params: RedactPiiParams
@@ -50,14 +64,22 @@ class RedactPii(Step):
             return doc
         # Private and reserved addresses (192.168.0.1, 127.0.0.1, 10.0.1.5) are redacted like any
         # address but do not make a page a personal-data dump: technical documentation is full
-        # of them, and counting them dropped 0.7% of clean TiDB docs.
-        personal = sum(not (f.type == IPV4 and _non_global_ipv4(f.value)) for f in findings)
+        # of them, and counting them dropped 0.7% of clean TiDB docs. An organisation's numbers
+        # are not personal data at all: a school notice listing five duty offices is no dump.
+        personal = sum(
+            not f.institutional and not (f.type == IPV4 and _non_global_ipv4(f.value)) for f in findings
+        )
         density = 1000 * personal / max(len(doc.text), 1)
-        counts = Counter(f.type for f in findings)
+        counts = Counter(f.category for f in findings)
         details = {"pii": dict(sorted(counts.items())), "density_per_1k_chars": round(density, 3)}
         if self.params.mode == "drop_if_dense" and density > self.params.max_density:
             doc.trace.append(Event(self.name, "drop", "pii_dense", density, self.params.max_density, details))
             return doc  # a dropped dump is not worth redacting
+        if self.params.org_phones == "keep":
+            findings = [f for f in findings if not f.institutional]
+        if not findings:  # only public numbers: nothing to edit, but the ledger still counts them
+            doc.trace.append(Event(self.name, "keep", details=details))
+            return doc
         mode = "pseudonym" if self.params.mode == "pseudonym" else "placeholder"
         doc.text, _ = redact(doc.text, findings, mode)
         doc.trace.append(Event(self.name, "edit", details=details))
