@@ -8,6 +8,14 @@ any term of the list (substring match after the same NFKC + lowercase folding th
 shorter than two characters are dropped, since a single character matches almost everything).
 The union of all lists is scored too.
 
+Neutral text about sensitive topics (``--shared-data``; :mod:`taoyu.safety.neutral_topics`): the
+held-out sentences of Wikipedia and PRC statutes that name a group (gender, sexuality, ethnicity,
+religion, disability, HIV, region), and every such sentence of the CCTV news transcripts (evaluation
+only, never trained on). None is offensive, so every flag is a false positive: reported at the
+model's threshold and at the safety step's line threshold, per source and per topic, for the same
+sentences with their group swapped for another (synthetic: the sources rarely name sexual
+minorities), and per page, as the safety step decides on the held-out documents that name a topic.
+
 Speed is measured in the same run on the same texts: the model's batched ``predict_proba``
 against a first-character-indexed pure-Python substring matcher over the union list (the
 lexicon check a pipeline would run without a compiled Aho-Corasick dependency).
@@ -107,11 +115,65 @@ def row(name: str, terms: str, m: Metrics, flagged: float) -> str:
     )
 
 
+def neutral_topic_report(model: OffensiveModel, shared_data: Path) -> dict[str, float]:
+    """False positives on held-out neutral sentences and pages that name a sensitive topic."""
+    from taoyu.document import Document, Source
+    from taoyu.safety import neutral_topics as nt
+    from taoyu.steps.safety import Safety, SafetyParams
+
+    line_cut = SafetyParams().offensive_threshold
+    held = [s for s in nt.topic_sentences(shared_data) if s.split == nt.HELDOUT]
+    groups = {"neutral held-out sentences": held, "the same, group swapped": nt.swapped(held)}
+    out: dict[str, float] = {}
+    print("\nneutral text about sensitive topics, held out: false-positive rate (no sentence is offensive)\n")
+    print(f"| sentences | n | at {model.threshold:.3f} | at {line_cut} (step's line threshold) |")
+    print("|---|---|---|---|")
+    for title, items in groups.items():
+        probs = model.predict_proba([s.text for s in items])
+        rows = {title: np.ones(len(items), bool)}
+        if title.startswith("neutral"):
+            rows |= {
+                f"  source {k}": np.array([s.source == k for s in items])
+                for k in dict.fromkeys(s.source for s in items)
+            }
+            rows |= {f"  topic {k}": np.array([s.topic == k for s in items]) for k in nt.TOPICS}
+        for name, sel in rows.items():
+            if not sel.any():
+                continue
+            low, high = float(np.mean(probs[sel] >= model.threshold)), float(np.mean(probs[sel] >= line_cut))
+            print(f"| {name} | {int(sel.sum()):,} | {low:.4f} | {high:.4f} |")
+            out[f"{name.strip()} fp@model"], out[f"{name.strip()} fp@step"] = low, high
+    # Pages: the held-out documents that name a topic, through the safety step as a pipeline runs it.
+    step = Safety()
+    step.setup()
+    step._model = model
+    named = {(s.source, s.doc) for s in held}
+    docs = [
+        Document(f"{src.name}:{doc}", text, Source(src.path, k))
+        for src in nt.SOURCES
+        for k, (doc, text) in enumerate(nt.documents(src, shared_data))
+        if (src.name, doc) in named
+    ]
+    step.prepare(docs)
+    dropped = [d for d in docs if not step.decide(step.score(d)).keep]
+    rate = len(dropped) / max(len(docs), 1)
+    print(
+        f"\nheld-out pages naming a topic dropped by the safety step as offensive: "
+        f"{len(dropped):,} of {len(docs):,} ({rate:.4f})"
+    )
+    out["pages dropped"] = rate
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cold", type=Path, default=SHARED / "data" / "cold")
     ap.add_argument("--lexicons", type=Path, default=SHARED / "data" / "sensitive-lexicon")
     ap.add_argument("--repeat", type=int, default=3, help="timed passes; the best one is reported")
+    ap.add_argument(
+        "--shared-data", type=Path, default=SHARED / "data", help="for the neutral-topic evaluation"
+    )
+    ap.add_argument("--model", type=Path, help="a model file instead of the packaged one (before/after)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
 
@@ -123,7 +185,7 @@ def main() -> None:
         sys.exit(f"needs the lexicon .txt files: none in {args.lexicons} (pass --lexicons DIR)")
 
     texts, labels = read_cold(test_csv)
-    model = OffensiveModel.load()
+    model = OffensiveModel.load(args.model)
     results: dict[str, dict[str, float]] = {}
 
     model_flags = model.predict(texts)
@@ -164,6 +226,9 @@ def main() -> None:
         sel = fine == code
         shares = f"{model_flags[sel].mean():.3f} | {union_flags[sel].mean():.3f}"
         print(f"| {code} {name} | {int(sel.sum()):,} | {shares} |")
+
+    if (args.shared_data / "corpus").is_dir():
+        results["neutral"] = neutral_topic_report(model, args.shared_data)
 
     model_rate = texts_per_second(model.predict_proba, texts, args.repeat)
     lexicon_rate = texts_per_second(union.flags, texts, args.repeat)

@@ -77,6 +77,105 @@ def test_clear_cases(model: OffensiveModel) -> None:
     assert neutral.max() < model.threshold < attacks.min()
 
 
+# Neutral news about the groups COLD's attacks target. COLD alone taught the model that these topics
+# are evidence of offence (the model before neutral-topic training flagged several of these lines).
+NEUTRAL_TOPIC_SENTENCES = [
+    "艾滋病病毒感染者的隐私受法律保护，医疗机构不得泄露。",
+    "抗病毒治疗让艾滋病感染者的预期寿命接近普通人群。",
+    "联合国秘书长在国际不再恐同日发表致辞，呼吁终结对同性恋者的歧视。",
+    "多国外交官联合发表声明，支持保障性少数群体的平等权利。",
+    "法院裁定，雇主不得因员工的性取向将其解雇。",
+    "政府为少数民族聚居地区修建了新的学校和医院。",
+    "来自河南的农民工在城市建设中作出了重要贡献。",
+    "这项调查比较了东北人和广东人的饮食习惯。",
+]
+NEUTRAL_TOPIC_PAGES = {
+    "lgbt rights": [
+        "联合国人权理事会通过决议，呼吁各国保护性少数群体免受暴力和歧视。",
+        "人权组织发布报告，指出跨性别者在就业和医疗方面仍面临困难。",
+        "该国议会以多数票通过同性婚姻法案，同性伴侣从此可以登记结婚。",
+    ],
+    "hiv": [
+        "世界艾滋病日前夕，疾控中心发布最新数据，新发感染人数继续下降。",
+        "艾滋病感染者享有就业、就医和入学的平等权利，任何单位不得歧视。",
+    ],
+    "ethnic minorities": [
+        "自治区大力发展民族教育，少数民族学生入学率持续提高。",
+        "这位维吾尔族歌手的新专辑在全国发行。",
+    ],
+    "a region's people": [
+        "河南人口众多，每年有大量劳动力外出务工。",
+        "东北人冬天喜欢吃炖菜，这与当地寒冷的气候有关。",
+    ],
+    "casual, not offensive": [
+        "如果我和女朋友互换性别二十四小时，我大概会先去体验一下她每天化妆要花多久。",
+        "要是明天醒来变成了男生，我第一件事应该是去剪个短发，然后约朋友打球。",
+        "互换身体一天的话，估计我俩都会手忙脚乱，哈哈。",
+    ],
+}
+INSULT_PAGE = ["河南人全是小偷骗子，一个都不能信", "同性恋都是变态，恶心死了", "滚回你们非洲去吧黑鬼"]
+
+
+def test_neutral_sentences_about_sensitive_topics_are_not_offensive(model: OffensiveModel) -> None:
+    probs = model.predict_proba(NEUTRAL_TOPIC_SENTENCES)
+    assert probs.max() < model.threshold, dict(zip(NEUTRAL_TOPIC_SENTENCES, probs.round(3), strict=True))
+
+
+def _safety(text: str):
+    from taoyu.document import Document, Source
+    from taoyu.steps.safety import Safety
+
+    return Safety()(Document("d", text, Source("f.jsonl", 0)))
+
+
+@pytest.mark.parametrize("topic", NEUTRAL_TOPIC_PAGES)
+def test_the_safety_step_keeps_neutral_news_about_sensitive_topics(topic: str) -> None:
+    doc = _safety("\n".join(NEUTRAL_TOPIC_PAGES[topic]))
+    assert not doc.is_dropped, doc.dropped_by
+
+
+def test_the_safety_step_still_drops_clear_insults(model: OffensiveModel) -> None:
+    assert model.predict(INSULT_PAGE).all()
+    doc = _safety("\n".join(INSULT_PAGE))
+    assert doc.dropped_by.reason == "safety:offensive"
+
+
+def test_one_high_scoring_sentence_does_not_drop_a_short_page() -> None:
+    """A page needs two offensive units: one hot line in a two-line page is not enough evidence."""
+    from taoyu.document import Document, Source
+    from taoyu.steps.safety import Safety
+
+    text = "\n".join([INSULT_PAGE[0], NEUTRAL_TOPIC_PAGES["a region's people"][0]])
+    scores = Safety().score(Document("d", text, Source("f.jsonl", 0)))
+    assert scores["offensive_lines"] == 1 and scores["offensive_share"] >= 0.3  # the old rule dropped it
+    assert not _safety(text).is_dropped
+
+
+def test_long_lines_are_scored_by_sentence() -> None:
+    from taoyu.steps.safety import Safety
+
+    step = Safety()
+    paragraph = "".join(NEUTRAL_TOPIC_SENTENCES)  # one long line of several sentences
+    assert step._scored_lines(paragraph) == NEUTRAL_TOPIC_SENTENCES
+    assert step._scored_lines(INSULT_PAGE[0]) == [INSULT_PAGE[0]]  # comment-sized lines stay whole
+
+
+def test_neutral_topic_split_is_fixed_by_document() -> None:
+    from taoyu.safety import neutral_topics as nt
+
+    wiki, news = nt.SOURCES[0], nt.SOURCES[-1]
+    assert not news.trainable
+    assert {nt.split_of(news, f"n{i}") for i in range(50)} == {nt.HELDOUT}  # evaluation only
+    splits = [nt.split_of(wiki, f"w{i}") for i in range(2000)]
+    assert splits == [nt.split_of(wiki, f"w{i}") for i in range(2000)]
+    assert 0.6 < splits.count(nt.TRAIN) / 2000 < 0.8 and 0.15 < splits.count(nt.HELDOUT) / 2000 < 0.25
+    assert nt.topic_of("呼吁保护LGBT群体") == "lgbt" and nt.topic_of("今天天气很好") is None
+    swapped = nt.swapped([nt.Sentence("laws", "a", nt.TRAIN, "gender", "保障妇女的合法权益。")], copies=2)
+    assert len(swapped) == 2 and all(
+        "妇女" not in s.text and s.text.endswith("的合法权益。") for s in swapped
+    )
+
+
 def test_normalize_folds_width_case_and_spaces() -> None:
     assert normalize(" ＳＢ\u3000Ｓb\n\n你好 ") == "sb sb 你好"
     assert normalize("\x02a\x03") == "a"  # the n-gram boundary markers cannot be forged by input

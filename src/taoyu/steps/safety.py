@@ -6,17 +6,21 @@ Two different kinds of unsafe page, judged differently:
   (:mod:`taoyu.text.spam_lexicon`), not by a hit: a news report on a gambling ring or a law on
   obscene material uses the words once or twice, a gambling page uses them in every line.
 * **Offensive text** (slurs, attacks on a region, gender or race) is scored line by line by the
-  classifier taoyu trains on COLD (:mod:`taoyu.safety.offensive`, model card beside it). A page is
-  dropped when offensive lines make up a large share of it; one heated comment under an article
-  is not a reason to lose the article. The classifier was trained on short social-media comments,
-  so lines are scored one at a time, and its threshold here is set above the one tuned on COLD
-  (web text has fewer offensive lines and more unfamiliar ones; see docs/filters.md).
+  classifier taoyu trains on COLD and on neutral text about the same topics
+  (:mod:`taoyu.safety.offensive`, model card beside it). The classifier was trained on short
+  comments and sentences, so a page is scored in units of that size: its lines, with a long line
+  cut into sentences. A page is dropped when offensive units make up a large share of its
+  characters *and* there are at least two of them: one sentence that scores high (a heated
+  comment under an article, or a news sentence about hate crime) is not a reason to lose the
+  page. The line threshold here is set above the one tuned on COLD (web text has fewer offensive
+  lines and more unfamiliar ones; see docs/filters.md).
 """
 
 from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections.abc import Mapping, Sequence
 
 from pydantic import Field
@@ -26,6 +30,8 @@ from taoyu.registry import register
 from taoyu.safety.offensive import OffensiveModel
 from taoyu.steps.base import Filter, StepParams, Verdict
 from taoyu.text import spam_lexicon
+
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 
 
 class SafetyParams(StepParams):
@@ -38,9 +44,14 @@ class SafetyParams(StepParams):
     offensive_threshold: float = Field(0.9, gt=0, lt=1)
     """Classifier probability at which a line counts as offensive."""
     max_offensive_share: float = Field(0.3, gt=0, le=1)
-    """Share of the page's characters in offensive lines at or above which the page is dropped."""
+    """Share of the page's scored characters in offensive units at or above which the page is dropped."""
+    min_offensive_lines: int = Field(2, ge=1)
+    """...and at least this many offensive units: one high-scoring sentence is not enough evidence."""
+    max_unit_chars: int = Field(100, ge=10)
+    """Longer lines are cut into sentences (after 。！？; ) and each is scored: the classifier was
+    trained on comment-sized text, and one hot sentence should not flag a whole paragraph."""
     min_line_chars: int = Field(6, ge=1)
-    """Shorter lines are not scored (the classifier has nothing to go on)."""
+    """Shorter units are not scored (the classifier has nothing to go on)."""
     max_scored_chars: int = Field(3000, ge=100)
     """Lines are scored up to this many characters from the top: an offensive page is offensive
     throughout, and the classifier's cost grows with the text."""
@@ -77,10 +88,14 @@ class Safety(Filter):
             start += len(lines)
 
     def _scored_lines(self, text: str) -> list[str]:
-        """The lines the classifier scores: long enough to judge, up to the line that takes their
-        running length past the budget (that line included)."""
-        shortest = self.params.min_line_chars
-        lines = [line for line in map(str.strip, text.split("\n")) if len(line) >= shortest]
+        """The units the classifier scores: lines, a long line cut into its sentences, those long
+        enough to judge, up to the unit that takes their running length past the budget (that one
+        included)."""
+        shortest, longest = self.params.min_line_chars, self.params.max_unit_chars
+        lines = []
+        for line in map(str.strip, text.split("\n")):
+            pieces = _SENTENCE_END.split(line) if len(line) > longest else (line,)
+            lines += [piece for piece in map(str.strip, pieces) if len(piece) >= shortest]
         running = list(itertools.accumulate(map(len, lines)))
         del lines[bisect.bisect_right(running, self.params.max_scored_chars) + 1 :]
         return lines
@@ -97,6 +112,7 @@ class Safety(Filter):
             "gambling_hits": float(gambling),
             "lexicon_per_1k": round(1000 * (porn + gambling) / chars, 3),
             "offensive_share": 0.0,
+            "offensive_lines": 0.0,
             "offensive_max": 0.0,
         }
         if self._model is not None:
@@ -109,8 +125,9 @@ class Safety(Filter):
                 probs = self._model.predict_proba(lines).tolist() if lines else []
             if lengths:
                 threshold = self.params.offensive_threshold
-                flagged = sum(n for n, p in zip(lengths, probs, strict=True) if p >= threshold)
-                scores["offensive_share"] = round(flagged / sum(lengths), 4)
+                flagged = [n for n, p in zip(lengths, probs, strict=True) if p >= threshold]
+                scores["offensive_share"] = round(sum(flagged) / sum(lengths), 4)
+                scores["offensive_lines"] = float(len(flagged))
                 scores["offensive_max"] = round(max(probs), 4)
         return scores
 
@@ -120,6 +137,9 @@ class Safety(Filter):
         if hits >= p.min_lexicon_hits and scores["lexicon_per_1k"] >= p.max_lexicon_per_1k:
             kind = "porn" if scores["porn_hits"] >= scores["gambling_hits"] else "gambling"
             return Verdict.drop(f"safety:{kind}", scores["lexicon_per_1k"], p.max_lexicon_per_1k)
-        if scores["offensive_share"] >= p.max_offensive_share:
+        if (
+            scores["offensive_share"] >= p.max_offensive_share
+            and scores["offensive_lines"] >= p.min_offensive_lines
+        ):
             return Verdict.drop("safety:offensive", scores["offensive_share"], p.max_offensive_share)
         return Verdict.ok(scores["offensive_share"], p.max_offensive_share)
