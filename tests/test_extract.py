@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from taoyu import Document, Source
 from taoyu.extract import main_text
+from taoyu.extract.boilerplate import chrome_texts, is_chrome_line, without_chrome_lines
 from taoyu.steps.extract_html import ExtractHtml
+
+from .zh_hant_fixtures import HANT_BOOKSHOP, HANT_SHORT_PROSE, LINE_FAMILIES
 
 ARTICLE = "".join(
     f"<p>第{i}段：杭州市今年继续推进城市更新，老旧小区改造惠及数万户居民，社区配套设施也得到完善。</p>"
@@ -378,3 +383,40 @@ def test_a_wiki_articles_references_and_edit_links_are_dropped_even_when_long():
     text = main_text(page(body))
     assert "第5段" in text and "概况" in text
     assert "示例日报" not in text and "[编辑]" not in text
+
+
+# --- both scripts: chrome lines are judged on the text folded to Simplified ----------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param(line, id=f"{name}-{script}")
+        for name, pair in LINE_FAMILIES.items()
+        for script, lines in zip(("hans", "hant"), pair, strict=True)
+        for line in lines
+    ],
+)
+def test_each_chrome_line_is_chrome_in_either_script(line):
+    assert is_chrome_line(line)
+    assert without_chrome_lines(["正文第一段。", line, "正文第二段。"]) == ["正文第一段。", "正文第二段。"]
+
+
+def test_traditional_prose_that_uses_chrome_words_is_not_chrome():
+    lines = [*HANT_BOOKSHOP, *HANT_SHORT_PROSE]
+    assert [line for line in lines if is_chrome_line(line)] == []
+    assert without_chrome_lines(lines) == lines
+    assert chrome_texts(lines) == [False] * len(lines)
+
+
+def test_a_traditional_page_is_extracted_without_its_chrome():
+    chrome = [line for simplified, traditional in LINE_FAMILIES.values() for line in traditional]
+    story = "".join(f"<p>{sentence}</p>" for sentence in HANT_BOOKSHOP)
+    lines = "".join(f"<p>{c}</p>" for c in chrome)
+    body = f"<div class='article'><h1>獨立書店十週年</h1>{story}{lines}</div>"
+    text = main_text(page(body, "<title>獨立書店十週年_示例新聞網</title>"))
+    assert all(sentence in text for sentence in HANT_BOOKSHOP)
+    assert [line for line in chrome if line in text.split("\n")] == []
+    # A teaser in Traditional goes too, headline and all.
+    teaser = "<p>老城區書店的第二個十年...</p><p>店主說，十年前開店時只有兩個書架，藏書已經超過...[詳細]</p>"
+    assert "第二個十年" not in main_text(page("<div class='article'>" + story + teaser + "</div>"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,7 @@ from taoyu.text import spam_lexicon
 from taoyu.text.sentences import content_words, split_sentences
 
 from .zh_fixtures import APP_CHROME, LINK_LIST, RAIL, TEA, article, spliced, spliced_sentences
+from .zh_hant_fixtures import CHROME_FAMILIES, HANT_BOOKSHOP, HANT_SHORT_PROSE
 
 
 def make(text: str, **meta) -> Document:
@@ -381,3 +383,64 @@ def test_safety_scores_a_prepared_batch_as_it_scores_each_page_alone():
     step.prepare(docs)
     docs[1].text = article(TEA)  # edited after prepare: scored afresh, not from the batch
     assert step.score(docs[1]) == Safety().score(make(article(TEA)))
+
+
+# --- both scripts: the rules are written in Simplified and see the text folded -------------------
+
+
+def _families() -> list:
+    return [
+        pytest.param(lines, id=f"{name}-{script}")
+        for name, pair in CHROME_FAMILIES.items()
+        for script, lines in zip(("hans", "hant"), pair, strict=True)
+    ]
+
+
+@pytest.mark.parametrize("chrome", _families())
+def test_each_chrome_family_goes_in_either_script(chrome):
+    body = article(TEA)
+    doc = make(body + "\n" + "\n".join(chrome) + "\n\n" + article(RAIL))
+    ChromeLines()(doc)
+    assert doc.text == body + "\n\n" + article(RAIL), chrome
+    assert doc.trace[-1].details["lines_removed"] == len(chrome)
+    # The ledger names the page's own lines, not their Simplified fold.
+    assert [line for _, _, line in doc.trace[-1].details["removed"]] == chrome
+
+
+def test_a_traditional_article_and_prose_that_uses_chrome_words_are_kept():
+    text = article(HANT_BOOKSHOP) + "\n\n" + "\n".join(HANT_SHORT_PROSE)
+    doc = make(text)
+    ChromeLines()(doc)
+    assert doc.text == text and doc.trace == []
+    assert not spam_lexicon.search(text) and not spam_lexicon.hits(text)
+    assert [line for line in text.split("\n") if spam_lexicon.search(line)] == []
+
+
+def test_a_traditional_page_loses_its_chrome_and_keeps_its_article():
+    chrome = [line for _, traditional in CHROME_FAMILIES.values() for line in traditional[:1]]
+    body = article(HANT_BOOKSHOP)
+    doc = make("\n".join(chrome[:6]) + "\n" + body + "\n" + "\n".join(chrome[6:]))
+    ChromeLines()(doc)
+    assert doc.text == body
+
+
+def test_site_patterns_see_the_line_as_written():
+    doc = make(article(TEA) + "\n臺北分社供稿")
+    ChromeLines(extra_patterns=["^臺北分社"])(doc)
+    assert doc.text == article(TEA)
+    assert chrome_lines.chrome_reasons(["臺北分社供稿"], chrome_lines.ChromeLinesParams()) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("《國產自拍視頻在線觀看》", {"porn": 1}),
+        ("真人百家樂 澳門葡京娛樂官網", {"gambling": 2}),
+        ("代開發票 出售銀行卡", {"black_market": 2}),
+    ],
+)
+def test_lexicon_phrases_written_in_traditional_are_found(text, expected):
+    assert spam_lexicon.hits(text) == expected == spam_lexicon.hits_exhaustive(text)
+    page = article(HANT_BOOKSHOP) + "\n" + text + "\n" + article(HANT_BOOKSHOP)
+    assert spam_lexicon.anchored_lines(page) == [page.split("\n").index(text)]
+    assert spam_lexicon.hits(page) == expected  # a page's spans are the original's too

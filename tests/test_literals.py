@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from taoyu.text.chars import codes
 from taoyu.text.literals import WordLists
 
 LISTS = {
@@ -56,6 +57,7 @@ def _finditer_spans(text: str) -> list[tuple[int, int]]:
 @given(st.lists(PIECES | st.characters(), max_size=12).map("".join))
 def test_find_all_equals_finditer_over_the_alternation_longest_first(text: str) -> None:
     assert WORDS.find_all(text) == _finditer_spans(text)
+    assert WORDS.find_all_in(codes(text)) == WORDS.find_all(text)
 
 
 def test_find_all_takes_the_longest_word_and_moves_past_it() -> None:

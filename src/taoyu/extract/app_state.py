@@ -12,9 +12,10 @@ so what is content in it is told by what the strings are, not by the site's fiel
 - summaries, excerpts, descriptions and SEO fields repeat the content in short and are skipped,
   and so is a string whose text was already taken (an answer's excerpt inside its content).
 
-Found in document order of the JSON. Only the scripts named above are read (found by one CSS query
-on the parsed page: a substring search over a Chinese page's text costs ten times more); a state
-assigned in JavaScript (``window.__INITIAL_STATE__ = …``) is not JSON and is not read.
+Found in document order of the JSON. Only the scripts named above are read: extraction finds their
+ids among the labels it reads anyway, and only then queries the page for them (a substring search
+over a Chinese page's text, or a CSS query, would cost a tenth of extraction on every page). A
+state assigned in JavaScript (``window.__INITIAL_STATE__ = …``) is not JSON and is not read.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ from selectolax.lexbor import LexborHTMLParser
 
 from taoyu.extract.text import block_lines
 
-STATE_SCRIPTS = "script#js-initialData, script#__NEXT_DATA__, script#__NUXT_DATA__"
-"""The scripts that hold an app's state as JSON: found by a CSS query on the parsed page."""
+STATE_IDS = (b"js-initialData", b"__NEXT_DATA__", b"__NUXT_DATA__")
+"""The ids of the scripts that hold an app's state as JSON."""
+STATE_SCRIPTS = ", ".join(f"script#{name.decode()}" for name in STATE_IDS)
+"""The CSS query that finds them."""
 _RICH = re.compile(r"<(?:p|br|h[1-6]|li|blockquote)\b", re.IGNORECASE)
 _MARKUP = re.compile(r"</?[a-zA-Z][^<>]*>|&[a-z]+;|&#\d+;")
 _SENTENCE = re.compile(r"[。！？!?]|[.](?:\s|$)")

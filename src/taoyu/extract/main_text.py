@@ -47,10 +47,10 @@ import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from taoyu.extract import blocks
-from taoyu.extract.app_state import STATE_SCRIPTS, state_lines, with_state
+from taoyu.extract.app_state import STATE_IDS, STATE_SCRIPTS, state_lines, with_state
 from taoyu.extract.boilerplate import chrome_texts, without_chrome_lines
 from taoyu.extract.labels import LabelPattern
-from taoyu.extract.lexbor import read_page, tag_id
+from taoyu.extract.lexbor import PageArrays, read_page, tag_id
 from taoyu.extract.link_lists import drop_link_lists
 from taoyu.extract.markdown import block_markdown
 from taoyu.extract.measure import BLOCK, Measures, PageTree, measure
@@ -58,6 +58,7 @@ from taoyu.extract.page_type import is_thread_page
 from taoyu.extract.prune import POSITIVE, REPLY_LABEL, never_content, prune
 from taoyu.extract.warm_up import warm_up
 from taoyu.io.encoding import decode_html
+from taoyu.jit import kernel
 
 _REPLY_BODY = LabelPattern(r"content|text|message|body|markdown|detail|rich|t_f\b")
 _REPLY_CHROME = LabelPattern(r"meta|info|user|author|avatar|time|date|head|foot|action|tool|opera")
@@ -147,9 +148,8 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> Extract
     root = tree.body or tree.root
     if root is None:
         return _EMPTY
-    script = tree.css_first(STATE_SCRIPTS)  # an app's state, before pruning takes the scripts
-    state = state_lines(script.text(deep=True)) if script is not None else []
     page = read_page(root, never_content())
+    state = _app_state(tree, page)  # before pruning takes the scripts
     thread_page = is_thread_page(tree, url, page)  # from the page as read: pruning drops its signs
     page, threads = prune(root, page, thread_page)
     if not len(page.keys):  # the root itself was pruned (a <body class="footer">): nothing is left
@@ -215,6 +215,17 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> Extract
     return Extraction("\n".join(lines), _with_added(shape, added))
 
 
+def _app_state(tree: LexborHTMLParser, page: PageArrays) -> list[str]:
+    """The lines of the app state the page embeds, if it does. The page as read holds every
+    element's id, so a page without such a script is told by a search of its labels' bytes; the
+    CSS query that finds the script (most of a page's nodes visited) runs only on pages with one."""
+    labels = page.label_bytes.tobytes()
+    if not any(name in labels for name in STATE_IDS):
+        return []
+    script = tree.css_first(STATE_SCRIPTS)
+    return state_lines(script.text(deep=True)) if script is not None else []
+
+
 def _with_added(shape: PageShape, added: int) -> PageShape:
     """The shape with the characters an app's state added counted as content outside links."""
     if not added:
@@ -273,22 +284,19 @@ def _widened(tree: PageTree, positions: list[int]) -> list[int]:
     ``<article>``), so teasers and comments elsewhere on the page never widen the choice. Prose
     is a block's own text with a sentence mark and few links."""
     count = len(tree.page.keys)
-    chosen = [p for p in positions if 0 < p < count]
-    if tree.own_chars is None or tree.own_marks is None or not chosen:
+    chosen = np.array([p for p in positions if 0 < p < count], np.int64)
+    if tree.own_chars is None or tree.own_marks is None or not len(chosen):
         return positions
-    chars = tree.own_chars[:count]
-    prose = (tree.kinds[:count] == BLOCK) & (chars >= _PROSE_BLOCK) & (tree.own_marks[:count] > 0)
-    prose &= tree.linked[:count] * 5 <= tree.total[:count]
-    below = np.zeros(count + 1, np.int64)
-    np.cumsum(np.where(prose, chars, 0), out=below[1:])  # prose under node i: below[ends[i]] - below[i]
-    ends = tree.ends
-    covered = sum(int(below[ends[p]] - below[p]) for p in chosen)
+    below, covered = _prose_below(
+        tree.kinds, tree.own_chars, tree.own_marks, tree.total, tree.linked, tree.ends, chosen, _PROSE_BLOCK
+    )
     if below[-1] < _PROSE_PAGE or covered >= _COVERED * below[-1]:
         return positions  # the page as a whole: most pages stop here
+    ends = tree.ends
     article = _article_tag()
     holder = int(tree.parents[chosen[0]])
     while 0 < holder < count:
-        if all(holder <= p < ends[holder] for p in chosen) and (
+        if all(holder <= p < ends[holder] for p in chosen.tolist()) and (
             tree.tag_ids[holder] == article or _ARTICLE_BODY.search(tree.page.label(holder))
         ):
             held = int(below[ends[holder]] - below[holder])
@@ -300,6 +308,22 @@ def _widened(tree: PageTree, positions: list[int]) -> list[int]:
 @cache
 def _article_tag() -> int:
     return tag_id("article")
+
+
+@kernel
+def _prose_below(kinds, own_chars, own_marks, total, linked, ends, chosen, least):  # type: ignore[no-untyped-def]
+    """Prose characters before each position (the prose under node ``i`` is ``below[ends[i]] -
+    below[i]``: a subtree is a run of positions), and under the ``chosen`` blocks. Prose is a
+    block's own text of ``least`` characters or more, with a sentence mark, at most a fifth links."""
+    count = len(ends)
+    below = np.zeros(count + 1, np.int64)
+    for i in range(count):
+        prose = kinds[i] == BLOCK and own_chars[i] >= least and own_marks[i] > 0 and linked[i] * 5 <= total[i]
+        below[i + 1] = below[i] + (own_chars[i] if prose else 0)
+    covered = 0
+    for p in chosen:
+        covered += below[ends[p]] - below[p]
+    return below, covered
 
 
 _LIST_OR_QUOTE = re.compile(r"^\s*(?:[-*] |\d+\. |> )")

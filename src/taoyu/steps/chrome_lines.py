@@ -8,6 +8,12 @@ one document at a time; the cross-document evidence (a line many pages of a site
 Patterns only fire on short lines: a long line that mentions "公众号" is prose, not a prompt.
 Every removed line is listed in the edit event (index, reason, a prefix of the text), so the
 ledger says which lines went and why.
+
+The patterns are written in Simplified and matched against the page folded to Simplified
+character by character (:mod:`taoyu.text.script`), so 責任編輯：… and 上一則 on a Taiwan portal go as
+责任编辑：… and 上一则 do; the lines kept or removed are the page's own. A few Taiwan words that no
+character fold reaches are spelled in their folded form (列印 for 打印, 报导 for 报道, 点阅, 字级).
+User patterns (``extra_patterns``) see the line as written.
 """
 
 from __future__ import annotations
@@ -27,40 +33,57 @@ from taoyu.steps.base import StepParams, Transform
 from taoyu.text import chars
 from taoyu.text.chars import char_flags, codes
 from taoyu.text.literals import WordLists
+from taoyu.text.script import fold, fold_codes, fold_each, text_of
 
 _PUNCT_AND_SPACE = r"\s,，.。:：;；!！?？、|｜/\\·•・\-—_~～>》<《()（）\[\]【】\"'“”‘’*#+"
 
 _APP_PROMPT = re.compile(
-    r"(打开|下载|安装|前往|去)\s*\S{0,4}(APP|App|app|客户端)|(APP|App|app|客户端)\s*内?(打开|阅读|查看|观看)"
+    r"(打开|开启|下载|安装|前往|去)\s*\S{0,4}(APP|App|app|客户端)|(APP|App|app|客户端)\s*内?(打开|阅读|查看|观看)"
     r"|(阅读|查看|展开|显示)\s*(全文|剩余|余下|更多内容)|^展开$|^收起$|扫码(下载|关注|阅读|观看)|扫一扫"
     r"|长按(识别|扫码|二维码)|关注(我们|公众号|微信公众号|官方微信)|点击(关注|下载|查看|进入|阅读|播放)"
     r"|^直接打开$|继续阅读|^打开$|立即(下载|打开|体验)|^(安装|下载|打开)(应用|软件|APP|App|app)$"
 )
 # A bar of widgets: once these words, numbers and punctuation are taken away, nothing is left.
 _WIDGET_WORDS = re.compile(
-    r"分享到|分享至|分享成功|分享|转发|收藏|点赞|评论|举报|投诉|复制链接|链接已复制|打印|关闭窗口|关闭|"
-    r"字号|默认|[大中小]|微信朋友圈|朋友圈|微信|微博|QQ空间|QQ|抖音|豆瓣|人民号|头条号|好友|"
-    r"阅读原文|原文|阅读数|阅读|浏览量|浏览|点击量|点击数|点击|播放量|播放|人气|热度|在看|喜欢|顶|踩|"
+    r"分享到|分享至|分享成功|分享|转发|转寄|收藏|点赞|评论|举报|投诉|复制链接|复制连结|复制网址|链接已复制|"
+    r"打印本页|列印本页|打印|列印|关闭窗口|关闭视窗|关闭本页|关闭|窗口|视窗|本页|"
+    r"字号|字级|字体大小|字体|字型|默认|[大中小]|微信朋友圈|朋友圈|微信|微博|QQ空间|QQ|抖音|豆瓣|人民号|头条号|好友|"
+    r"Facebook|facebook|Twitter|LINE|Line|Plurk|E-?mail|脸书|推特|广告|ADVERTISEMENT|Advertisement|advertisement|"
+    r"阅读原文|原文|阅读数|阅读|浏览量|浏览次数|浏览|点击量|点击数|点击|点阅数|点阅|播放量|播放|人气|热度|在看|喜欢|顶|踩|"
     r"支持楼主|楼主|支持|反对|人支持|人反对|人喜欢|人点赞|人阅读|人评论|次阅读|次浏览|次|人|条评论|"
     r"我要评论|发表评论|写评论|回复|引用|来自|查看更多|更多|返回顶部|返回|顶部|"
     r"[0-9０-９]+[万千wWkK+]?|[" + _PUNCT_AND_SPACE + r"]"
 )
 _WIDGET_NAME = re.compile(
-    r"分享|转发|收藏|点赞|评论|举报|投诉|复制链接|打印|关闭|字号|朋友圈|微信|微博|QQ|抖音|豆瓣|阅读|浏览|点击|"
-    r"播放|人气|热度|在看|喜欢|顶|踩|支持|反对|楼主|回复|引用|更多|返回"
+    r"分享|转发|转寄|收藏|点赞|评论|举报|投诉|复制链接|复制连结|打印|列印|关闭|字号|字级|字体|字型|朋友圈|微信|微博|"
+    r"QQ|抖音|豆瓣|阅读|浏览|点击|点阅|播放|人气|热度|在看|喜欢|顶|踩|支持|反对|楼主|回复|引用|更多|返回|广告|"
+    r"ADVERTISEMENT|Advertisement|advertisement"
 )
 _BYLINE = re.compile(
-    r"^[【\[（(]?\s*(责任编辑|责编|编辑|主编|审核|审校|校对|值班编辑|实习编辑|来源|作者|记者|摄影|摄像|"
-    r"通讯员|出品|监制|策划|制作|图片来源|图源|文|图)\s*[:：|丨/]\s*[^。！？]{0,24}[】\]）)]?$"
+    r"^[【\[（(]?\s*(责任编辑|责编|编辑|主编|审核|审校|校对|值班编辑|实习编辑|来源|资料来源|新闻来源|作者|记者|摄影|"
+    r"摄像|通讯员|出品|监制|策划|制作|撰文|撰稿|编译|图片来源|图源|文|图)\s*[:：|丨/／]\s*[^。！？]{0,24}[】\]）)]?$"
 )
+# A reporter's line: 记者陈大文／台北报导, （记者 张三 李四）; asked only of lines holding 记者.
+_REPORTER = re.compile(
+    r"[【\[（(]?\s*(本报|本台|本网|中央社)?(特约|实习)?记者\s*[^。！？，,]{1,20}?[／/]\s*[^。！？，,\s]{1,12}(报导|报道)"
+    r"\s*[】\]）)]?$|[【\[（(]\s*(本报|本台|本网|中央社)?(特约|实习)?记者\s*[^。！？，,()（）\[\]【】]{1,20}[】\]）)]$"
+)
+# Every branch starts with a literal character: re then skips, in C, to where one of those
+# characters stands, where one branch opening with a class or a group makes it try every branch at
+# every position (a page-wide search twice as slow).
 _DISCLAIMER = re.compile(
-    r"版权所有|版权归.{0,12}所有|[Cc]opyright|©|未经(授权|许可|允许).{0,12}(转载|使用|复制)|"
-    r"(禁止|谢绝|严禁|不得)转载|转载请注明|不代表本(网|站|平台|网站|号)(的)?(观点|立场)|"
-    r"如(有|存在|涉及)(侵权|版权)|侵权.{0,8}(删除|联系|删)|免责声明|ICP备|ICP证|公网安备|增值电信业务"
+    r"版权所有|版权归.{0,12}所有|版权均属|著作权所有(?![人者])|Copyright|copyright|©|"
+    r"未经(授权|许可|允许).{0,12}(转载|使用|复制)|禁止转载|谢绝转载|严禁转载|不得转载|请勿转载|转载请注明|"
+    r"转载必究|翻印必究|盗版必究|不代表本(网|站|平台|网站|号)(的)?(观点|立场)|"
+    r"如(有|存在|涉及)(侵权|版权)|侵权.{0,8}(删除|联系|删)|免责声明|ICP备|ICP证|公网安备|增值电信业务|"
+    # A portal's reprint terms and its price list for reprinting pictures
+    r"凡本(网|站|报)注明|转载本(网|站|报)(图片|照片|作品|稿件|文章)|"
+    r"图片(转载|使用)(价格|费用|收费|标准|稿酬)|照片(转载|使用)(价格|费用|收费|标准|稿酬)"
 )
 _NAVIGATION = re.compile(
-    r"^(上一篇|下一篇|上一页|下一页|上一条|下一条|返回(顶部|首页|列表|上页|目录)|当前位置|您的位置|"
-    r"您现在的位置|所在位置)|^首页\s*[>›»/]"
+    r"^([上下]一(篇|页|条|则)|返回(顶部|顶端|首页|列表|上页|目录)|回到(顶部|顶端|首页)|回(顶部|顶端)|当前位置|"
+    r"您(当前|现在|目前)?的?位置|你(当前|现在|目前)?的?位置\s*[:：]|所在位置|目前(的)?位置\s*[:：]|"
+    r"位置\s*[:：]\s*首页|首页\s*[>›»/])"
 )
 _POST_META = re.compile(
     r"^(发布时间|发表时间|发布于|发表于|更新时间|更新于|时间|日期|发布日期)\s*[:：]?\s*\d{4}[-/.年]"
@@ -68,7 +91,7 @@ _POST_META = re.compile(
 )
 # A post's meta line: a date or a source/author, and a view counter ("2025-02-27 来源：某某 浏览：85609次").
 _DATE_OR_BYLINE = r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}|来源|作者|发布|发表"
-_COUNTER = r".{0,40}(阅读|浏览|点击|评论|人气)\s*[(（:：]?\s*\d+"
+_COUNTER = r".{0,40}(阅读|浏览|点击|点阅|评论|人气)\s*[(（:：]?\s*\d+"
 _COUNTER_META = re.compile(rf"(^{_DATE_OR_BYLINE}){_COUNTER}")
 # Unanchored, it matches a page wherever _COUNTER_META matches one of its lines.
 _COUNTER_META_ANYWHERE = re.compile(rf"({_DATE_OR_BYLINE}){_COUNTER}")
@@ -77,7 +100,7 @@ _LIST_HEADING = re.compile(
     r"^(热点推荐|热门推荐|热门导读|热门文章|热门阅读|热门新闻|热门资讯|热门排行|热门标签|相关阅读|相关推荐|"
     r"相关文章|相关新闻|相关链接|相关资讯|延伸阅读|推荐阅读|猜你喜欢|为你推荐|更多精彩|精彩推荐|今日推荐|"
     r"编辑推荐|排行榜|点击排行|阅读排行|最新文章|最新资讯|最新新闻|热点新闻|热点资讯|大家都在看|看了又看|"
-    r"网友评论|最新评论|热门评论|精彩评论|全部评论)\s*[:：>》»]*$"
+    r"网友评论|最新评论|热门评论|精彩评论|全部评论|相关报导|相关报道|更多新闻|即时新闻|推荐新闻|人气文章)\s*[:：>》»]*$"
 )
 _BULLET = re.compile(r"^[•·●○■□▪▫◆◇►▶▸➤\-*]\s*")
 _SENTENCE_END = re.compile(r"[。！？!?]")
@@ -95,7 +118,8 @@ class ChromeLinesParams(StepParams):
     max_footer_fragment_chars: int = Field(20, ge=0)
     """Unpunctuated lines up to this long among the chrome at a page's end are footer (0: off)."""
     extra_patterns: list[str] = Field(default_factory=list)
-    """Site-specific regular expressions; a short line that matches is removed with reason 'custom'."""
+    """Site-specific regular expressions; a short line that matches (as written, not folded to
+    Simplified) is removed with reason 'custom'."""
     max_logged_lines: int = Field(50, ge=0)
     """Removed lines listed in the ledger per document (all are counted)."""
 
@@ -114,7 +138,10 @@ class ChromeLines(Transform):
         if not hasattr(self, "_custom"):
             self.setup()
         lines = doc.text.split("\n")
-        reasons = chrome_reasons(lines, self.params, self._custom, PageScreen.of(doc.text))
+        # The patterns see the page folded to Simplified; the lines kept are the page's own.
+        folded, screen = PageScreen.folded(doc.text)
+        folded_lines = lines if folded is doc.text else folded.split("\n")
+        reasons = chrome_reasons(lines, self.params, self._custom, screen, folded_lines)
         if not reasons:
             return doc.text, {}
         kept = [line for i, line in enumerate(lines) if i not in reasons]
@@ -132,9 +159,11 @@ class ChromeLines(Transform):
 # What any match of a pattern must contain, unanchored: if the page holds none, no line matches.
 # All lists are looked for in one compiled pass over the page (``WordLists``).
 _SCREEN_WORDS = {
-    "disclaimer": "版权 opyright © 未经 转载 不代表本 侵权 免责声明 ICP 公网安备 增值电信业务",
-    "counter_meta": "阅读 浏览 点击 评论 人气",
-    "navigation": "上一 下一 返回 当前位置 您的位置 您现在的位置 所在位置 首页",
+    "disclaimer": "版权 著作权 opyright © 未经 转载 必究 不代表本 侵权 免责声明 ICP 公网安备 "
+    "增值电信业务 凡本 图片使用 照片使用",
+    "counter_meta": "阅读 浏览 点击 点阅 评论 人气",
+    "navigation": "上一 下一 返回 回到 回顶 首页 当前位置 所在位置 目前位置 目前的位置 您的位置 你的位置 "
+    "您位置 你位置 您当前 你当前 您现在 你现在 您目前 你目前",
     "widget": _WIDGET_NAME.pattern.replace("|", " "),  # a widget bar must name a widget
     "app_prompt": "APP App app 客户端 全文 剩余 余下 更多内容 展开 收起 扫码 扫一扫 长按 关注 点击 打开 "
     "继续阅读 立即 应用 软件",
@@ -174,12 +203,22 @@ class PageScreen:
 
     @classmethod
     def of(cls, text: str) -> PageScreen:
+        """The screen of a page as written (it is folded to Simplified here)."""
+        return cls.folded(text)[1]
+
+    @classmethod
+    def folded(cls, text: str) -> tuple[str, PageScreen]:
+        """The page folded to Simplified (``text`` itself when nothing folds), and its screen.
+        The code points the screens read are the ones the fold is checked on: one encoding."""
         points = codes(text)
+        folded = fold_codes(points)
+        if folded is not None:
+            text, points = text_of(folded), folded
         found = _SCREENS.present_in(points)
         found["dated"] = _dated(points, char_flags())
         found["disclaimer"] = found["disclaimer"] and bool(_DISCLAIMER.search(text))
         found["counter_meta"] = found["counter_meta"] and bool(_COUNTER_META_ANYWHERE.search(text))
-        return cls(**found)
+        return text, cls(**found)
 
 
 def line_reason(
@@ -188,8 +227,18 @@ def line_reason(
     custom: list[re.Pattern[str]] | None = None,
     screen: PageScreen = PageScreen(),
 ) -> str | None:
-    """Why ``line`` is chrome, or None when it is content."""
-    s = line.strip()
+    """Why ``line`` is chrome, or None when it is content (``screen``: of the page, folded)."""
+    return _reason(fold(line).strip(), line.strip(), p, custom, screen)
+
+
+def _reason(
+    s: str,
+    original: str,
+    p: ChromeLinesParams,
+    custom: list[re.Pattern[str]] | None,
+    screen: PageScreen,
+) -> str | None:
+    """Why a stripped line is chrome: ``s`` folded to Simplified, ``original`` as written."""
     if not s:
         return None
     n = len(s)
@@ -203,16 +252,16 @@ def line_reason(
         return "timestamp"
     if screen.dated and _POST_META.match(s):
         return "post_meta"
-    if screen.navigation and _NAVIGATION.search(s):
+    if screen.navigation and _NAVIGATION.match(s):
         return "navigation"
-    if _BYLINE.match(s):
+    if _BYLINE.match(s) or ("记者" in s and _REPORTER.match(s)):
         return "byline"
     if screen.app_prompt and _APP_PROMPT.search(s):
         return "app_prompt"
     # Naming a widget is asked first: it is rarer, and a fifth of the cost of stripping the words.
     if screen.widget and _WIDGET_NAME.search(s) and not _WIDGET_WORDS.sub("", s):  # a bare number is content
         return "widget"
-    if custom and any(c.search(s) for c in custom):
+    if custom and any(c.search(original) for c in custom):
         return "custom"
     return None
 
@@ -230,12 +279,16 @@ def chrome_reasons(
     p: ChromeLinesParams,
     custom: list[re.Pattern[str]] | None = None,
     screen: PageScreen = PageScreen(),
+    folded: list[str] | None = None,
 ) -> dict[int, str]:
-    """Line index → reason, for every chrome line of a document (``screen``: of its whole text)."""
+    """Line index → reason, for every chrome line of a document (``screen``: of its whole text,
+    folded; ``folded``: the lines folded to Simplified, computed here when not given)."""
+    if folded is None:
+        folded = fold_each(lines)
     reasons: dict[int, str] = {}
     i = 0
     while i < len(lines):
-        s = lines[i].strip()
+        s = folded[i].strip()
         if p.link_lists and s and len(s) <= 12 and _LIST_HEADING.match(s):
             reasons[i] = "link_list"
             j = i + 1
@@ -244,12 +297,12 @@ def chrome_reasons(
             # unbulleted line after a gap is the next block, not the list.
             after_gap = False
             while j < len(lines):
-                t = lines[j].strip()
+                t = folded[j].strip()
                 if not t:
                     after_gap = True
                     j += 1
                     continue
-                chrome = line_reason(t, p, custom, screen)
+                chrome = _reason(t, lines[j].strip(), p, custom, screen)
                 if not chrome and (not _is_list_item(t, p) or (after_gap and not _BULLET.match(t))):
                     break
                 reasons[j] = chrome or "link_list"
@@ -257,7 +310,7 @@ def chrome_reasons(
                 j += 1
             i = j
             continue
-        reason = line_reason(s, p, custom, screen)
+        reason = _reason(s, lines[i].strip(), p, custom, screen)
         if reason:
             reasons[i] = reason
         i += 1

@@ -69,8 +69,12 @@ class WordLists:
     def find_all(self, text: str) -> list[tuple[int, int]]:
         """Spans of the words of any list in ``text``, as ``re.finditer`` over one alternation of
         them, longest first, finds them: at each place the longest word, and none overlap."""
+        return self.find_all_in(codes(text))
+
+    def find_all_in(self, points: np.ndarray) -> list[tuple[int, int]]:
+        """:meth:`find_all` in ``points`` (a text's code points)."""
         spans = _find_all(
-            codes(text), self._first, self._group_start, self._group_end, self._chars, self._word_start
+            points, self._first, self._group_start, self._group_end, self._chars, self._word_start
         )
         return list(map(tuple, spans.tolist()))
 

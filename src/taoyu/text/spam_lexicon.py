@@ -7,21 +7,28 @@ uses: each was checked against news, law, documentation and poetry corpora (benc
 reports how often each category fires on clean text). Terms a clean article can use in passing
 (赌博 in a police report, 色情 in a policy) are deliberately absent: they say what an article is
 about, not that a page is spam.
+
+The patterns and anchors are written in Simplified and asked of the text folded to Simplified
+character by character (:mod:`taoyu.text.script`), so 國產自拍 and 真人百家樂 are found as their
+Simplified forms are; spans in the folded text are spans of the original.
 """
 
 from __future__ import annotations
 
 import re
 
+from taoyu.text.chars import codes
 from taoyu.text.literals import WordLists
 from taoyu.text.recent import RecentPages
+from taoyu.text.script import fold, fold_codes, text_of
 
 PORN = (
     r"国产(在线|精品|自拍|偷拍|av|AV|视频|乱|亚洲)|尤物(视频|在线|影院|网站)|无码|有码|一本道|女优|(av|AV)(在线|电影|天堂|片|网)"
     r"|(成人|色情|黄色|情色)(影院|电影|视频|网站|网址|小说|图片|直播)|(偷拍|自拍)(视频|在线|偷拍|图片)"
     r"|福利(视频|影院|在线|姬|网站)|伦理(片|电影|在线)|三级(片|电影|在线)|黄片|毛片|a片|A片"
-    r"|(美女|少妇|人妻|熟女|萝莉)(裸|脱衣|诱惑|自慰|被)|裸(聊|体视频|照视频)|约炮|一夜情|援交|乱伦"
-    r"|做爱|性交|口交|丝袜(美腿|诱惑)|激情(视频|电影|小说|图片|五月|网)|色(播|中色|综合|狠狠|婷婷|姑娘|情网)"
+    r"|(美女|少妇|人妻|熟女|萝莉)(裸|脱衣|诱惑|自慰|被)|裸(聊|体视频|照视频)|约炮|一夜情|(?<!支)援交|乱伦"
+    # 支援交通 (Taiwan's 支持), 一次性交纳, 区域性交通, 随机性交易: words that meet, not the words
+    r"|做爱|性交(?![通易纳流付费往换接界汇叉替])|口交|丝袜(美腿|诱惑)|激情(视频|电影|小说|图片|五月|网)|色(播|中色|综合|狠狠|婷婷|姑娘|情网)"
     r"|亚洲(色|无码|精品|av|AV)|欧美(色|精品|无码|av|AV)|日韩(精品|无码|av|AV)|久久(精品|热|爱|综合|re)"
     r"|午夜(福利|影院|剧场|视频|在线|免费)|夜夜(爽|撸|射)|撸(撸|一撸)|插插|操逼|骚逼|奶子|[一二三]区[二三四]区"
     r"|私拍|(影院|影视|视频网)\d{2,}|人妻|(欧美|亚洲|日韩|国产|成人|午夜|激情|久久)\S{0,4}(在线播放|免费播放|偷拍|精品视频)"
@@ -68,20 +75,29 @@ _ANCHORS = WordLists({"anchors": ANCHORS})
 _REACH = 20  # no pattern reaches further than this from its anchor
 
 
-_recent: RecentPages[list[tuple[int, int]]] = RecentPages()
+_recent: RecentPages[tuple[str, list[tuple[int, int]]]] = RecentPages()
 
 
-def _anchors(text: str) -> list[tuple[int, int]]:
-    """Spans of the anchors in ``text``; a page's are remembered, as two steps ask for them."""
+def _scan(text: str) -> tuple[str, list[tuple[int, int]]]:
+    points = codes(text)
+    folded = fold_codes(points)  # checked on the code points the anchors are found in
+    if folded is None:
+        return text, _ANCHORS.find_all_in(points)
+    return text_of(folded), _ANCHORS.find_all_in(folded)
+
+
+def _folded(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` folded to Simplified, and the spans of the anchors in it; a page's are
+    remembered, as two steps ask for them."""
     if len(text) < 200:  # a title or a line: scanning is cheaper than remembering
-        return _ANCHORS.find_all(text)
-    return _recent.get(text, _ANCHORS.find_all)
+        return _scan(text)
+    return _recent.get(text, _scan)
 
 
-def _windows(text: str) -> list[tuple[int, int]]:
-    """Disjoint spans of ``text`` around anchors: the only places a pattern can match."""
+def _windows(text: str, anchors: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Disjoint spans of ``text`` around ``anchors``: the only places a pattern can match."""
     spans: list[list[int]] = []
-    for start, end in _anchors(text):
+    for start, end in anchors:
         lo, hi = max(0, start - _REACH), end + _REACH
         if spans and lo <= spans[-1][1]:
             spans[-1][1] = max(spans[-1][1], hi)
@@ -96,7 +112,7 @@ def anchored_lines(text: str) -> list[int]:
     newline, so every line holding an anchor gets at least one of the scan's matches."""
     out: list[int] = []
     line, pos = 0, 0
-    for start, _ in _anchors(text):
+    for start, _ in _folded(text)[1]:  # the fold leaves newlines where they are
         line += text.count("\n", pos, start)
         pos = start
         if not out or out[-1] != line:
@@ -105,18 +121,20 @@ def anchored_lines(text: str) -> list[int]:
 
 
 def search(text: str) -> bool:
-    """Whether any pattern matches ``text``."""
-    return any(ANY.search(text, lo, hi) for lo, hi in _windows(text))
+    """Whether any pattern matches ``text`` (folded to Simplified)."""
+    folded, anchors = _folded(text)
+    return any(ANY.search(folded, lo, hi) for lo, hi in _windows(folded, anchors))
 
 
 def hits(text: str) -> dict[str, int]:
     """Matches per category (categories without a match are left out)."""
+    folded, anchors = _folded(text)
     out: dict[str, int] = {}
-    for lo, hi in _windows(text):
-        if not ANY.search(text, lo, hi):
+    for lo, hi in _windows(folded, anchors):
+        if not ANY.search(folded, lo, hi):
             continue
         for name, pattern in CATEGORIES.items():
-            n = len(pattern.findall(text, lo, hi))
+            n = len(pattern.findall(folded, lo, hi))
             if n:
                 out[name] = out.get(name, 0) + n
     return out
@@ -124,6 +142,7 @@ def hits(text: str) -> dict[str, int]:
 
 def hits_exhaustive(text: str) -> dict[str, int]:
     """``hits`` without the anchor windows: slow, for checking that the anchors miss nothing."""
+    text = fold(text)
     out = {}
     for name, pattern in CATEGORIES.items():
         n = len(pattern.findall(text))

@@ -1,0 +1,90 @@
+"""The Traditional → Simplified character fold the phrase rules are matched through."""
+
+from __future__ import annotations
+
+import re
+
+import opencc
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taoyu.extract import boilerplate
+from taoyu.steps import chrome_lines
+from taoyu.text import spam_lexicon
+from taoyu.text.script import fold, fold_each, fold_map, has_traditional
+
+from .zh_fixtures import TOPICS, article
+from .zh_hant_fixtures import HANT_BOOKSHOP
+
+# CJK characters outside the table: the characters of Simplified text, bar a few (乾, 於, 後).
+SIMPLIFIED_ONLY = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF).filter(
+    lambda c: c not in fold_map()
+)
+
+
+def test_traditional_characters_fold_one_to_one():
+    traditional = "編輯權轉載關閱讀與個於後裡為臺灣衞粧"
+    assert fold(traditional) == "编辑权转载关阅读与个于后里为台湾卫妆"
+    assert all(len(fold_map()[c]) == 1 for c in traditional)
+
+
+def test_the_table_is_what_opencc_converts_each_character_to():
+    t2s = opencc.OpenCC("t2s")
+    table = fold_map()
+    assert len(table) > 3000
+    sample = sorted(table)[::50]
+    assert sum(t2s.convert(c) == table[c] for c in sample) >= 0.95 * len(sample)  # the rest: HK/TW forms
+    # A character of Simplified text keeps its meaning even where a regional table maps it
+    # (tw2s: 么 → 幺, 著 → 着).
+    assert fold("什么著作") == "什么著作"
+    assert all(c not in table for c in table.values())  # folding twice is folding once
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40) | st.text(st.sampled_from("編輯權轉載於後abc，。\n\U00020000"), max_size=600))
+def test_fold_keeps_length_and_positions(text: str):
+    folded = fold(text)
+    assert len(folded) == len(text)
+    assert [fold(c) for c in text] == list(folded)
+    assert fold(folded) == folded
+    assert fold_each(text.split("\n")) == folded.split("\n")
+    assert has_traditional(text) == (folded != text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(SIMPLIFIED_ONLY | st.characters(max_codepoint=0x7F), max_size=700))
+def test_fold_is_the_identity_on_simplified_and_ascii_text(text: str):
+    assert fold(text) is text
+    lines = text.split("\n")
+    assert fold_each(lines) is lines
+
+
+def test_simplified_articles_are_left_as_they_are():
+    for topic in TOPICS:
+        text = article(topic)
+        assert fold(text) is text
+    assert fold(article(HANT_BOOKSHOP)) != article(HANT_BOOKSHOP)
+
+
+def test_long_texts_fold_as_their_lines_do():
+    # Past a few hundred characters the check runs compiled over the code points, not as a regex.
+    text = "\n".join([article(HANT_BOOKSHOP)] * 3)
+    assert len(text) > 500
+    assert fold(text) == "\n".join(fold(line) for line in text.split("\n"))
+    assert fold(text) != text and has_traditional(text)
+
+
+def _rule_texts() -> list[str]:
+    texts = []
+    for module in (chrome_lines, boilerplate, spam_lexicon):
+        texts += [value.pattern for value in vars(module).values() if isinstance(value, re.Pattern)]
+    texts += [word for words in chrome_lines._SCREEN_WORDS.values() for word in words.split()]
+    texts += spam_lexicon.ANCHORS
+    return texts
+
+
+@pytest.mark.parametrize("rule", _rule_texts())
+def test_every_rule_is_written_in_characters_the_fold_leaves_alone(rule: str):
+    # Rules see folded text: a Traditional character in a rule could never match.
+    assert fold(rule) == rule
