@@ -166,13 +166,18 @@ def without_chrome_lines(lines: list[str]) -> list[str]:
     separator, breadcrumb = _BREADCRUMB_SEPARATOR.search, _BREADCRUMB.match
     disclaimer_start, disclaimer = _DISCLAIMER_START.match, _DISCLAIMER.search
     # Only lines this short can be chrome, so only they are folded (an article's paragraphs,
-    # most of its characters, are not even looked at).
-    folded = iter(fold_each([line for line in lines if len(line) < DISCLAIMER_BELOW]))
+    # most of its characters, are not even looked at), and only on a page where one of them
+    # holds a Traditional character: one check for all of them.
+    short = [line for line in lines if len(line) < DISCLAIMER_BELOW]
+    texts = (
+        lines
+        if fold_each(short) is short
+        else [fold(line) if len(line) < DISCLAIMER_BELOW else line for line in lines]
+    )
     kept = []
-    for line in lines:
+    for line, text in zip(lines, texts, strict=True):
         size = len(line)
         if size < CHROME_LINE_BELOW:  # a short line: chrome text or a disclaimer, one scan for both
-            text = next(folded)
             chrome = (
                 starts(text) is not None
                 or phrases_or_disclaimer(text) is not None
@@ -180,7 +185,6 @@ def without_chrome_lines(lines: list[str]) -> list[str]:
                 or (separator(text) is not None and breadcrumb(text) is not None)
             )
         elif size < DISCLAIMER_BELOW:
-            text = next(folded)
             chrome = disclaimer_start(text) is not None or disclaimer(text) is not None
         else:
             chrome = False

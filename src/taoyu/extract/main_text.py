@@ -53,12 +53,11 @@ from taoyu.extract.labels import LabelPattern
 from taoyu.extract.lexbor import PageArrays, read_page, tag_id
 from taoyu.extract.link_lists import drop_link_lists
 from taoyu.extract.markdown import block_markdown
-from taoyu.extract.measure import BLOCK, Measures, PageTree, measure
+from taoyu.extract.measure import Measures, PageTree, measure
 from taoyu.extract.page_type import is_thread_page
 from taoyu.extract.prune import POSITIVE, REPLY_LABEL, never_content, prune
 from taoyu.extract.warm_up import warm_up
 from taoyu.io.encoding import decode_html
-from taoyu.jit import kernel
 
 _REPLY_BODY = LabelPattern(r"content|text|message|body|markdown|detail|rich|t_f\b")
 _REPLY_CHROME = LabelPattern(r"meta|info|user|author|avatar|time|date|head|foot|action|tool|opera")
@@ -238,9 +237,9 @@ def _shape(tree: PageTree, positions: list[int], removed: list[int]) -> PageShap
     holds another) less the link lists dropped from them."""
     if not len(tree.parents):
         return PageShape()
-    chosen, gone = np.asarray(positions, np.int64), np.asarray(removed, np.int64)
-    chars = int(tree.total[chosen].sum()) - int(tree.total[gone].sum())
-    links = int(tree.linked[chosen].sum()) - int(tree.linked[gone].sum())
+    total, linked = tree.total, tree.linked  # a few blocks: indexing beats four numpy reductions
+    chars = sum(int(total[p]) for p in positions) - sum(int(total[p]) for p in removed)
+    links = sum(int(linked[p]) for p in positions) - sum(int(linked[p]) for p in removed)
     return PageShape(int(tree.total[0]), int(tree.linked[0]), max(chars, 0), max(links, 0))
 
 
@@ -263,7 +262,6 @@ def _inside_any(tree: PageTree, position: int, mask: np.ndarray) -> bool:
     return False
 
 
-_PROSE_BLOCK = 20  # characters of own text, with a sentence mark, for a block to be prose
 _PROSE_PAGE = 400  # characters of prose a page needs before its coverage is judged
 _PROSE_HELD = 200  # characters of prose an article container needs to be worth widening to
 _COVERED = 0.6  # the chosen blocks must hold this share of their content container's prose
@@ -282,21 +280,20 @@ def _widened(tree: PageTree, positions: list[int]) -> list[int]:
     last ones share a wrapper, that wrapper wins and the article loses its beginning. The
     container is what the markup names as the article's body (``#js_content``, ``articleBody``,
     ``<article>``), so teasers and comments elsewhere on the page never widen the choice. Prose
-    is a block's own text with a sentence mark and few links."""
+    is a block's own text with a sentence mark and few links (``measure.PROSE_BLOCK``)."""
     count = len(tree.page.keys)
-    chosen = np.array([p for p in positions if 0 < p < count], np.int64)
-    if tree.own_chars is None or tree.own_marks is None or not len(chosen):
+    chosen = [p for p in positions if 0 < p < count]
+    below, ends = tree.prose_before, tree.ends
+    if below is None or not chosen:
         return positions
-    below, covered = _prose_below(
-        tree.kinds, tree.own_chars, tree.own_marks, tree.total, tree.linked, tree.ends, chosen, _PROSE_BLOCK
-    )
-    if below[-1] < _PROSE_PAGE or covered >= _COVERED * below[-1]:
+    page_prose = int(below[-1])
+    covered = sum(int(below[ends[p]] - below[p]) for p in chosen)
+    if page_prose < _PROSE_PAGE or covered >= _COVERED * page_prose:
         return positions  # the page as a whole: most pages stop here
-    ends = tree.ends
     article = _article_tag()
     holder = int(tree.parents[chosen[0]])
     while 0 < holder < count:
-        if all(holder <= p < ends[holder] for p in chosen.tolist()) and (
+        if all(holder <= p < ends[holder] for p in chosen) and (
             tree.tag_ids[holder] == article or _ARTICLE_BODY.search(tree.page.label(holder))
         ):
             held = int(below[ends[holder]] - below[holder])
@@ -308,22 +305,6 @@ def _widened(tree: PageTree, positions: list[int]) -> list[int]:
 @cache
 def _article_tag() -> int:
     return tag_id("article")
-
-
-@kernel
-def _prose_below(kinds, own_chars, own_marks, total, linked, ends, chosen, least):  # type: ignore[no-untyped-def]
-    """Prose characters before each position (the prose under node ``i`` is ``below[ends[i]] -
-    below[i]``: a subtree is a run of positions), and under the ``chosen`` blocks. Prose is a
-    block's own text of ``least`` characters or more, with a sentence mark, at most a fifth links."""
-    count = len(ends)
-    below = np.zeros(count + 1, np.int64)
-    for i in range(count):
-        prose = kinds[i] == BLOCK and own_chars[i] >= least and own_marks[i] > 0 and linked[i] * 5 <= total[i]
-        below[i + 1] = below[i] + (own_chars[i] if prose else 0)
-    covered = 0
-    for p in chosen:
-        covered += below[ends[p]] - below[p]
-    return below, covered
 
 
 _LIST_OR_QUOTE = re.compile(r"^\s*(?:[-*] |\d+\. |> )")

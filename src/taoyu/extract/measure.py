@@ -132,8 +132,7 @@ class PageTree:
     total: np.ndarray  # stripped text in each node's subtree
     linked: np.ndarray  # of which inside links
     _order: np.ndarray | None = None  # positions by address, sorted when a position is first looked up
-    own_chars: np.ndarray | None = None  # each block's own text, collapsed, in characters
-    own_marks: np.ndarray | None = None  # and its sentence marks
+    prose_before: np.ndarray | None = None  # prose characters before each position (see PROSE_BLOCK)
 
     @property
     def tag_ids(self) -> np.ndarray:
@@ -231,10 +230,10 @@ def measure(
         bounds = bounds.tolist()
         chrome = is_chrome([text[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1)])
     sums = parents, kinds, total, linked, own, chars, marks
-    best, ends, scored, scored_keys, scores = _measure_scores(
+    best, ends, scored, scored_keys, scores, prose = _measure_scores(
         *sums, check, np.array(chrome, np.bool_), page.keys, outside_keys
     )
-    tree = PageTree(page, parents, kinds, breaks, ends, total, linked, own_chars=chars, own_marks=marks)
+    tree = PageTree(page, parents, kinds, breaks, ends, total, linked, prose_before=prose)
     return Measures(NodeFinder(root, page, outside), max(best, 0), tree, scored, scores, scored_keys)
 
 
@@ -287,6 +286,11 @@ class ScoredNodes(Mapping[int, LexborNode]):
         return len(self._positions)
 
 
+# Prose: a block's own text of this many characters or more, with a sentence mark, at most a fifth
+# of its text in links (what an article's paragraphs are, and a teaser, a menu or a caption not).
+PROSE_BLOCK = 20
+
+
 @kernel
 def _measure_sums(page_parents, tag_ids, codes, starts, outside, kind_table, break_table):  # type: ignore[no-untyped-def]
     """Parents, kinds and line breaks of the nodes and the ``outside`` ones above the root (they
@@ -314,7 +318,8 @@ def _measure_sums(page_parents, tag_ids, codes, starts, outside, kind_table, bre
 def _measure_scores(parents, kinds, total, linked, own, chars, marks, check, chrome, keys, outside_keys):  # type: ignore[no-untyped-def]
     """Scores and the best block (the ``check``ed blocks found ``chrome`` weigh nothing); each
     node's subtree end; the scored nodes and their addresses, in document order; every node's
-    score."""
+    score; the prose characters before each position (the prose under node ``i`` is
+    ``prose[ends[i]] - prose[i]``: a subtree is a run of positions)."""
     count = len(keys)
     excluded = np.zeros(len(parents), np.bool_)
     for k in range(len(check)):
@@ -326,7 +331,13 @@ def _measure_scores(parents, kinds, total, linked, own, chars, marks, check, chr
     for k in range(len(scored)):
         i = scored[k]
         scored_keys[k] = keys[i] if i < count else outside_keys[i - count]
-    return best, ends, scored, scored_keys, scores
+    prose = np.zeros(count + 1, np.int64)
+    for i in range(count):
+        is_prose = (
+            kinds[i] == _BLOCK and chars[i] >= PROSE_BLOCK and marks[i] > 0 and linked[i] * 5 <= total[i]
+        )
+        prose[i + 1] = prose[i] + (chars[i] if is_prose else 0)
+    return best, ends, scored, scored_keys, scores, prose
 
 
 @kernel
