@@ -103,9 +103,7 @@ class Draw:
     matching: int
 
 
-def draw(
-    ledger_files: list[Path], n: int, seed: int, criteria: Criteria, batch_size: int = 65536
-) -> Draw:
+def draw(ledger_files: list[Path], n: int, seed: int, criteria: Criteria, batch_size: int = 65536) -> Draw:
     """Pick ``n`` matching rows uniformly at random, reading only the filter columns a batch at a time.
 
     Every ledger row gets a random key from a generator seeded with ``seed``, matching or not, and

@@ -50,7 +50,7 @@ from taoyu.extract import blocks
 from taoyu.extract.app_state import STATE_IDS, STATE_SCRIPTS, state_lines, with_state
 from taoyu.extract.boilerplate import chrome_texts, without_chrome_lines
 from taoyu.extract.labels import LabelPattern
-from taoyu.extract.lexbor import PageArrays, read_page, tag_id
+from taoyu.extract.lexbor import PageArrays, read_page, tag_id, tag_table
 from taoyu.extract.link_lists import drop_link_lists
 from taoyu.extract.markdown import block_markdown
 from taoyu.extract.measure import Measures, PageTree, measure
@@ -83,6 +83,8 @@ class PageShape:
     """Of which inside links."""
     state_chars: int = 0
     """Characters of content added from the app state the page embeds (:mod:`taoyu.extract.app_state`)."""
+    recovered: bool = False
+    """Whether the first extraction collapsed and this is the second reading (``extract_tree``)."""
 
     def as_meta(self) -> dict[str, int]:
         meta = {
@@ -93,6 +95,8 @@ class PageShape:
         }
         if self.state_chars:
             meta["state_chars"] = self.state_chars
+        if self.recovered:
+            meta["recovered"] = 1
         return meta
 
 
@@ -116,7 +120,7 @@ def main_text(html: str | bytes, url: str | None = None, format: Format = "text"
         html = decode_html(html).text
     if not html or html.isspace():  # (not strip(): that copies the page)
         return ""
-    return main_text_of_tree(LexborHTMLParser(html), format, url)
+    return extract_tree(LexborHTMLParser(html), format, url, html).text
 
 
 def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text", url: str | None = None) -> str:
@@ -125,12 +129,58 @@ def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text", url: str 
     return extract_tree(tree, format, url).text
 
 
-def extract_tree(tree: LexborHTMLParser, format: Format = "text", url: str | None = None) -> Extraction:
+def extract_tree(
+    tree: LexborHTMLParser, format: Format = "text", url: str | None = None, html: str | None = None
+) -> Extraction:
     """``main_text_of_tree`` with the page's shape (:class:`PageShape`), for the steps that judge
-    whether a page has a body of its own. Prunes the tree."""
+    whether a page has a body of its own. Prunes the tree. Given the page's ``html`` (the tree's
+    source), an extraction that collapsed is retried (:func:`_recovered`)."""
     if not _warmed:
         _warm()
-    return _extract(tree, format, url)
+    extraction = _extract(tree, format, url)
+    if html is not None and len(extraction.text) < _COLLAPSED_BELOW:
+        # Only when the page holds many more full stops than the result: one count of the page
+        # (30 µs), where a second reading costs as much as the first.
+        stops = html.count("。")
+        if stops >= _RECOVERED_STOPS and stops >= _RECOVERED_FACTOR * (extraction.text.count("。") + 1):
+            return _recovered(extraction, html, format, url)
+    return extraction
+
+
+# Extraction collapse: on a page with thousands of characters of body text, the rules that make
+# extraction precise (chrome labels, hidden styles, <aside>, <noscript>, a form) can remove the
+# body itself, or leave it in pieces none of which outscores a widget; what is left is a sidebar,
+# a cookie banner or a UI string. A short result is checked against the page read with none of
+# those rules: when that reading holds several times as much prose (sentences of Han text, few
+# links) in one place, the first result was a failure, and the second is taken.
+_COLLAPSED_BELOW = 400  # characters: a result this short may be a collapse (one check of its length)
+_RECOVERED_PROSE = 300  # Han characters in sentences the second reading must hold
+_RECOVERED_FACTOR = 3  # and this many times the Han characters of the first result
+_RECOVERED_LINKS = 0.3  # at most this share of its content inside links
+_RECOVERED_STOPS = 10  # full stops (。) the page's source must hold for a second reading to be tried
+# What is never text a person reads, whatever the page does with it: the second reading keeps
+# navigation, asides, footers, forms, <noscript>, <template>, hidden and chrome-labelled blocks.
+_NEVER_READ = "script, style, head, svg, canvas, object, embed, map, iframe, select, button, input, rt, rp"
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SENTENCE = re.compile(r"[。！？；!?;]")
+
+
+def _recovered(first: Extraction, html: str, format: Format, url: str | None) -> Extraction:
+    """``first``, or the page extracted again without pruning when that holds the body ``first``
+    lost (see above)."""
+    second = _extract(LexborHTMLParser(html), format, url, prune_rules=False)
+    shape = second.shape
+    if shape.content_link_chars > _RECOVERED_LINKS * max(shape.content_chars, 1):
+        return first
+    prose = sum(len(_HAN.findall(line)) for line in second.text.split("\n") if _SENTENCE.search(line))
+    if prose < _RECOVERED_PROSE or prose < _RECOVERED_FACTOR * len(_HAN.findall(first.text)):
+        return first
+    return Extraction(second.text, replace(second.shape, recovered=True))
+
+
+@cache
+def _never_read() -> np.ndarray:
+    return tag_table(_NEVER_READ.split(", "))
 
 
 _warmed = False
@@ -143,14 +193,17 @@ def _warm() -> None:
     warm_up(lambda html, url, format: _extract(LexborHTMLParser(html), format, url).text)  # type: ignore[arg-type]
 
 
-def _extract(tree: LexborHTMLParser, format: Format, url: str | None) -> Extraction:
+def _extract(tree: LexborHTMLParser, format: Format, url: str | None, prune_rules: bool = True) -> Extraction:
     root = tree.body or tree.root
     if root is None:
         return _EMPTY
-    page = read_page(root, never_content())
-    state = _app_state(tree, page)  # before pruning takes the scripts
-    thread_page = is_thread_page(tree, url, page)  # from the page as read: pruning drops its signs
-    page, threads = prune(root, page, thread_page)
+    if prune_rules:
+        page = read_page(root, never_content())
+        state = _app_state(tree, page)  # before pruning takes the scripts
+        thread_page = is_thread_page(tree, url, page)  # from the page as read: pruning drops its signs
+        page, threads = prune(root, page, thread_page)
+    else:  # a second reading, after a collapse: everything but what is never read as text
+        page, state, thread_page, threads = read_page(root, _never_read()), [], False, set()
     if not len(page.keys):  # the root itself was pruned (a <body class="footer">): nothing is left
         return Extraction("\n".join(state), PageShape()) if state else _EMPTY
     measures = measure(root, chrome_texts, page)

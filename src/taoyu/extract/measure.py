@@ -46,7 +46,7 @@ SHORTEST_BLOCK = 8  # characters of own text; a shorter block weighs nothing
 CHROME_CHECK_BELOW = 80  # a block with less own text than this may be a chrome line
 
 _TEXT, _BLOCK, _INLINE, _BR, _LINK = 0, 1, 2, 3, 4
-LINK, TEXT, BLOCK = _LINK, _TEXT, _BLOCK  # kinds, for other modules' kernels
+LINK, TEXT = _LINK, _TEXT  # kinds, for other modules' kernels
 
 
 class Measures:

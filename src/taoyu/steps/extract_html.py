@@ -83,7 +83,7 @@ class ExtractHtml(Step):
             doc.meta[key] = value
         text = ""
         if html.strip():
-            extraction = extract_tree(tree, self.params.format, doc.url)
+            extraction = extract_tree(tree, self.params.format, doc.url, html)
             text = extraction.text
             doc.meta["page_shape"] = extraction.shape.as_meta()  # for page_body: list or article
         if date is None:

@@ -1,0 +1,95 @@
+"""Extraction collapse: when the rules that make extraction precise remove a page's body (it sits
+in an <aside>, a <noscript>, a hidden or chrome-labelled wrapper), what is left is a widget or a
+banner. A short result is checked against a second reading of the page without those rules, and
+the body is taken from it; a page that really is short keeps its first result."""
+
+from __future__ import annotations
+
+import pytest
+
+from taoyu.document import Document, Source
+from taoyu.extract import lexbor, main_text
+from taoyu.steps.extract_html import ExtractHtml
+
+# An article of our own: twelve paragraphs of distinct sentences, about 400 Han characters.
+_ARTICLE = [
+    "清晨六点，老街的早餐铺已经排起了长队，蒸笼里冒出的白气笼罩着半条街。",
+    "店主说这家铺子开了三十多年，从父亲手里接过来时，每天只卖两百个包子。",
+    "如今附近新建了三所学校和一个产业园，早上的客流比过去多了好几倍。",
+    "为了赶上早高峰，他每天凌晨三点起床和面，馅料也要前一天晚上准备好。",
+    "街道办今年帮沿街商户统一更换了招牌，还在路口增设了两处非机动车停放点。",
+    "一位在这里住了四十年的老人告诉记者，街上的老邻居搬走了不少，但味道没变。",
+    "附近的年轻人喜欢在周末来这里拍照，有人专门把老街的早晨拍成了短视频。",
+    "店主打算明年让儿子学着掌勺，他说只要街坊还爱吃，这门手艺就要传下去。",
+    "傍晚时分，卖菜的小贩收了摊，街角的修鞋师傅还在灯下忙着最后一单活。",
+    "社区今年还组织志愿者给独居老人送饭，每周三次，风雨无阻。",
+    "有居民提议在老街设一面照片墙，把几十年来的变化留给后来的人看。",
+    "夜里十点，早餐铺的灯又亮了起来，第二天的面团已经开始发酵。",
+]
+_WIDGET = "Notifications"
+_BANNER = "本站使用Cookie以改善浏览体验，继续浏览即表示同意。"
+
+
+def _page(wrapper_open: str, wrapper_close: str) -> str:
+    body = "".join(f"<p>{line}</p>" for line in _ARTICLE)
+    return (
+        "<html><head><title>老街的早晨</title></head><body>"
+        f'<div class="topbar"><a href="/">首页</a><span class="bell">{_WIDGET}</span></div>'
+        f"{wrapper_open}<h1>老街的早晨</h1>{body}{wrapper_close}"
+        f'<div class="cookie-notice"><p>{_BANNER}</p><button>同意</button></div>'
+        "</body></html>"
+    )
+
+
+# Wrappers that the first reading removes whole: the body is never scored.
+_WRAPPERS = {
+    "aside": ("<aside>", "</aside>"),
+    "noscript": ("<noscript>", "</noscript>"),
+    "display_none": ('<div id="app" style="display:none">', "</div>"),
+    "chrome_label": ('<div class="sidebar-widget related">', "</div>"),
+}
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["lexbor", "selectolax"])
+@pytest.mark.parametrize("wrapper", sorted(_WRAPPERS))
+def test_a_body_the_rules_removed_is_recovered(
+    wrapper: str, compiled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not compiled:
+        monkeypatch.setattr(lexbor, "AVAILABLE", False)
+    text = main_text(_page(*_WRAPPERS[wrapper]))
+    for line in _ARTICLE:
+        assert line in text
+    assert _WIDGET not in text and _BANNER not in text
+
+
+def test_the_step_records_a_recovered_page() -> None:
+    html = _page(*_WRAPPERS["aside"])
+    doc = ExtractHtml()(Document("a", "", Source("f", 0), url="https://example.cn/a", raw=html.encode()))
+    assert doc.meta["page_shape"]["recovered"] == 1
+    assert all(line in doc.text for line in _ARTICLE)
+
+
+def test_a_page_that_is_short_keeps_its_first_result() -> None:
+    """A short notice, and prose the first reading removed that is not several times as long (an
+    aside of three sentences): the notice is the page's body, and it stays the result."""
+    aside = "".join(f"<p>{line}</p>" for line in _ARTICLE[:3])
+    html = (
+        f'<html><body><aside>{aside}</aside><div class="content"><h1>停水通知</h1>'
+        f"<p>{_ARTICLE[4]}</p></div></body></html>"
+    )
+    assert main_text(html) == f"停水通知\n{_ARTICLE[4]}"
+
+
+def test_prose_that_is_mostly_links_is_not_recovered_as_a_body() -> None:
+    """The second reading's content must be prose, not links: paragraphs half made of links
+    (teasers with a linked headline) that the first reading removed stay removed."""
+    teasers = "".join(
+        f'<p><a href="/t{i}">{line[: len(line) // 2]}</a>{line[len(line) // 2 :]}</p>'
+        for i, line in enumerate(_ARTICLE)
+    )
+    html = (
+        f"<html><body><aside>{teasers}</aside><div class=\"content\"><h1>停水通知</h1>"
+        f"<p>{_ARTICLE[4]}</p></div></body></html>"
+    )
+    assert main_text(html) == f"停水通知\n{_ARTICLE[4]}"
