@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from taoyu.document import Document, Source
+from taoyu.steps import page_body
 from taoyu.steps.chrome_lines import ChromeLines
 from taoyu.steps.extract_html import ExtractHtml
 from taoyu.steps.normalize import Normalize
@@ -109,3 +114,21 @@ def test_a_long_notice_is_not_judged_by_its_title() -> None:
     sentence = "服务器配置不当、链接失效和页面迁移，都会让访问者看到错误页面。"
     text = "\n".join(["网站出现404错误的常见原因", *([sentence] * 20)])
     assert _reason(_run(text=text, title="404 页面不存在的原因")) is None
+
+
+_LINE_CHARS = "0123456789-/.年月日: 　ab中。，,、!?\"')]…()[]"
+
+
+@given(st.text(alphabet=_LINE_CHARS, max_size=70))
+@example("头条新闻 2024-05-01 10:30 )]")
+@example("本市公交线路调整（5月1日）")
+@example("短句，也算一句话吗")
+def test_the_fast_line_checks_are_the_plain_patterns(line: str) -> None:
+    """The date and prose checks skip work (a date is searched for only where one could end; the
+    full mark pattern only on lines with a period or a clause mark): the same answers as the
+    patterns stated plainly."""
+    when = page_body._WHEN
+    dated = re.compile(rf"^\W{{0,3}}{when}|{when}\W{{0,3}}$")
+    mark = re.compile(r"[。！？；!?;…]|[.][\s\"')\]]|[.]$|.{6}[，,、].{4}")
+    assert page_body._dated(line) == bool(dated.search(line))
+    assert page_body._reads_as_prose(line) == (len(line) >= 60 or bool(mark.search(line)))

@@ -62,3 +62,33 @@ def test_headlines_are_not_judged_as_sentences() -> None:
 def test_a_page_spliced_throughout_is_still_dropped() -> None:
     text = "\n".join("".join(_UNRELATED[i : i + 2]) for i in range(0, 8, 2))
     assert _drop_reason(text) == "spam:spliced"
+
+
+# A news report on the black market: it names its subject in the title and keeps to it.
+_REPORT = [
+    "记者从市公安局获悉，警方近日捣毁一个非法代孕团伙，抓获犯罪嫌疑人十二名。",
+    "据警方介绍，该团伙通过网络招揽客户，在城郊租用民房开展非法代孕活动。",
+    "办案民警表示，非法代孕严重侵害妇女健康权益，扰乱正常的医疗秩序。",
+    "目前，案件正在进一步审理中，警方提醒市民不要轻信网络上的代孕广告。",
+    "卫生健康部门表示，将联合公安机关持续开展打击非法代孕的专项行动。",
+    "专家指出，代孕涉及复杂的伦理和法律问题，我国法律明确禁止任何形式的代孕。",
+    "警方还在团伙租用的民房内查获了大量药品和医疗器械，已全部依法扣押。",
+    "下一步，警方将继续追查团伙的上下游人员，彻底斩断这条非法利益链条。",
+    "市民如发现类似违法线索，可以拨打公安机关的举报电话进行举报。",
+]
+
+
+def test_one_lexicon_word_in_a_news_title_is_not_spam() -> None:
+    """The title names the subject of a report that keeps to it: the page is news."""
+    assert _drop_reason("\n".join(_REPORT), title="警方捣毁一非法代孕团伙") is None
+
+
+def test_a_hijacked_title_still_drops_the_page() -> None:
+    """A casino's name over an article that never mentions it: the title was put there."""
+    tea = [line.replace("代孕", "茶叶") for line in _REPORT]
+    assert _drop_reason("\n".join(tea), title="澳门葡京娱乐官网") == "spam:title_lexicon"
+
+
+def test_a_lexicon_title_over_a_short_page_still_drops_it() -> None:
+    """Two sentences are no article: one word in the title decides."""
+    assert _drop_reason("\n".join(_REPORT[:2]), title="代孕咨询") == "spam:title_lexicon"

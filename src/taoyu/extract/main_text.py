@@ -272,7 +272,7 @@ def _app_state(tree: LexborHTMLParser, page: PageArrays) -> list[str]:
     element's id, so a page without such a script is told by a search of its labels' bytes; the
     CSS query that finds the script (most of a page's nodes visited) runs only on pages with one."""
     labels = page.label_bytes.tobytes()
-    if not any(name in labels for name in STATE_IDS):
+    if not (STATE_IDS[0] in labels or STATE_IDS[1] in labels or STATE_IDS[2] in labels):  # no genexpr: 3 µs
         return []
     script = tree.css_first(STATE_SCRIPTS)
     return state_lines(script.text(deep=True)) if script is not None else []

@@ -31,7 +31,9 @@ from taoyu.safety.offensive import OffensiveModel
 from taoyu.steps.base import Filter, StepParams, Verdict
 from taoyu.text import spam_lexicon
 
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+# A sentence and its closing mark, or a line's unclosed end: as splitting after each mark cuts, but
+# found by a character class (a split on a look-behind tries every position of the line).
+_SENTENCES = re.compile(r"[^。！？!?；;]*[。！？!?；;]|[^。！？!?；;]+$")
 
 
 class SafetyParams(StepParams):
@@ -94,7 +96,7 @@ class Safety(Filter):
         shortest, longest = self.params.min_line_chars, self.params.max_unit_chars
         lines = []
         for line in map(str.strip, text.split("\n")):
-            pieces = _SENTENCE_END.split(line) if len(line) > longest else (line,)
+            pieces = _SENTENCES.findall(line) if len(line) > longest else (line,)
             lines += [piece for piece in map(str.strip, pieces) if len(piece) >= shortest]
         running = list(itertools.accumulate(map(len, lines)))
         del lines[bisect.bisect_right(running, self.params.max_scored_chars) + 1 :]

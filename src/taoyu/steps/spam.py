@@ -35,6 +35,7 @@ from taoyu.jit import kernel
 from taoyu.registry import register
 from taoyu.steps.base import Filter, StepParams, Verdict
 from taoyu.text import spam_lexicon
+from taoyu.text.script import fold
 from taoyu.text.sentences import sentence_arrays
 from taoyu.text.tokens import tokens_of
 
@@ -59,6 +60,15 @@ class SpamParams(StepParams):
     """Share of a page's judged sentences that are unlinked for the page to be spliced throughout."""
     max_title_line_chars: int = Field(40, ge=1)
     """A lexicon hit on a line up to this long (a title, a link) makes it a spam line."""
+    article_sentences: int = Field(8, ge=1)
+    """One lexicon word in the title (and none in the URL) drops the page only when the body does
+    not read as an article about it: the body uses the word too, has this many judged sentences,
+    at most ``article_unlinked`` of them unlinked, and no spam line. A news report titled
+    警方捣毁代孕团伙 is about the black market; a generator's page is spliced or made of spam
+    lines, and a hijacked title (a casino's name over a tea shop's article) names what the body
+    never mentions."""
+    article_unlinked: float = Field(0.3, ge=0, le=1)
+    """See ``article_sentences``."""
     title_stuffing: float = Field(0.6, gt=0, le=1)
     """Title stuffing score at or above which the page is dropped."""
     max_spam_share: float = Field(0.5, gt=0, le=1)
@@ -127,6 +137,12 @@ class Spam(Filter):
                 spam[i] = "lexicon_title"
         # Per sentence, in order: its line, Han characters, linked or not, verse or not.
         on_line, chars, linked, verse = sentence_arrays(doc.text, title, window=p.window)
+        # A lexicon line that is a sentence of the page (a sentence mark, and a word shared with
+        # its neighbours) is prose about the subject, as in a report on the black market; an
+        # injected title stands alone.
+        for i in [i for i in spam if _PROSE_END.search(lines[i])]:
+            if linked[on_line == i].any():
+                del spam[i]
         judged = (chars >= p.min_sentence_chars) & ~verse
         if len(judged):
             # A line with no sentence mark is a headline, a caption or a list item: it shares no
@@ -152,8 +168,14 @@ class Spam(Filter):
         rest = int(judged.sum())
         unlinked_share = int((judged & ~linked).sum()) / rest if rest >= p.spliced_doc_sentences else 0.0
         title_hits = spam_lexicon.hits(title) if title else {}
+        url_hits = len(_url_hits(doc.url or ""))
+        # Whether the body speaks of what the title's lexicon word names (a report on 代孕 uses the
+        # word again; a hijacked title over an unrelated article does not).
+        in_body = bool(title_hits) and _all_in(spam_lexicon.matches(title), fold(doc.text))
         scores = {
-            "title_lexicon": float(sum(title_hits.values()) + len(_url_hits(doc.url or ""))),
+            "title_lexicon": float(sum(title_hits.values()) + url_hits),
+            "url_lexicon": float(url_hits),
+            "title_word_in_body": float(in_body),
             "title_stuffing": title_stuffing(title),
             "unlinked_share": round(unlinked_share, 4),
             "judged_sentences": float(rest),
@@ -166,9 +188,16 @@ class Spam(Filter):
         }
         return lines, spam, scores
 
+    def _one_word_over_an_article(self, scores: Mapping[str, float]) -> bool:
+        """One lexicon word in the title, none in the URL, over a body that reads as an article:
+        a report on the black market, not a page of it."""
+        one_word = scores["title_lexicon"] == 1 and scores.get("url_lexicon", 0) == 0
+        about_it = scores.get("title_word_in_body", 0) == 1
+        return one_word and about_it and _weighs_as_article(scores, self.params)
+
     def decide(self, scores: Mapping[str, float]) -> Verdict:
         p = self.params
-        if scores["title_lexicon"] >= 1:
+        if scores["title_lexicon"] >= 1 and not self._one_word_over_an_article(scores):
             return Verdict.drop("spam:title_lexicon", scores["title_lexicon"], 1)
         if scores["title_stuffing"] >= p.title_stuffing:
             return Verdict.drop("spam:title_stuffing", scores["title_stuffing"], p.title_stuffing)
@@ -182,6 +211,19 @@ class Spam(Filter):
                 "spam:spliced" if spliced else "spam:mostly_spam", scores["spam_share"], p.max_spam_share
             )
         return Verdict.ok(scores["unlinked_share"], p.spliced_doc_unlinked)
+
+
+def _all_in(words: list[str], text: str) -> bool:
+    return bool(words) and all(word in text for word in words)
+
+
+def _weighs_as_article(scores: Mapping[str, float], p: SpamParams) -> bool:
+    """Whether the body reads as a coherent article with no spam in it (see ``article_sentences``)."""
+    return (
+        scores["judged_sentences"] >= p.article_sentences
+        and scores["unlinked_share"] <= p.article_unlinked
+        and scores["spam_lines"] == 0
+    )
 
 
 def _prose_lines(lines: list[str]) -> np.ndarray:

@@ -140,6 +140,12 @@ def hits(text: str) -> dict[str, int]:
     return out
 
 
+def matches(text: str) -> list[str]:
+    """The phrases the patterns match in ``text``, as folded to Simplified, in order."""
+    folded, anchors = _folded(text)
+    return [m.group(0) for lo, hi in _windows(folded, anchors) for m in ANY.finditer(folded, lo, hi)]
+
+
 def hits_exhaustive(text: str) -> dict[str, int]:
     """``hits`` without the anchor windows: slow, for checking that the anchors miss nothing."""
     text = fold(text)
