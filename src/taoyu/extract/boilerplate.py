@@ -169,11 +169,11 @@ def without_chrome_lines(lines: list[str]) -> list[str]:
     # most of its characters, are not even looked at), and only on a page where one of them
     # holds a Traditional character: one check for all of them.
     short = [line for line in lines if len(line) < DISCLAIMER_BELOW]
-    texts = (
-        lines
-        if fold_each(short) is short
-        else [fold(line) if len(line) < DISCLAIMER_BELOW else line for line in lines]
-    )
+    folded = fold_each(short)
+    texts = lines
+    if folded is not short:  # one fold for all of them, put back in their places
+        each = iter(folded)
+        texts = [next(each) if len(line) < DISCLAIMER_BELOW else line for line in lines]
     kept = []
     for line, text in zip(lines, texts, strict=True):
         size = len(line)

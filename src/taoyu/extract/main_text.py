@@ -157,7 +157,7 @@ _COLLAPSED_BELOW = 400  # characters: a result this short may be a collapse (one
 _RECOVERED_PROSE = 300  # Han characters in sentences the second reading must hold
 _RECOVERED_FACTOR = 3  # and this many times the Han characters of the first result
 _RECOVERED_LINKS = 0.3  # at most this share of its content inside links
-_RECOVERED_STOPS = 10  # full stops (。) the page's source must hold for a second reading to be tried
+_RECOVERED_STOPS = 20  # full stops (。) the page's source must hold for a second reading to be tried
 # What is never text a person reads, whatever the page does with it: the second reading keeps
 # navigation, asides, footers, forms, <noscript>, <template>, hidden and chrome-labelled blocks.
 _NEVER_READ = "script, style, head, svg, canvas, object, embed, map, iframe, select, button, input, rt, rp"
