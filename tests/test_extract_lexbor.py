@@ -167,11 +167,13 @@ def test_whitespace_and_sentence_marks_are_what_python_says_for_every_character(
 
 def test_after_the_first_page_no_compiled_loop_is_compiled_or_loaded() -> None:
     main_text("<p>x</p>")  # the first page of the process runs the warm-up page first
-    modules = ["lexbor", "prune", "measure", "link_lists", "labels", "chars"]
+    extraction = ("lexbor", "prune", "measure", "link_lists", "labels", "chars")
+    modules = [f"taoyu.extract.{name}" for name in extraction]
+    modules.append("taoyu.text.script")  # the fold to Simplified that chrome patterns see
     dispatchers = {
         f"{name}.{attribute}": value
         for name in modules
-        for attribute, value in vars(__import__(f"taoyu.extract.{name}", fromlist=["_"])).items()
+        for attribute, value in vars(__import__(name, fromlist=["_"])).items()
         if isinstance(value, numba.core.registry.CPUDispatcher)
     }
     before = {name: len(dispatcher.overloads) for name, dispatcher in dispatchers.items()}
@@ -191,6 +193,8 @@ def test_after_the_first_page_no_compiled_loop_is_compiled_or_loaded() -> None:
         + "<div class=teaser><h2><a href=/n>标题</a></h2><p>摘要很长，说明了很多事情，很长。</p></div>" * 5,
         "",
         "<p>只有一段</p>",
+        # a Simplified page with one Traditional character, and a Traditional page's chrome line
+        "<div class=content><p>杭州市今天發布了城市更新计划。</p><p>責任編輯：王五</p></div>",
     ]
     for html in pages:
         for url in (None, "https://bbs.example.com/thread-2-1-1.html"):

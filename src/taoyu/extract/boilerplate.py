@@ -144,12 +144,15 @@ def is_chrome_line(line: str) -> bool:
     return _DISCLAIMER_START.match(line) is not None or _DISCLAIMER.search(line) is not None
 
 
-def chrome_texts(texts: list[str]) -> list[bool]:
+def chrome_texts(texts: list[str], traditional: bool = True) -> list[bool]:
     """:func:`is_chrome_text` of each text, in one loop: a page has dozens of short blocks, and
-    a Python call apiece costs as much as their patterns."""
+    a Python call apiece costs as much as their patterns. ``traditional=False`` says the page
+    holds no character the fold changes (extraction checks its code points once), so the texts
+    are not folded."""
     starts, phrases = _STARTS.match, _PHRASES.search
     separator, breadcrumb = _BREADCRUMB_SEPARATOR.search, _BREADCRUMB.match
-    texts = fold_each(texts)
+    if traditional:
+        texts = fold_each(texts)
     return [
         starts(text) is not None
         or phrases(text) is not None
@@ -158,17 +161,17 @@ def chrome_texts(texts: list[str]) -> list[bool]:
     ]
 
 
-def without_chrome_lines(lines: list[str]) -> list[str]:
+def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str]:
     """The lines less chrome lines (:func:`is_chrome_line`) and teasers (:func:`without_teasers`),
     in one loop: a page has a hundred lines, and a Python call apiece costs as much as the
-    patterns."""
+    patterns. ``traditional``: as for :func:`chrome_texts`."""
     starts, phrases_or_disclaimer = _STARTS.match, _PHRASES_OR_DISCLAIMER.search
     separator, breadcrumb = _BREADCRUMB_SEPARATOR.search, _BREADCRUMB.match
     disclaimer_start, disclaimer = _DISCLAIMER_START.match, _DISCLAIMER.search
     # Only lines this short can be chrome, so only they are folded (an article's paragraphs,
     # most of its characters, are not even looked at), and only on a page where one of them
     # holds a Traditional character: one check for all of them.
-    short = [line for line in lines if len(line) < DISCLAIMER_BELOW]
+    short = [line for line in lines if len(line) < DISCLAIMER_BELOW] if traditional else []
     folded = fold_each(short)
     texts = lines
     if folded is not short:  # one fold for all of them, put back in their places
@@ -190,20 +193,17 @@ def without_chrome_lines(lines: list[str]) -> list[str]:
             chrome = False
         if not chrome:
             kept.append(line)
-    return without_teasers(kept)
+    return without_teasers(kept, traditional)
 
 
-def without_teasers(lines: list[str]) -> list[str]:
+def without_teasers(lines: list[str], traditional: bool = True) -> list[str]:
     """The lines less teasers (a summary cut short with a link to the rest: a listing page's
     items, or "more" boxes under an article) and the headline above each one when it is cut
     short too. A teaser repeats the start of another page; a corpus wants that page whole."""
     # A teaser's cut ("..", "…", "。。。") is in its tail: most lines fail the first tests at once,
     # and only the rest are folded to Simplified for the pattern ([詳細] is [详细]).
-    teasers = [
-        i
-        for i, line in enumerate(lines)
-        if (".." in line or "…" in line or "。。。" in line) and _is_teaser(fold(line))
-    ]
+    cut = [i for i, line in enumerate(lines) if ".." in line or "…" in line or "。。。" in line]
+    teasers = [i for i in cut if _is_teaser(fold(lines[i]) if traditional else lines[i])]
     if not teasers:
         return lines
     gone = set(teasers)

@@ -166,10 +166,18 @@ class PageArrays:
         return [(positions[k], data[starts[k] : ends[k]].decode("utf-8", "replace")) for k in found.tolist()]
 
     def label(self, position: int) -> str:
-        """The class and id of the element at ``position`` (" " when it has neither)."""
-        if self._label_at is None:
-            self._label_at = dict(zip(self.labelled.tolist(), self.labels, strict=True))
-        return self._label_at.get(position, " ")
+        """The class and id of the element at ``position`` (" " when it has neither). Found by a
+        binary search of the labelled positions (in document order) and decoded alone: the few
+        elements asked about would not pay for decoding a page's hundreds of labels."""
+        if self._labels is not None:  # decoded already
+            if self._label_at is None:
+                self._label_at = dict(zip(self.labelled.tolist(), self._labels, strict=True))
+            return self._label_at.get(position, " ")
+        k = int(np.searchsorted(self.labelled, position))
+        if k == len(self.labelled) or self.labelled[k] != position:
+            return " "
+        start, end = int(self.label_starts[k]), int(self.label_starts[k + 1])
+        return self.label_bytes[start:end].tobytes().decode("utf-8", "replace")
 
 
 def _label_arrays(labels: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, partial
 from typing import Literal
 
 import numpy as np
@@ -58,6 +58,7 @@ from taoyu.extract.page_type import is_thread_page
 from taoyu.extract.prune import POSITIVE, REPLY_LABEL, never_content, prune
 from taoyu.extract.warm_up import warm_up
 from taoyu.io.encoding import decode_html
+from taoyu.text.script import holds_foldable
 
 _REPLY_BODY = LabelPattern(r"content|text|message|body|markdown|detail|rich|t_f\b")
 _REPLY_CHROME = LabelPattern(r"meta|info|user|author|avatar|time|date|head|foot|action|tool|opera")
@@ -204,9 +205,12 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None, prune_rule
         page, threads = prune(root, page, thread_page)
     else:  # a second reading, after a collapse: everything but what is never read as text
         page, state, thread_page, threads = read_page(root, _never_read()), [], False, set()
+    # Whether a chrome pattern must see folded text: one pass over the page's code points, which
+    # spares the fold's own check of each list of lines and block texts on a Simplified page.
+    traditional = holds_foldable(page.codes)
     if not len(page.keys):  # the root itself was pruned (a <body class="footer">): nothing is left
         return Extraction("\n".join(state), PageShape()) if state else _EMPTY
-    measures = measure(root, chrome_texts, page)
+    measures = measure(root, partial(chrome_texts, traditional=traditional), page)
     measured = measures.tree
     scores, best = measures.score_at, measures.best_at
     in_threads = _mask(measured, threads)  # the comment threads kept for holding most of the page
@@ -258,12 +262,12 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None, prune_rule
         gone = set(removed)  # a part that was itself a link list left the DOM: nothing to render
         for part, position in zip(parts, positions, strict=True):
             lines += [] if position in gone else block_markdown(part)
-        texts, added = with_state(without_chrome_lines(lines), state)
+        texts, added = with_state(without_chrome_lines(lines, traditional), state)
         return Extraction(_join_markdown(texts), _with_added(shape, added))
     # Plain text comes from the tree as it was measured, less the link lists dropped since.
     for rendered in measured.lines(positions, removed):
         lines += rendered
-    lines, added = with_state(without_chrome_lines(lines), state)
+    lines, added = with_state(without_chrome_lines(lines, traditional), state)
     return Extraction("\n".join(lines), _with_added(shape, added))
 
 

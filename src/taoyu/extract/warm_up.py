@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 # Every path: pruned chrome (scripts, a form, a nav, hidden and long-hidden styles, chrome labels,
-# one of them not ASCII, code), an article with a chrome line, a teaser, a list of dated links and
-# a plain link list in it, a thread's replies (the URL says thread), and a table of contents of a
-# hundred links.
+# one of them not ASCII, code), an article with a chrome line (and one in Traditional characters:
+# the fold's loops), a teaser, a list of dated links and a plain link list in it, a thread's
+# replies (the URL says thread), and a table of contents of a hundred links.
 _CONTENTS = "".join(f'<li><a href="/c/{i}">第{i}章</a></li>' for i in range(100))
 WARM_UP_PAGE = f"""<!doctype html><html><head><title>预热</title><script>var a = 1;</script></head><body>
 <nav><a href="/">首页</a></nav><form><input name="q"></form>
@@ -26,6 +26,7 @@ WARM_UP_PAGE = f"""<!doctype html><html><head><title>预热</title><script>var a
 <p>杭州市今天发布了城市更新计划，涉及老旧小区改造、交通和公共空间。</p>
 <p>计划提出，到明年年底完成一百个小区的改造，并新增公园和绿道。</p>
 <p>责任编辑：张三</p>
+<p>責任編輯：李四</p>
 <p>更多内容详见官方网站……[详细]</p>
 <pre><code class="keyword">print("hello")</code></pre>
 <ul><li><a href="/a">相关报道一</a> (2024-04-27 14:32)</li><li><a href="/b">相关报道二</a> (2024-04-28)</li>
