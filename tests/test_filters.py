@@ -74,6 +74,26 @@ def test_chrome_patterns_leave_prose_that_mentions_the_same_words():
     assert doc.text.split("\n") == [prose[0], prose[1], prose[3]]
 
 
+def test_a_name_and_a_date_under_the_title_are_metadata_further_down_content():
+    """Who published a page and when, on a line of its own under the title, is metadata; the
+    same shape inside the body is the page's own line (a notice's deadline)."""
+    deadline = "报名截止 2024-05-10"
+    lines = ["龙井茶采摘节开幕", "西湖区农业农村局 2024-04-02", "点击次数:", *article(TEA).split("\n")]
+    lines += [deadline, article(RAIL)]
+    doc = make("\n".join(lines))
+    ChromeLines()(doc)
+    reasons = {line: reason for _, reason, line in doc.trace[-1].details["removed"]}
+    assert reasons == {"西湖区农业农村局 2024-04-02": "post_meta", "点击次数:": "widget"}
+    assert deadline in doc.text.split("\n")
+
+
+def test_a_recommendation_heading_takes_its_list_with_it():
+    items = ["• 城郊湿地公园迎来今冬第一批越冬候鸟，市民可前往观赏", "• 夜市带动老街区消费，周末客流翻了一番"]
+    doc = make(article(TEA) + "\n重点推荐\n" + "\n".join(items))
+    ChromeLines()(doc)
+    assert doc.text == article(TEA)
+
+
 def test_chrome_lines_leaves_a_clean_article_untouched():
     doc = make(article(RAIL))
     ChromeLines()(doc)

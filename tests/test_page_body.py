@@ -105,6 +105,15 @@ def test_dates_inside_sentences_do_not_make_a_list() -> None:
     assert _reason(_run(text=lines)) is None
 
 
+def test_a_page_of_teasers_has_no_body() -> None:
+    """A column's page that shows only summaries cut short: the texts are on other pages."""
+    teasers = "\n".join(
+        ["校园观览", "岁月从她身旁轻轻流过，我们欣喜地发现她的生命如同那古木，从墨绿中滋发出生机...",
+         "学校今年又迎来了一批新同学，开学典礼上校长寄语大家珍惜时光……"]
+    )  # fmt: skip
+    assert _reason(_run(text=teasers)) == "no_body:no_prose"
+
+
 def test_a_short_poem_has_prose() -> None:
     assert _reason(_run(text="床前明月光，疑是地上霜。\n举头望明月，低头思故乡。")) is None
 
@@ -123,6 +132,7 @@ _LINE_CHARS = "0123456789-/.年月日: 　ab中。，,、!?\"')]…()[]"
 @example("头条新闻 2024-05-01 10:30 )]")
 @example("本市公交线路调整（5月1日）")
 @example("短句，也算一句话吗")
+@example("一段摘要写到这里就断了，后面请看原文……")
 def test_the_fast_line_checks_are_the_plain_patterns(line: str) -> None:
     """The date and prose checks skip work (a date is searched for only where one could end; the
     full mark pattern only on lines with a period or a clause mark): the same answers as the
@@ -131,4 +141,5 @@ def test_the_fast_line_checks_are_the_plain_patterns(line: str) -> None:
     dated = re.compile(rf"^\W{{0,3}}{when}|{when}\W{{0,3}}$")
     mark = re.compile(r"[。！？；!?;…]|[.][\s\"')\]]|[.]$|.{6}[，,、].{4}")
     assert page_body._dated(line) == bool(dated.search(line))
-    assert page_body._reads_as_prose(line) == (len(line) >= 60 or bool(mark.search(line)))
+    teaser = re.search(r"(?:…|\.\.|。。)$", line) is not None
+    assert page_body._reads_as_prose(line) == ((len(line) >= 60 or bool(mark.search(line))) and not teaser)

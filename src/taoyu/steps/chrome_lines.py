@@ -49,7 +49,8 @@ _WIDGET_WORDS = re.compile(
     r"打印本页|列印本页|打印|列印|关闭窗口|关闭视窗|关闭本页|关闭|窗口|视窗|本页|"
     r"字号|字级|字体大小|字体|字型|默认|[大中小]|微信朋友圈|朋友圈|微信|微博|QQ空间|QQ|抖音|豆瓣|人民号|头条号|好友|"
     r"Facebook|facebook|Twitter|LINE|Line|Plurk|E-?mail|脸书|推特|广告|ADVERTISEMENT|Advertisement|advertisement|"
-    r"阅读原文|原文|阅读数|阅读|浏览量|浏览次数|浏览|点击量|点击数|点击|点阅数|点阅|播放量|播放|人气|热度|在看|喜欢|顶|踩|"
+    r"阅读原文|原文|阅读数|阅读次数|阅读|浏览量|浏览次数|浏览|点击量|点击数|点击次数|点击|点阅数|点阅|访问次数|访问量|"
+    r"播放量|播放|人气|热度|在看|喜欢|顶|踩|"
     r"支持楼主|楼主|支持|反对|人支持|人反对|人喜欢|人点赞|人阅读|人评论|次阅读|次浏览|次|人|条评论|"
     r"我要评论|发表评论|写评论|回复|引用|来自|查看更多|更多|返回顶部|返回|顶部|"
     r"[0-9０-９]+[万千wWkK+]?|[" + _PUNCT_AND_SPACE + r"]"
@@ -96,11 +97,18 @@ _COUNTER_META = re.compile(rf"(^{_DATE_OR_BYLINE}){_COUNTER}")
 # Unanchored, it matches a page wherever _COUNTER_META matches one of its lines.
 _COUNTER_META_ANYWHERE = re.compile(rf"({_DATE_OR_BYLINE}){_COUNTER}")
 _TIMESTAMP = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s*\d{1,2}:\d{2}(:\d{2})?)?$")
+# A name and a date, alone on a line under the title: who published it and when ("深圳中学
+# 2013-03-26", "cn.engadget.com 2012-08-04"). Only among a page's first lines: further down the
+# same shape is a notice's own line ("报名截止 2024-05-10").
+_NAME_DATE = re.compile(
+    r"^[^\s。，！？；：:,!?;]{2,30}\s+\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s+\d{1,2}:\d{2}(:\d{2})?)?$"
+)
 _LIST_HEADING = re.compile(
     r"^(热点推荐|热门推荐|热门导读|热门文章|热门阅读|热门新闻|热门资讯|热门排行|热门标签|相关阅读|相关推荐|"
     r"相关文章|相关新闻|相关链接|相关资讯|延伸阅读|推荐阅读|猜你喜欢|为你推荐|更多精彩|精彩推荐|今日推荐|"
     r"编辑推荐|排行榜|点击排行|阅读排行|最新文章|最新资讯|最新新闻|热点新闻|热点资讯|大家都在看|看了又看|"
-    r"网友评论|最新评论|热门评论|精彩评论|全部评论|相关报导|相关报道|更多新闻|即时新闻|推荐新闻|人气文章)\s*[:：>》»]*$"
+    r"网友评论|最新评论|热门评论|精彩评论|全部评论|相关报导|相关报道|更多新闻|即时新闻|推荐新闻|人气文章|"
+    r"重点推荐|本站推荐|小编推荐|猜你想看|相关专题|专题推荐)\s*[:：>》»]*$"
 )
 _BULLET = re.compile(r"^[•·●○■□▪▫◆◇►▶▸➤\-*]\s*")
 _SENTENCE_END = re.compile(r"[。！？!?]")
@@ -115,6 +123,9 @@ class ChromeLinesParams(StepParams):
     """Remove a "热点推荐 / 相关阅读" heading and the run of short link-like lines under it."""
     max_list_item_chars: int = Field(60, ge=1)
     """A line under a list heading is a list item if it is this short and not prose."""
+    header_lines: int = Field(4, ge=0)
+    """A name and a date alone on a line ("深圳中学 2013-03-26") is publication metadata among the
+    page's first this many non-empty lines (0: off)."""
     max_footer_fragment_chars: int = Field(20, ge=0)
     """Unpunctuated lines up to this long among the chrome at a page's end are footer (0: off)."""
     extra_patterns: list[str] = Field(default_factory=list)
@@ -286,7 +297,7 @@ def chrome_reasons(
     if folded is None:
         folded = fold_each(lines)
     reasons: dict[int, str] = {}
-    i = 0
+    i = seen = 0  # seen: non-empty lines before line i, outside link lists
     while i < len(lines):
         s = folded[i].strip()
         if p.link_lists and s and len(s) <= 12 and _LIST_HEADING.match(s):
@@ -311,8 +322,11 @@ def chrome_reasons(
             i = j
             continue
         reason = _reason(s, lines[i].strip(), p, custom, screen)
+        if not reason and s and seen < p.header_lines and screen.dated and _NAME_DATE.match(s):
+            reason = "post_meta"
         if reason:
             reasons[i] = reason
+        seen += bool(s)
         i += 1
     _mark_footer(lines, reasons, p)
     return reasons

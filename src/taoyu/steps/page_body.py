@@ -11,8 +11,9 @@ signals here hold on any site:
   (``meta.page_shape``); an article's content is at most a quarter links, even a Wikipedia page's,
   while a list's is mostly links;
 - **dated lines**: a column of short lines each with a date or time is a list, whatever its markup;
-- **prose**: characters in lines that read as sentences (a sentence mark, or a long line); a page
-  with next to none holds a title, captions or cells, not a body;
+- **prose**: characters in lines that read as sentences (a sentence mark, or a long line), not
+  cut short with an ellipsis (a teaser); a page with next to none holds a title, captions, cells
+  or teasers, not a body;
 - **what the page says it is**, only on a short page: a title or a short first line saying 404,
   page not found, log in, captcha or search results.
 """
@@ -43,6 +44,7 @@ _DATE_END_HINT = re.compile(r"[\d日]")  # in a line's last four characters, whe
 _SENTENCE_MARK = re.compile(r"[。！？；!?;…]|[.](?:[\s\"')\]]|$)|(?<=.{6})[，,、](?=.{4})")
 _STOP = re.compile(r"[。！？；!?;…]")  # a character class alone: re finds it in C, at once
 _OTHER_MARK = re.compile(r"[.，,、]")
+_TEASER_END = re.compile(r"(?:…|\.\.|。。)$")  # searched in a (stripped) line's last two characters
 
 
 def _dated(line: str) -> bool:
@@ -55,7 +57,10 @@ def _dated(line: str) -> bool:
 
 def _reads_as_prose(line: str) -> bool:
     """Whether ``line`` is long, or holds a sentence mark (:data:`_SENTENCE_MARK`, asked in full
-    only of lines with a period or a clause mark)."""
+    only of lines with a period or a clause mark), and is not a teaser: a summary cut short with
+    an ellipsis stands for a text on another page (a page of teasers has no body of its own)."""
+    if _TEASER_END.search(line, len(line) - 2) is not None:
+        return False
     if len(line) >= _LONG_LINE or _STOP.search(line) is not None:
         return True
     return _OTHER_MARK.search(line) is not None and _SENTENCE_MARK.search(line) is not None
