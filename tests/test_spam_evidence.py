@@ -92,3 +92,21 @@ def test_a_hijacked_title_still_drops_the_page() -> None:
 def test_a_lexicon_title_over_a_short_page_still_drops_it() -> None:
     """Two sentences are no article: one word in the title decides."""
     assert _drop_reason("\n".join(_REPORT[:2]), title="代孕咨询") == "spam:title_lexicon"
+
+
+def test_a_traditional_page_is_judged_as_its_simplified_twin() -> None:
+    """Words are cut and compared on the page folded to Simplified: a Traditional report has the
+    same words, content words and stop words as its Simplified twin (the dictionary, the stop
+    words and the generic words are Simplified), and a stuffed Traditional title is stuffed."""
+    import opencc
+
+    from taoyu.text.tokens import tokens_of
+
+    text = "\n".join(_REPORT)
+    hant = opencc.OpenCC("s2t").convert(text)
+    assert hant != text
+    twin, page = tokens_of(text), tokens_of(hant)
+    assert page.content.tolist() == twin.content.tolist()
+    assert page.stop.tolist() == twin.stop.tolist()
+    title = "官網首頁-遊戲下載-會員註冊-手機版"  # four site words, once folded: 官网 下载 注册 手机版
+    assert _drop_reason("\n".join(_REPORT[:3]), title=title) == "spam:title_stuffing"

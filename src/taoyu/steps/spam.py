@@ -290,7 +290,7 @@ def title_stuffing(title: str) -> float:
     "XX娱乐官网-XX娱乐下载-XX娱乐注册登录-XX娱乐app" repeats the stem "XX" in every segment and has
     four site words; an ordinary "标题 - 频道 - 网站" title has three unrelated segments.
     """
-    segments = [s for s in _TITLE_SEP.split(title) if s]
+    segments = [s for s in _TITLE_SEP.split(fold(title)) if s]  # 官網 and 下載 are site words too
     if len(segments) < 3:
         return 0.0
     n = len(segments)

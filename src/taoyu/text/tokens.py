@@ -23,6 +23,7 @@ from taoyu.jit import kernel
 from taoyu.text import chars
 from taoyu.text.chars import char_flags, codes
 from taoyu.text.recent import RecentPages
+from taoyu.text.script import fold
 
 WORD, SPACE, END, NEWLINE = 0, 1, 2, 3
 
@@ -210,6 +211,10 @@ def tokens_of(text: str) -> Tokens:
 
 
 def _segment(text: str) -> Tokens:
+    # Segmented and classified as Simplified (one character for one, so every token keeps its
+    # place): the dictionary, the stop words and the generic words are Simplified, and a
+    # Traditional page cut into single characters would share fewer words between sentences.
+    text = fold(text)
     return classify(text, cut(text))
 
 
@@ -229,6 +234,7 @@ def cut(text: str) -> list[str]:
 
 def content_ids(text: str) -> np.ndarray:
     """Distinct content-word hashes of a short text (a title), sorted."""
+    text = fold(text)  # as pages are (see _segment)
     content = _rows(text, cut(text))[6]  # Tokens.content, without building the other fields
     # A title has a handful: sorting them in Python beats np.unique's fixed cost.
     return np.array(sorted(set(content[content >= 0].tolist())), np.int64)
