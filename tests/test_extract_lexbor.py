@@ -169,7 +169,7 @@ def test_after_the_first_page_no_compiled_loop_is_compiled_or_loaded() -> None:
     main_text("<p>x</p>")  # the first page of the process runs the warm-up page first
     extraction = ("lexbor", "prune", "measure", "link_lists", "labels", "chars")
     modules = [f"taoyu.extract.{name}" for name in extraction]
-    modules.append("taoyu.text.script")  # the fold to Simplified that chrome patterns see
+    modules += ["taoyu.extract.main_text", "taoyu.text.script"]  # and the fold chrome patterns see
     dispatchers = {
         f"{name}.{attribute}": value
         for name in modules

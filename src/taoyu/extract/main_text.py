@@ -58,6 +58,7 @@ from taoyu.extract.page_type import is_thread_page
 from taoyu.extract.prune import POSITIVE, REPLY_LABEL, never_content, prune
 from taoyu.extract.warm_up import warm_up
 from taoyu.io.encoding import decode_html
+from taoyu.jit import kernel
 from taoyu.text.script import holds_foldable
 
 _REPLY_BODY = LabelPattern(r"content|text|message|body|markdown|detail|rich|t_f\b")
@@ -294,10 +295,27 @@ def _shape(tree: PageTree, positions: list[int], removed: list[int]) -> PageShap
     holds another) less the link lists dropped from them."""
     if not len(tree.parents):
         return PageShape()
-    total, linked = tree.total, tree.linked  # a few blocks: indexing beats four numpy reductions
-    chars = sum(int(total[p]) for p in positions) - sum(int(total[p]) for p in removed)
-    links = sum(int(linked[p]) for p in positions) - sum(int(linked[p]) for p in removed)
+    chosen, gone = np.array(positions, np.int64), np.array(removed, np.int64)
+    prose = tree.prose_before if tree.prose_before is not None else np.zeros(len(tree.ends) + 1, np.int64)
+    chars, links, _ = _sums_over(tree.total, tree.linked, tree.ends, prose, chosen, gone)
     return PageShape(int(tree.total[0]), int(tree.linked[0]), max(chars, 0), max(links, 0))
+
+
+@kernel
+def _sums_over(total, linked, ends, prose_before, chosen, gone):  # type: ignore[no-untyped-def]
+    """Text and link characters of the ``chosen`` blocks less the ``gone`` ones, and the prose
+    under the chosen (``prose_before``: see :class:`taoyu.extract.measure.PageTree`), in one call:
+    a series may choose dozens of blocks, and numpy's scalars cost a call apiece."""
+    chars = links = prose = 0
+    for p in chosen:
+        chars += total[p]
+        links += linked[p]
+        if p < len(ends):  # (the root's parent and grandparent, past the page's nodes, hold no prose)
+            prose += prose_before[ends[p]] - prose_before[p]
+    for p in gone:
+        chars -= total[p]
+        links -= linked[p]
+    return chars, links, prose
 
 
 def _mask(tree: PageTree, keys: set[int]) -> np.ndarray:
@@ -344,8 +362,11 @@ def _widened(tree: PageTree, positions: list[int]) -> list[int]:
     if below is None or not chosen:
         return positions
     page_prose = int(below[-1])
-    covered = sum(int(below[ends[p]] - below[p]) for p in chosen)
-    if page_prose < _PROSE_PAGE or covered >= _COVERED * page_prose:
+    if page_prose < _PROSE_PAGE:
+        return positions  # too little prose to judge coverage by
+    empty = np.zeros(0, np.int64)
+    covered = int(_sums_over(tree.total, tree.linked, ends, below, np.array(chosen, np.int64), empty)[2])
+    if covered >= _COVERED * page_prose:
         return positions  # the page as a whole: most pages stop here
     article = _article_tag()
     holder = int(tree.parents[chosen[0]])
