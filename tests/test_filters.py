@@ -87,6 +87,24 @@ def test_a_name_and_a_date_under_the_title_are_metadata_further_down_content():
     assert deadline in doc.text.split("\n")
 
 
+def test_a_government_page_record_and_site_record_go_its_notice_stays():
+    """A public-sector page's document record (索引号, 发文字号), its site links and its site
+    record (网站标识码, the browser it wants) are metadata; prose using the same words stays."""
+    notice = [
+        "市政府发布了关于做好防汛工作的通知，要求各地加强值守，及时发布预警信息。",
+        "关于我们学校的历史，要从一百年前的一所私塾说起。",
+        "记者联系了市政府办公室，对方表示将尽快公开相关信息。",
+    ]
+    record = ["索引号：000014349/2024-00012", "发文字号：某政办〔2024〕12号", "信息来源：市政府办公厅"]
+    site = ["网站地图 | 联系我们 | 关于我们", "网站标识码：3301000001", "建议使用1024×768分辨率浏览"]
+    doc = make("\n".join([*record, *notice, *site]))
+    ChromeLines()(doc)
+    assert doc.text.split("\n") == notice
+    reasons = {line: reason for _, reason, line in doc.trace[-1].details["removed"]}
+    assert reasons["索引号：000014349/2024-00012"] == "post_meta"
+    assert reasons["网站地图 | 联系我们 | 关于我们"] == "widget"
+
+
 def test_a_recommendation_heading_takes_its_list_with_it():
     items = ["• 城郊湿地公园迎来今冬第一批越冬候鸟，市民可前往观赏", "• 夜市带动老街区消费，周末客流翻了一番"]
     doc = make(article(TEA) + "\n重点推荐\n" + "\n".join(items))

@@ -53,15 +53,18 @@ _WIDGET_WORDS = re.compile(
     r"播放量|播放|人气|热度|在看|喜欢|顶|踩|"
     r"支持楼主|楼主|支持|反对|人支持|人反对|人喜欢|人点赞|人阅读|人评论|次阅读|次浏览|次|人|条评论|"
     r"我要评论|发表评论|写评论|回复|引用|来自|查看更多|更多|返回顶部|返回|顶部|"
+    r"网站地图|联系我们|关于我们|网站声明|隐私政策|法律声明|使用帮助|设为首页|加入收藏|意见反馈|友情链接|网站导航|首页|"
     r"[0-9０-９]+[万千wWkK+]?|[" + _PUNCT_AND_SPACE + r"]"
 )
 _WIDGET_NAME = re.compile(
     r"分享|转发|转寄|收藏|点赞|评论|举报|投诉|复制链接|复制连结|打印|列印|关闭|字号|字级|字体|字型|朋友圈|微信|微博|"
     r"QQ|抖音|豆瓣|阅读|浏览|点击|点阅|播放|人气|热度|在看|喜欢|顶|踩|支持|反对|楼主|回复|引用|更多|返回|广告|"
-    r"ADVERTISEMENT|Advertisement|advertisement"
+    r"ADVERTISEMENT|Advertisement|advertisement|网站地图|联系我们|关于我们|网站声明|隐私政策|法律声明|设为首页|"
+    r"加入收藏|友情链接|网站导航"
 )
 _BYLINE = re.compile(
-    r"^[【\[（(]?\s*(责任编辑|责编|编辑|主编|审核|审校|校对|值班编辑|实习编辑|来源|资料来源|新闻来源|作者|记者|摄影|"
+    r"^[【\[（(]?\s*(责任编辑|责编|编辑|主编|审核|审校|校对|值班编辑|实习编辑|来源|资料来源|新闻来源|信息来源|文章来源|"
+    r"稿件来源|作者|记者|摄影|"
     r"摄像|通讯员|出品|监制|策划|制作|撰文|撰稿|编译|图片来源|图源|文|图)\s*[:：|丨/／]\s*[^。！？]{0,24}[】\]）)]?$"
 )
 # A reporter's line: 记者陈大文／台北报导, （记者 张三 李四）; asked only of lines holding 记者.
@@ -80,6 +83,14 @@ _DISCLAIMER = re.compile(
     # A portal's reprint terms and its price list for reprinting pictures
     r"凡本(网|站|报)注明|转载本(网|站|报)(图片|照片|作品|稿件|文章)|"
     r"图片(转载|使用)(价格|费用|收费|标准|稿酬)|照片(转载|使用)(价格|费用|收费|标准|稿酬)"
+)
+# A government page's document record (索引号, 发文字号… above the notice) and a site's own record
+# (网站标识码, the browser it was built for): metadata, on every public-sector site alike.
+_DOCUMENT_RECORD = re.compile(
+    r"^(索引号|发文字号|文号|主题分类|公开方式|公开范围|公开时限|成文日期|发布机构|发文机关|组配分类)\s*[:：]"
+)
+_SITE_RECORD = re.compile(
+    r"^((政府)?网站(标识|识别)码|最佳浏览|(建议|推荐)您?(使用|采用).{0,30}(浏览器|分辨率|浏览))"
 )
 _NAVIGATION = re.compile(
     r"^([上下]一(篇|页|条|则)|返回(顶部|顶端|首页|列表|上页|目录)|回到(顶部|顶端|首页)|回(顶部|顶端)|当前位置|"
@@ -267,6 +278,10 @@ def _reason(
         return "navigation"
     if _BYLINE.match(s) or ("记者" in s and _REPORTER.match(s)):
         return "byline"
+    if _DOCUMENT_RECORD.match(s):
+        return "post_meta"
+    if _SITE_RECORD.match(s):
+        return "footer"
     if screen.app_prompt and _APP_PROMPT.search(s):
         return "app_prompt"
     # Naming a widget is asked first: it is rarer, and a fifth of the cost of stripping the words.
