@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from taoyu.document import Document, Source
 from taoyu.steps.spam import Spam
+from taoyu.text import spam_lexicon
 
 # Sentences on unrelated subjects: spliced, when a page is made of them.
 _UNRELATED = [
@@ -110,3 +111,18 @@ def test_a_traditional_page_is_judged_as_its_simplified_twin() -> None:
     assert page.stop.tolist() == twin.stop.tolist()
     title = "官網首頁-遊戲下載-會員註冊-手機版"  # four site words, once folded: 官网 下载 注册 手机版
     assert _drop_reason("\n".join(_REPORT[:3]), title=title) == "spam:title_stuffing"
+
+
+def test_an_adult_game_promotion_is_spam_and_butter_is_not() -> None:
+    """Adult games and comics are porn's lexicon too; 黄油 in a recipe is butter, and 18禁止 a ban."""
+    promo = [
+        "最新绅士游戏合集免费下载，全部汉化版，安卓直装，每日更新。",
+        "本站收录了上千款18禁游戏，包括角色扮演、策略等多种类型。",
+        "点击下方链接即可下载，解压密码见文末，会员专享高速通道。",
+    ]
+    assert _drop_reason("\n".join(promo), title="绅士游戏下载_黄油汉化版合集") == "spam:title_lexicon"
+    recipe = [
+        "将黄油放入锅中小火融化，再加入面粉翻炒至微黄，这是做奶油浓汤的第一步。",
+        "商场入口贴着告示，未满18禁止入内的区域设在三楼，请家长看护好孩子。",
+    ]
+    assert spam_lexicon.hits("\n".join(recipe)) == {}
