@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import json
 import random
 import re
@@ -109,17 +110,32 @@ def mobile(rng: random.Random) -> str:
     )
 
 
+_WIDE = str.maketrans("0123456789 -.+", "０１２３４５６７８９　－．＋")
+
+
+def _wide(rng: random.Random, value: str) -> str:
+    """A tenth of the values written in full-width digits, as some pages write them."""
+    return value.translate(_WIDE) if rng.random() < 0.1 else value
+
+
 def positives(rng: random.Random, kind: str) -> tuple[str, str]:
     """(text to insert, the PII value inside it)."""
     if kind == "id_card":
         v = id18(rng)
         if rng.random() < 0.15:
             v = v[:6] + v[8:17]  # the old 15-digit form drops the century and the check digit
+        if len(v) == 18 and rng.random() < 0.3:  # written in groups: 6-8-4 or 3-3-4-4-4
+            sep = rng.choice([" ", "-", "."])
+            cuts = rng.choice([(0, 6, 14, 18), (0, 3, 6, 10, 14, 18)])
+            v = sep.join(v[a:b] for a, b in itertools.pairwise(cuts))
+        v = _wide(rng, v)
         return rng.choice(["身份证号{}", "身份证：{}", "{}", "证件号码 {}"]).format(v), v
     if kind == "mobile":
         m = mobile(rng)
         a, b, c = m[:3], m[3:7], m[7:]
-        v = rng.choice([m, m, f"{a} {b} {c}", f"{a}-{b}-{c}", f"+86 {m}", f"+86{m}", f"0086{m}", f"86-{m}"])
+        forms = [m, m, f"{a} {b} {c}", f"{a}-{b}-{c}", f"{a}.{b}.{c}", f"+86 {m}", f"+86{m}", f"0086{m}"]
+        v = rng.choice([*forms, f"86-{m}"])
+        v = _wide(rng, v)
         return rng.choice(["电话{}", "手机：{}", "联系{}", "{}"]).format(v), v.strip()
     if kind == "landline":
         area = rng.choice(["010", "021", "0571", "0755", "020", "0574"])
@@ -132,7 +148,9 @@ def positives(rng: random.Random, kind: str) -> tuple[str, str]:
         # UnionPay cards run 16-19 digits; the Visa and Mastercard cards Chinese banks issue are 16.
         prefix = rng.choice(["6222", "6217", "6228", "4367", "5187"])
         c = card(rng, rng.choice([16, 17, 18, 19]) if prefix.startswith("62") else 16, prefix=prefix)
-        v = " ".join(c[i : i + 4] for i in range(0, len(c), 4)) if rng.random() < 0.4 else c
+        sep = rng.choice([" ", " ", "-", "."])
+        v = sep.join(c[i : i + 4] for i in range(0, len(c), 4)) if rng.random() < 0.4 else c
+        v = _wide(rng, v)
         return rng.choice(["卡号{}", "银行卡：{}", "{}", "账号 {}"]).format(v), v
     if kind == "email":
         v = (
@@ -169,9 +187,9 @@ def positives(rng: random.Random, kind: str) -> tuple[str, str]:
 def near_misses(rng: random.Random, kind: str) -> tuple[str, str]:
     """Values that look like ``kind`` but are not PII."""
     if kind == "id_card":
-        v = rng.choice(
-            [id18(rng, valid=False), id18(rng)[:17], id18(rng) + "1", "110105" + "19991350" + "1234"]
-        )
+        bad = id18(rng, valid=False)
+        grouped = [f"{bad[:6]} {bad[6:14]} {bad[14:]}", f"{bad[:6]}-{bad[6:14]}.{bad[14:]}"]
+        v = rng.choice([bad, id18(rng)[:17], id18(rng) + "1", "110105" + "19991350" + "1234", *grouped])
         return rng.choice(["编号{}", "{}"]).format(v), v
     if kind == "mobile":
         v = rng.choice(

@@ -166,6 +166,64 @@ def test_a_card_with_a_wrong_check_digit_is_never_flagged(card):
     assert kinds(f"卡号{wrong}") == []
 
 
+GROUPINGS = st.sampled_from([" ", "-", "."])
+WIDE = str.maketrans("0123456789 -.", "０１２３４５６７８９　－．")
+
+
+@settings(max_examples=200, deadline=None)
+@given(region=REGIONS, birth=BIRTHS, seq=st.integers(0, 999), sep=GROUPINGS, five=st.booleans())
+def test_an_id_number_written_in_groups_is_found(region, birth, seq, sep, five):
+    """6-8-4 (region, birth date, the rest) or 3-3-4-4-4, one separator throughout."""
+    number = _make_id(region, birth.strftime("%Y%m%d"), f"{seq:03d}")
+    cuts = (3, 6, 10, 14) if five else (6, 14)
+    shown = sep.join(number[a:b] for a, b in zip((0, *cuts), (*cuts, 18), strict=True))
+    assert kinds(f"身份证{shown}已登记") == [("id_card", shown)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(region=REGIONS, birth=BIRTHS, seq=st.integers(0, 999), card=bank_cards(), sep=GROUPINGS)
+def test_full_width_numbers_are_found_as_written_with_or_without_normalize(region, birth, seq, card, sep):
+    """Full-width digits (and separators) are found where they stand, their value as written, and
+    the same identifiers are found after normalize folds them."""
+    from taoyu.steps.normalize import normalize_text
+
+    number = _make_id(region, birth.strftime("%Y%m%d"), f"{seq:03d}")
+    mobile = f"139{seq:04d}{seq * 7 % 10000:04d}"
+    groups = sep.join(card[i : i + 4] for i in range(0, len(card), 4))
+    text = f"身份证{number}，手机：{mobile}（微信同号），银行卡{groups}。"
+    wide = text.translate(WIDE)
+    expected = [("id_card", number), ("mobile", mobile), ("bank_card", groups)]
+    assert kinds(wide) == [(kind, value.translate(WIDE)) for kind, value in expected]
+    assert [kind for kind, _ in kinds(normalize_text(wide)[0])] == [kind for kind, _ in expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("身份证 330106 19740804 0391 已登记", [("id_card", "330106 19740804 0391")]),
+        ("电话 138.1234.5678", [("mobile", "138.1234.5678")]),
+        ("手机：１３９５６７４８２７５（微信同号）", [("mobile", "１３９５６７４８２７５")]),
+    ],
+)
+def test_the_forms_people_write_are_found(text, expected):
+    assert kinds(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "身份证 330106 19740804 0392",  # a wrong check digit, grouped
+        "编号 330106-19740804.0391",  # two separators: not one number written in groups
+        "日期 2024.01.01 价格 139.99元",
+        "价格１３９．９９元，日期２０２４．０１．０１",
+        "热线 400-800-1234，95588",
+        "订单 1381 2345 6789 0123",  # four groups of four that fail Luhn
+    ],
+)
+def test_grouped_and_full_width_near_misses_are_never_flagged(text):
+    assert kinds(text) == []
+
+
 def test_redaction_placeholder_and_pseudonym():
     text = "电话13812345678，备用138 1234 5678，邮箱a.b@example.cn"
     redacted, counts = redact(text, find_pii(text))
@@ -225,6 +283,10 @@ def test_cli_reports_and_redacts(tmp_path: Path):
 
 PII_PIECES = st.sampled_from(
     [
+        "330106 19740804 0391",
+        "330-106-1974-0804-0391",
+        "１３９５６７４８２７５",
+        "138.1234.5678",
         "110105194912310021",
         "110105491231002",
         "6222 0212 3456 7894",

@@ -31,6 +31,7 @@ from taoyu.jit import kernel
 from taoyu.text import chars
 from taoyu.text.chars import char_flags, codes
 from taoyu.text.literals import WordLists
+from taoyu.text.script import text_of
 
 ID_CARD, MOBILE, LANDLINE, BANK_CARD = "id_card", "mobile", "landline", "bank_card"
 EMAIL, IPV4, IPV6, PASSPORT, HK_MACAU_PERMIT, QQ, WECHAT = (
@@ -157,7 +158,9 @@ def valid_id15(number: str) -> bool:
 # checked afterwards in Python instead (``_free``).
 
 # Allocated mobile prefixes (MIIT numbering plan), so 12x/10x/11x never match.
-_MOBILE = re.compile(r"1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])[ \-]?\d{4}[ \-]?\d{4}")
+_MOBILE = re.compile(
+    r"1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])(?:[ \-]?\d{4}[ \-]?|\.\d{4}\.)\d{4}"
+)
 _PHONE_WORD_BEFORE = re.compile(r"(?:tel|Tel|TEL|phone|Phone|PHONE|mobile|Mobile|MOBILE|fax|Fax|FAX)\.?$")
 _COUNTRY_CODE_BEFORE = re.compile(r"(?:\+|00)?86[ \-]?$")
 # Area code (010, 02x or 0[3-9]xx) then a 7-8 digit local number that starts 2-8, with a
@@ -176,8 +179,14 @@ _LANDLINE_WORDS = ("电话", "座机", "固话", "tel", "Tel", "TEL", "联系方
 # --- long numbers: ID cards and bank cards ---------------------------------------------------------------
 
 _LONG_NUMBER = re.compile(r"\d{15,19}[Xx]?")
-_SPACED_GROUPS = re.compile(r"[ \-]\d{4}[ \-]\d{4}[ \-]\d{4}")
-_SPACED_CARD = re.compile(r"\d{4}(?:[ \-]\d{4}){3}(?:[ \-]?\d{1,3})?")
+_SPACED_GROUPS = re.compile(r"[ \-.]\d{4}[ \-.]\d{4}[ \-.]\d{4}")
+_SPACED_CARD = re.compile(r"\d{4}(?:[ \-.]\d{4}){3}(?:[ \-.]?\d{1,3})?")
+# ID numbers written in groups: region, birth date, the rest (6-8-4) or 3-3-4-4-4, one separator
+# throughout (a space, a dash or a dot).
+_GROUPED_ID = re.compile(
+    r"(?<!\d)(?:\d{6}(?P<a>[ \-.])\d{8}(?P=a)\d{3}[\dXx]"
+    r"|\d{3}(?P<b>[ \-.])\d{3}(?P=b)\d{4}(?P=b)\d{4}(?P=b)\d{3}[\dXx])(?!\d)"
+)
 # Issuer prefixes and the lengths each scheme issues: an 18-digit number starting with 4 is a
 # database timestamp, not a Visa card.
 _CARD_PREFIX = re.compile(
@@ -296,10 +305,18 @@ def find_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
         found = [f for f in found if f.type in types]
     if not found:
         return []
+    found = [f if text[f.start : f.end] == f.value else _as_written(f, text) for f in found]
     if "://" in text or "www." in text:
         urls = [(m.start(), m.end()) for m in _URL.finditer(text)]
         found = [f for f in found if not _inside_url_but_not_pii(f, text, urls)]
     return _classify_phones(text, _resolve_overlaps(found))
+
+
+def _as_written(finding: Finding, text: str) -> Finding:
+    """The finding with its value as the text writes it (found in the half-width reading)."""
+    return Finding(
+        finding.type, finding.start, finding.end, text[finding.start : finding.end], finding.institutional
+    )
 
 
 def _findings(text: str, screen: bool) -> list[Finding]:
@@ -307,18 +324,24 @@ def _findings(text: str, screen: bool) -> list[Finding]:
     feed are skipped: one compiled pass measures its digit runs, and one looks for every context
     word (a ``\\d`` pattern costs a regex step per character even where no digit is). Without it
     every detector runs, which is what tests compare the screens against."""
+    points = codes(text)
+    longest, runs_of_4, wide, grouped = _digit_runs(points, char_flags())
+    if wide:  # read as half-width, at the same places (find_pii takes the values from the original)
+        points = _half_width(points)
+        text = text_of(points)
     if screen:
-        points = codes(text)
-        longest, runs_of_4 = _digit_runs(points, char_flags())
         words = _CONTEXT_WORDS.present_in(points)
     else:
         longest = runs_of_4 = len(text)
+        grouped = True
         words = dict.fromkeys(_CONTEXT_WORDS.names, True)
     found: list[Finding] = []
     if longest >= 15:  # an ID or card number is one run of 15-19 digits
         found.extend(_long_numbers(text))
     if runs_of_4 >= 3:  # a spaced card shows at least three groups of four
         found.extend(_spaced_cards(text))
+    if grouped:  # runs of digits in an ID number's groups (330106 19740804 039X)
+        found.extend(_grouped_ids(text))
     if runs_of_4:  # every phone pattern holds four digits in a row
         found.extend(_mobiles(text))
         found.extend(_landlines(text, words[LANDLINE]))
@@ -337,18 +360,104 @@ def _findings(text: str, screen: bool) -> list[Finding]:
 
 
 @kernel
-def _digit_runs(points: np.ndarray, flags: np.ndarray) -> tuple[int, int]:
-    """The longest run of decimal digits (re's ``\\d``) in ``points``, and how many runs have four or more."""
+def _digit_runs(points: np.ndarray, flags: np.ndarray) -> tuple[int, int, bool, bool]:
+    """The longest run of decimal digits (re's ``\\d``) in ``points``; how many runs have four or
+    more; whether a character :func:`_half_width` changes is there; and whether runs of digits
+    stand in an ID number's groups (6-8-4 or 3-3-4-4-4, a final X counted as a digit, one
+    separator throughout: what :data:`_GROUPED_ID` needs, or its full-width form). The work for a
+    run is done where it ends: most characters cost one table read."""
     longest = runs_of_4 = run = 0
-    for c in points:
+    wide = grouped = False
+    chain = np.zeros(6, np.int64)  # chain[0]: runs in the chain; chain[1..4]: their lengths, latest first
+    chain[5] = -1  # the chain's separator
+    n = len(points)
+    for i in range(n):
+        c = points[i]
         if flags[c] & chars.DECIMAL:
             run += 1
             if run == 4:
                 runs_of_4 += 1
-            longest = max(longest, run)
-        else:
+            if run > longest:
+                longest = run
+            if c >= 0xFF10:
+                wide = True
+            continue
+        if run:
+            # Most runs end at a word ("2024年") with no chain before them: nothing to do.
+            if chain[0] or _separator(c) >= 0 or c == 88 or c == 120 or c == 0xFF38 or c == 0xFF58:
+                nxt = points[i + 1] if i + 1 < n else -1
+                follows = nxt >= 0 and (flags[nxt] & chars.DECIMAL) != 0
+                grouped = _run_ended(chain, run, c, follows) or grouped
+                wide = wide or (c == 0x3000 and follows)  # an ideographic space between digits
             run = 0
-    return longest, runs_of_4
+        if c >= 0xFF0B and not wide:
+            wide = _is_wide(c)
+    if run:
+        grouped = _run_ended(chain, run, -1, False) or grouped
+    return longest, runs_of_4, wide, grouped
+
+
+@kernel
+def _run_ended(chain: np.ndarray, run: int, after: int, follows: bool) -> bool:
+    """A run of ``run`` digits ended at ``after`` (-1: the text's end; ``follows``: a digit comes
+    next): whether it completes an ID number's groups, and the chain carried on or cut."""
+    length = run + (after == 88 or after == 120 or after == 0xFF38 or after == 0xFF58)  # a check digit X
+    count, r1, r2, r3, r4 = chain[0], chain[1], chain[2], chain[3], chain[4]
+    done = (count >= 2 and r2 == 6 and r1 == 8 and length == 4) or (
+        count >= 4 and r4 == 3 and r3 == 3 and r2 == 4 and r1 == 4 and length == 4
+    )
+    mark = _separator(after)
+    if mark >= 0 and follows:
+        if mark != chain[5]:  # another separator: the chain starts again at this run
+            chain[0] = chain[1] = chain[2] = chain[3] = chain[4] = 0
+        chain[4], chain[3], chain[2], chain[1] = chain[3], chain[2], chain[1], run
+        chain[0] += 1
+        chain[5] = mark
+    else:
+        chain[0] = chain[1] = chain[2] = chain[3] = chain[4] = 0
+        chain[5] = -1
+    return done
+
+
+@kernel
+def _separator(c: int) -> int:
+    """The separator a character is between groups of digits (space, dash, dot, half or full
+    width), as its ASCII code, or -1."""
+    if c == 32 or c == 0x3000:
+        return 32
+    if c == 45 or c == 0xFF0D:
+        return 45
+    if c == 46 or c == 0xFF0E:
+        return 46
+    return -1
+
+
+@kernel
+def _is_wide(c: int) -> bool:
+    """Full-width digits and letters, ＋ － ． ＠, and the ideographic space (read as a space only
+    between digits: it is how Chinese text indents, and a page of it needs no second reading)."""
+    return (
+        0xFF10 <= c <= 0xFF19
+        or 0xFF20 <= c <= 0xFF3A
+        or 0xFF41 <= c <= 0xFF5A
+        or c in (0xFF0B, 0xFF0D, 0xFF0E, 0x3000)
+    )
+
+
+@kernel
+def _half_width(points: np.ndarray) -> np.ndarray:
+    """Full-width digits, letters and the marks numbers are written with, as ASCII, one character
+    for one, so "手机：１３９５６７４８２７５" is found as its half-width form is, at the same
+    place, with or without the normalize step before. Chinese punctuation (，：（）) stays: the
+    patterns and the context rules read it."""
+    out = points.copy()
+    for i in range(len(points)):
+        c = points[i]
+        if c == 0x3000:
+            out[i] = 32
+        elif _is_wide(c):
+            out[i] = c - 0xFEE0
+    return out
 
 
 def _long_numbers(text: str) -> Iterator[Finding]:
@@ -366,8 +475,17 @@ def _long_numbers(text: str) -> Iterator[Finding]:
             yield Finding(BANK_CARD, start, end, value)
 
 
+def _grouped_ids(text: str) -> Iterator[Finding]:
+    """ID numbers written in groups (330106 19740804 0391), valid as an ID number once joined."""
+    for m in _GROUPED_ID.finditer(text):
+        start, end = m.start(), m.end()
+        digits = re.sub(r"[ \-.]", "", m.group())
+        if _free(text, start, end) and valid_id18(digits):
+            yield Finding(ID_CARD, start, end, m.group())
+
+
 def _spaced_cards(text: str) -> Iterator[Finding]:
-    if " " not in text and "-" not in text:
+    if " " not in text and "-" not in text and "." not in text:
         return
     pos = 0
     while (m := _SPACED_GROUPS.search(text, pos)) is not None:
@@ -378,7 +496,7 @@ def _spaced_cards(text: str) -> Iterator[Finding]:
             full = _SPACED_CARD.match(text, start) if start >= 0 else None
             if full is None or not _free(text, full.start(), full.end()):
                 continue
-            digits = full.group().replace(" ", "").replace("-", "")
+            digits = full.group().replace(" ", "").replace("-", "").replace(".", "")
             if _is_card(digits) and not _NOT_A_CARD_CONTEXT.search(text, max(0, start - 12), start):
                 yield Finding(BANK_CARD, full.start(), full.end(), full.group())
                 pos = full.end()
