@@ -195,6 +195,10 @@ def test_after_the_first_page_no_compiled_loop_is_compiled_or_loaded() -> None:
         "<p>只有一段</p>",
         # a Simplified page with one Traditional character, and a Traditional page's chrome line
         "<div class=content><p>杭州市今天發布了城市更新计划。</p><p>責任編輯：王五</p></div>",
+        # a thread whose content is thirty blocks
+        "<div class=thread>"
+        + "".join(f"<div class=post><div class=message><p>第{i}楼：同意。</p></div></div>" for i in range(30))
+        + "</div>",
     ]
     for html in pages:
         for url in (None, "https://bbs.example.com/thread-2-1-1.html"):

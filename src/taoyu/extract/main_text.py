@@ -295,10 +295,20 @@ def _shape(tree: PageTree, positions: list[int], removed: list[int]) -> PageShap
     holds another) less the link lists dropped from them."""
     if not len(tree.parents):
         return PageShape()
-    chosen, gone = np.array(positions, np.int64), np.array(removed, np.int64)
-    prose = tree.prose_before if tree.prose_before is not None else np.zeros(len(tree.ends) + 1, np.int64)
-    chars, links, _ = _sums_over(tree.total, tree.linked, tree.ends, prose, chosen, gone)
-    return PageShape(int(tree.total[0]), int(tree.linked[0]), max(chars, 0), max(links, 0))
+    total, linked = tree.total.item, tree.linked.item  # Python ints, no numpy scalars
+    if len(positions) + len(removed) <= _FEW:
+        chars = sum(map(total, positions)) - sum(map(total, removed))
+        links = sum(map(linked, positions)) - sum(map(linked, removed))
+    else:
+        chosen, gone = np.array(positions, np.int64), np.array(removed, np.int64)
+        prose = tree.prose_before if tree.prose_before is not None else np.zeros(len(tree.ends) + 1, np.int64)
+        chars, links, _ = _sums_over(tree.total, tree.linked, tree.ends, prose, chosen, gone)
+    return PageShape(total(0), linked(0), max(chars, 0), max(links, 0))
+
+
+# Up to this many blocks, sums are taken in Python: a compiled call's arguments cost more to
+# check (each array's type) than a few reads.
+_FEW = 16
 
 
 @kernel
@@ -361,11 +371,15 @@ def _widened(tree: PageTree, positions: list[int]) -> list[int]:
     below, ends = tree.prose_before, tree.ends
     if below is None or not chosen:
         return positions
-    page_prose = int(below[-1])
+    page_prose = below.item(-1)
     if page_prose < _PROSE_PAGE:
         return positions  # too little prose to judge coverage by
-    empty = np.zeros(0, np.int64)
-    covered = int(_sums_over(tree.total, tree.linked, ends, below, np.array(chosen, np.int64), empty)[2])
+    if len(chosen) <= _FEW:
+        before, end = below.item, ends.item
+        covered = sum(before(end(p)) - before(p) for p in chosen)
+    else:
+        empty = np.zeros(0, np.int64)
+        covered = int(_sums_over(tree.total, tree.linked, ends, below, np.array(chosen, np.int64), empty)[2])
     if covered >= _COVERED * page_prose:
         return positions  # the page as a whole: most pages stop here
     article = _article_tag()

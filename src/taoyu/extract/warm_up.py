@@ -49,8 +49,15 @@ _TEASERS = "".join(
     "<p>新闻摘要写在这里，说明了很多事情，很长很长。</p></div>"
     for i in range(6)
 )
+# A thread of twenty posts, each a block of the content: more than main_text sums in Python.
+_POSTS = "".join(
+    f"<div class='post' id='post_{i}'><div class='author'>用户{i}</div><div class='message'>"
+    f"<p>第{i}楼：城市更新关系到每一个居民的生活，这个计划值得好好讨论一下。</p></div></div>"
+    for i in range(20)
+)
 WARM_UP_PAGES = [
     WARM_UP_PAGE,
+    f"<body><div class='thread'>{_POSTS}</div></body>",
     f"<body><div class='post'><h2>城市更新</h2><p>杭州市今天发布了城市更新计划。</p></div>"
     f"<div id='comments'>{_COMMENTS}</div></body>",
     f"<body><div class='story'><p>一条短新闻，只有一句话，但它是正文。</p></div>{_TEASERS}</body>",
