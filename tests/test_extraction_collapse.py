@@ -106,3 +106,12 @@ def test_prose_that_is_mostly_links_is_not_recovered_as_a_body() -> None:
         f"<p>{_ARTICLE[4]}</p></div></body></html>"
     )
     assert main_text(html) == f"停水通知\n{_ARTICLE[4]}"
+
+
+def test_a_recovered_page_in_markdown_leaves_out_controls() -> None:
+    """The second reading keeps asides and hidden blocks, never form controls or ruby notes."""
+    controls = "<button>点赞按钮</button><select><option>选项甲</option></select>"
+    html = _page("<aside>", f"<p>欢迎读者留言。{controls}</p></aside>")
+    markdown = main_text(html, format="markdown")
+    assert _ARTICLE[0] in markdown
+    assert "点赞按钮" not in markdown and "选项甲" not in markdown

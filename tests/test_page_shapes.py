@@ -132,3 +132,19 @@ def test_any_json_state_gives_lines_without_error(blob: object) -> None:
     assert all(line and line == line.strip() and "\n" not in line for line in lines)
     merged, added = with_state(["正文一行。"], lines)
     assert merged[0] == "正文一行。" and added == sum(map(len, merged[1:]))
+
+
+def test_an_article_container_does_not_bring_back_the_comments_that_lost() -> None:
+    """A short post and a long comment thread inside one <article>: the post is the content, and
+    widening to the article container would take the comments back in."""
+    post = ["杭州市今天发布了城市更新计划，涉及老旧小区改造。", "计划提出，到明年年底完成一百个小区的改造。"]
+    comments = "".join(
+        f"<div class='comment'><p>网友{i}：这篇文章写得很好，城市更新关系到每一个居民的生活，"
+        f"值得好好讨论{i}次，我们小区也在等着改造，希望早日开工。</p></div>"
+        for i in range(14)
+    )
+    html = (
+        "<html><body><article><div class='post'><h1>城市更新</h1>"
+        f"<p>{post[0]}</p><p>{post[1]}</p></div><div id='comments'>{comments}</div></article></body></html>"
+    )
+    assert main_text(html) == "\n".join(["城市更新", *post])

@@ -233,6 +233,19 @@ def test_redaction_placeholder_and_pseudonym():
     assert pseudo == "电话<手机号1>，备用<手机号1>，邮箱<邮箱1>"  # the same number, however written
 
 
+def test_a_full_width_number_is_the_same_value_and_labelled_the_same():
+    """Read as half-width: the same pseudonym as its ASCII twin, the same institutional label
+    across an ideographic space, and a private address in full width is still private."""
+    text = "手机１３８１２３４５６７８，又写作13812345678"
+    pseudo, _ = redact(text, find_pii(text), "pseudonym")
+    assert pseudo == "手机<手机号1>，又写作<手机号1>"
+    (duty,) = find_pii("值班电话　１３８１２３４５６７８")
+    assert duty.institutional and duty.value == "１３８１２３４５６７８"
+    private = _doc("内网地址１９２．１６８．１．１" + "，正文" * 10)
+    doc = RedactPii(mode="drop_if_dense", max_density=1)(private)
+    assert doc.dropped_by is None
+
+
 def _doc(text: str) -> Document:
     return Document("d", text, Source("mem", 0))
 

@@ -126,3 +126,20 @@ def test_an_adult_game_promotion_is_spam_and_butter_is_not() -> None:
         "商场入口贴着告示，未满18禁止入内的区域设在三楼，请家长看护好孩子。",
     ]
     assert spam_lexicon.hits("\n".join(recipe)) == {}
+
+
+def test_an_injected_slogan_with_marks_is_still_a_spam_line() -> None:
+    """Exclamations that repeat a casino's name link to each other, not to the report around
+    them: the slogan is cut, the article kept."""
+    tea = [line.replace("代孕", "茶叶") for line in _REPORT]
+    slogan = "新葡京娱乐官网注册！新葡京注册送彩金！"
+    doc = Spam()(Document("d", "\n".join([*tea[:4], slogan, *tea[4:]]), Source("f", 0)))
+    assert doc.dropped_by is None
+    assert slogan not in doc.text and tea[0] in doc.text
+
+
+def test_a_hijacked_title_repeated_above_the_body_still_drops_the_page() -> None:
+    """The title's own line (an h1 above the body) is not the body speaking of the title's word."""
+    tea = [line.replace("代孕", "茶叶") for line in _REPORT]
+    title = "澳门葡京娱乐官网"
+    assert _drop_reason("\n".join([title, *tea]), title=title) == "spam:title_lexicon"

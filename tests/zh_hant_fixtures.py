@@ -60,6 +60,7 @@ CHROME_FAMILIES: dict[str, tuple[list[str], list[str]]] = {
     "hot_news": (["热门新闻", "• 台风过境后的渔港"], ["熱門新聞", "• 颱風過境後的漁港"]),
     "font_size": (["字号：大 中 小"], ["字級：小 中 大"]),
     "font_size_bracketed": (["【字体：大 中 小】"], ["【字體：大 中 小】"]),
+    "font_size_full_width_brackets": (["（字号：大 中 小）"], ["（字級：小 中 大）"]),
     "print_close": (["打印本页 关闭窗口"], ["列印本頁 關閉視窗"]),
     "advert": (["广告"], ["廣告"]),
     "advert_latin": (["ADVERTISEMENT"], ["Advertisement"]),

@@ -69,9 +69,11 @@ _STARTS_FIRST = "".join(
         "延您你位图记]",
     )
 )
-# Two alternatives start with characters that start many lines of prose too ("（一）", "A"):
+# Three alternatives start with characters that start many lines of prose too ("（一）", "A"):
 # their own opening stands in the first test, so those lines still fail it at once.
-_STARTS_OPENINGS = r"（\s*(?:本报|本台|本网|中央社)?(?:特约|实习)?记者|advertisement\s*$"
+_STARTS_OPENINGS = (
+    r"（\s*(?:本报|本台|本网|中央社)?(?:特约|实习)?记者|（\s*(?:字号|字体大小|字体|字级|字型)|advertisement\s*$"
+)
 _STARTS = re.compile(f"(?={_STARTS_FIRST}|{_STARTS_OPENINGS})(?:{_STARTS_PATTERN})", re.IGNORECASE)
 # Breadcrumbs (当前位置：首页 > 新闻 > 正文), asked only of texts with a separator in them.
 # A step is a short name: no brackets or commas, which code and lists of types have.

@@ -50,7 +50,7 @@ from taoyu.extract import blocks
 from taoyu.extract.app_state import STATE_IDS, STATE_SCRIPTS, state_lines, with_state
 from taoyu.extract.boilerplate import chrome_texts, without_chrome_lines
 from taoyu.extract.labels import LabelPattern
-from taoyu.extract.lexbor import PageArrays, read_page, tag_id, tag_table
+from taoyu.extract.lexbor import PageArrays, read_page, tag_id
 from taoyu.extract.link_lists import drop_link_lists
 from taoyu.extract.markdown import block_markdown
 from taoyu.extract.measure import Measures, PageTree, measure
@@ -127,7 +127,9 @@ def main_text(html: str | bytes, url: str | None = None, format: Format = "text"
 
 def main_text_of_tree(tree: LexborHTMLParser, format: Format = "text", url: str | None = None) -> str:
     """``main_text`` on an already parsed page, for callers that read other things from the tree
-    first (title, date): parsing twice would double the cost of extraction. Prunes the tree."""
+    first (title, date): parsing twice would double the cost of extraction. Prunes the tree.
+    Without the page's source a collapsed extraction is not read again: ``extract_tree`` with
+    ``html`` does that."""
     return extract_tree(tree, format, url).text
 
 
@@ -151,10 +153,11 @@ def extract_tree(
 
 # Extraction collapse: on a page with thousands of characters of body text, the rules that make
 # extraction precise (chrome labels, hidden styles, <aside>, <noscript>, a form) can remove the
-# body itself, or leave it in pieces none of which outscores a widget; what is left is a sidebar,
-# a cookie banner or a UI string. A short result is checked against the page read with none of
-# those rules: when that reading holds several times as much prose (sentences of Han text, few
-# links) in one place, the first result was a failure, and the second is taken.
+# body itself; what is left is a sidebar, a cookie banner or a UI string. A short result is
+# checked against the page read with none of those rules: when the content that reading chooses
+# holds several times as much prose (Han characters in sentences, few links), the first result
+# was a failure, and the second is taken. (A body scored but split into pieces that each lose to
+# a widget is not recovered this way: the second reading scores it the same.)
 _COLLAPSED_BELOW = 400  # characters: a result this short may be a collapse (one check of its length)
 _RECOVERED_PROSE = 300  # Han characters in sentences the second reading must hold
 _RECOVERED_FACTOR = 3  # and this many times the Han characters of the first result
@@ -180,9 +183,6 @@ def _recovered(first: Extraction, html: str, format: Format, url: str | None) ->
     return Extraction(second.text, replace(second.shape, recovered=True))
 
 
-@cache
-def _never_read() -> np.ndarray:
-    return tag_table(_NEVER_READ.split(", "))
 
 
 _warmed = False
@@ -205,7 +205,9 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None, prune_rule
         thread_page = is_thread_page(tree, url, page)  # from the page as read: pruning drops its signs
         page, threads = prune(root, page, thread_page)
     else:  # a second reading, after a collapse: everything but what is never read as text
-        page, state, thread_page, threads = read_page(root, _never_read()), [], False, set()
+        for node in root.css(_NEVER_READ):  # out of the DOM too, for Markdown (a rare page)
+            node.decompose()
+        page, state, thread_page, threads = read_page(root), [], False, set()
     # Whether a chrome pattern must see folded text: one pass over the page's code points, which
     # spares the fold's own check of each list of lines and block texts on a Simplified page.
     traditional = holds_foldable(page.codes)
@@ -239,7 +241,7 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None, prune_rule
     skip = np.zeros(len(scores), np.bool_) if in_thread else in_threads
     positions = (series if not feed else []) or blocks.prose_siblings(measured, best, scores, skip)
     if not thread_page and not (series and not feed):
-        positions = _widened(measured, positions)
+        positions = _widened(measured, positions, skip)
     # As selectolax nodes, when something needs them; found before link lists leave the DOM.
     parts: list[LexborNode] | None = None
     thread = thread_page and not (series and not feed)  # a series of posts already holds the replies
@@ -358,14 +360,16 @@ _ARTICLE_BODY = LabelPattern(
 )
 
 
-def _widened(tree: PageTree, positions: list[int]) -> list[int]:
+def _widened(tree: PageTree, positions: list[int], skip: np.ndarray) -> list[int]:
     """The chosen blocks, or the article container around them when they hold too little of its
     prose. Scores favour the block with the most prose directly under it, so when an article's
     paragraphs are wrapped one by one in nested sections (WeChat's editors do that) and only its
     last ones share a wrapper, that wrapper wins and the article loses its beginning. The
     container is what the markup names as the article's body (``#js_content``, ``articleBody``,
-    ``<article>``), so teasers and comments elsewhere on the page never widen the choice. Prose
-    is a block's own text with a sentence mark and few links (``measure.PROSE_BLOCK``)."""
+    ``<article>``), so teasers and comments elsewhere on the page never widen the choice; a
+    container that holds blocks the choice must ``skip`` (a comment thread that lost to the post)
+    is not taken either. Prose is a block's own text with a sentence mark and few links
+    (``measure.PROSE_BLOCK``)."""
     count = len(tree.page.keys)
     chosen = [p for p in positions if 0 < p < count]
     below, ends = tree.prose_before, tree.ends
@@ -388,6 +392,8 @@ def _widened(tree: PageTree, positions: list[int]) -> list[int]:
         if all(holder <= p < ends[holder] for p in chosen) and (
             tree.tag_ids[holder] == article or _ARTICLE_BODY.search(tree.page.label(holder))
         ):
+            if skip[holder : ends[holder]].any():
+                return positions  # the comments that lost to the post are in it
             held = int(below[ends[holder]] - below[holder])
             return [holder] if covered < _COVERED * held and held >= _PROSE_HELD else positions
         holder = int(tree.parents[holder])

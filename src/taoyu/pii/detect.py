@@ -300,16 +300,32 @@ def find_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
     Types are filtered before overlaps are resolved, so asking only for QQ numbers still finds
     "QQ：13812345678" even though the digits also read as a mobile number.
     """
-    found = _findings(text, screen=True)
+    found, read = _read(text, screen=True)
     if types is not None:
         found = [f for f in found if f.type in types]
     if not found:
         return []
-    found = [f if text[f.start : f.end] == f.value else _as_written(f, text) for f in found]
-    if "://" in text or "www." in text:
-        urls = [(m.start(), m.end()) for m in _URL.finditer(text)]
-        found = [f for f in found if not _inside_url_but_not_pii(f, text, urls)]
-    return _classify_phones(text, _resolve_overlaps(found))
+    if "://" in read or "www." in read:
+        urls = [(m.start(), m.end()) for m in _URL.finditer(read)]
+        found = [f for f in found if not _inside_url_but_not_pii(f, read, urls)]
+    # Classified on the text as read (half-width: 值班电话　１３８… is labelled as 值班电话：138… is),
+    # then given their values as the text writes them.
+    found = _classify_phones(read, _resolve_overlaps(found))
+    return found if read is text else [_as_written(f, text) for f in found]
+
+
+def half_width(value: str) -> str:
+    """A value as it is read: full-width digits, letters and number marks as ASCII (a finding's
+    value keeps the page's own characters; compare and parse it in this form)."""
+    return value.translate(_HALF_WIDTH_TABLE)
+
+
+_HALF_WIDTH_TABLE = {
+    **{c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)},
+    **{c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)},
+    **{c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)},
+    0xFF0B: 0x2B, 0xFF0D: 0x2D, 0xFF0E: 0x2E, 0xFF20: 0x40, 0x3000: 0x20,
+}  # fmt: skip
 
 
 def _as_written(finding: Finding, text: str) -> Finding:
@@ -324,6 +340,12 @@ def _findings(text: str, screen: bool) -> list[Finding]:
     feed are skipped: one compiled pass measures its digit runs, and one looks for every context
     word (a ``\\d`` pattern costs a regex step per character even where no digit is). Without it
     every detector runs, which is what tests compare the screens against."""
+    return _read(text, screen)[0]
+
+
+def _read(text: str, screen: bool) -> tuple[list[Finding], str]:
+    """:func:`_findings`, and the text as the detectors read it (``text`` itself, or its
+    half-width form when it holds full-width digits or letters: the same places)."""
     points = codes(text)
     longest, runs_of_4, wide, grouped = _digit_runs(points, char_flags())
     if wide:  # read as half-width, at the same places (find_pii takes the values from the original)
@@ -356,7 +378,7 @@ def _findings(text: str, screen: bool) -> list[Finding]:
             for m in pattern.finditer(text):
                 group = 1 if m.group(1) is not None else m.lastindex or 1
                 found.append(Finding(kind, m.start(group), m.end(group), m.group(group)))
-    return found
+    return found, text
 
 
 @kernel

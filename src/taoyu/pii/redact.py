@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Literal
 
-from taoyu.pii.detect import Finding
+from taoyu.pii.detect import Finding, half_width
 
 PLACEHOLDERS = {
     "id_card": "身份证号",
@@ -56,7 +56,7 @@ def redact(text: str, findings: list[Finding], mode: Mode = "placeholder") -> tu
 
 def _canonical(value: str) -> str:
     """The same number written with or without spaces, dashes or +86 is the same value."""
-    digits = "".join(ch for ch in value if ch.isalnum()).upper()
+    digits = "".join(ch for ch in half_width(value) if ch.isalnum()).upper()
     if digits.startswith("0086"):
         digits = digits[4:]
     elif digits.startswith("86") and len(digits) == 13:

@@ -104,7 +104,8 @@ class PageBodyParams(StepParams):
     min_list_lines: int = Field(5, ge=2)
     """Lines a page needs before its dated lines can make it a list."""
     max_dated_line_share: float = Field(0.5, ge=0, le=1)
-    """A page of short lines is a list when at least this share of them hold a date or time."""
+    """A page is a list when at least this share of its lines are short and start or end with a
+    date or time."""
     min_prose_chars: int = Field(10, ge=0)
     """Characters of prose (lines with a sentence mark, or long) a page needs to have a body."""
     short_page_chars: int = Field(400, ge=0)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from taoyu.jit import kernel
+from taoyu.text.script import fold
 from taoyu.text.tokens import END, NEWLINE, SPACE, WORD, classify, content_ids, cut, tokens_of
 
 # Words so common across all topics that sharing one says nothing about sharing a topic.
@@ -43,9 +44,11 @@ GENERIC_WORDS = frozenset(
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a line (or paragraph), stripped, non-empty: the boundaries sentence_links uses."""
-    tokens = cut(text)
-    page = classify(text, tokens)
+    """Sentences of a line (or paragraph), stripped, non-empty: the boundaries sentence_links uses
+    (cut on the text folded to Simplified, as pages are: the pieces are the text's own)."""
+    tokens = cut(fold(text))
+    page = classify(fold(text), tokens)
+    tokens = _as_in(text, tokens)
     boundary = _boundary_flags(page.kind, page.seam_before, page.seam_after)
     sentence = np.cumsum(boundary) - boundary  # a boundary token closes its sentence
     pieces: dict[int, list[str]] = {}
@@ -54,8 +57,19 @@ def split_sentences(text: str) -> list[str]:
     return [joined for joined in ("".join(p).strip() for p in pieces.values()) if joined]
 
 
+def _as_in(text: str, tokens: list[str]) -> list[str]:
+    """The tokens of the folded text as pieces of ``text`` (the fold keeps every length)."""
+    out, pos = [], 0
+    for token in tokens:
+        out.append(text[pos : pos + len(token)])
+        pos += len(token)
+    return out
+
+
 def content_words(sentence: str) -> set[str]:
-    """Topic-bearing words: jieba words of 2+ Han characters, or Latin words of 3+, not generic."""
+    """Topic-bearing words: jieba words of 2+ Han characters, or Latin words of 3+, not generic
+    (in Simplified: the sentence is folded, as pages are)."""
+    sentence = fold(sentence)
     tokens = cut(sentence)
     page = classify(sentence, tokens)
     return {
