@@ -42,7 +42,6 @@ from taoyu.text.tokens import tokens_of
 _TITLE_SEP = re.compile(r"[-_|｜—–·,，、/\s]+")
 _SITE_WORDS = re.compile(r"官网|官方|下载|注册|登录|登陆|入口|网址|平台|app|APP|App|手机版|最新版|客户端")
 _PROSE_END = re.compile(r"[。！？!?]")
-_CLAUSE = re.compile(r"[，,、；;]")
 _PREPARED_CHARS = 100_000  # longer pages are segmented when analysed, not ahead
 
 
@@ -138,15 +137,16 @@ class Spam(Filter):
                 spam[i] = "lexicon_title"
         # Per sentence, in order: its line, Han characters, linked or not, verse or not.
         on_line, chars, linked, verse = sentence_arrays(doc.text, title, window=p.window)
-        # A lexicon line that is one sentence of a report (clauses, a closing mark, a word shared
-        # with the lines around it, not only with the title) is prose about the subject, as in a
-        # report on the black market; an injected title or slogan stands alone.
-        reported = [i for i in spam if _PROSE_END.search(lines[i]) and _CLAUSE.search(lines[i])]
+        # A lexicon line that is one sentence of the page (a closing mark, and a word shared with
+        # the lines around it, not only with the title) is prose about the subject, as in a report
+        # on the black market or a law on invoices; an injected title stands alone, and a slogan
+        # of several exclamations links only to itself.
+        reported = [i for i in spam if _PROSE_END.search(lines[i])]
         if reported:
             around = sentence_arrays(doc.text, "", window=p.window)  # the title left out
             for i in reported:
                 mine = around[0] == i
-                if mine.sum() == 1 and around[1][mine][0] >= p.min_sentence_chars and around[2][mine][0]:
+                if mine.sum() == 1 and around[2][mine][0]:
                     del spam[i]
         judged = (chars >= p.min_sentence_chars) & ~verse
         if len(judged):
