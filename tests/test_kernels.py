@@ -34,7 +34,8 @@ from taoyu.steps.quality import (
     quality_scores,
 )
 from taoyu.text.chars import char_flags
-from taoyu.text.sentences import GENERIC_WORDS, sentence_links
+from taoyu.text.generic_words import GENERIC_WORDS
+from taoyu.text.sentences import sentence_links
 from taoyu.text.stop_words import STOP_WORDS
 from taoyu.text.tokens import END, NEWLINE, SPACE, WORD, classify, content_ids
 

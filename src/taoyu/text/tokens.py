@@ -22,8 +22,10 @@ import rjieba
 from taoyu.jit import kernel
 from taoyu.text import chars
 from taoyu.text.chars import char_flags, codes
+from taoyu.text.generic_words import GENERIC_WORDS
 from taoyu.text.recent import RecentPages
 from taoyu.text.script import fold
+from taoyu.text.stop_words import STOP_WORDS
 
 WORD, SPACE, END, NEWLINE = 0, 1, 2, 3
 
@@ -80,9 +82,6 @@ class WordSet(NamedTuple):
 
 @functools.cache
 def _word_sets() -> tuple[WordSet, WordSet]:
-    from taoyu.text.sentences import GENERIC_WORDS
-    from taoyu.text.stop_words import STOP_WORDS
-
     return WordSet.of(STOP_WORDS), WordSet.of(GENERIC_WORDS)
 
 
