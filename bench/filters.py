@@ -47,7 +47,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_spam_eval import CLEAN_SOURCES, Article, require_shared, sample_units
 from taoyu import Document, Pipeline, Source
-from taoyu.registry import UnknownStepError, get_step
+from taoyu.catalog import get_step
+from taoyu.registry import UnknownStepError
 from taoyu.steps.base import GlobalStep, Step, step_batches
 from taoyu.steps.normalize import normalize_text
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from taoyu import registry
+from taoyu import catalog, registry
 from taoyu.recipe import RecipeError, load_recipe, parse_recipe
 
 REPO = Path(__file__).resolve().parents[1]
@@ -79,10 +79,10 @@ def test_digest_ignores_how_a_run_is_spread_but_not_what_it_computes():
 
 def test_entry_point_plugin_registers_a_step(plugin_path: Path, monkeypatch):
     monkeypatch.syspath_prepend(str(plugin_path))
-    monkeypatch.setattr(registry, "_loaded", False)
+    monkeypatch.setattr(catalog, "_plugins_loaded", False)
     monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
     try:
-        cls = registry.get_step("slow")
+        cls = catalog.get_step("slow")
         assert cls.__name__ == "SlowStep" and cls.name == "slow"
         recipe = parse_recipe({"steps": [{"step": "slow", "seconds": 0}]})
         assert recipe.build_steps()[0].params.seconds == 0

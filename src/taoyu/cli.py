@@ -12,13 +12,14 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from taoyu.catalog import all_steps
 from taoyu.executors.task import StrictModeError
 from taoyu.io.tasks import InputNotFoundError
 from taoyu.ledger import funnel
 from taoyu.output import OutputConflictError, read_json
 from taoyu.pipeline import ExecutorNotAvailableError, LedgerMismatchError, Pipeline
 from taoyu.recipe import RecipeError, load_recipe
-from taoyu.registry import UnknownStepError, all_steps
+from taoyu.registry import UnknownStepError
 from taoyu.steps.base import GlobalStep
 
 app = typer.Typer(

@@ -16,7 +16,8 @@ import orjson
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from taoyu.registry import UnknownStepError, get_step
+from taoyu.catalog import get_step
+from taoyu.registry import UnknownStepError
 from taoyu.steps.base import Step
 
 

@@ -1,17 +1,13 @@
-"""Step registry: built-in steps register by decorator, third-party ones by entry point.
+"""Step registry: a step class registers its recipe name with :func:`register`.
 
-A plugin package declares, in its pyproject.toml::
-
-    [project.entry-points."taoyu.steps"]
-    my_filter = "my_pkg.steps:MyFilter"
-
-and ``my_filter`` becomes usable in recipes and listed by ``taoyu steps``.
+This module imports no step, so every step module can import it. The lookup that needs all the
+steps registered first (the built-in ones, and those plugins declare by entry point) is
+:mod:`taoyu.catalog`, one level up.
 """
 
 from __future__ import annotations
 
 import difflib
-from importlib.metadata import entry_points
 from typing import TypeVar
 
 from taoyu.steps.base import Step
@@ -19,7 +15,6 @@ from taoyu.steps.base import Step
 ENTRY_POINT_GROUP = "taoyu.steps"
 
 _REGISTRY: dict[str, type[Step]] = {}
-_loaded = False
 
 S = TypeVar("S", bound=type[Step])
 
@@ -47,31 +42,3 @@ def register(name: str):
         return cls
 
     return wrap
-
-
-def _load() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    import taoyu.steps.builtin  # noqa: F401  (registers the built-in steps)
-
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        cls = ep.load()
-        if not (isinstance(cls, type) and issubclass(cls, Step)):
-            raise TypeError(f"entry point '{ep.name}' ({ep.value}) is not a taoyu Step class")
-        if ep.name not in _REGISTRY:
-            register(ep.name)(cls)
-
-
-def get_step(name: str) -> type[Step]:
-    _load()
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise UnknownStepError(name, sorted(_REGISTRY)) from None
-
-
-def all_steps() -> dict[str, type[Step]]:
-    _load()
-    return dict(sorted(_REGISTRY.items()))
