@@ -3,8 +3,7 @@
 from taoyu.document import Document, Event, Source
 from taoyu.pipeline import Pipeline, RunSummary, run_recipe
 from taoyu.recipe import Recipe, RecipeError, load_recipe
-
-__version__ = "0.1.0"
+from taoyu.version import __version__
 
 __all__ = [
     "Document",

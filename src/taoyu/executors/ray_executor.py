@@ -36,6 +36,7 @@ from taoyu.executors.task import RunContext, TaskResult, doc_files, run_task_pha
 from taoyu.io.tasks import Task
 from taoyu.progress import RunProgress
 from taoyu.steps.base import KeyedResolve
+from taoyu.version import __version__
 
 log = logging.getLogger("taoyu")
 
@@ -219,11 +220,9 @@ class RayExecutor:
             return
         import pickle
 
-        import taoyu
-
         # Pickled by value, so it runs (and says so) on a node where taoyu is missing.
         probe = self._ray.remote(_make_probe())
-        args = (taoyu.__version__, self._cwd, str(ctx.layout.state_file), pickle.dumps(ctx))
+        args = (__version__, self._cwd, str(ctx.layout.state_file), pickle.dumps(ctx))
         for node, problem in self._on_each_node(probe, *args):
             if problem:
                 raise ExecutorNotAvailableError(f"Ray node {node}: {problem}")
@@ -466,17 +465,15 @@ def _make_probe() -> Callable[..., str | None]:
         import platform
 
         try:
-            import taoyu
             from taoyu.executors.ray_executor import _check_node
+            from taoyu.version import __version__ as node_version
         except Exception as exc:
             return (
                 f"cannot import taoyu ({type(exc).__name__}: {exc}; Python {platform.python_version()}); "
                 f"install taoyu {version}, with the same extras and plugins, on every node"
             )
-        if taoyu.__version__ != version:
-            return (
-                f"runs taoyu {taoyu.__version__}, the driver {version}; install the same version everywhere"
-            )
+        if node_version != version:
+            return f"runs taoyu {node_version}, the driver {version}; install the same version everywhere"
         return _check_node(pickle.loads(ctx), cwd, state_file)
 
     return probe
