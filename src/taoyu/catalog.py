@@ -15,8 +15,7 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 
 import taoyu.steps.builtin  # noqa: F401  (registers the built-in steps)
-from taoyu import registry
-from taoyu.registry import ENTRY_POINT_GROUP, UnknownStepError, register
+from taoyu.registry import ENTRY_POINT_GROUP, UnknownStepError, register, registered
 from taoyu.steps.base import Step
 
 _plugins_loaded = False
@@ -32,7 +31,7 @@ def _load_plugins() -> None:
         cls = ep.load()
         if not (isinstance(cls, type) and issubclass(cls, Step)):
             raise TypeError(f"entry point '{ep.name}' ({ep.value}) is not a taoyu Step class")
-        if ep.name not in registry._REGISTRY:
+        if ep.name not in registered():
             register(ep.name)(cls)
 
 
@@ -40,12 +39,12 @@ def get_step(name: str) -> type[Step]:
     """The step class a recipe names, or :class:`UnknownStepError` listing the valid names."""
     _load_plugins()
     try:
-        return registry._REGISTRY[name]
+        return registered()[name]
     except KeyError:
-        raise UnknownStepError(name, sorted(registry._REGISTRY)) from None
+        raise UnknownStepError(name, sorted(registered())) from None
 
 
 def all_steps() -> dict[str, type[Step]]:
     """Every registered step by name, sorted: what ``taoyu steps`` lists."""
     _load_plugins()
-    return dict(sorted(registry._REGISTRY.items()))
+    return dict(sorted(registered().items()))

@@ -42,3 +42,8 @@ def register(name: str):
         return cls
 
     return wrap
+
+
+def registered() -> dict[str, type[Step]]:
+    """The registry itself (name → step class): :mod:`taoyu.catalog` looks steps up in it."""
+    return _REGISTRY

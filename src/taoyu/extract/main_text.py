@@ -46,8 +46,9 @@ from typing import Literal
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from taoyu.extract import blocks
 from taoyu.extract.app_state import STATE_IDS, STATE_SCRIPTS, state_lines, with_state
+from taoyu.extract.blocks import is_feed, prose_siblings
+from taoyu.extract.blocks import series as series_of
 from taoyu.extract.boilerplate import chrome_texts, without_chrome_lines
 from taoyu.extract.labels import LabelPattern
 from taoyu.extract.lexbor import PageArrays, read_page, tag_id
@@ -226,8 +227,8 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None, prune_rule
         if post is not None:
             best, in_thread = post, False
     least = 2 if thread_page else 3  # on a thread page, a topic with one reply is a series
-    series = blocks.series(measured, best, scores, least)
-    feed = bool(series) and blocks.is_feed(measured, series)
+    series = series_of(measured, best, scores, least)
+    feed = bool(series) and is_feed(measured, series)
     if feed:
         # A teaser beat a short article: the article is the best block outside the feed.
         in_series = set(measured.page.keys[series].tolist())
@@ -235,11 +236,11 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None, prune_rule
         if len(ranked):
             best = int(ranked[0])
             in_thread = bool(threads) and _inside_any(measured, best, in_threads)
-            series = blocks.series(measured, best, scores, least)
-            feed = bool(series) and blocks.is_feed(measured, series)
+            series = series_of(measured, best, scores, least)
+            feed = bool(series) and is_feed(measured, series)
     # Once the comments lost to the post, they do not come back as its sibling.
     skip = np.zeros(len(scores), np.bool_) if in_thread else in_threads
-    positions = (series if not feed else []) or blocks.prose_siblings(measured, best, scores, skip)
+    positions = (series if not feed else []) or prose_siblings(measured, best, scores, skip)
     if not thread_page and not (series and not feed):
         positions = _widened(measured, positions, skip)
     # As selectolax nodes, when something needs them; found before link lists leave the DOM.
@@ -468,7 +469,7 @@ def _replies(root: LexborNode, parts: list[LexborNode], measures: Measures) -> l
         prose = chars - sum(link_chars.get(node.mem_id, 0) for node in outer)
         if len(outer) < 2 or prose <= best_chars or prose < 0.5 * chars or not _labelled_reply(outer[0]):
             continue
-        if blocks.is_feed(measures.tree, measures.tree.positions(outer)):
+        if is_feed(measures.tree, measures.tree.positions(outer)):
             continue
         best, best_chars = outer, prose
     return [body for item in best for body in _reply_bodies(item, text_chars)]
