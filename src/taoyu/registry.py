@@ -20,6 +20,8 @@ S = TypeVar("S", bound=type[Step])
 
 
 class UnknownStepError(KeyError):
+    """A recipe names a step nobody registered: the message lists the valid names and the closest."""
+
     def __init__(self, name: str, valid: list[str]) -> None:
         close = difflib.get_close_matches(name, valid, n=1)
         hint = f" Did you mean '{close[0]}'?" if close else ""

@@ -90,6 +90,8 @@ class PageShape:
     """Whether the first extraction collapsed and this is the second reading (``extract_tree``)."""
 
     def as_meta(self) -> dict[str, int]:
+        """The shape as the extract_html step stores it in ``meta.page_shape`` (the optional
+        fields only when set), for page_body and for a reader of the dataset."""
         meta = {
             "page_chars": self.page_chars,
             "page_link_chars": self.page_link_chars,
@@ -182,8 +184,6 @@ def _recovered(first: Extraction, html: str, format: Format, url: str | None) ->
     if prose < _RECOVERED_PROSE or prose < _RECOVERED_FACTOR * len(_HAN.findall(first.text)):
         return first
     return Extraction(second.text, replace(second.shape, recovered=True))
-
-
 
 
 _warmed = False

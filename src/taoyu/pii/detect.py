@@ -60,6 +60,8 @@ _PRIORITY = {
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """One identifier found: its type, its span in the text, and its value as written there."""
+
     type: str
     start: int
     end: int
@@ -119,6 +121,7 @@ _ID_CHECK = "10X98765432"
 
 
 def id18_checksum_ok(number: str) -> bool:
+    """Whether an 18-character ID number's last character is its GB 11643 MOD 11-2 check digit."""
     total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11] == number[17].upper()
 
@@ -138,6 +141,7 @@ def _valid_date(year: int, month: int, day: int) -> bool:
 
 
 def valid_id18(number: str) -> bool:
+    """Whether an 18-digit number is a resident ID: a province, a real birth date, its check digit."""
     return (
         number[:2] in _PROVINCES
         and _valid_date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -146,6 +150,8 @@ def valid_id18(number: str) -> bool:
 
 
 def valid_id15(number: str) -> bool:
+    """Whether a 15-digit number is an old-form resident ID (no check digit): a province and a real
+    birth date in the 1900s."""
     return number[:2] in _PROVINCES and _valid_date(
         1900 + int(number[6:8]), int(number[8:10]), int(number[10:12])
     )
@@ -206,6 +212,7 @@ _NOT_A_CARD_CONTEXT = re.compile(
 
 
 def luhn_ok(digits: str) -> bool:
+    """Whether a card number passes the Luhn check, as every bank card's last digit does."""
     total = 0
     for i, ch in enumerate(reversed(digits)):
         d = ord(ch) - 48

@@ -73,6 +73,9 @@ _TOPIC_RE = re.compile("|".join(sorted(map(re.escape, _TOPIC_OF), key=len, rever
 
 @dataclass(frozen=True)
 class Source:
+    """A corpus of neutral text, where it lies under the shared data folder, and whether its
+    licence lets a shipped model train on it (otherwise it is held out, for evaluation only)."""
+
     name: str
     path: str  # under the shared data folder
     licence: str
@@ -96,6 +99,9 @@ MIN_CHARS, MAX_CHARS = 8, 200
 
 @dataclass(frozen=True)
 class Sentence:
+    """A neutral sentence that names a sensitive topic, with its source and document (the unit
+    the train/dev/held-out split is made on)."""
+
     source: str
     doc: str  # the source document (article, statute, news item) it comes from
     split: str

@@ -47,23 +47,6 @@ _OTHER_MARK = re.compile(r"[.，,、]")
 _TEASER_END = re.compile(r"(?:…|\.\.|。。)$")  # searched in a (stripped) line's last two characters
 
 
-def _dated(line: str) -> bool:
-    """Whether a date or time starts or ends ``line``. The end is searched only when one of the
-    line's last characters could end a date: a search tries every position of the line."""
-    if _DATE_START.match(line) is not None:
-        return True
-    return _DATE_END_HINT.search(line, len(line) - 4) is not None and _DATE_END.search(line) is not None
-
-
-def _reads_as_prose(line: str) -> bool:
-    """Whether ``line`` is long, or holds a sentence mark (:data:`_SENTENCE_MARK`, asked in full
-    only of lines with a period or a clause mark), and is not a teaser: a summary cut short with
-    an ellipsis stands for a text on another page (a page of teasers has no body of its own)."""
-    if _TEASER_END.search(line, len(line) - 2) is not None:
-        return False
-    if len(line) >= _LONG_LINE or _STOP.search(line) is not None:
-        return True
-    return _OTHER_MARK.search(line) is not None and _SENTENCE_MARK.search(line) is not None
 _LONG_LINE = 60  # characters: a line this long reads as prose even without a sentence mark
 # Characters: a first line this short is a heading or a message, not a sentence; a login prompt is
 # a few words ("用户登录"), an error message may be a sentence ("抱歉，您访问的页面不存在。").
@@ -98,7 +81,28 @@ _KINDS = ("error", "captcha", "login", "search")
 _SAYS = {"error": _ERROR, "captcha": _CAPTCHA, "login": _LOGIN, "search": _SEARCH}
 
 
+def _dated(line: str) -> bool:
+    """Whether a date or time starts or ends ``line``. The end is searched only when one of the
+    line's last characters could end a date: a search tries every position of the line."""
+    if _DATE_START.match(line) is not None:
+        return True
+    return _DATE_END_HINT.search(line, len(line) - 4) is not None and _DATE_END.search(line) is not None
+
+
+def _reads_as_prose(line: str) -> bool:
+    """Whether ``line`` is long, or holds a sentence mark (:data:`_SENTENCE_MARK`, asked in full
+    only of lines with a period or a clause mark), and is not a teaser: a summary cut short with
+    an ellipsis stands for a text on another page (a page of teasers has no body of its own)."""
+    if _TEASER_END.search(line, len(line) - 2) is not None:
+        return False
+    if len(line) >= _LONG_LINE or _STOP.search(line) is not None:
+        return True
+    return _OTHER_MARK.search(line) is not None and _SENTENCE_MARK.search(line) is not None
+
+
 class PageBodyParams(StepParams):
+    """Where a page stops having a body of its own: the defaults hold on every site we read."""
+
     max_content_link_share: float = Field(0.5, ge=0, le=1)
     """The chosen content is a list when at least this share of its characters sit inside links."""
     min_list_lines: int = Field(5, ge=2)
@@ -121,6 +125,8 @@ class PageBody(Filter):
     params: PageBodyParams
 
     def score(self, doc: Document) -> Mapping[str, float]:
+        """The page's characters and lines, its dated-line share, its prose, the share of its
+        content in links (from ``meta.page_shape``), and, on a short page, what it says it is."""
         lines = [line.strip() for line in doc.text.splitlines() if line.strip()]
         chars = sum(len(line) for line in lines)
         short = [line for line in lines if len(line) < _LONG_LINE]
@@ -147,6 +153,8 @@ class PageBody(Filter):
         return scores
 
     def decide(self, scores: Mapping[str, float]) -> Verdict:
+        """Drop with the first reason that holds: what the page says it is, links, a dated list,
+        no prose; keep otherwise."""
         p = self.params
         says = int(scores.get("says", 0))
         if says:
