@@ -143,3 +143,13 @@ def test_a_hijacked_title_repeated_above_the_body_still_drops_the_page() -> None
     tea = [line.replace("代孕", "茶叶") for line in _REPORT]
     title = "澳门葡京娱乐官网"
     assert _drop_reason("\n".join([title, *tea]), title=title) == "spam:title_lexicon"
+
+
+def test_a_site_title_of_site_words_over_an_article_is_kept() -> None:
+    """A library's title made of site words (no segment or stem repeated) over an article is the
+    site's own title; the same stuffing over three lines, or with a repeated stem, is spam."""
+    tea = "\n".join(line.replace("代孕", "茶叶") for line in _REPORT)
+    library = "图书馆官网-电子书下载-读者注册-手机版"
+    assert _drop_reason(tea, title=library) is None
+    assert _drop_reason("\n".join(_REPORT[:2]), title=library) == "spam:title_stuffing"
+    assert _drop_reason(tea, title="星河官网-星河下载-星河注册-星河手机版") == "spam:title_stuffing"

@@ -173,6 +173,7 @@ class Spam(Filter):
         rest = int(judged.sum())
         unlinked_share = int((judged & ~linked).sum()) / rest if rest >= p.spliced_doc_sentences else 0.0
         title_hits = spam_lexicon.hits(title) if title else {}
+        stuffing = _stuffing_shares(title) if title else (0.0, 0.0, 0.0)
         url_hits = len(_url_hits(doc.url or ""))
         # Whether the body speaks of what the title's lexicon word names (a report on 代孕 uses the
         # word again; a hijacked title over an unrelated article does not).
@@ -185,7 +186,8 @@ class Spam(Filter):
             "title_lexicon": float(sum(title_hits.values()) + url_hits),
             "url_lexicon": float(url_hits),
             "title_word_in_body": float(in_body),
-            "title_stuffing": title_stuffing(title),
+            "title_stuffing": round(max(stuffing), 4),
+            "title_site_words_only": float(stuffing[0] == stuffing[1] == 0 < stuffing[2]),
             "unlinked_share": round(unlinked_share, 4),
             "judged_sentences": float(rest),
             "spam_share": round(sum(len(lines[i].strip()) for i in spam) / total, 4),
@@ -204,11 +206,17 @@ class Spam(Filter):
         about_it = scores.get("title_word_in_body", 0) == 1
         return one_word and about_it and _weighs_as_article(scores, self.params)
 
+    def _a_site_title_over_an_article(self, scores: Mapping[str, float]) -> bool:
+        """A title stuffed only with site words (图书馆官网-电子书下载-读者注册-手机版: no repeated
+        segment or stem) over a body that reads as an article: a site's own title, not a spam
+        page's. Repeated stems (XX娱乐官网-XX娱乐下载…) are stuffing over any body."""
+        return scores.get("title_site_words_only", 0) == 1 and _weighs_as_article(scores, self.params)
+
     def decide(self, scores: Mapping[str, float]) -> Verdict:
         p = self.params
         if scores["title_lexicon"] >= 1 and not self._one_word_over_an_article(scores):
             return Verdict.drop("spam:title_lexicon", scores["title_lexicon"], 1)
-        if scores["title_stuffing"] >= p.title_stuffing:
+        if scores["title_stuffing"] >= p.title_stuffing and not self._a_site_title_over_an_article(scores):
             return Verdict.drop("spam:title_stuffing", scores["title_stuffing"], p.title_stuffing)
         if scores["unlinked_share"] >= p.spliced_doc_unlinked:
             return Verdict.drop("spam:spliced", scores["unlinked_share"], p.spliced_doc_unlinked)
@@ -299,19 +307,24 @@ def title_stuffing(title: str) -> float:
     "XX娱乐官网-XX娱乐下载-XX娱乐注册登录-XX娱乐app" repeats the stem "XX" in every segment and has
     four site words; an ordinary "标题 - 频道 - 网站" title has three unrelated segments.
     """
+    return round(max(_stuffing_shares(title)), 4)
+
+
+def _stuffing_shares(title: str) -> tuple[float, float, float]:
+    """The shares of a title's segments that repeat one segment, that share one stem, and that
+    are site words (官网, 下载, 登录…); each 0 below its least count."""
     segments = [s for s in _TITLE_SEP.split(fold(title)) if s]  # 官網 and 下載 are site words too
     if len(segments) < 3:
-        return 0.0
+        return 0.0, 0.0, 0.0
     n = len(segments)
     repeated = max(Counter(segments).values())
     stem = max(Counter(s[:2] for s in segments if len(s) >= 2).values(), default=0)
     site = sum(bool(_SITE_WORDS.search(s)) for s in segments)
-    shares = [
+    return (
         repeated / n if repeated >= 2 else 0.0,
         stem / n if stem >= 3 else 0.0,
         site / n if site >= 3 else 0.0,
-    ]
-    return round(max(shares), 4)
+    )
 
 
 @kernel
