@@ -323,16 +323,9 @@ def find_pii(text: str, types: frozenset[str] | None = None) -> list[Finding]:
 
 def half_width(value: str) -> str:
     """A value as it is read: full-width digits, letters and number marks as ASCII (a finding's
-    value keeps the page's own characters; compare and parse it in this form)."""
-    return value.translate(_HALF_WIDTH_TABLE)
-
-
-_HALF_WIDTH_TABLE = {
-    **{c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)},
-    **{c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)},
-    **{c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)},
-    0xFF0B: 0x2B, 0xFF0D: 0x2D, 0xFF0E: 0x2E, 0xFF20: 0x40, 0x3000: 0x20,
-}  # fmt: skip
+    value keeps the page's own characters; compare and parse it in this form). The same mapping
+    the detectors read the page through (:func:`_half_width`)."""
+    return text_of(_half_width(codes(value)))
 
 
 def _as_written(finding: Finding, text: str) -> Finding:

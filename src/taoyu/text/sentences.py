@@ -19,30 +19,22 @@ import numpy as np
 
 from taoyu.jit import kernel
 from taoyu.text.script import fold
-from taoyu.text.tokens import END, NEWLINE, SPACE, WORD, classify, content_ids, cut, tokens_of
+from taoyu.text.tokens import END, NEWLINE, SPACE, WORD, classify, content_ids, cut, pieces_of, tokens_of
 
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a line (or paragraph), stripped, non-empty: the boundaries sentence_links uses
     (cut on the text folded to Simplified, as pages are: the pieces are the text's own)."""
-    tokens = cut(fold(text))
-    page = classify(fold(text), tokens)
-    tokens = _as_in(text, tokens)
+    folded = fold(text)
+    tokens = cut(folded)
+    page = classify(folded, tokens)
+    tokens = pieces_of(text, tokens)
     boundary = _boundary_flags(page.kind, page.seam_before, page.seam_after)
     sentence = np.cumsum(boundary) - boundary  # a boundary token closes its sentence
     pieces: dict[int, list[str]] = {}
     for tok, k in zip(tokens, sentence.tolist(), strict=True):
         pieces.setdefault(k, []).append(tok)
     return [joined for joined in ("".join(p).strip() for p in pieces.values()) if joined]
-
-
-def _as_in(text: str, tokens: list[str]) -> list[str]:
-    """The tokens of the folded text as pieces of ``text`` (the fold keeps every length)."""
-    out, pos = [], 0
-    for token in tokens:
-        out.append(text[pos : pos + len(token)])
-        pos += len(token)
-    return out
 
 
 def content_words(sentence: str) -> set[str]:

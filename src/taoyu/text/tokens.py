@@ -223,12 +223,17 @@ def cut(text: str) -> list[str]:
     try:
         return rjieba.cut(text)
     except UnicodeEncodeError:
-        tokens = rjieba.cut(_SURROGATE.sub("\ufffd", text))
-        out, pos = [], 0
-        for token in tokens:  # the same lengths, so the original text is cut at the same places
-            out.append(text[pos : pos + len(token)])
-            pos += len(token)
-        return out
+        return pieces_of(text, rjieba.cut(_SURROGATE.sub("\ufffd", text)))
+
+
+def pieces_of(text: str, tokens: list[str]) -> list[str]:
+    """``text`` cut where ``tokens`` (of another text of the same length: the text with surrogates
+    replaced, or folded to Simplified) are cut: the same lengths, the text's own characters."""
+    out, pos = [], 0
+    for token in tokens:
+        out.append(text[pos : pos + len(token)])
+        pos += len(token)
+    return out
 
 
 def content_ids(text: str) -> np.ndarray:
