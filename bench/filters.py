@@ -49,7 +49,7 @@ from make_spam_eval import CLEAN_SOURCES, Article, require_shared, sample_units
 from taoyu import Document, Pipeline, Source
 from taoyu.catalog import get_step
 from taoyu.registry import UnknownStepError
-from taoyu.steps.base import GlobalStep, Step, step_batches
+from taoyu.steps.base import Annotator, GlobalStep, Step, step_batches
 from taoyu.steps.normalize import normalize_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -112,6 +112,9 @@ def build_steps(recipe: Path, extra: list[str]) -> tuple[list[Step], list[str]]:
             continue
         if issubclass(cls, GlobalStep):
             notes.append(f"{name}: skipped (global step)")
+            continue
+        if issubclass(cls, Annotator):
+            notes.append(f"{name}: skipped (labels documents, drops none: bench/industry.py measures it)")
             continue
         try:
             steps.append(cls(cls.Params(**params)))

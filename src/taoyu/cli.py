@@ -318,6 +318,134 @@ def pii(
     console.print(table)
 
 
+@app.command()
+def export(
+    output: Annotated[Path, typer.Argument(help="Output folder of a run labelled with the industry step.")],
+    industry: Annotated[str, typer.Option(help="Industry codes to export, comma-separated (J,P,Q).")],
+    to: Annotated[Path, typer.Option("--to", help="Folder to write one output folder per industry into.")],
+    overwrite: Annotated[bool, typer.Option(help="Replace export folders that are not empty.")] = False,
+) -> None:
+    """Write one complete dataset per industry (data, ledger slice, stats), linking files when it can."""
+    from taoyu.export import ExportError, export_industries
+
+    try:
+        counts = export_industries(output, industry.split(","), to, overwrite)
+    except ExportError as exc:
+        _fail(str(exc))
+    for code, n in counts.items():
+        if n:
+            console.print(f"{escape(str(to / code))}: {n:,} documents")
+        else:
+            console.print(f"{escape(code)}: no document is labelled so; nothing written")
+
+
+@app.command()
+def label(
+    text: Annotated[str, typer.Argument(help="A text, a text file, or - for standard input.")],
+    model: Annotated[
+        Path | None, typer.Option(help="A model from taoyu label-train (default: the built-in GB/T 4754).")
+    ] = None,
+    url: Annotated[str | None, typer.Option(help="The page's address, when it has one.")] = None,
+    top: Annotated[int, typer.Option(help="How many labels to list with their probabilities.")] = 3,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object instead of a table.")
+    ] = False,
+) -> None:
+    """Label one text with its industry and content type: a quick check of the labeller."""
+    import sys
+
+    import orjson
+
+    from taoyu.industry import content_type
+    from taoyu.industry.model import LabelModel
+
+    if text == "-":
+        text = sys.stdin.read()
+    elif len(text) < 4096 and Path(text).is_file():
+        try:
+            text = Path(text).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail(f"cannot read {text}: {exc}")
+    try:
+        labeller = LabelModel.load(model)
+    except ValueError as exc:
+        _fail(str(exc))
+    probs = labeller.predict_proba([text], urls=[url])[0]
+    prediction = labeller.predict([text], urls=[url])[0]
+    kind = content_type.classify(text)
+    names = {lb.code: lb.name for lb in labeller.taxonomy.labels}
+    ranked = sorted(zip(labeller.codes, probs.tolist(), strict=True), key=lambda x: -x[1])[: max(top, 1)]
+    if as_json:
+        out = {
+            "industry": prediction.label,
+            "industry_score": prediction.score,
+            "industry_runner_up": prediction.runner_up,
+            "content_type": kind.kind,
+            "top": [{"label": c, "name": names[c], "probability": round(p, 4)} for c, p in ranked],
+        }
+        sys.stdout.write(orjson.dumps(out).decode() + "\n")
+        return
+    shown = names.get(prediction.label, "no label fits well enough")
+    console.print(f"industry: [bold]{escape(prediction.label)}[/] {escape(shown)} ({prediction.score:.2f})")
+    console.print(f"content type: [bold]{escape(kind.kind)}[/]")
+    table = Table(title=f"{labeller.taxonomy.name}: most probable labels")
+    for column in ("label", "name", "probability"):
+        table.add_column(column)
+    for code, p in ranked:
+        table.add_row(escape(code), escape(names[code]), f"{p:.3f}")
+    console.print(table)
+
+
+@app.command("label-train")
+def label_train(
+    taxonomy: Annotated[Path, typer.Argument(help="Taxonomy YAML: labels with descriptions and seed words.")],
+    input_paths: Annotated[
+        list[str],
+        typer.Option(
+            "--input",
+            "-i",
+            help="Unlabelled text to learn from: JSONL, Parquet, .txt files, "
+            "folders of them, or a taoyu output folder. Repeat for several.",
+        ),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the model (.npz).")],
+    max_texts: Annotated[int, typer.Option(help="Texts taken from each --input at most.")] = 20000,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same model.")] = 0,
+) -> None:
+    """Train a labeller for your own taxonomy from its seed words and your unlabelled corpus."""
+    import itertools
+
+    import orjson
+
+    from taoyu.industry.taxonomy import TaxonomyError, load
+    from taoyu.industry.train import TrainConfig, read_texts, train
+
+    try:
+        labels = load(taxonomy)
+        corpus = [t for path in input_paths for t in itertools.islice(read_texts([path]), max_texts)]
+    except (TaxonomyError, FileNotFoundError, ValueError) as exc:
+        _fail(str(exc))
+    if not corpus:
+        _fail(f"no text found in {', '.join(input_paths)} (JSONL or Parquet with a 'text' field, or .txt)")
+    model, report = train(labels, corpus, TrainConfig(seed=seed), log=lambda m: err.print(escape(m)))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    model.save(output)
+    output.with_suffix(".report.json").write_bytes(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2))
+    console.print(
+        f"wrote {output}: {len(labels.labels)} labels from {report.corpus_texts} texts "
+        f"({sum(report.weak.values())} with weak labels); held-out accuracy {report.holdout_accuracy:.2f} "
+        f"on texts with their seed words cut out; 'other' below {report.threshold:.2f}"
+    )
+    table = Table(title="how the model labels your corpus")
+    for column in ("label", "texts", "weak labels"):
+        table.add_column(column)
+    for code, n in sorted(report.corpus_labels.items(), key=lambda x: -x[1]):
+        table.add_row(escape(code), str(n), str(report.weak.get(code, "")))
+    console.print(table)
+    console.print("confidence of the winning label: " + ", ".join(
+        f"{band}: {n}" for band, n in report.confidence_bands.items()))  # fmt: skip
+
+
 def _mask(value: str) -> str:
     """Enough to recognise a finding in your own file, not enough to leak it from a report."""
     if len(value) <= 4:

@@ -56,6 +56,9 @@ class OutputConfig(_Model):
     max_rows_per_shard: int = Field(100_000, gt=0)
     keep_rejects: bool = False
     """Also write dropped documents to ``rejects/`` so people can read what was removed."""
+    partition_by: list[str] = []
+    """Dataset columns to split ``data/`` by, Hive-style: ``[industry]`` writes
+    ``data/industry=J/part-*.parquet``. Each file keeps the column, so one folder loads on its own."""
 
 
 class RunConfig(_Model):
@@ -193,7 +196,23 @@ def parse_recipe(data: Any, source: str = "<recipe>", step_lines: list[int | Non
         raise RecipeError(f"{source}: {exc}") from None
     except RecipeError as exc:
         raise RecipeError(f"{source}: {exc}") from None
+    _check_partitions(recipe, source)
     return recipe
+
+
+def _check_partitions(recipe: Recipe, source: str) -> None:
+    """``output.partition_by`` may only name columns the dataset has (a step must set them)."""
+    from taoyu.io.writers import CORE_FIELDS
+
+    columns = set(CORE_FIELDS)
+    for spec in recipe.steps:
+        columns |= set(get_step(spec.step).output_fields)
+    unknown = [c for c in recipe.output.partition_by if c not in columns]
+    if unknown:
+        raise RecipeError(
+            f"{source}: output.partition_by names {unknown}, which no step of this recipe writes; "
+            f"columns: {', '.join(sorted(columns))}"
+        )
 
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:

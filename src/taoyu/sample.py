@@ -270,7 +270,7 @@ def _shard_rows(folder: Path, ids: set[str]) -> Iterator[dict[str, Any]]:
     line is parsed only if it holds a wanted id as the writer spelled it.
     """
     value_set = pa.array(sorted(ids), pa.string())
-    for path in sorted(folder.glob("*.parquet")):
+    for path in sorted(folder.rglob("*.parquet")):  # partition folders too
         pf = pq.ParquetFile(path)
         columns = [c for c in _SHARD_COLUMNS if c in pf.schema_arrow.names]
         for group in range(pf.num_row_groups):
@@ -278,7 +278,7 @@ def _shard_rows(folder: Path, ids: set[str]) -> Iterator[dict[str, Any]]:
             if pc.any(hits).as_py():
                 yield from pf.read_row_group(group, columns=columns).filter(hits).to_pylist()
     needles = [orjson.dumps(i) for i in ids]
-    for path in sorted(folder.glob("*.jsonl")):
+    for path in sorted(folder.rglob("*.jsonl")):
         with open(path, "rb") as fh:
             for line in fh:
                 if any(needle in line for needle in needles):

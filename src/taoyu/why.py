@@ -29,7 +29,7 @@ class Story:
 
 
 def _find_row(folder: Path, column: str, value: str) -> dict[str, Any] | None:
-    for path in sorted(folder.glob("*.parquet")):
+    for path in sorted(folder.rglob("*.parquet")):  # partition folders too
         table = pq.ParquetFile(path).read()
         hit = table.filter(pc.equal(table.column(column), value))
         if hit.num_rows:

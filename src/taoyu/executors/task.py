@@ -26,6 +26,7 @@ from taoyu.io.read import read_task
 from taoyu.io.tasks import Task
 from taoyu.io.writers import (
     SCRATCH_COMPRESSION,
+    PartitionedWriter,
     RowBuilder,
     ShardWriter,
     dataset_schema,
@@ -35,7 +36,7 @@ from taoyu.io.writers import (
 from taoyu.ledger import DROPPED, LEDGER_SCHEMA, document_entry, error_entry, funnel_of_files
 from taoyu.output import OutputLayout, read_json, write_json_atomic
 from taoyu.plan import Phase, split_phases
-from taoyu.recipe import Recipe
+from taoyu.recipe import OutputConfig, Recipe
 from taoyu.steps.base import GlobalStep, KeyedResolve, Step, batch_is_full, run_steps
 
 INTERMEDIATE_SCHEMA = pa.schema(
@@ -167,18 +168,7 @@ def run_task_phase(
     ledger = ShardWriter(
         layout.ledger, ledger_stem, LEDGER_SCHEMA, max_rows_per_shard=1 << 40, tmp_dir=layout.tmp
     )
-    data = (
-        ShardWriter(
-            layout.data,
-            stem,
-            schema,
-            fmt=out_cfg.format,
-            max_rows_per_shard=out_cfg.max_rows_per_shard,
-            tmp_dir=layout.tmp,
-        )
-        if phase.writes_output
-        else None
-    )
+    data = _data_writer(layout, stem, schema, out_cfg) if phase.writes_output else None
     reject_schema = pa.schema(list(schema) + [pa.field(k, v) for k, v in REJECT_FIELDS.items()])
     rejects = (
         ShardWriter(layout.rejects, ledger_stem, reject_schema, tmp_dir=layout.tmp)
@@ -284,6 +274,14 @@ def run_task_phase(
     result.seconds = time.perf_counter() - started
     write_json_atomic(marker, result.as_dict())
     return result
+
+
+def _data_writer(layout: OutputLayout, stem: str, schema: pa.Schema, out_cfg: OutputConfig) -> Any:
+    """The task's dataset writer: one set of shards, or one per partition (``output.partition_by``)."""
+    options = {"fmt": out_cfg.format, "max_rows_per_shard": out_cfg.max_rows_per_shard, "tmp_dir": layout.tmp}
+    if out_cfg.partition_by:
+        return PartitionedWriter(layout.data, stem, schema, list(out_cfg.partition_by), **options)
+    return ShardWriter(layout.data, stem, schema, **options)
 
 
 def _pass_on(

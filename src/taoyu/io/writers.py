@@ -210,8 +210,69 @@ class ShardWriter:
             tmp.unlink(missing_ok=True)
 
 
+class PartitionedWriter:
+    """Rows split by the values of ``columns`` into Hive-style folders, one :class:`ShardWriter` each:
+    ``{directory}/industry=J/{stem}-000.parquet``. The files keep the partition columns, so a
+    folder read on its own still says what it holds."""
+
+    def __init__(
+        self, directory: Path, stem: str, schema: pa.Schema, columns: list[str], **kwargs: Any
+    ) -> None:
+        self.directory = directory
+        self.stem = stem
+        self.schema = schema
+        self.columns = columns
+        self.kwargs = kwargs
+        self._writers: dict[tuple[str, ...], ShardWriter] = {}
+
+    @property
+    def rows(self) -> int:
+        return sum(w.rows for w in self._writers.values())
+
+    def write(self, row: dict[str, Any]) -> None:
+        key = tuple(partition_value(row.get(column)) for column in self.columns)
+        writer = self._writers.get(key)
+        if writer is None:
+            folder = self.directory.joinpath(*(f"{c}={v}" for c, v in zip(self.columns, key, strict=True)))
+            writer = self._writers[key] = ShardWriter(folder, self.stem, self.schema, **self.kwargs)
+        writer.write(row)
+
+    def finish(self) -> None:
+        for writer in self._writers.values():
+            writer.finish()
+
+    def publish(self) -> list[Path]:
+        return [path for key in sorted(self._writers) for path in self._writers[key].publish()]
+
+    def abort(self) -> None:
+        for writer in self._writers.values():
+            writer.abort()
+
+
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+"""The folder name of rows with no value: the one pyarrow and Hive read back as null."""
+
+
+def partition_value(value: Any) -> str:
+    """A value as a folder name: letters, digits and ``_.-`` as they are, anything else
+    percent-encoded as Hive does (so ``/`` can never make a path)."""
+    if value is None:
+        return NULL_PARTITION
+    text = str(value)
+    return (
+        "".join(
+            ch
+            if ch.isascii() and (ch.isalnum() or ch in "_.-")
+            else "".join(f"%{b:02X}" for b in ch.encode())
+            for ch in text
+        )
+        or NULL_PARTITION
+    )
+
+
 def remove_task_outputs(directory: Path, stem: str) -> None:
-    """Clear what an interrupted attempt at a task may have committed, before redoing it."""
+    """Clear what an interrupted attempt at a task may have committed, before redoing it (in
+    partition folders too)."""
     if directory.is_dir():
-        for path in directory.glob(f"{stem}-*"):
+        for path in directory.rglob(f"{stem}-*"):
             path.unlink()

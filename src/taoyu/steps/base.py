@@ -6,6 +6,9 @@ Three kinds of step, because they differ in what the runner must do around them:
 * :class:`Filter` scores a document, then decides on the scores. Keeping the two apart (as NeMo
   Curator's ``DocumentFilter`` does) means every drop carries the number it was decided on and
   the threshold it was compared with, and thresholds can be tuned without re-scoring.
+* :class:`Annotator` labels a document (its industry, its kind of text) without changing or
+  dropping it; the labels go into ``meta`` (and so into the dataset's columns) and, with their
+  scores, into the trace (and so into the ledger).
 * :class:`GlobalStep` needs to see every document before it can decide (dedup). The executor runs
   it as its own phase: a signature per document, a global resolve, then an apply pass.
 
@@ -120,6 +123,23 @@ class Filter(Step):
             )
         elif self.record_keeps:
             doc.trace.append(Event(self.name, "keep", None, verdict.score, verdict.threshold))
+        return doc
+
+
+class Annotator(Step):
+    """Adds labels to a document. Subclasses write ``annotate``; recording is done here."""
+
+    def annotate(self, doc: Document) -> Mapping[str, Any]:
+        """The labels of ``doc`` and the scores behind them (set into ``doc.meta`` by the caller
+        for the keys in ``output_fields``, and recorded whole in the trace)."""
+        raise NotImplementedError
+
+    def process(self, doc: Document) -> Document:
+        labels = dict(self.annotate(doc))
+        for key in self.output_fields:
+            if key in labels:
+                doc.meta[key] = labels[key]
+        doc.trace.append(Event(self.name, "keep", None, labels.get("score"), None, labels))
         return doc
 
 

@@ -5,6 +5,7 @@ from taoyu.steps import (  # noqa: F401
     exact_dedup,
     extract_html,
     html_to_text,
+    industry,
     language,
     length,
     near_dedup,

@@ -1,0 +1,163 @@
+"""One dataset per industry: ``taoyu export OUT --industry J,P,Q --to DIR``.
+
+Each ``DIR/J`` is a complete output folder of its own: ``data/`` with the documents labelled J,
+``ledger/`` with their ledger rows (kept rows whose trace says J), ``stats.json`` and ``run.json``
+whose counts reconcile with them (``taoyu stats DIR/J`` checks it), and the run's
+``recipe.yaml``. A dataset card or manifest made later describes the folder it is given.
+
+Nothing is copied that need not be: when the run was written with ``output.partition_by:
+[industry]``, each ``data/industry=J`` file is hard-linked into place (copied only across file
+systems); otherwise the run's shards are read once, a row group at a time, and each row group's
+rows are written to the folders they belong to. The ledger is read once, a batch at a time, for
+all industries together. Memory stays flat however large the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from taoyu.io.writers import partition_value
+from taoyu.ledger import KEPT, LEDGER_SCHEMA
+from taoyu.output import read_json, write_json_atomic
+
+COLUMN = "industry"
+
+
+class ExportError(ValueError):
+    """An export that cannot be made, with the folder named."""
+
+
+def export_industries(output: Path, codes: list[str], to: Path, overwrite: bool = False) -> dict[str, int]:
+    """Write one output folder per industry code under ``to``; returns the documents in each (a code
+    no document has gets no folder)."""
+    if not (output / "run.json").exists() or not (output / "data").is_dir():
+        raise ExportError(f"{output} is not the output folder of a finished taoyu run (no run.json or data/)")
+    codes = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
+    if not codes:
+        raise ExportError("name at least one industry code (--industry J,P,Q)")
+    targets = {code: to / code for code in codes}
+    for folder in targets.values():
+        if folder.exists() and any(folder.iterdir()):
+            if not overwrite:
+                raise ExportError(f"{folder} is not empty; choose another --to, or pass --overwrite")
+            shutil.rmtree(folder)
+        (folder / "data").mkdir(parents=True, exist_ok=True)
+        (folder / "ledger").mkdir(parents=True, exist_ok=True)
+    counts = _export_data(output / "data", targets)
+    ledger_counts = _export_ledger(output / "ledger", targets)
+    for code, folder in targets.items():
+        if counts[code] == 0 and ledger_counts[code] == 0:  # nothing labelled so: no empty dataset
+            shutil.rmtree(folder)
+            continue
+        if ledger_counts[code] != counts[code]:
+            raise ExportError(
+                f"{code}: {counts[code]} documents in data/ but {ledger_counts[code]} kept ledger rows "
+                f"say {code}: was the run labelled with the industry step?"
+            )
+        _write_run_files(output, folder, code, counts[code])
+    return counts
+
+
+def _export_data(data: Path, targets: dict[str, Path]) -> dict[str, int]:
+    counts = dict.fromkeys(targets, 0)
+    partitioned = any(data.glob(f"{COLUMN}=*"))
+    if partitioned:
+        for code, folder in targets.items():
+            for path in sorted((data / f"{COLUMN}={partition_value(code)}").glob("*.parquet")):
+                _link(path, folder / "data" / path.name)
+                counts[code] += pq.ParquetFile(path).metadata.num_rows
+        return counts
+    writers: dict[str, pq.ParquetWriter] = {}
+    wanted = pa.array(list(targets), pa.string())
+    try:
+        for path in sorted(data.glob("*.parquet")):
+            pf = pq.ParquetFile(path)
+            if COLUMN not in pf.schema_arrow.names:
+                raise ExportError(f"{path} has no '{COLUMN}' column: run the recipe with the industry step")
+            for group in range(pf.num_row_groups):
+                table = pf.read_row_group(group)
+                table = table.filter(pc.is_in(table.column(COLUMN), value_set=wanted))
+                for code in targets:
+                    part = table.filter(pc.equal(table.column(COLUMN), code))
+                    if part.num_rows:
+                        if code not in writers:
+                            out = targets[code] / "data" / "part-00000-000.parquet"
+                            writers[code] = pq.ParquetWriter(out, table.schema, compression="zstd")
+                        writers[code].write_table(part)
+                        counts[code] += part.num_rows
+    finally:
+        for writer in writers.values():
+            writer.close()
+    return counts
+
+
+def _link(source: Path, target: Path) -> None:
+    """A hard link (no bytes copied), or a copy where the folders are on different file systems."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _export_ledger(ledger: Path, targets: dict[str, Path]) -> dict[str, int]:
+    """Kept ledger rows whose trace says which industry the document was labelled with."""
+    counts = dict.fromkeys(targets, 0)
+    writers = {code: pq.ParquetWriter(folder / "ledger" / "part-00000.parquet", LEDGER_SCHEMA)
+               for code, folder in targets.items()}  # fmt: skip
+    try:
+        for path in sorted(ledger.glob("*.parquet")):
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=65536):
+                table = pa.Table.from_batches([batch])
+                table = table.filter(pc.equal(table.column("outcome"), KEPT))
+                if not table.num_rows:
+                    continue
+                labels = [_industry_of(trace) for trace in table.column("trace").to_pylist()]
+                label_array = pa.array(labels, pa.string())
+                for code, writer in writers.items():
+                    part = table.filter(pc.equal(label_array, code))
+                    if part.num_rows:
+                        writer.write_table(part.cast(LEDGER_SCHEMA))
+                        counts[code] += part.num_rows
+    finally:
+        for writer in writers.values():
+            writer.close()
+    return counts
+
+
+def _industry_of(trace: str | None) -> str | None:
+    if not trace:
+        return None
+    for event in reversed(orjson.loads(trace)):
+        if event.get("step") == "industry" and isinstance(event.get("details"), dict):
+            value = event["details"].get(COLUMN)
+            return value if isinstance(value, str) else None
+    return None
+
+
+def _write_run_files(output: Path, folder: Path, code: str, n: int) -> None:
+    run: dict[str, Any] = read_json(output / "run.json")
+    run["counts"] = {"records_in": n, "kept": n, "dropped": 0, "input_errors": 0, "reconciles": True}
+    run["export"] = {
+        "from": str(output),
+        "industry": code,
+        "exported": datetime.now(UTC).isoformat(timespec="seconds"),
+        "source_counts": read_json(output / "run.json").get("counts"),
+    }
+    write_json_atomic(folder / "run.json", run)
+    write_json_atomic(
+        folder / "stats.json",
+        {"records_in": n, "kept": n, "dropped": 0, "dropped_by": [], "input_errors": 0,
+         "input_errors_by": [], "reconciles": True, "industry": code},
+    )  # fmt: skip
+    recipe = output / "recipe.yaml"
+    if recipe.exists():
+        shutil.copy2(recipe, folder / "recipe.yaml")

@@ -1,0 +1,105 @@
+"""Industry and content type: what each kept document is about, and what kind of text it is.
+
+Sets four columns of the dataset: ``industry`` (a GB/T 4754-2017 section code ``A``-``T``, a
+code of the user's own taxonomy when the recipe names a model trained with ``taoyu label-train``,
+or ``other`` when no label fits well enough), ``industry_score`` (its calibrated probability),
+``industry_runner_up`` (the second label when its probability is at least half the winner's) and
+``content_type`` (news, government_notice, academic, tutorial, qa, forum, blog, literature, legal,
+product, listing, advertising or other). The ledger's trace has all of them with their scores.
+
+The labeller reads the title, the address and the opening of the text
+(:mod:`taoyu.industry.model`); the content type reads the text's conventions
+(:mod:`taoyu.industry.content_type`). Put the step after the filters: it labels only what is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+import pyarrow as pa
+from pydantic import Field
+
+from taoyu.document import Document
+from taoyu.industry import content_type
+from taoyu.industry.model import LabelModel, Prediction
+from taoyu.registry import register
+from taoyu.steps.base import Annotator, StepParams
+
+
+class IndustryParams(StepParams):
+    model: str | None = None
+    """A label model file written by ``taoyu label-train``; None: the built-in GB/T 4754 model."""
+    threshold: float | None = Field(None, gt=0, lt=1)
+    """Probability below which a document is ``other``; None: the model's own (set in training)."""
+    content_type: bool = True
+    """Also say what kind of text each document is."""
+
+
+@register("industry")
+class Industry(Annotator):
+    """Label each document with its industry (GB/T 4754 section or your taxonomy) and content type."""
+
+    Params = IndustryParams
+    params: IndustryParams
+    output_fields: ClassVar[dict[str, pa.DataType]] = {
+        "industry": pa.string(),
+        "industry_score": pa.float64(),
+        "industry_runner_up": pa.string(),
+        "content_type": pa.string(),
+    }
+
+    def setup(self) -> None:
+        self._model = LabelModel.load(self.params.model)
+        self._prepared: dict[int, tuple[str, Prediction]] = {}
+
+    def prepare(self, docs: Sequence[Document]) -> None:
+        """Label the batch in one call of the model (one compiled pass for all of its pages)."""
+        if not hasattr(self, "_model"):
+            self.setup()
+        self._prepared = {}
+        try:
+            predictions = self._predict(docs)
+        except Exception:  # each document is labelled again, and fails alone, in annotate()
+            return
+        self._prepared = {id(doc): (doc.text, p) for doc, p in zip(docs, predictions, strict=True)}
+
+    def _predict(self, docs: Sequence[Document]) -> list[Prediction]:
+        titles = [_title(doc) for doc in docs]
+        predictions = self._model.predict([doc.text for doc in docs], titles, [doc.url for doc in docs])
+        if self.params.threshold is not None:
+            predictions = [_rethreshold(p, self.params.threshold) for p in predictions]
+        return predictions
+
+    def annotate(self, doc: Document) -> Mapping[str, Any]:
+        if not hasattr(self, "_model"):
+            self.setup()
+        prepared = self._prepared.pop(id(doc), None)
+        prediction = (
+            prepared[1] if prepared is not None and prepared[0] is doc.text else self._predict([doc])[0]
+        )
+        labels: dict[str, Any] = {
+            "industry": prediction.label,
+            "industry_score": prediction.score,
+            "score": prediction.score,
+        }
+        if prediction.label != prediction.best:
+            labels["industry_best"] = prediction.best
+        if prediction.runner_up is not None:
+            labels["industry_runner_up"] = prediction.runner_up
+            labels["industry_runner_up_score"] = prediction.runner_up_score
+        if self.params.content_type:
+            kind = content_type.classify(doc.text)
+            labels["content_type"] = kind.kind
+            labels["content_type_score"] = kind.score
+        return labels
+
+
+def _title(doc: Document) -> str | None:
+    title = doc.meta.get("title")
+    return title if isinstance(title, str) else None
+
+
+def _rethreshold(p: Prediction, threshold: float) -> Prediction:
+    label = p.best if p.score >= threshold else "other"
+    return Prediction(label, p.score, p.best, p.runner_up, p.runner_up_score)

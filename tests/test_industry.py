@@ -1,0 +1,300 @@
+"""Industry labels: the taxonomy format, seed words, features, the shipped model, the trainer and
+the content type. Fixture texts are written here (never taken from ../shared)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taoyu.industry import content_type
+from taoyu.industry.features import UNIGRAM_VALUE, buckets, featurize, head_of
+from taoyu.industry.model import LabelModel
+from taoyu.industry.seeds import SeedMatcher
+from taoyu.industry.taxonomy import OTHER, TaxonomyError, builtin, load, parse
+from taoyu.industry.train import TrainConfig, read_texts, train
+
+# -- taxonomy ---------------------------------------------------------------------------------
+
+
+def test_builtin_taxonomy_is_the_twenty_sections_of_gbt4754():
+    taxonomy = builtin()
+    assert taxonomy.codes == list("ABCDEFGHIJKLMNOPQRST")
+    assert all(len(label.seeds) >= 40 for label in taxonomy.labels)
+
+
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [
+        ([{"code": "a", "seeds": ["x"]}], "at least two labels"),
+        ([{"code": "a", "seeds": ["x"]}, {"code": "a", "seeds": ["y"]}], "used twice"),
+        ([{"code": "a", "seeds": ["x"]}, {"code": "other", "seeds": ["y"]}], "reserved"),
+        (
+            [{"code": "a", "seeds": ["x"]}, {"code": "b", "seeds": []}],
+            r"label 2 \(b\): give at least one seed",
+        ),
+        ([{"code": "a", "seeds": ["x"]}, {"code": "b c", "seeds": ["y"]}], "'code' must be"),
+        ([{"code": "a", "seeds": ["x"]}, {"code": "b", "seeds": ["y"], "seed": 1}], "unknown keys"),
+    ],
+)
+def test_taxonomy_errors_name_the_file_and_the_label(labels, message):
+    with pytest.raises(TaxonomyError, match=message) as info:
+        parse({"labels": labels}, "mine.yaml")
+    assert str(info.value).startswith("mine.yaml")
+
+
+def test_taxonomy_file_errors_name_the_file(tmp_path: Path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("labels: [unclosed", encoding="utf-8")
+    with pytest.raises(TaxonomyError, match=r"bad\.yaml: not valid YAML"):
+        load(bad)
+    with pytest.raises(TaxonomyError, match="cannot read"):
+        load(tmp_path / "missing.yaml")
+
+
+def test_url_patterns_pick_the_most_specific_label():
+    taxonomy = parse(
+        {
+            "labels": [
+                {"code": "a", "seeds": ["x"], "urls": ["/news/"]},
+                {"code": "b", "seeds": ["y"], "urls": ["/news/money/"]},
+            ]
+        },
+        "t",
+    )
+    assert taxonomy.url_label("https://site.cn/news/money/1.html") == 1
+    assert taxonomy.url_label("https://site.cn/NEWS/2.html") == 0
+    assert taxonomy.url_label("https://site.cn/sports/") is None
+    assert taxonomy.url_label(None) is None
+
+
+# -- seed words -------------------------------------------------------------------------------
+
+TINY = parse(
+    {
+        "labels": [
+            {"code": "money", "seeds": ["银行", "房贷利率", "利率", "AI基金"]},
+            {"code": "tech", "seeds": ["AI", "芯片", "手机"]},
+            {"code": "both", "seeds": ["市场", "手机"]},
+        ]
+    },
+    "tiny",
+)
+
+
+def test_seed_words_count_longest_first_and_latin_words_whole():
+    matcher = SeedMatcher(TINY)
+    counts = matcher.counts("房贷利率下调，银行说利率还会降。MAIL 和 EMAILS 不算，但 ai 芯片和 AI 算")
+    assert counts.hits.tolist() == [3, 3, 0]  # 房贷利率 once (not also 利率), 利率, 银行; ai, AI, 芯片
+    assert counts.distinct.tolist() == [3, 2, 0]
+    assert matcher.shared == ["手机"]  # in two labels: counts for neither
+    assert matcher.counts("手机").hits.sum() == 0
+
+
+def test_seed_words_match_traditional_text():
+    assert SeedMatcher(TINY).counts("銀行調整房貸利率").hits[0] == 2
+
+
+def test_weak_label_needs_two_seeds_and_a_margin():
+    matcher = SeedMatcher(TINY)
+    assert matcher.weak_label("银行上调利率") == 0
+    assert matcher.weak_label("银行") is None  # one seed word is not enough
+    assert matcher.weak_label("银行 利率 AI 芯片") is None  # no label leads two to one
+    assert matcher.masked("银行上调利率").count("，") == 2
+
+
+# -- features ---------------------------------------------------------------------------------
+
+
+def test_features_are_characters_pairs_and_latin_words():
+    cols, vals = buckets("股市")
+    assert len(cols) == 3  # 股, 市, 股市
+    assert sorted(vals.tolist()) == [UNIGRAM_VALUE, UNIGRAM_VALUE, 1.0]
+    assert buckets("iPhone")[0].tolist() == buckets("IPHONE")[0].tolist()  # Latin case-folded
+    assert len(buckets("5")[0]) == 0 and len(buckets("a")[0]) == 0  # too short to be a word
+    assert buckets("銀行")[0].tolist() == buckets("银行")[0].tolist()  # Traditional reads as Simplified
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_features_of_any_text_are_sorted_distinct_and_unit_length(text):
+    cols, _ = buckets(text)
+    assert np.all(np.diff(cols) > 0)
+    assert np.all((cols >= 0) & (cols < 1 << 17))
+    batch = featurize([text, text + "银行"])
+    norms = [
+        np.sqrt(np.sum((batch.vals[batch.indptr[i] : batch.indptr[i + 1]] * batch.scale[i]) ** 2))
+        for i in range(2)
+    ]
+    assert norms[1] == pytest.approx(1.0)
+    assert norms[0] == pytest.approx(1.0 if len(cols) else 0.0)
+
+
+def test_head_adds_the_title_and_cuts_at_a_line_end():
+    text = "第一段。\n" * 400
+    head = head_of(text, "标题", max_chars=1000)
+    assert head.startswith("标题\n") and head.endswith("第一段。") and len(head) <= 1003
+    assert head_of("标题 正文", "标题") == "标题 正文"  # the text already starts with its title
+
+
+# -- the shipped model ------------------------------------------------------------------------
+
+CLEAR_TEXTS = {
+    "J": "沪深两市今天高开，券商股领涨，基金经理认为降息预期提振了投资者信心。",
+    "K": "开发商降价促销，新楼盘每平方米均价下调三千元，购房者可以享受首付优惠和房贷利率折扣。",
+    "P": "期末考试结束后，班主任给家长发了成绩单，提醒学生寒假也要按时完成作业。",
+    "R": "主队在加时赛中凭借点球绝杀对手，球迷在体育场外庆祝球队夺得联赛冠军。",
+    "A": "今年小麦喜获丰收，合作社的联合收割机在田间忙着抢收，农民算了算每亩增收两百元。",
+    "Q": "医生提醒，糖尿病患者要定期到医院复查血糖，按时服药，出现不适及时就医。",
+    "I": "这款手机升级了处理器和摄像头，系统更新后支持卫星通信，网友在发布会后抢购。",
+}
+
+
+def test_shipped_model_labels_plain_texts_of_each_field():
+    model = LabelModel.load()
+    predictions = model.predict(list(CLEAR_TEXTS.values()))
+    assert [p.label for p in predictions] == list(CLEAR_TEXTS)
+    assert all(p.score >= model.threshold for p in predictions)
+
+
+def test_shipped_model_reads_traditional_chinese_as_simplified():
+    model = LabelModel.load()
+    simplified = CLEAR_TEXTS["J"]
+    traditional = "滬深兩市今天高開，券商股領漲，基金經理認為降息預期提振了投資者信心。"
+    assert model.predict([traditional])[0] == model.predict([simplified])[0]
+    # The same logits, not only the same (saturated) label.
+    assert np.array_equal(model.logits(featurize([traditional])), model.logits(featurize([simplified])))
+
+
+def test_probabilities_sum_to_one_and_low_scores_are_other():
+    model = LabelModel.load()
+    probs = model.predict_proba(["", "的了是", CLEAR_TEXTS["K"]])
+    assert np.allclose(probs.sum(axis=1), 1.0)
+    empty = model.predict([""])[0]
+    assert empty.label == OTHER and empty.best in model.codes and empty.score < model.threshold
+
+
+def test_a_channel_url_moves_the_label():
+    model = LabelModel.load()
+    text = "本周的活动安排已经确定，欢迎大家报名参加。"
+    plain = model.predict_proba([text])[0]
+    boosted = model.predict_proba([text], urls=["https://news.site.cn/finance/2026/1.html"])[0]
+    j = model.codes.index("J")
+    assert boosted[j] > plain[j]
+
+
+def test_saved_models_are_byte_identical_and_bad_files_name_themselves(tmp_path: Path):
+    model = LabelModel.load()
+    a, b = tmp_path / "a.npz", tmp_path / "b.npz"
+    model.save(a)
+    model.save(b)
+    assert a.read_bytes() == b.read_bytes()
+    again = LabelModel.load(a)
+    assert again.predict([CLEAR_TEXTS["P"]]) == model.predict([CLEAR_TEXTS["P"]])
+    junk = tmp_path / "junk.npz"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(ValueError, match=r"junk\.npz: not a taoyu label model"):
+        LabelModel.load(junk)
+
+
+# -- the trainer ------------------------------------------------------------------------------
+
+THREE = parse(
+    {
+        "name": "three",
+        "labels": [
+            {"code": "tea", "description": "茶叶的种植和品饮", "seeds": ["茶叶", "茶园", "绿茶"]},
+            {"code": "rail", "description": "铁路和火车", "seeds": ["铁路", "火车", "高铁"]},
+            {"code": "opera", "description": "戏曲演出", "seeds": ["戏曲", "京剧", "唱腔"]},
+        ],
+    },
+    "three",
+)
+
+_CORPUS_WORDS = {
+    "tea": ["茶农", "采茶", "炒青", "龙井", "茶香", "茶汤", "茶山", "春茶", "毛尖", "茶杯"],
+    "rail": ["车站", "列车", "轨道", "乘客", "车厢", "站台", "车次", "铁轨", "调度", "检票"],
+    "opera": ["戏台", "花旦", "老生", "锣鼓", "剧目", "票友", "青衣", "水袖", "戏班", "唱段"],
+}
+
+
+def _corpus(seed: int, n: int) -> list[tuple[str, str]]:
+    """Texts of each label: a few seed words in some, only the label's other words in most."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        for code, words in _CORPUS_WORDS.items():
+            picked = [words[i] for i in rng.integers(0, len(words), 6)]
+            if rng.random() < 0.3:
+                label = next(lb for lb in THREE.labels if lb.code == code)
+                picked += list(label.seeds[:2])
+            out.append(("，".join(picked) + "。", code))
+    return out
+
+
+def test_training_learns_words_that_are_not_seeds():
+    corpus = [t for t, _ in _corpus(0, 120)]
+    model, report = train(THREE, corpus, TrainConfig(seed_texts_per_label=100, epochs=4))
+    held = _corpus(1, 20)
+    # Texts without a single seed word, labelled by the words self-training learned.
+    no_seed = [(t, c) for t, c in held if not any(s in t for lb in THREE.labels for s in lb.seeds)]
+    right = sum(
+        p.best == c for p, (_, c) in zip(model.predict([t for t, _ in no_seed]), no_seed, strict=True)
+    )
+    assert right / len(no_seed) >= 0.9
+    assert sum(report.weak.values()) > 0 and report.corpus_labels
+
+
+def test_training_is_deterministic(tmp_path: Path):
+    corpus = [t for t, _ in _corpus(0, 30)]
+    config = TrainConfig(seed_texts_per_label=50, epochs=2, rounds=1)
+    for name in ("a", "b"):
+        train(THREE, corpus, config)[0].save(tmp_path / f"{name}.npz")
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+
+
+def test_corpus_reader_takes_jsonl_parquet_text_and_run_folders(tmp_path: Path):
+    from .conftest import write_jsonl, write_parquet
+
+    write_jsonl(tmp_path / "a.jsonl.zst", [{"text": "甲"}, {"text": "乙", "x": 1}], compress="zst")
+    run = tmp_path / "run"
+    (run / "data").mkdir(parents=True)
+    (run / "run.json").write_text("{}")
+    (run / "ledger").mkdir()
+    write_parquet(run / "data" / "part.parquet", [{"text": "丙"}])
+    write_parquet(run / "ledger" / "l.parquet", [{"doc_id": "not text"}])
+    (tmp_path / "d.txt").write_text("丁" * 4000, encoding="utf-8")
+    texts = list(read_texts([tmp_path / "a.jsonl.zst", run, tmp_path / "d.txt"], chunk_chars=1500))
+    assert texts[:3] == ["甲", "乙", "丙"] and "".join(texts[3:]) == "丁" * 4000 and len(texts) == 6
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "ok"}\nnot json\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad\.jsonl: line 2 is not JSON"):
+        list(read_texts([bad]))
+
+
+# -- content type -----------------------------------------------------------------------------
+
+KIND_TEXTS = {
+    "news": "本报讯（记者王明）市交通局近日表示，三条公交线路将于下月调整。据了解，调整后换乘更方便。\n责任编辑：李华",
+    "government_notice": "关于开展秋季消防安全检查的通知\n各有关单位：\n现将有关事项通知如下：\n一、检查范围。\n特此通知。",
+    "legal": "第一章 总则\n第一条 为了规范物业管理活动，制定本条例。\n第二条 本条例适用于本市行政区域。\n第三条 业主应当遵守。",
+    "forum": "楼主 发表于 2026-3-1\n这台洗衣机值得买吗？\n沙发\n2楼 回复 楼主：我家用了三年\n3楼 引用 2楼的帖子",
+    "tutorial": "如何更换水龙头\n第一步：关闭总阀。\n第二步：用扳手拆下旧龙头。\n第三步：缠好生料带，装上新龙头。",
+    "qa": "问：公积金可以提取几次？\n答：每年可以提取一次。\n问：需要什么材料？\n答：身份证和购房合同。",
+    "product": "品牌：某厂\n型号：K3\n价格：￥199\n颜色分类：白色\n月销 500+\n加入购物车 包邮",
+    "listing": "\n".join(f"本地要闻第{i}条标题" for i in range(20)),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KIND_TEXTS))
+def test_content_type_reads_the_conventions_of_each_genre(kind):
+    result = content_type.classify(KIND_TEXTS[kind])
+    assert result.kind == kind, result.scores
+
+
+def test_plain_prose_without_genre_marks_is_other():
+    result = content_type.classify("秋天的西湖边很安静，湖面上飘着几片落叶。")
+    assert result.kind == content_type.OTHER and result.score < content_type.MIN_SCORE
