@@ -31,6 +31,7 @@ def test_builtin_taxonomy_is_the_twenty_sections_of_gbt4754():
     [
         ([{"code": "a", "seeds": ["x"]}], "at least two labels"),
         ([{"code": "a", "seeds": ["x"]}, {"code": "a", "seeds": ["y"]}], "used twice"),
+        ([{"code": "a", "seeds": ["x"]}, {"code": "A", "seeds": ["y"]}], "used twice"),
         ([{"code": "a", "seeds": ["x"]}, {"code": "other", "seeds": ["y"]}], "reserved"),
         (
             [{"code": "a", "seeds": ["x"]}, {"code": "b", "seeds": []}],
@@ -107,6 +108,16 @@ def test_weak_label_needs_two_seeds_and_a_margin():
 
 
 # -- features ---------------------------------------------------------------------------------
+
+
+def test_rows_without_features_anywhere_in_a_batch():
+    batch = featurize(["银行", "123 …", ""])
+    assert batch.indptr.tolist()[1:] == [3, 3, 3] and batch.scale[1:].tolist() == [1.0, 1.0]
+
+
+def test_a_latin_word_is_one_feature_wherever_it_stands():
+    first, later = set(buckets("NBA 篮球")[0].tolist()), set(buckets("篮球 NBA")[0].tolist())
+    assert first == later
 
 
 def test_features_are_characters_pairs_and_latin_words():
@@ -246,6 +257,13 @@ def test_training_learns_words_that_are_not_seeds():
     )
     assert right / len(no_seed) >= 0.9
     assert sum(report.weak.values()) > 0 and report.corpus_labels
+
+
+def test_two_labels_keep_other_above_chance():
+    two = parse({"labels": [THREE.as_dict()["labels"][0], THREE.as_dict()["labels"][1]]}, "two")
+    corpus = [t for t, c in _corpus(0, 40) if c != "opera"]
+    model, _ = train(two, corpus, TrainConfig(seed_texts_per_label=50))
+    assert 0.75 <= model.threshold <= 1.0  # twice chance would be 1.0: halfway to certainty instead
 
 
 def test_training_is_deterministic(tmp_path: Path):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from taoyu.export import ExportError, export_industries
@@ -97,12 +97,46 @@ def test_partition_by_must_name_a_column_a_step_writes(tmp_path: Path):
         load_recipe(recipe)
 
 
-@given(st.one_of(st.none(), st.text(max_size=30)))
+@given(st.one_of(st.none(), st.text(max_size=60)))
+@example(".")
+@example("..")
+@example("中" * 200)
 def test_partition_values_are_safe_folder_names_that_read_back(value):
     name = partition_value(value)
-    assert "/" not in name and name not in ("", ".", "..")
-    if value:
+    assert "/" not in name and name not in ("", ".", "..") and len(name) <= 121
+    if value and "~" not in name:  # a long value's name is cut, with a hash of the whole
         assert urllib.parse.unquote(name) == value
+
+
+def test_long_partition_values_keep_folders_of_their_own():
+    a, b = partition_value("中" * 200 + "甲"), partition_value("中" * 200 + "乙")
+    assert a != b and len(a) <= 121
+
+
+def test_partition_by_refuses_text_ids_and_addresses(tmp_path: Path):
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(
+        "inputs: [x.jsonl]\noutput:\n  partition_by: [url]\nsteps:\n  - step: industry\n", encoding="utf-8"
+    )
+    with pytest.raises(RecipeError, match="no step of this recipe writes"):
+        load_recipe(recipe)
+
+
+def test_partitions_by_two_columns_put_every_row_in_its_own_folder(tmp_path: Path):
+    data = write_jsonl(tmp_path / "in.jsonl", _records())
+    extra = "  partition_by: [industry, content_type]\n"
+    recipe = write_recipe(tmp_path / "r.yaml", [data], tmp_path / "out", "- step: industry\n", extra)
+    run_cli("run", str(recipe), check=True)
+    data_dir = tmp_path / "out" / "data"
+    for path in data_dir.rglob("*.parquet"):
+        industry, kind = (p.split("=", 1)[1] for p in path.relative_to(data_dir).parts[:2])
+        table = pq.read_table(path)
+        assert set(table.column("industry").to_pylist()) == {industry}
+        assert set(table.column("content_type").to_pylist()) == {kind}
+    assert ds.dataset(data_dir).to_table().num_rows == _kept(tmp_path / "out") == 9
+    counts = export_industries(tmp_path / "out", ["J", "P"], tmp_path / "by")
+    assert counts == {"J": 3, "P": 3}
+    assert pq.read_table(tmp_path / "by" / "J" / "data").num_rows == 3
 
 
 def test_a_retried_task_clears_its_shards_in_partition_folders(tmp_path: Path):
@@ -135,6 +169,9 @@ def test_export_refuses_what_it_cannot_do(tmp_path: Path):
     with pytest.raises(ExportError, match="not the output folder of a finished taoyu run"):
         export_industries(tmp_path, ["J"], tmp_path / "x")
     out = _run(tmp_path, partition=False)
+    for bad in ("..", "/etc", "J/K"):
+        with pytest.raises(ExportError, match="not industry codes"):
+            export_industries(out, [bad], tmp_path / "by", overwrite=True)
     export_industries(out, ["J"], tmp_path / "by")
     with pytest.raises(ExportError, match="is not empty"):
         export_industries(out, ["J"], tmp_path / "by")
@@ -145,6 +182,8 @@ def test_label_command_prints_industry_and_content_type():
     proc = run_cli("label", "--json", NEWS["P"], check=True)
     result = json.loads(proc.stdout)
     assert result["industry"] == "P" and result["top"][0]["label"] == "P" and "content_type" in result
+    long = run_cli("label", "--json", NEWS["J"] * 8, check=True)  # too long to be a file name
+    assert json.loads(long.stdout)["industry"] == "J"
 
 
 def test_label_train_builds_a_model_a_recipe_can_name(tmp_path: Path):

@@ -361,7 +361,7 @@ def label(
 
     if text == "-":
         text = sys.stdin.read()
-    elif len(text) < 4096 and Path(text).is_file():
+    elif _is_file(text):
         try:
             text = Path(text).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -394,6 +394,14 @@ def label(
     for code, p in ranked:
         table.add_row(escape(code), escape(names[code]), f"{p:.3f}")
     console.print(table)
+
+
+def _is_file(text: str) -> bool:
+    """Whether ``text`` names a file (a paragraph is too long a name for the file system to say)."""
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 @app.command("label-train")

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from taoyu.industry.taxonomy import CODE_PATTERN as _CODE
 from taoyu.io.writers import partition_value
 from taoyu.ledger import KEPT, LEDGER_SCHEMA
 from taoyu.output import read_json, write_json_atomic
@@ -44,6 +45,10 @@ def export_industries(output: Path, codes: list[str], to: Path, overwrite: bool 
     codes = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
     if not codes:
         raise ExportError("name at least one industry code (--industry J,P,Q)")
+    bad = [c for c in codes if not _CODE.match(c)]
+    if bad:  # a code names a folder under --to: never "..", a path, or anything a taxonomy cannot hold
+        raise ExportError(f"not industry codes: {bad} (letters, digits, '_' and '-' only)")
+    shards = _data_files(output / "data")
     targets = {code: to / code for code in codes}
     for folder in targets.values():
         if folder.exists() and any(folder.iterdir()):
@@ -52,7 +57,7 @@ def export_industries(output: Path, codes: list[str], to: Path, overwrite: bool 
             shutil.rmtree(folder)
         (folder / "data").mkdir(parents=True, exist_ok=True)
         (folder / "ledger").mkdir(parents=True, exist_ok=True)
-    counts = _export_data(output / "data", targets)
+    counts = _export_data(output / "data", shards, targets)
     ledger_counts = _export_ledger(output / "ledger", targets)
     for code, folder in targets.items():
         if counts[code] == 0 and ledger_counts[code] == 0:  # nothing labelled so: no empty dataset
@@ -67,22 +72,33 @@ def export_industries(output: Path, codes: list[str], to: Path, overwrite: bool 
     return counts
 
 
-def _export_data(data: Path, targets: dict[str, Path]) -> dict[str, int]:
+def _data_files(data: Path) -> list[Path]:
+    """The run's Parquet shards, checked before anything is written: they must hold the column."""
+    if any(data.rglob("*.jsonl")):
+        raise ExportError(f"{data} holds JSON Lines shards; export reads Parquet (output.format: parquet)")
+    shards = sorted(data.rglob("*.parquet"))
+    for path in shards[:1]:
+        if COLUMN not in pq.ParquetFile(path).schema_arrow.names:
+            raise ExportError(f"{path} has no '{COLUMN}' column: run the recipe with the industry step")
+    return shards
+
+
+def _export_data(data: Path, shards: list[Path], targets: dict[str, Path]) -> dict[str, int]:
     counts = dict.fromkeys(targets, 0)
-    partitioned = any(data.glob(f"{COLUMN}=*"))
-    if partitioned:
+    if any(data.glob(f"{COLUMN}=*")):  # partitioned by industry first: link its folders' files
         for code, folder in targets.items():
-            for path in sorted((data / f"{COLUMN}={partition_value(code)}").glob("*.parquet")):
-                _link(path, folder / "data" / path.name)
+            source = data / f"{COLUMN}={partition_value(code)}"
+            for path in sorted(source.rglob("*.parquet")):
+                # Files of nested partitions share names: the folders below industry= go into the name.
+                name = "_".join(path.relative_to(source).parts)
+                _link(path, folder / "data" / name)
                 counts[code] += pq.ParquetFile(path).metadata.num_rows
         return counts
     writers: dict[str, pq.ParquetWriter] = {}
     wanted = pa.array(list(targets), pa.string())
     try:
-        for path in sorted(data.glob("*.parquet")):
+        for path in shards:
             pf = pq.ParquetFile(path)
-            if COLUMN not in pf.schema_arrow.names:
-                raise ExportError(f"{path} has no '{COLUMN}' column: run the recipe with the industry step")
             for group in range(pf.num_row_groups):
                 table = pf.read_row_group(group)
                 table = table.filter(pc.is_in(table.column(COLUMN), value_set=wanted))

@@ -201,10 +201,10 @@ def parse_recipe(data: Any, source: str = "<recipe>", step_lines: list[int | Non
 
 
 def _check_partitions(recipe: Recipe, source: str) -> None:
-    """``output.partition_by`` may only name columns the dataset has (a step must set them)."""
-    from taoyu.io.writers import CORE_FIELDS
-
-    columns = set(CORE_FIELDS)
+    """``output.partition_by`` may only name columns a step of the recipe writes (labels such as
+    ``industry`` or ``language``; not the text, ids or addresses, which would make a folder per
+    document)."""
+    columns: set[str] = set()
     for spec in recipe.steps:
         columns |= set(get_step(spec.step).output_fields)
     unknown = [c for c in recipe.output.partition_by if c not in columns]

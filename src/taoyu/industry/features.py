@@ -13,8 +13,9 @@ Traditional page reads as the Simplified one does.
 Why only the opening: what a page is about is settled in its title and first paragraphs, and the
 cost grows with the text. ``max_chars`` bounds the cost per page.
 
-Features are binary and each text's vector has unit L2 norm, so a long page does not score
-higher for being long.
+Features say whether a gram is present, not how often (a lone character counts 0.5, a pair or a
+Latin word 1: ``UNIGRAM_VALUE``), and each text's vector has unit L2 norm, so a long page does not
+score higher for being long.
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ def _grams(points: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
     unigram = np.zeros(2 * len(points) + 1, np.bool_)
     n = 0
     prev = np.uint64(0)  # the previous character when it was Han, else 0
-    word = np.uint64(0)  # the Latin word being read, as a running hash
+    word = np.uint64(0xCBF29CE484222325)  # the Latin word being read, as a running FNV-1a hash
     word_len, has_letter = 0, False
     for i in range(len(points) + 1):
         p = points[i] if i < len(points) else 0
@@ -141,6 +142,7 @@ def featurize(texts: Sequence[str], bits: int = DEFAULT_BITS) -> Features:
         return Features(indptr, np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
     cols = np.concatenate([c for c, _ in parts]).astype(np.int64)
     vals = np.concatenate([v for _, v in parts])
-    norms = np.sqrt(np.add.reduceat(vals * vals, indptr[:-1])) if len(vals) else np.zeros(len(parts))
+    rows = np.repeat(np.arange(len(parts)), lengths)
+    norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=len(parts)))
     norms[lengths == 0] = 1.0
     return Features(indptr, cols, vals, 1.0 / norms)

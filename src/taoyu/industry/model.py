@@ -179,7 +179,9 @@ class LabelModel:
                     runner_up_ratio=float(config["runner_up_ratio"]),
                     max_chars=int(config["max_chars"]),
                 )
-        except (KeyError, zipfile.BadZipFile, OSError) as exc:
+        except (KeyError, zipfile.BadZipFile, OSError, TypeError, ValueError) as exc:
+            if str(exc).startswith(where):
+                raise
             raise ValueError(f"{where}: not a taoyu label model ({exc})") from exc
 
     def config(self) -> dict[str, object]:

@@ -29,7 +29,8 @@ import yaml
 BUILTIN = "gbt4754.yaml"
 OTHER = "other"
 """The label given when no label fits well enough; a taxonomy may not use it as a code."""
-_CODE = re.compile(r"^[A-Za-z0-9_\-]{1,40}$")
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{1,40}$")
+"""What a label code may be: it names partition and export folders, so never a path."""
 
 
 class TaxonomyError(ValueError):
@@ -117,7 +118,7 @@ def parse(data: Any, where: str) -> Taxonomy:
             raise TaxonomyError(f"{where}: label {i + 1} is not a mapping")
         code = str(item.get("code", "")).strip()
         at = f"{where}: label {i + 1} ({code or 'no code'})"
-        if not _CODE.match(code):
+        if not CODE_PATTERN.match(code):
             raise TaxonomyError(f"{at}: 'code' must be 1-40 letters, digits, '_' or '-'")
         if code == OTHER:
             raise TaxonomyError(f"{at}: '{OTHER}' is reserved for texts no label fits")
@@ -143,7 +144,8 @@ def parse(data: Any, where: str) -> Taxonomy:
     codes = [label.code for label in labels]
     if len(labels) < 2:
         raise TaxonomyError(f"{where}: a taxonomy needs at least two labels")
-    duplicate = next((c for c in codes if codes.count(c) > 1), None)
-    if duplicate:
-        raise TaxonomyError(f"{where}: label code {duplicate!r} is used twice")
+    folded = [c.lower() for c in codes]
+    duplicate = next((c for c, f in zip(codes, folded, strict=True) if folded.count(f) > 1), None)
+    if duplicate:  # "a" and "A" would share a partition folder where file names ignore case
+        raise TaxonomyError(f"{where}: label code {duplicate!r} is used twice (codes ignore case)")
     return Taxonomy(str(data.get("name", Path(where).stem)), tuple(labels), str(data.get("description", "")))

@@ -61,7 +61,8 @@ headlines), set into every label's seed texts so the model learns to give them n
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """The trainer's knobs; the defaults built the shipped model."""
+    """The trainer's knobs. The defaults are those of ``taoyu label-train``; the shipped GB/T model
+    was built with them and ``background="corpus"`` (docs/industry.md has the command)."""
 
     bits: int = DEFAULT_BITS
     max_chars: int = DEFAULT_MAX_CHARS
@@ -135,11 +136,23 @@ def read_texts(paths: Sequence[str | Path], chunk_chars: int = 1500, per_file: i
             path = path / "data"
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in files:
-            for text in _file_texts(file):
+            for text in _named_errors(file, _file_texts(file)):
                 for i, chunk in enumerate(_chunks(text, chunk_chars)):
                     if per_file and i >= per_file:
                         break
                     yield chunk
+
+
+def _named_errors(file: Path, texts: Iterator[str]) -> Iterator[str]:
+    """``texts``, with any read or decode error turned into a ValueError that names the file."""
+    try:
+        yield from texts
+    except ValueError as exc:
+        if str(exc).startswith(str(file)):
+            raise
+        raise ValueError(f"{file}: cannot read: {exc}") from exc
+    except (OSError, EOFError) as exc:
+        raise ValueError(f"{file}: cannot read: {exc}") from exc
 
 
 def _file_texts(file: Path) -> Iterator[str]:
@@ -193,10 +206,11 @@ def seed_texts(
     per_word: float = 0.0,
 ) -> tuple[list[str], np.ndarray]:
     """Short texts made of a label's seed words and words that say nothing (``NEUTRAL_WORDS``),
-    set in windows of the label's own weak-labelled texts (``backgrounds[k]``; step 2 above).
+    set in windows of ``backgrounds[k]`` (step 2 above).
 
-    The windows come from the label's own texts, never from the corpus at large: a window of a
-    text about another label would teach that label's words to mean "not that label".
+    With ``TrainConfig.background`` ``own`` the windows come from the label's own texts: a window
+    of a text about another label would teach that label's words to mean "not that label". The
+    built-in model passes the whole corpus for every label (``corpus``; see TrainConfig).
     ``lexicons`` adds word lists to labels (code -> words): a domain lexicon's words are drawn as
     often as the label's own seeds, so a long list widens the vocabulary without outweighing them.
     """
@@ -339,6 +353,7 @@ def train(
     say(f"{len(corpus)} texts, {len(labelled)} with weak labels: {report.weak}")
 
     corpus_features = featurize(heads, config.bits)
+    masked = featurize([matcher.masked(heads[i]) for i in holdout], config.bits)
     if config.background == "own":
         backgrounds = [[heads[i] for i in weak_train[weak[weak_train] == c]] for c in range(k)]
     else:
@@ -357,13 +372,12 @@ def train(
         model = LabelModel(taxonomy, weights, bias, bits=config.bits, max_chars=config.max_chars)
         if round_ == config.rounds:
             break
-        extra, extra_labels = _confident(model, corpus_features, weak, holdout, config)
+        extra, extra_labels = _confident(model, corpus_features, weak, holdout, masked, config)
         report.self_labelled = {
             codes[c]: int(n) for c, n in enumerate(np.bincount(extra_labels, minlength=k))
         }
         say(f"round {round_ + 1}: {len(extra)} texts self-labelled: {report.self_labelled}")
 
-    masked = featurize([matcher.masked(heads[i]) for i in holdout], config.bits)
     _calibrate(model, masked, weak[holdout], config, report)
     _describe_corpus(model, corpus_features, report)
     report.seconds = round(time.perf_counter() - started, 1)
@@ -398,13 +412,20 @@ def _stack(a: Features, b: Features) -> Features:
 
 
 def _confident(
-    model: LabelModel, corpus: Features, weak: np.ndarray, holdout: np.ndarray, config: TrainConfig
+    model: LabelModel,
+    corpus: Features,
+    weak: np.ndarray,
+    holdout: np.ndarray,
+    masked: Features,
+    config: TrainConfig,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Corpus texts without a weak label that the model labels at ``self_min_prob`` or more, the
-    most confident first, at most ``self_max_per_label`` a label (held-out texts excluded)."""
+    most confident first, at most ``self_max_per_label`` a label (held-out texts excluded).
+    Confidence is read as the calibrated model will state it: with the temperature fitted on the
+    held-out texts with their seed words cut out (``masked``)."""
     logits = model.logits(corpus)
-    if len(holdout) >= 10:  # confidence as the calibrated model will state it
-        logits = logits / fit_temperature(logits[holdout], weak[holdout])
+    if len(holdout) >= 10:
+        logits = logits / fit_temperature(model.logits(masked), weak[holdout])
     probs = softmax(logits)
     best, score = probs.argmax(axis=1), probs.max(axis=1)
     eligible = (weak < 0) & (score >= config.self_min_prob)
@@ -425,17 +446,24 @@ def _calibrate(
     read with their seed words cut out (:meth:`SeedMatcher.masked`)."""
     k = len(model.codes)
     model.url_boost = config.url_boost
-    if len(labels) < 10:  # too few to fit anything: plain softmax, and a threshold above chance
-        model.temperature, model.threshold = 1.0, round(min(0.5, 2.0 / k), 4)
+    lowest = _lowest_threshold(k)
+    if len(labels) < 10:  # too few to fit anything: plain softmax, and the lowest threshold
+        model.temperature, model.threshold = 1.0, round(lowest, 4)
     else:
         logits = model.logits(holdout)
         model.temperature = fit_temperature(logits, labels)
         probs = softmax(logits / model.temperature)
         report.holdout_accuracy = round(float(np.mean(probs.argmax(axis=1) == labels)), 4)
-        # Below the score that 95% of these texts reach, and never below twice chance.
+        # Below the score that 95% of these texts reach, within [lowest, 0.5] (or at lowest).
         floor = float(np.quantile(probs.max(axis=1), 0.05))
-        model.threshold = round(float(np.clip(floor, 2.0 / k, 0.5)), 4)
+        model.threshold = round(float(np.clip(floor, lowest, max(0.5, lowest))), 4)
     report.temperature, report.threshold = model.temperature, model.threshold
+
+
+def _lowest_threshold(k: int) -> float:
+    """The lowest ``other`` threshold for ``k`` labels: twice chance, or halfway from chance to
+    certainty when that is lower (two labels: 0.75; three: 0.67; twenty: 0.1)."""
+    return min(2.0 / k, (1.0 + 1.0 / k) / 2)
 
 
 def _describe_corpus(model: LabelModel, corpus: Features, report: TrainReport) -> None:
@@ -488,7 +516,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="a word list (one word a line, a tab and anything after it ignored) that widens a label's "
         "vocabulary; SKIP drops the list's first lines (a frequency-sorted list starts with common words)",
     )
-    parser.add_argument("--background", choices=("own", "corpus"), default="own", help=TrainConfig.__doc__)
+    parser.add_argument(
+        "--background",
+        choices=("own", "corpus"),
+        default="own",
+        help="windows around seed words from the label's own weak-labelled texts (own: for a corpus of the "
+        "kind of text to be labelled) or from any corpus text (corpus: the built-in model's choice)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     taxonomy = load(args.taxonomy) if args.taxonomy else builtin()

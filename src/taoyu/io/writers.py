@@ -7,6 +7,7 @@ steps, so every shard of a run, and every run of a recipe, has the same columns 
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -156,7 +157,10 @@ class ShardWriter:
     def _open_shard(self) -> None:
         k = len(self._written)
         final = self.directory / f"{self.stem}-{k:03d}.{self.extension}"
-        tmp = self.tmp_dir / f"{self.directory.name}-{final.name}.tmp-{os.getpid()}"
+        # The folder's whole path goes into the name: partition folders share their last part
+        # (industry=J/content_type=news and industry=K/content_type=news).
+        where = hashlib.blake2b(str(self.directory).encode(), digest_size=6).hexdigest()
+        tmp = self.tmp_dir / f"{self.directory.name}-{where}-{final.name}.tmp-{os.getpid()}"
         self._written.append((tmp, final))
         self._shard_rows = 0
         if self.fmt == "parquet":
@@ -255,19 +259,26 @@ NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 
 def partition_value(value: Any) -> str:
     """A value as a folder name: letters, digits and ``_.-`` as they are, anything else
-    percent-encoded as Hive does (so ``/`` can never make a path)."""
+    percent-encoded as Hive does (so ``/`` can never make a path, nor can ``.`` or ``..``). A name
+    over 120 characters is cut, with a hash of the whole value, so every value still gets a
+    folder of its own the file system accepts."""
     if value is None:
         return NULL_PARTITION
     text = str(value)
-    return (
-        "".join(
-            ch
-            if ch.isascii() and (ch.isalnum() or ch in "_.-")
-            else "".join(f"%{b:02X}" for b in ch.encode())
-            for ch in text
-        )
-        or NULL_PARTITION
+    if not text:
+        return NULL_PARTITION
+    if set(text) == {"."}:
+        return "%2E" * len(text)
+    name = "".join(
+        ch if ch.isascii() and (ch.isalnum() or ch in "_.-") else "".join(f"%{b:02X}" for b in ch.encode())
+        for ch in text
     )
+    if len(name) > 120:
+        cut = name[:100]
+        if "%" in cut[-2:]:  # not inside an escape
+            cut = cut[: cut.rfind("%")]
+        name = cut + "~" + hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    return name
 
 
 def remove_task_outputs(directory: Path, stem: str) -> None:

@@ -131,15 +131,17 @@ class Annotator(Step):
 
     def annotate(self, doc: Document) -> Mapping[str, Any]:
         """The labels of ``doc`` and the scores behind them (set into ``doc.meta`` by the caller
-        for the keys in ``output_fields``, and recorded whole in the trace)."""
+        for the keys in ``output_fields``, and recorded whole in the trace); a ``score`` key
+        becomes the trace event's score."""
         raise NotImplementedError
 
     def process(self, doc: Document) -> Document:
         labels = dict(self.annotate(doc))
+        score = labels.pop("score", None)
         for key in self.output_fields:
             if key in labels:
                 doc.meta[key] = labels[key]
-        doc.trace.append(Event(self.name, "keep", None, labels.get("score"), None, labels))
+        doc.trace.append(Event(self.name, "keep", None, score, None, labels))
         return doc
 
 

@@ -92,6 +92,7 @@ class Industry(Annotator):
             kind = content_type.classify(doc.text)
             labels["content_type"] = kind.kind
             labels["content_type_score"] = kind.score
+            labels["content_type_scores"] = {k: v for k, v in kind.scores.items() if v}
         return labels
 
 
