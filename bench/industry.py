@@ -8,6 +8,9 @@ Scored sets:
   and dev splits, each category mapped to a GB/T 4754 section by ``tnews-to-section.tsv``; titles
   of categories no single section fits are left out. Titles are short (about 22 characters) and
   the labels are noisy.
+* **Content type** has no labelled set; the genre rules are run over corpora whose genre is known
+  (news transcripts, statutes, TiDB docs, poems, Wikipedia) and the share given the expected type
+  is printed.
 * **Own paragraphs** (``bench/data/industry_own.jsonl``): 106 short news paragraphs written for this
   project, five or six per section. Written by the same hands as the seed words, so read it as a
   check that plain texts are labelled right, not as a measure of unseen text.
@@ -244,6 +247,28 @@ def custom(shared: Path, seed: int = 0) -> None:
     )
 
 
+def content_types(shared: Path, n: int = 500) -> None:
+    """What the content-type rules call texts of corpora whose genre is known (no labelled web text
+    exists that the project may use): the share given the expected type, and the rest."""
+    from taoyu.industry import content_type
+
+    corpora = {
+        "news transcripts (expect news)": (shared / "data/corpus/xinwenlianbo", "news"),
+        "statutes (expect legal)": (shared / "data/corpus/laws", "legal"),
+        "TiDB docs (expect tutorial)": (shared / "data/corpus/tidb_docs_cn", "tutorial"),
+        "poems (expect literature)": (shared / "data/corpus/poetry", "literature"),
+        "Wikipedia (expect other)": (shared / "data/quality/wiki_cmrc.jsonl.zst", "other"),
+    }
+    print(f"\n## content type on corpora of a known genre ({n} texts each)\n")
+    print("| corpus | expected type | share | other types given |")
+    print("|---|---|---|---|")
+    for name, (path, expected) in corpora.items():
+        texts = list(itertools.islice(read_texts([path], per_file=1), n))
+        kinds = Counter(content_type.classify(t).kind for t in texts)
+        rest = ", ".join(f"{k} {v / len(texts):.0%}" for k, v in kinds.most_common() if k != expected)
+        print(f"| {name} | {expected} | {kinds[expected] / len(texts):.0%} | {rest} |")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -268,6 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         texts = [t for t, _ in rows]
         report(name, {who: score(rows, run(texts)) for who, run in labellers.items()})
     speed(args.shared, {k: labellers[k] for k in ("taoyu model", "THUOCL keyword count")}, args.speed_docs)
+    content_types(args.shared)
     path = Path(__import__("taoyu.industry.model", fromlist=["x"]).__file__).with_name("industry_model.npz")
     print(f"\nmodel file: {path.stat().st_size / 2**20:.1f} MB")
     if args.custom:

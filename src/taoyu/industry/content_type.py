@@ -50,9 +50,11 @@ def _cue(regex: str, weight: float, cap: int = 3) -> Cue:
 
 
 _NUM = "[一二三四五六七八九十百零〇两0-9]"
+_AGENCIES = "本报|本台|新华社|中新社|中新网|央视网|人民网|新华网|澎湃新闻|财新网"
+"""Newsrooms whose name opens a report's lead: 新华社北京6月1日电, 央视网消息, 本报讯."""
 CUES: dict[str, tuple[Cue, ...]] = {
     "news": (
-        _cue(r"(?:本报|新华社|中新社|中新网|央视网|人民网|新华网)(?:记者|讯|电)", 2.0, 2),
+        _cue(rf"(?:{_AGENCIES})(?:记者|讯|电|消息)", 2.0, 2),
         _cue(r"(?:记者|通讯员)\s*[\u4e00-\u9fff]{2,4}(?:\s|报道|摄|）|\))", 1.5, 2),
         _cue(rf"月{_NUM}{{1,3}}日(?:电|讯)", 2.0, 1),
         _cue(r"据[^。\n]{1,20}(?:报道|消息|介绍|了解)", 1.0, 2),
@@ -75,7 +77,8 @@ CUES: dict[str, tuple[Cue, ...]] = {
     ),
     "tutorial": (
         _cue(rf"(?:第{_NUM}步|步骤\s*{_NUM}|Step\s*\d)", 1.5, 3),
-        _cue(r"^\s*\d{1,2}[.、)）]\s*\S", 0.5, 6),
+        # A numbered list alone is not a tutorial (a digest of headlines is numbered too).
+        _cue(r"^\s*\d{1,2}[.、)）]\s*\S", 0.3, 5),
         _cue(r"(?:教程|教你|如何|怎么|怎样|方法如下|操作步骤|具体步骤|注意事项)", 0.6, 4),
         _cue(r"(?:首先|然后|接着|最后|点击|打开|输入|选择|安装|运行|设置)", 0.25, 8),
         _cue(r"(?:\(\)|```|import [a-z]|def [a-z]|function [a-z]|^[ \t]*[$#>][ \t]+[A-Za-z])", 1.0, 4),
