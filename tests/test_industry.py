@@ -291,6 +291,16 @@ def test_corpus_reader_takes_jsonl_parquet_text_and_run_folders(tmp_path: Path):
     bad.write_text('{"text": "ok"}\nnot json\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"bad\.jsonl: line 2 is not JSON"):
         list(read_texts([bad]))
+    import zstandard
+
+    frame = zstandard.ZstdCompressor().compress(b'{"text": "x"}\n' * 1000)
+    broken = tmp_path / "broken.jsonl.zst"
+    broken.write_bytes(frame[:10] + b"\xff" * 20 + frame[30:])  # the decompressor's own error
+    with pytest.raises(ValueError, match=r"broken\.jsonl\.zst: cannot read"):
+        list(read_texts([broken]))
+    broken.write_bytes(frame[: len(frame) // 2])  # a truncated stream
+    with pytest.raises(ValueError, match=r"broken\.jsonl\.zst: cannot read"):
+        list(read_texts([broken]))
 
 
 # -- content type -----------------------------------------------------------------------------
@@ -311,6 +321,11 @@ KIND_TEXTS = {
 def test_content_type_reads_the_conventions_of_each_genre(kind):
     result = content_type.classify(KIND_TEXTS[kind])
     assert result.kind == kind, result.scores
+
+
+def test_a_computer_on_this_desk_is_not_a_news_agency():
+    text = "如何查看本台电脑的IP地址？打开设置，点击网络。本台电视机支持4K。"
+    assert content_type.classify(text).scores["news"] == 0.0
 
 
 def test_plain_prose_without_genre_marks_is_other():

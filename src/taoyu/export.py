@@ -77,7 +77,7 @@ def _data_files(data: Path) -> list[Path]:
     if any(data.rglob("*.jsonl")):
         raise ExportError(f"{data} holds JSON Lines shards; export reads Parquet (output.format: parquet)")
     shards = sorted(data.rglob("*.parquet"))
-    for path in shards[:1]:
+    for path in shards:  # the footers only
         if COLUMN not in pq.ParquetFile(path).schema_arrow.names:
             raise ExportError(f"{path} has no '{COLUMN}' column: run the recipe with the industry step")
     return shards

@@ -201,17 +201,18 @@ def parse_recipe(data: Any, source: str = "<recipe>", step_lines: list[int | Non
 
 
 def _check_partitions(recipe: Recipe, source: str) -> None:
-    """``output.partition_by`` may only name columns a step of the recipe writes (labels such as
-    ``industry`` or ``language``; not the text, ids or addresses, which would make a folder per
-    document)."""
+    """``output.partition_by`` may only name labels a step of the recipe writes (its
+    ``partition_fields``: ``industry``, ``language``...; not a text, an address, a title or a score,
+    which would make a folder per document)."""
     columns: set[str] = set()
     for spec in recipe.steps:
-        columns |= set(get_step(spec.step).output_fields)
+        columns |= set(get_step(spec.step).partition_fields)
     unknown = [c for c in recipe.output.partition_by if c not in columns]
     if unknown:
+        labels = ", ".join(sorted(columns)) or "none (add the industry or language step)"
         raise RecipeError(
-            f"{source}: output.partition_by names {unknown}, which no step of this recipe writes; "
-            f"columns: {', '.join(sorted(columns))}"
+            f"{source}: output.partition_by names {unknown}, which no step of this recipe writes as a label; "
+            f"labels it can split by: {labels}"
         )
 
 

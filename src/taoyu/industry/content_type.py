@@ -50,11 +50,12 @@ def _cue(regex: str, weight: float, cap: int = 3) -> Cue:
 
 
 _NUM = "[一二三四五六七八九十百零〇两0-9]"
-_AGENCIES = "本报|本台|新华社|中新社|中新网|央视网|人民网|新华网|澎湃新闻|财新网"
-"""Newsrooms whose name opens a report's lead: 新华社北京6月1日电, 央视网消息, 本报讯."""
+_AGENCIES = "新华社|中新社|中新网|央视网|人民网|新华网|澎湃新闻|财新网"
+"""Newsrooms whose name opens a report's lead: 新华社北京6月1日电, 央视网消息 (and 本报讯, 本台消息,
+which are not followed by 电: 本台电脑 is a computer)."""
 CUES: dict[str, tuple[Cue, ...]] = {
     "news": (
-        _cue(rf"(?:{_AGENCIES})(?:记者|讯|电|消息)", 2.0, 2),
+        _cue(rf"(?:{_AGENCIES})(?:记者|讯|电|消息)|(?:本报|本台)(?:记者|讯|消息)", 2.0, 2),
         _cue(r"(?:记者|通讯员)\s*[\u4e00-\u9fff]{2,4}(?:\s|报道|摄|）|\))", 1.5, 2),
         _cue(rf"月{_NUM}{{1,3}}日(?:电|讯)", 2.0, 1),
         _cue(r"据[^。\n]{1,20}(?:报道|消息|介绍|了解)", 1.0, 2),

@@ -30,7 +30,8 @@ from taoyu.industry.taxonomy import OTHER, Taxonomy, parse
 from taoyu.jit import kernel
 
 MODEL_RESOURCE = "industry_model.npz"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2: Latin words hashed from the FNV offset wherever they stand (1 hashed a text's first from 0)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,7 @@ from typing import Literal
 
 import numpy as np
 import orjson
+import zstandard
 
 from taoyu.industry.features import DEFAULT_BITS, DEFAULT_MAX_CHARS, Features, featurize, head_of
 from taoyu.industry.model import LabelModel, softmax
@@ -151,7 +152,7 @@ def _named_errors(file: Path, texts: Iterator[str]) -> Iterator[str]:
         if str(exc).startswith(str(file)):
             raise
         raise ValueError(f"{file}: cannot read: {exc}") from exc
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zstandard.ZstdError) as exc:
         raise ValueError(f"{file}: cannot read: {exc}") from exc
 
 

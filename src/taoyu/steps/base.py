@@ -43,6 +43,10 @@ class Step:
     Params: ClassVar[type[StepParams]] = StepParams
     output_fields: ClassVar[dict[str, pa.DataType]] = {}
     """Metadata keys this step sets that deserve their own typed column in the dataset."""
+    partition_fields: ClassVar[frozenset[str]] = frozenset()
+    """Those of ``output_fields`` that are labels with few values (a language, an industry), which
+    ``output.partition_by`` may split the dataset by; a title or a score would make a folder per
+    document."""
 
     def __init__(self, params: StepParams | None = None, /, **kwargs: Any) -> None:
         if params is not None and kwargs:

@@ -42,6 +42,7 @@ class Industry(Annotator):
 
     Params = IndustryParams
     params: IndustryParams
+    partition_fields: ClassVar[frozenset[str]] = frozenset({"industry", "industry_runner_up", "content_type"})
     output_fields: ClassVar[dict[str, pa.DataType]] = {
         "industry": pa.string(),
         "industry_score": pa.float64(),

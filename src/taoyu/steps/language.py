@@ -80,6 +80,7 @@ class Language(Filter):
 
     Params = LanguageParams
     params: LanguageParams
+    partition_fields: ClassVar[frozenset[str]] = frozenset({"language", "script"})
     output_fields: ClassVar[dict[str, pa.DataType]] = {
         "language": pa.string(),
         "script": pa.string(),
