@@ -188,6 +188,18 @@ def test_probabilities_sum_to_one_and_low_scores_are_other():
     assert empty.label == OTHER and empty.best in model.codes and empty.score < model.threshold
 
 
+def test_the_step_threshold_overrides_the_models():
+    from taoyu.document import Document, Source
+    from taoyu.steps.industry import Industry
+
+    doc = Document("d", CLEAR_TEXTS["J"], Source("f", 0))
+    assert Industry(threshold=0.99)(doc).meta["industry"] in ("J", OTHER)
+    strict = Industry(threshold=0.999999)(Document("e", "本周的活动安排已经确定。", Source("f", 1)))
+    assert strict.meta["industry"] == OTHER
+    event = strict.trace[-1]
+    assert event.details["industry_best"] in LabelModel.load().codes and event.score == strict.meta["industry_score"]
+
+
 def test_a_channel_url_moves_the_label():
     model = LabelModel.load()
     text = "本周的活动安排已经确定，欢迎大家报名参加。"

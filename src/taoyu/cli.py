@@ -371,7 +371,7 @@ def label(
     except ValueError as exc:
         _fail(str(exc))
     probs = labeller.predict_proba([text], urls=[url])[0]
-    prediction = labeller.predict([text], urls=[url])[0]
+    prediction = labeller.prediction(probs)
     kind = content_type.classify(text)
     names = {lb.code: lb.name for lb in labeller.taxonomy.labels}
     ranked = sorted(zip(labeller.codes, probs.tolist(), strict=True), key=lambda x: -x[1])[: max(top, 1)]

@@ -161,13 +161,13 @@ def _industry_of(trace: str | None) -> str | None:
 
 def _write_run_files(output: Path, folder: Path, code: str, n: int) -> None:
     run: dict[str, Any] = read_json(output / "run.json")
-    run["counts"] = {"records_in": n, "kept": n, "dropped": 0, "input_errors": 0, "reconciles": True}
     run["export"] = {
         "from": str(output),
         "industry": code,
         "exported": datetime.now(UTC).isoformat(timespec="seconds"),
-        "source_counts": read_json(output / "run.json").get("counts"),
+        "source_counts": run.get("counts"),
     }
+    run["counts"] = {"records_in": n, "kept": n, "dropped": 0, "input_errors": 0, "reconciles": True}
     write_json_atomic(folder / "run.json", run)
     write_json_atomic(
         folder / "stats.json",

@@ -28,6 +28,7 @@ import orjson
 from taoyu.industry.features import DEFAULT_BITS, DEFAULT_MAX_CHARS, Features, featurize, head_of
 from taoyu.industry.taxonomy import OTHER, Taxonomy, parse
 from taoyu.jit import kernel
+from taoyu.npz import save_npz
 
 MODEL_RESOURCE = "industry_model.npz"
 FORMAT_VERSION = 2
@@ -131,18 +132,20 @@ class LabelModel:
         texts: Sequence[str],
         titles: Sequence[str | None] | None = None,
         urls: Sequence[str | None] | None = None,
+        threshold: float | None = None,
     ) -> list[Prediction]:
-        """The label of each text: ``other`` below the threshold, and the runner-up when its
-        probability is at least ``runner_up_ratio`` of the winner's."""
+        """The label of each text: ``other`` below the threshold (the model's, or ``threshold``),
+        and the runner-up when its probability is at least ``runner_up_ratio`` of the winner's."""
         probs = self.predict_proba(texts, titles, urls)
-        return [self._prediction(row) for row in probs]
+        return [self.prediction(row, threshold) for row in probs]
 
-    def _prediction(self, row: np.ndarray) -> Prediction:
+    def prediction(self, row: np.ndarray, threshold: float | None = None) -> Prediction:
+        """The :class:`Prediction` of one row of ``predict_proba``."""
         order = np.argsort(-row, kind="stable")
         first, second = int(order[0]), int(order[1])
         score, runner = float(row[first]), float(row[second])
         best = self.codes[first]
-        label = best if score >= self.threshold else OTHER
+        label = best if score >= (self.threshold if threshold is None else threshold) else OTHER
         close = runner >= self.runner_up_ratio * score
         return Prediction(
             label,
@@ -207,13 +210,7 @@ class LabelModel:
             "bias": self.bias.astype(np.float64),
             "config": np.frombuffer(orjson.dumps(self.config(), option=orjson.OPT_SORT_KEYS), np.uint8),
         }
-        with zipfile.ZipFile(path, "w") as zf:
-            for name, array in arrays.items():
-                buf = io.BytesIO()
-                np.lib.format.write_array(buf, np.asarray(array), allow_pickle=False)
-                info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, buf.getvalue())
+        save_npz(path, arrays)
 
 
 @functools.lru_cache(maxsize=8)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import functools
 import io
 import unicodedata
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -33,6 +32,7 @@ import numpy as np
 import xxhash
 
 from taoyu.jit import kernel
+from taoyu.npz import save_npz
 from taoyu.text import chars
 from taoyu.text.chars import char_flags, codes
 
@@ -440,13 +440,7 @@ class OffensiveModel:
             "seed": np.int64(self.spec.seed),
             "threshold": np.float64(self.threshold),
         }
-        with zipfile.ZipFile(path, "w") as zf:
-            for name, array in arrays.items():
-                buf = io.BytesIO()
-                np.lib.format.write_array(buf, np.asarray(array), allow_pickle=False)
-                info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, buf.getvalue())
+        save_npz(path, arrays)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probability of offensive per text (float64, in [0, 1]); batches are chunked internally.

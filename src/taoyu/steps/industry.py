@@ -67,10 +67,8 @@ class Industry(Annotator):
 
     def _predict(self, docs: Sequence[Document]) -> list[Prediction]:
         titles = [_title(doc) for doc in docs]
-        predictions = self._model.predict([doc.text for doc in docs], titles, [doc.url for doc in docs])
-        if self.params.threshold is not None:
-            predictions = [_rethreshold(p, self.params.threshold) for p in predictions]
-        return predictions
+        urls = [doc.url for doc in docs]
+        return self._model.predict([doc.text for doc in docs], titles, urls, self.params.threshold)
 
     def annotate(self, doc: Document) -> Mapping[str, Any]:
         if not hasattr(self, "_model"):
@@ -100,8 +98,3 @@ class Industry(Annotator):
 def _title(doc: Document) -> str | None:
     title = doc.meta.get("title")
     return title if isinstance(title, str) else None
-
-
-def _rethreshold(p: Prediction, threshold: float) -> Prediction:
-    label = p.best if p.score >= threshold else "other"
-    return Prediction(label, p.score, p.best, p.runner_up, p.runner_up_score)
