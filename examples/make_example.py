@@ -10,6 +10,9 @@ real crawls hold, so each pipeline step has visible work to do:
   article with an injected porn-spam block and spliced unrelated sentences;
 * duplicates: the same page crawled twice, a syndicated copy on another portal, and a mirror;
 * near-empty pages (a 404, a login wall) that a length filter removes;
+* publishers' opt-outs from AI training, one page per signal (TDMRep in a header, a meta tag and a
+  site's tdmrep.json; ``noai`` in X-Robots-Tag and robots meta; Content-Usage; a robots.txt
+  naming AI crawlers; a domain list), with the files in ``examples/optout/``;
 * personal data: a phone number and a WeChat ID inside real pages (redacted), and a leaked
   member list of phone and ID numbers (dropped as a personal-data dump). All numbers are made up.
 
@@ -107,6 +110,110 @@ ARTICLES = {
         ],
     ),
 }
+
+OPTOUT_ARTICLES = {
+    "library": (
+        "城东图书馆延长夜间开放时间 自习座位扩容至六百个",
+        "2026-10-08",
+        "本报记者 许宁",
+        [
+            "从十月起，城东图书馆工作日的闭馆时间由晚上八点推迟到十点，周末全天开放，自习区座位也从三百多个增加到六百个。",
+            "馆长介绍，去年以来夜间到馆的读者明显增多，其中不少是准备考试的年轻人和下班后来充电的上班族。为此，馆里重新布置了二楼和三楼的阅览空间，每个座位都配有台灯和充电插座。",
+            "读者可以提前一天在线预约座位，到馆后扫码签到，离开超过一小时未签回的座位会自动释放。馆方表示，还将根据读者意见增加饮水点，并在一楼开设安静的亲子阅读角。",
+        ],
+    ),
+    "garden": (
+        "老小区屋顶变身共享菜园 邻居们在菜畦间熟络起来",
+        "2026-09-19",
+        "通讯员 钱程 记者 孙悦",
+        [
+            "在拱墅区一个建成三十多年的老小区，三栋居民楼的屋顶今年春天被改造成了共享菜园，划分出四十多块一平方米大小的菜畦。",
+            "社区工作人员说，改造前屋顶堆满杂物，还经常漏水。改造时先做了防水层，再铺上轻质种植土，既隔热又美观。菜畦由居民报名认领，每季轮换一次。",
+            "退休教师陈阿姨种了青菜、番茄和几株薄荷。她说，以前住了二十年都不认识对门邻居，现在大家每天傍晚在屋顶浇水聊天，谁家菜长得好还会分给别人尝尝。",
+        ],
+    ),
+    "river": (
+        "护河志愿队坚持巡河五年 小河重现鱼虾成群",
+        "2026-08-27",
+        "本报记者 方远",
+        [
+            "每周六清晨，一支由附近居民组成的护河志愿队都会沿着小河走上一圈，记录水色、气味和岸边垃圾，五年来从未间断。",
+            "志愿队队长老郑说，刚开始巡河时，河面上常漂着塑料袋，雨后还能闻到异味。志愿者把发现的问题拍照上传，街道和环卫部门一般在两天内处理。",
+            "如今，这条小河的水质已稳定在三类水以上，河里又能看到成群的小鱼和虾。队员们还在河边小学开设了护水课堂，带孩子们认识水生植物。",
+        ],
+    ),
+    "canteen": (
+        "社区老年食堂推出十元套餐 每天供应三百多份午餐",
+        "2026-11-02",
+        "记者 黄蕾",
+        [
+            "上城区一家社区老年食堂开业半年，每天中午供应三百多份午餐，六十岁以上老人凭卡可享受十元两荤一素的套餐。",
+            "食堂负责人介绍，菜单每周更新一次，少油少盐，并为糖尿病和高血压老人准备了专门的低糖低盐窗口。行动不便的老人可以电话订餐，由志愿者送餐上门。",
+            "七十八岁的刘大爷几乎每天都来吃午饭。他说，一个人在家做饭麻烦，来食堂既吃得好，还能和老朋友下下棋、聊聊天。",
+        ],
+    ),
+    "bikeway": (
+        "滨江绿道慢行系统全线贯通 骑行爱好者周末扎堆打卡",
+        "2026-10-18",
+        "本报记者 周航",
+        [
+            "全长约二十六公里的滨江绿道慢行系统日前全线贯通，沿线设置了十二处驿站，提供饮水、休息和简单的自行车维修服务。",
+            "绿道采用人行道和自行车道分离的设计，自行车道铺设了红色透水沥青，夜间有低位照明，转弯处加装了反光标识。",
+            "市园林部门提醒，绿道内禁止电动车通行，骑行时请控制车速，礼让行人。周末高峰时段，部分驿站还会安排志愿者引导秩序。",
+        ],
+    ),
+    "museum": (
+        "市博物馆推出宋代生活特展 三百余件文物讲述市井烟火",
+        "2026-09-05",
+        "记者 唐宁",
+        [
+            "市博物馆的宋代生活特展近日开幕，展出瓷器、漆器、书画和生活用具三百余件，其中近一半是首次公开亮相。",
+            "展览按照饮食、茶事、游艺和市集四个单元布置，观众可以看到宋人使用的茶盏、香炉和孩童玩具，还能通过互动屏幕复原一条热闹的街市。",
+            "策展人说，希望观众不只是看器物，而是透过这些日常物件，感受当时普通人的生活节奏。展览持续到明年三月，需提前预约参观。",
+        ],
+    ),
+    "rainwater": (
+        "校园雨水花园建成投用 学生们当起节水小研究员",
+        "2026-06-14",
+        "通讯员 吴桐",
+        [
+            "一所小学利用操场边的低洼地建起了雨水花园，下雨时屋顶和操场的雨水先流进花园，经过植物和砂石层过滤后再渗入地下或收集起来浇灌草坪。",
+            "科学老师带着学生们在花园里安装了简易雨量计，每次降雨后记录积水深度和消退时间，并比较不同植物的耐水能力。",
+            "学校后勤负责人说，雨水花园投用后，操场积水的情况明显减少，校园绿化用水也比往年节省了约两成。",
+        ],
+    ),
+    "nightmarket": (
+        "运河边夜市规范经营 摊位统一管理油烟噪音明显减少",
+        "2026-07-22",
+        "本报记者 邵琪",
+        [
+            "运河边的夜市经过两个月的整改重新开市，一百二十个摊位统一配备了油烟净化设备和带盖垃圾桶，营业时间调整为晚上六点到十一点。",
+            "市场管理方介绍，摊主需要持健康证和食品经营备案上岗，每晚收市后由专人清洗地面。附近居民反映，油烟和噪音比以前少了很多。",
+            "不少游客专程来品尝葱包桧、定胜糕等本地小吃。有摊主说，环境变好后回头客多了，生意比整改前还要好一些。",
+        ],
+    ),
+    "firefight": (
+        "乡镇微型消防站配齐装备 村民志愿者五分钟到场处置",
+        "2026-12-01",
+        "记者 林涛",
+        [
+            "入冬以来，山区乡镇的二十个微型消防站完成了装备更新，每个站点都配齐了灭火器、水枪、破拆工具和应急照明设备。",
+            "这些站点的队员大多是本村村民，经过专业培训后轮流值守。接到报警后，他们能在五分钟内赶到现场，先行处置初起火灾，等待专业消防队伍到达。",
+            "乡镇负责人表示，山区村庄距离城区消防站较远，微型消防站弥补了救援的空档。今年以来，队员们已成功处置了十多起小型火情。",
+        ],
+    ),
+    "orchard": (
+        "山区果园引入智能灌溉 柑橘产量提高用水却少了",
+        "2026-11-15",
+        "通讯员 郑露 记者 何川",
+        [
+            "在一处山区柑橘果园里，果树下铺设了滴灌管道，土壤中埋着湿度传感器，果农用手机就能查看每块地的墒情并远程开关阀门。",
+            "果园负责人说，以前靠经验浇水，山坡上部常常缺水，下部又积水烂根。现在系统根据土壤湿度自动补水，今年柑橘产量提高了约一成半，用水量却减少了三成。",
+            "当地农业技术推广站计划明年在更多果园推广这套设备，并组织果农参加使用培训。",
+        ],
+    ),
+}
+ARTICLES.update(OPTOUT_ARTICLES)
 
 SPAM_BLOCK = [
     "澳门新葡京娱乐场官网注册送38元彩金，真人百家乐在线投注，日赚千元不是梦",
@@ -232,7 +339,11 @@ def leaked_list_page() -> str:
     for i in range(24):
         body = f"3301061985{(i % 12) + 1:02d}{(i % 27) + 1:02d}{i:03d}"
         check = "10X98765432"[
-            sum(int(d) * w for d, w in zip(body, (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
+            sum(
+                int(d) * w
+                for d, w in zip(body, (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2), strict=True)
+            )
+            % 11
         ]
         rows.append(
             f"<tr><td>会员{i + 1:02d}</td><td>1{3 + i % 6}9{i:04d}{(i * 7919) % 10000:04d}</td><td>{body}{check}</td></tr>"
@@ -245,15 +356,20 @@ def login_wall_page() -> str:
 <p>请登录后查看全文</p><p>打开APP，阅读全文</p></body></html>"""
 
 
-def pages() -> list[tuple[str, str, bytes, str]]:
-    """(url, date, body bytes, HTTP Content-Type) in crawl order."""
-    out: list[tuple[str, str, bytes, str]] = []
+def pages() -> list[tuple[str, str, bytes, str, list[tuple[str, str]]]]:
+    """(url, date, body bytes, HTTP Content-Type, other response headers) in crawl order."""
+    out: list[tuple[str, str, bytes, str, list[tuple[str, str]]]] = []
 
     def add(
-        url: str, date: str, text: str, encoding: str = "utf-8", header_charset: str | None = "utf-8"
+        url: str,
+        date: str,
+        text: str,
+        encoding: str = "utf-8",
+        header_charset: str | None = "utf-8",
+        headers: list[tuple[str, str]] | None = None,
     ) -> None:
         ctype = "text/html" + (f"; charset={header_charset}" if header_charset else "")
-        out.append((url, date, text.encode(encoding), ctype))
+        out.append((url, date, text.encode(encoding), ctype, headers or []))
 
     add(
         "https://news.qiantang.example/2026/09/28/metro.html",
@@ -336,16 +452,101 @@ def pages() -> list[tuple[str, str, bytes, str]]:
         news_page("harvest", "西湖日报"),
     )
     add("https://ask.example/q/cat.html?from=share", "2026-07-05T10:00:00Z", qa_page("qa"))
+    add_optout_pages(add)
     return out
+
+
+def with_meta(page: str, tags: str) -> str:
+    """The page with more ``<meta>`` tags in its head."""
+    return page.replace("<head>", "<head>" + tags, 1)
+
+
+def add_optout_pages(add) -> None:
+    """Pages whose publishers opted out of AI training, one per kind of signal, and two whose
+    signals, read by their precedence rules, leave them in (examples/optout/ holds the sites'
+    robots.txt and tdmrep.json files and the domain list the recipe names)."""
+    day = "2026-12-02T0{}:00:00Z"
+    # W3C TDMRep in the HTTP response, and in the page's meta tags.
+    add(
+        "https://www.dongcheng-news.example/2026/1008/library.html",
+        day.format(1),
+        news_page("library", "东城新闻"),
+        headers=[
+            ("TDM-Reservation", "1"),
+            ("TDM-Policy", "https://www.dongcheng-news.example/tdm-policy.json"),
+        ],
+    )
+    add(
+        "https://www.gongshu-life.example/garden.html",
+        day.format(2),
+        with_meta(news_page("garden", "拱墅生活"), '<meta name="tdm-reservation" content="1">'),
+    )
+    # A site's tdmrep.json reserves everything but /open/ (examples/optout/tdmrep/).
+    add("https://www.hehu-daily.example/reports/river.html", day.format(3), news_page("river", "河湖日报"))
+    add(
+        "https://www.hehu-daily.example/open/rainwater.html",
+        day.format(3),
+        news_page("rainwater", "河湖日报"),
+    )
+    # noai in X-Robots-Tag and in the robots meta tag.
+    add(
+        "https://www.shangcheng-today.example/canteen.html",
+        day.format(4),
+        news_page("canteen", "上城今日"),
+        headers=[("X-Robots-Tag", "noindex"), ("X-Robots-Tag", "noai, noimageai")],
+    )
+    add(
+        "https://www.binjiang-green.example/bikeway.html",
+        day.format(5),
+        with_meta(news_page("bikeway", "滨江绿道网"), '<meta name="robots" content="noai, noimageai">'),
+    )
+    # IETF AI preferences: Content-Usage.
+    add(
+        "https://www.museum-city.example/exhibit/song.html",
+        day.format(6),
+        news_page("museum", "城市博物馆"),
+        headers=[("Content-Usage", "train-ai=n, search=y")],
+    )
+    # robots.txt: the site shuts out AI training crawlers by name (examples/optout/robots/).
+    add(
+        "https://www.canal-market.example/nightmarket.html",
+        day.format(7),
+        news_page("nightmarket", "运河夜话"),
+    )
+    # A domain on the recipe's opt-out list (examples/optout/domains.txt).
+    add("https://news.shanxiang.example/firefight.html", day.format(8), news_page("firefight", "山乡新闻"))
+    # Precedence: the page's meta (0) overrides the header (1), so this page stays.
+    add(
+        "https://www.orchard-news.example/orchard.html",
+        day.format(9),
+        with_meta(news_page("orchard", "果园新闻"), '<meta name="tdm-reservation" content="0">'),
+        headers=[("tdm-reservation", "1")],
+    )
+
+
+OPTOUT_FILES = {
+    "robots/www.canal-market.example.txt": "User-agent: *\nDisallow: /admin/\n\nUser-agent: GPTBot\nUser-agent: CCBot\nDisallow: /\n",
+    "robots/www.binjiang-green.example.txt": "User-agent: *\nAllow: /\n",
+    "tdmrep/www.hehu-daily.example/.well-known/tdmrep.json": (
+        '[\n  {"location": "/open/", "tdm-reservation": 0},\n'
+        '  {"location": "/", "tdm-reservation": 1, "tdm-policy": "https://www.hehu-daily.example/policy.json"}\n]\n'
+    ),
+    "domains.txt": "# Publishers who asked us by letter to leave their sites out of AI training data\nshanxiang.example\n",
+}
 
 
 def main() -> None:
     target = Path(__file__).with_name("zh-web.warc.gz")
     records = [
-        warc_response_record(url, body, date=date, content_type=ctype) for url, date, body, ctype in pages()
+        warc_response_record(url, body, date=date, content_type=ctype, headers=headers)
+        for url, date, body, ctype, headers in pages()
     ]
     target.write_bytes(b"".join(records))
     print(f"wrote {target} ({len(records)} records, {target.stat().st_size:,} bytes)")
+    for name, text in OPTOUT_FILES.items():
+        path = Path(__file__).with_name("optout") / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -15,8 +15,8 @@ from .conftest import REPO, assert_reconciles, ledger_rows, run_cli, text_record
 def test_builtin_example_end_to_end(tmp_path: Path):
     out = tmp_path / "zh-web"
     proc = run_cli("run", "recipes/zh-web.yaml", "--output", str(out), check=True)
-    assert "23 records in" in proc.stdout
-    assert_reconciles(out, 23)
+    assert "33 records in" in proc.stdout
+    assert_reconciles(out, 33)
     rows = ledger_rows(out)
     reasons = {r["reason"] for r in rows if r["outcome"] == "dropped"}
     assert {"too_short", "exact_duplicate", "near_duplicate", "pii_dense"} <= reasons
@@ -27,7 +27,7 @@ def test_builtin_example_end_to_end(tmp_path: Path):
     assert not any("\ufffd" in t for t in texts)
 
     stats = run_cli("stats", str(out), check=True)
-    assert "exact_duplicate" in stats.stdout and "reconciles: 23 in" in stats.stdout
+    assert "exact_duplicate" in stats.stdout and "reconciles: 33 in" in stats.stdout
 
 
 def test_flags_override_the_recipe(tmp_path: Path):

@@ -340,6 +340,79 @@ def export(
 
 
 @app.command()
+def card(output: Annotated[Path, typer.Argument(help="Output folder of a finished run.")]) -> None:
+    """Write OUT/README.md (Hub front matter and prose) and OUT/croissant.json from the run's records."""
+    from taoyu.publish.card import write_card
+    from taoyu.publish.facts import FactsError
+
+    try:
+        readme, jsonld = write_card(output)
+    except FactsError as exc:
+        _fail(str(exc))
+    console.print(f"wrote {escape(str(readme))} and {escape(str(jsonld))}")
+
+
+@app.command()
+def keygen(
+    path: Annotated[Path, typer.Argument(help="Private key file to write; the public key goes to PATH.pub.")],
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing key pair.")] = False,
+) -> None:
+    """Make an Ed25519 key pair for signing output folders (taoyu sign, taoyu verify)."""
+    from taoyu.publish.manifest import ManifestError
+    from taoyu.publish.manifest import keygen as make_keys
+
+    try:
+        private, public = make_keys(path, overwrite)
+    except ManifestError as exc:
+        _fail(str(exc))
+    console.print(f"private key: {escape(str(private))} (keep it secret)\npublic key:  {escape(str(public))}")
+
+
+@app.command()
+def sign(
+    output: Annotated[Path, typer.Argument(help="Output folder of a run (run taoyu card and report first).")],
+    key: Annotated[Path, typer.Option(help="Ed25519 private key (taoyu keygen).")],
+) -> None:
+    """Write OUT/manifest.intoto.json (every file's SHA-256 and the run's provenance) and its signature."""
+    from taoyu.publish.manifest import MANIFEST, SIGNATURE, ManifestError
+    from taoyu.publish.manifest import sign as sign_folder
+
+    try:
+        statement = sign_folder(output, key)
+    except ManifestError as exc:
+        _fail(str(exc))
+    console.print(
+        f"signed {len(statement['subject']):,} files: {escape(str(output / MANIFEST))}, "
+        f"{escape(str(output / SIGNATURE))}"
+    )
+
+
+@app.command()
+def verify(
+    output: Annotated[Path, typer.Argument(help="A signed output folder.")],
+    pub: Annotated[Path, typer.Option(help="The signer's Ed25519 public key (PATH.pub from taoyu keygen).")],
+) -> None:
+    """Check the signature, rehash every file and name each one that changed, went missing or appeared."""
+    from taoyu.publish.manifest import ManifestError
+    from taoyu.publish.manifest import verify as verify_folder
+
+    try:
+        result = verify_folder(output, pub)
+    except ManifestError as exc:
+        _fail(str(exc), code=1)
+    if result.ok:
+        console.print(f"OK: the signature holds and all {result.files:,} files are as signed")
+        return
+    for line in result.lines():
+        console.print(escape(line), highlight=False)
+    _fail(
+        f"{len(result.changed)} changed, {len(result.missing)} missing, {len(result.extra)} extra "
+        f"of {result.files:,} signed files",
+        code=1,
+    )
+
+
+@app.command()
 def label(
     text: Annotated[str, typer.Argument(help="A text, a text file, or - for standard input.")],
     model: Annotated[

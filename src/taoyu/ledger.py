@@ -30,6 +30,7 @@ LEDGER_SCHEMA = pa.schema(
         ("source_index", pa.int64()),
         ("source_offset", pa.int64()),
         ("warc_record_id", pa.string()),
+        ("url", pa.string()),
         ("content_hash", pa.string()),
         ("outcome", pa.string()),
         ("step", pa.string()),
@@ -61,6 +62,7 @@ def document_entry(doc: Document) -> dict[str, Any]:
     row: dict[str, Any] = {
         "doc_id": doc.id,
         **_source_columns(doc.source),
+        "url": doc.url,
         "content_hash": content_hash(doc.text),
     }
     if final is None:
@@ -82,6 +84,7 @@ def error_entry(error: InputError, step: str = "read") -> dict[str, Any]:
     return {
         "doc_id": None,
         **_source_columns(error.source),
+        "url": None,
         "content_hash": None,
         "outcome": INPUT_ERROR,
         "step": step,

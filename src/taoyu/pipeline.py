@@ -16,6 +16,7 @@ Build a pipeline from step objects, or load a recipe; run it on inputs into an o
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import platform
 import shutil
@@ -166,6 +167,26 @@ def _versions() -> dict[str, str]:
     return out
 
 
+def step_artifacts(recipe: Recipe) -> list[dict[str, Any]]:
+    """Every model and list file the recipe's steps decide with, with its size and SHA-256, for
+    ``run.json`` (and so for the signed manifest's provenance)."""
+    out = []
+    for step in recipe.build_steps():
+        for role, path in step.artifacts():
+            with open(path, "rb") as fh:
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()
+            out.append(
+                {
+                    "step": step.name,
+                    "role": role,
+                    "path": str(path),
+                    "bytes": path.stat().st_size,
+                    "sha256": digest,
+                }
+            )
+    return out
+
+
 def _make_executor(recipe: Recipe):
     if recipe.run.executor == "ray":
         # Imported here: ray is an optional dependency, and only this executor needs it.
@@ -252,6 +273,7 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
             {"path": f.path, "format": f.format, "bytes": f.size, "sha256": digests.get(f.path)}
             for f in files
         ]
+        run_info["artifacts"] = step_artifacts(recipe)
         run_info["tasks"] = len(tasks)
         run_info["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
         run_info["counts"] = {k: v for k, v in result_funnel.as_dict().items() if isinstance(v, int | bool)}

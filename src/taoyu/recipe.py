@@ -74,6 +74,29 @@ class RunConfig(_Model):
     """Stop at the first input error instead of recording it and going on."""
 
 
+class CardConfig(_Model):
+    """What ``taoyu card`` cannot learn from the run: who publishes the dataset and under which
+    licence. Left out of the recipe's digest: it describes the output, it does not change it."""
+
+    pretty_name: str | None = None
+    """The dataset's name for people; None: the recipe's name."""
+    description: str | None = None
+    """One paragraph on what the dataset is for; None: a sentence built from the run."""
+    license: str = "other"
+    """A Hugging Face licence id (``cc-by-4.0``, ``apache-2.0``…), or ``other`` when the texts keep
+    their publishers' rights, as a crawl's do."""
+    license_name: str | None = None
+    """For ``license: other``: what the terms are called."""
+    license_link: str | None = None
+    """For ``license: other``: where the terms are written."""
+    creator: str | None = None
+    """Who made the dataset (a person or an organisation)."""
+    homepage: str | None = None
+    """Where the dataset is published (an absolute URL)."""
+    version: str = "1.0.0"
+    """The dataset's version, MAJOR.MINOR.PATCH."""
+
+
 class StepSpec(_Model):
     step: str
     params: dict[str, Any] = {}
@@ -93,6 +116,7 @@ class Recipe(_Model):
     reader: ReaderConfig = ReaderConfig()
     output: OutputConfig = OutputConfig()
     run: RunConfig = RunConfig()
+    card: CardConfig = CardConfig()
     steps: list[StepSpec]
     source_path: str | None = Field(None, exclude=True)
 
@@ -108,9 +132,9 @@ class Recipe(_Model):
         """Identity of what the recipe computes: changes to it invalidate an output folder.
 
         How it runs (workers, executor, strictness) is left out on purpose: those must not change
-        the output, and a resumed run may use other values.
+        the output, and a resumed run may use other values. So is the dataset card's metadata.
         """
-        payload = self.model_dump(mode="json", exclude={"run"})
+        payload = self.model_dump(mode="json", exclude={"run", "card"})
         # Where the output goes is not what it is (the state lives inside it), and "crawl/" and
         # "crawl" name the same input: neither may make a resume look like a different recipe.
         payload["output"].pop("keep_rejects", None)

@@ -213,6 +213,11 @@ class LabelModel:
         save_npz(path, arrays)
 
 
+def packaged_model_path() -> Path:
+    """Where the built-in GB/T 4754 model lies in the installed package (for its digest)."""
+    return Path(str(resources.files("taoyu.industry").joinpath(MODEL_RESOURCE)))
+
+
 @functools.lru_cache(maxsize=8)
 def _load_cached(path: str | None) -> LabelModel:
     if path is None:

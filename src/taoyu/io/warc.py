@@ -27,6 +27,10 @@ _TYPES = {
 }
 _CHUNK = 16384
 _TEXTUAL = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
+KEPT_HTTP_HEADERS = ("tdm-reservation", "tdm-policy", "x-robots-tag", "content-usage")
+"""Response headers kept in ``meta['http_headers']`` (name in lower case → list of values): the
+publishers' opt-out signals the ``optout`` step reads. The rest are dropped: they would bloat every
+row and say nothing about the text."""
 
 
 def read_warc(path: str, record_types: Iterable[str], max_record_bytes: int) -> ReadStream:
@@ -151,9 +155,22 @@ def _to_item(record, source: Source, max_record_bytes: int) -> Document | InputE
         meta["http_status"] = status
         meta["content_type"] = content_type or None
         meta["http_charset"] = record.http_charset
+        kept = _kept_headers(record.http_headers)
+        if kept:
+            meta["http_headers"] = kept
         if content_type and not content_type.startswith(_TEXTUAL):
             return InputError(source, f"not a text page (Content-Type {content_type})")
     return Document(doc_id, "", source, url, meta, raw=payload)
+
+
+def _kept_headers(headers) -> dict[str, list[str]]:
+    """The opt-out headers of a response, every value of a repeated header kept in order."""
+    out: dict[str, list[str]] = {}
+    for name, value in headers.items():
+        key = name.strip().lower()
+        if key in KEPT_HTTP_HEADERS:
+            out.setdefault(key, []).append(value.strip())
+    return out
 
 
 def _strip_urn(record_id: str | None) -> str | None:
@@ -179,11 +196,15 @@ def warc_response_record(
     date: str = "2026-01-01T00:00:00Z",
     content_type: str = "text/html; charset=utf-8",
     record_id: str | None = None,
+    headers: Iterable[tuple[str, str]] = (),
 ) -> bytes:
-    """One gzip member holding a WARC/1.1 response record: how crawlers write .warc.gz files."""
+    """One gzip member holding a WARC/1.1 response record: how crawlers write .warc.gz files.
+    ``headers`` are extra HTTP response headers (an opt-out signal, say), written in order."""
+    extra = "".join(f"{name}: {value}\r\n" for name, value in headers)
     http = (
         b"HTTP/1.1 200 OK\r\n"
         + f"Content-Type: {content_type}\r\n".encode()
+        + extra.encode()
         + f"Content-Length: {len(body)}\r\n\r\n".encode()
         + body
     )

@@ -467,6 +467,11 @@ class OffensiveModel:
         return self.predict_proba(texts) >= cut
 
 
+def packaged_model_path() -> Path:
+    """Where the built-in offensive-language model lies in the installed package (for its digest)."""
+    return Path(str(resources.files("taoyu.safety").joinpath(MODEL_RESOURCE)))
+
+
 @functools.lru_cache(maxsize=8)
 def _load_cached(cls: type[OffensiveModel], path: str | None) -> OffensiveModel:
     if path is None:

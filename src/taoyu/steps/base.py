@@ -56,6 +56,12 @@ class Step:
     def setup(self) -> None:
         """Load what the step needs once per worker (models, lexicons). Called before the first doc."""
 
+    def artifacts(self) -> list[tuple[str, Path]]:
+        """Files the step decides with besides the documents (a model, an opt-out list), as
+        ``(role, path)``. The run records each with its SHA-256 in ``run.json``, and the signed
+        manifest's provenance names them, so anyone can tell exactly which model made a label."""
+        return []
+
     def prepare(self, docs: Sequence[Document]) -> None:
         """Work the step does faster for a batch at once than one document at a time, done before
         ``process`` meets each of them (runners call it per batch; calling ``process`` alone is

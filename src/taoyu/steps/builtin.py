@@ -10,6 +10,7 @@ from taoyu.steps import (  # noqa: F401
     length,
     near_dedup,
     normalize,
+    optout,
     page_body,
     quality,
     redact_pii,

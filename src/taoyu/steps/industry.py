@@ -15,6 +15,7 @@ The labeller reads the title, the address and the opening of the text
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pyarrow as pa
@@ -22,7 +23,7 @@ from pydantic import Field
 
 from taoyu.document import Document
 from taoyu.industry import content_type
-from taoyu.industry.model import LabelModel, Prediction
+from taoyu.industry.model import LabelModel, Prediction, packaged_model_path
 from taoyu.registry import register
 from taoyu.steps.base import Annotator, StepParams
 
@@ -49,6 +50,10 @@ class Industry(Annotator):
         "industry_runner_up": pa.string(),
         "content_type": pa.string(),
     }
+
+    def artifacts(self) -> list[tuple[str, Path]]:
+        """The label model: the recipe's file, or the packaged GB/T 4754 one."""
+        return [("model", Path(self.params.model) if self.params.model else packaged_model_path())]
 
     def setup(self) -> None:
         self._model = LabelModel.load(self.params.model)

@@ -22,12 +22,13 @@ import bisect
 import itertools
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from pydantic import Field
 
 from taoyu.document import Document
 from taoyu.registry import register
-from taoyu.safety.offensive import OffensiveModel
+from taoyu.safety.offensive import OffensiveModel, packaged_model_path
 from taoyu.steps.base import Filter, StepParams, Verdict
 from taoyu.text import spam_lexicon
 
@@ -65,6 +66,10 @@ class Safety(Filter):
 
     Params = SafetyParams
     params: SafetyParams
+
+    def artifacts(self) -> list[tuple[str, Path]]:
+        """The offensive-language model, when the step uses it."""
+        return [("model", packaged_model_path())] if self.params.offensive else []
 
     def setup(self) -> None:
         self._model = OffensiveModel.load() if self.params.offensive else None

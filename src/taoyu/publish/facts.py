@@ -1,0 +1,239 @@
+"""What a finished run's own records say about its dataset, gathered once for the card.
+
+Everything here is counted from the output folder (``run.json``, ``stats.json``, ``recipe.yaml``,
+the ledger and the data shards' Parquet metadata), never typed by hand, so every number the card
+prints reconciles with the ledger. The ledger is read a batch at a time and the data shards'
+texts only a row group at a time, so memory stays flat however large the run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import yaml
+
+from taoyu.ledger import DROPPED, KEPT, iter_ledger
+
+UNSAFE_STEPS = ("safety", "spam")
+"""Steps whose drops are unsafe or illegal content (porn, gambling, offensive, black-market spam):
+counted per site for review (TC260-003 asks for per-source rates)."""
+REVIEW_RATE = 0.05
+"""Sites whose unsafe-drop rate is above this are listed for review."""
+
+
+class FactsError(ValueError):
+    """An output folder the card cannot describe, with the file named."""
+
+
+@dataclass
+class DataFile:
+    """One shard of ``data/``: where it is, how big, how many rows, and its Hive partition."""
+
+    path: str
+    bytes: int
+    rows: int
+    arrow_bytes: int
+    partition: dict[str, str]
+
+
+@dataclass
+class SiteCounts:
+    """One site's (host's) records: in, kept, and dropped as unsafe."""
+
+    records: int = 0
+    kept: int = 0
+    dropped: int = 0
+    unsafe: int = 0
+
+    @property
+    def unsafe_rate(self) -> float:
+        return self.unsafe / self.records if self.records else 0.0
+
+
+@dataclass
+class RunFacts:
+    """The counts and descriptions a dataset card is written from."""
+
+    root: Path
+    run: dict[str, Any]
+    stats: dict[str, Any]
+    recipe: dict[str, Any]
+    schema: pa.Schema
+    files: list[DataFile]
+    partition_by: list[str]
+    ledger_kept: int = 0
+    ledger_dropped: int = 0
+    ledger_errors: int = 0
+    edits: Counter[str] = field(default_factory=Counter)
+    """Documents each step edited (lines or characters removed, values redacted), kept or not."""
+    pii_kept: Counter[str] = field(default_factory=Counter)
+    """Personal data found (and redacted or kept as public contacts) in kept documents, by type."""
+    pii_dropped: Counter[str] = field(default_factory=Counter)
+    """Personal data in documents dropped as personal-data dumps, by type."""
+    optout: Counter[str] = field(default_factory=Counter)
+    """Pages left out because their publishers opted out, by signal."""
+    sites: dict[str, SiteCounts] = field(default_factory=dict)
+    labels: dict[str, Counter[str]] = field(default_factory=dict)
+    """Kept documents per value of each label column (language, script, industry, content type)."""
+    crawl_dates: tuple[str | None, str | None] = (None, None)
+
+    @property
+    def rows(self) -> int:
+        return sum(f.rows for f in self.files)
+
+    @property
+    def download_bytes(self) -> int:
+        return sum(f.bytes for f in self.files)
+
+    @property
+    def dataset_bytes(self) -> int:
+        return sum(f.arrow_bytes for f in self.files)
+
+    def card(self) -> dict[str, Any]:
+        """The recipe's ``card:`` section with its defaults filled in."""
+        card = dict(self.recipe.get("card") or {})
+        card["license"] = card.get("license") or "other"
+        card["version"] = card.get("version") or "1.0.0"
+        if not card.get("pretty_name"):
+            card["pretty_name"] = self.run.get("recipe") or self.recipe.get("name") or "taoyu dataset"
+        return card
+
+    def review_sites(self) -> list[tuple[str, SiteCounts]]:
+        """Sites above :data:`REVIEW_RATE` of unsafe drops, most unsafe drops first."""
+        flagged = [(h, s) for h, s in self.sites.items() if s.unsafe and s.unsafe_rate > REVIEW_RATE]
+        return sorted(flagged, key=lambda hs: (-hs[1].unsafe, hs[0]))
+
+
+LABEL_COLUMNS = ("language", "script", "industry", "content_type")
+
+
+def gather(root: Path) -> RunFacts:
+    """Read the output folder's records into :class:`RunFacts`."""
+    for name in ("run.json", "stats.json", "recipe.yaml"):
+        if not (root / name).exists():
+            raise FactsError(f"{root} is not the output folder of a finished taoyu run (no {name})")
+    run = _json(root / "run.json")
+    stats = _json(root / "stats.json")
+    try:
+        recipe = yaml.safe_load((root / "recipe.yaml").read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise FactsError(f"{root / 'recipe.yaml'}: not valid YAML ({exc})") from None
+    files, schema = _data_files(root / "data")
+    facts = RunFacts(
+        root, run, stats, recipe, schema, files, list((recipe.get("output") or {}).get("partition_by") or [])
+    )
+    _read_ledger(root / "ledger", facts)
+    _read_labels(root, facts)
+    return facts
+
+
+def _json(path: Path) -> Any:
+    try:
+        return orjson.loads(path.read_bytes())
+    except orjson.JSONDecodeError as exc:
+        raise FactsError(f"{path}: not valid JSON ({exc})") from None
+
+
+def _data_files(data: Path) -> tuple[list[DataFile], pa.Schema]:
+    paths = sorted(data.rglob("*.parquet")) if data.is_dir() else []
+    files = []
+    schema: pa.Schema | None = None
+    for path in paths:
+        try:
+            pf = pq.ParquetFile(path)
+        except (OSError, pa.ArrowInvalid) as exc:
+            raise FactsError(f"{path}: not a readable Parquet file ({exc})") from None
+        schema = schema or pf.schema_arrow
+        # What datasets reports as num_bytes (the rows in memory), one column of one row group at
+        # a time so a shard of long texts never sits in memory whole.
+        arrow_bytes = sum(
+            pf.read_row_group(i, columns=[name]).nbytes
+            for i in range(pf.metadata.num_row_groups)
+            for name in pf.schema_arrow.names
+        )
+        rel = path.relative_to(data.parent).as_posix()
+        partition = dict(part.split("=", 1) for part in path.relative_to(data).parts[:-1] if "=" in part)
+        files.append(DataFile(rel, os.path.getsize(path), pf.metadata.num_rows, arrow_bytes, partition))
+    if schema is None:
+        schema = pa.schema([("id", pa.string()), ("text", pa.string())])
+    return files, schema
+
+
+def _read_ledger(ledger: Path, facts: RunFacts) -> None:
+    columns = ["outcome", "step", "reason", "url", "trace"]
+    for batch in iter_ledger(ledger, columns, batch_size=8192):
+        for outcome, step, reason, url, trace in zip(
+            *(batch.column(c).to_pylist() for c in columns), strict=True
+        ):
+            if outcome == KEPT:
+                facts.ledger_kept += 1
+            elif outcome == DROPPED:
+                facts.ledger_dropped += 1
+            else:
+                facts.ledger_errors += 1
+            if outcome == DROPPED and step == "optout":
+                facts.optout[reason or "?"] += 1
+            site = _site(url)
+            if site is not None:
+                counts = facts.sites.setdefault(site, SiteCounts())
+                counts.records += 1
+                counts.kept += outcome == KEPT
+                counts.dropped += outcome == DROPPED
+                counts.unsafe += outcome == DROPPED and step in UNSAFE_STEPS
+            if trace:
+                _read_trace(orjson.loads(trace), outcome, facts)
+
+
+def _read_trace(events: list[dict[str, Any]], outcome: str, facts: RunFacts) -> None:
+    edited: set[str] = set()
+    for event in events:
+        if event.get("action") == "edit":
+            edited.add(event["step"])
+        if event.get("step") == "redact_pii":
+            pii = (event.get("details") or {}).get("pii") or {}
+            if event.get("action") == "drop":
+                facts.pii_dropped.update(pii)
+            elif outcome == KEPT:
+                facts.pii_kept.update(pii)
+    facts.edits.update(edited)
+
+
+def _site(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return host.lower().removeprefix("www.") if host else None
+
+
+def _read_labels(root: Path, facts: RunFacts) -> None:
+    names = [c for c in LABEL_COLUMNS if c in facts.schema.names]
+    has_dates = "crawl_date" in facts.schema.names
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    first: str | None = None
+    last: str | None = None
+    for f in facts.files:
+        pf = pq.ParquetFile(root / f.path)
+        cols = names + (["crawl_date"] if has_dates else [])
+        for batch in pf.iter_batches(batch_size=65536, columns=cols):
+            for name in names:
+                counts[name].update(v if v is not None else "(none)" for v in batch.column(name).to_pylist())
+            if has_dates:
+                dates = pc.drop_null(batch.column("crawl_date"))
+                if len(dates):
+                    lo, hi = pc.min(dates).as_py(), pc.max(dates).as_py()
+                    first = lo if first is None else min(first, lo)
+                    last = hi if last is None else max(last, hi)
+    facts.labels = dict(counts)
+    facts.crawl_dates = (first, last)
