@@ -53,7 +53,8 @@ def main(out: Path) -> int:
 
     t = time.perf_counter()
     records = sum(1 for _ in mlc.Dataset(jsonld=str(out / "croissant.json")).records(record_set="default"))
-    report(records == kept, f"mlcroissant records: {records:,} (ledger kept {kept:,}, {time.perf_counter() - t:.1f}s)")
+    seconds = time.perf_counter() - t
+    report(records == kept, f"mlcroissant records: {records:,} (ledger kept {kept:,}, {seconds:.1f}s)")
 
     import datasets
 
@@ -70,7 +71,8 @@ def main(out: Path) -> int:
             f"datasets config {name}: {ds.num_rows:,} rows (card says {stated[name]:,}, "
             f"{time.perf_counter() - t:.1f}s)",
         )
-    report(stated.get("default") == kept, f"card default rows {stated.get('default'):,} = ledger kept {kept:,}")
+    default = stated.get("default")
+    report(default == kept, f"card default rows {default:,} = ledger kept {kept:,}")
     funnel = (
         f"Funnel: {sum(outcomes.values()):,} in = {kept:,} kept + {outcomes['dropped']:,} dropped + "
         f"{outcomes['input_error']:,} input errors."
