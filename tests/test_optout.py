@@ -319,17 +319,80 @@ def test_step_reads_robots_from_a_warc_of_captures(tmp_path: Path):
     assert step.signal(_doc("https://open.example/x")) is None
 
 
-def test_step_artifacts_list_every_file(sites: Path):
+def test_step_artifacts_name_each_list_once(sites: Path):
     step = OptOut(
         robots=[str(sites / "robots")], tdmrep=str(sites / "tdmrep"), domains=str(sites / "domains.txt")
     )
-    roles = sorted((role, path.name) for role, path in step.artifacts())
-    assert roles == [
+    assert sorted((role, path.name) for role, path in step.artifacts()) == [
         ("domains", "domains.txt"),
-        ("robots", "ai-off.example.txt"),
-        ("robots", "robots.txt"),
-        ("tdmrep", "tdmrep.json"),
+        ("robots", "robots"),
+        ("tdmrep", "tdmrep"),
     ]
+
+
+def test_only_robots_and_tdmrep_files_count_in_a_host_folder(tmp_path: Path):
+    host = tmp_path / "robots" / "ai-off.example"
+    host.mkdir(parents=True)
+    (host / "robots.txt").write_text("User-agent: GPTBot\nDisallow: /\n")
+    (host / "sitemap.xml").write_text("<urlset/>")  # sorts after robots.txt; must not replace it
+    wk = tmp_path / "tdmrep" / "tdm.example" / ".well-known"
+    wk.mkdir(parents=True)
+    (wk / "tdmrep.json").write_text('[{"location": "/", "tdm-reservation": 1}]')
+    (wk / "assetlinks.json").write_text('[{"relation": ["x"]}]')  # not a tdmrep file
+    step = OptOut(robots=[str(tmp_path / "robots")], tdmrep=str(tmp_path / "tdmrep"))
+    assert _reason(step, _doc("https://ai-off.example/a")) == "robots_txt"
+    assert _reason(step, _doc("https://tdm.example/a")) == "tdm_reservation"
+
+
+def test_headers_from_tabular_input_in_any_case_and_bad_urls():
+    step = OptOut()
+    assert _reason(step, _doc("https://h.example/a", headers={"X-Robots-Tag": "noai"})) == "noai"
+    assert _reason(step, _doc("https://h.example/a", headers={"Tdm-Reservation": 1})) == "tdm_reservation"
+    assert _reason(step, _doc("http://[bad/x", headers={"content-usage": "train-ai=n"})) == "content_usage"
+    assert _reason(step, _doc("http://[bad/x")) is None
+    assert _reason(step, _doc("https://h.example/a", headers="not a mapping")) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "opted_out"),
+    [
+        ("train-ai=n", True),
+        ("bots=n", True),  # an earlier draft's broader category: no automated use at all
+        ("train-genai=n", True),
+        ("train-ai=y, bots=n", False),  # the specific category stated decides
+        ("search=n", False),
+        ("train-ai=n, foo=(a b)", True),  # an inner list is valid Structured Fields
+    ],
+)
+def test_content_usage_categories(value, opted_out):
+    assert (
+        _reason(OptOut(), _doc("https://h.example/a", headers={"content-usage": [value]})) == "content_usage"
+    ) is opted_out
+
+
+def test_ai_crawler_names_with_digits_in_x_robots_tag():
+    assert (
+        _reason(OptOut(), _doc("https://h.example/a", headers={"x-robots-tag": ["AI2Bot: noai"]})) == "noai"
+    )
+
+
+def test_meta_tags_in_comments_or_the_body_do_not_count():
+    step = OptOut()
+    commented = b'<html><head><!-- <meta name="robots" content="noai"> --></head><body>x</body></html>'
+    in_body = b'<html><head><title>t</title></head><body><p>noai</p><meta name="robots" content="noai"></body></html>'
+    assert _reason(step, _doc("https://h.example/a", commented)) is None
+    assert _reason(step, _doc("https://h.example/a", in_body)) is None
+    policy = b'<head><meta name="tdm-reservation" content="1"><meta name="tdm-policy" content="https://H.example/Policy.json"></head>'
+    assert step.signal(_doc("https://h.example/a", policy))[1]["policy"] == "https://H.example/Policy.json"
+
+
+def test_internationalised_domains_match_either_spelling(tmp_path: Path):
+    listed = tmp_path / "domains.txt"
+    listed.write_text("例子.中国\nxn--fiqs8s.example\n", encoding="utf-8")
+    step = OptOut(domains=str(listed))
+    assert _reason(step, _doc("https://www.xn--fsqu00a.xn--fiqs8s/a")) == "domain_list"
+    assert _reason(step, _doc("https://news.中国.example/a")) == "domain_list"
+    assert _reason(step, _doc("https://其他.中国/a")) is None
 
 
 def test_missing_optout_files_are_named(tmp_path: Path):

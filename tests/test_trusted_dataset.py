@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
+from taoyu.digests import sha256_file
 from taoyu.publish import manifest
 from taoyu.publish.card import size_category, write_card
 from taoyu.publish.manifest import MANIFEST, SIGNATURE, ManifestError
@@ -84,7 +85,7 @@ def test_croissant_loads_the_records_and_lists_digests(partitioned_run: Path):
         p.relative_to(partitioned_run).as_posix() for p in (partitioned_run / "data").rglob("*.parquet")
     )
     assert sorted(objects) == shards
-    assert all(objects[s] == manifest.sha256_file(partitioned_run / s) for s in shards)
+    assert all(objects[s] == sha256_file(partitioned_run / s) for s in shards)
     assert doc["name"] == "杭州行业语料" and doc["license"] == "https://creativecommons.org/licenses/by/4.0/"
     dataset = mlc.Dataset(jsonld=str(partitioned_run / "croissant.json"))
     kept = [r for r in ledger_rows(partitioned_run) if r["outcome"] == "kept"]
@@ -340,3 +341,54 @@ def test_a_file_written_after_signing_is_extra(signed: Path, keys):
     (signed / "report.html").write_text("<html></html>")
     proc = run_cli("verify", str(signed), "--pub", str(keys[1]))
     assert proc.returncode == 1 and "extra: report.html" in proc.stdout
+
+
+def test_links_are_refused_when_signing_and_reported_when_verifying(signed: Path, keys, tmp_path: Path):
+    import os
+
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / "part-99999.parquet").write_bytes(b"not data")
+    (signed / "data" / "industry=ZZ").symlink_to(target)
+    result = manifest.verify(signed, keys[1])
+    assert result.extra == ["data/industry=ZZ"] and not result.changed
+    with pytest.raises(ManifestError, match="symbolic link"):
+        manifest.sign(signed, keys[0])
+    (signed / "data" / "industry=ZZ").unlink()
+    shard = next((signed / "data").glob("*.parquet"))
+    moved = tmp_path / shard.name
+    shard.rename(moved)
+    shard.symlink_to(moved)  # the same bytes, through a link: still a change
+    assert manifest.verify(signed, keys[1]).changed == [shard.relative_to(signed).as_posix()]
+    shard.unlink()
+    os.mkfifo(shard)  # never read: reading a pipe would hang
+    assert manifest.verify(signed, keys[1]).changed == [shard.relative_to(signed).as_posix()]
+
+
+def test_card_refuses_what_it_cannot_describe(example_run: Path, tmp_path: Path):
+    from taoyu.publish.facts import FactsError
+
+    changed = tmp_path / "changed"
+    shutil.copytree(example_run, changed)
+    stats = json.loads((changed / "stats.json").read_text())
+    stats["kept"] += 1
+    (changed / "stats.json").write_text(json.dumps(stats))
+    with pytest.raises(FactsError, match="disagree"):
+        write_card(changed)
+
+    old = tmp_path / "old"  # a ledger written before it had a url column
+    shutil.copytree(example_run, old)
+    for path in (old / "ledger").glob("*.parquet"):
+        pq.write_table(pq.read_table(path).drop(["url"]), path)
+    write_card(old)
+    assert "Sites (hosts) in the input: 0." in (old / "README.md").read_text(encoding="utf-8")
+
+    recipe = (
+        (REPO / "recipes" / "zh-web.yaml")
+        .read_text(encoding="utf-8")
+        .replace("output:\n", "output:\n  format: jsonl\n", 1)
+    )
+    (tmp_path / "j.yaml").write_text(recipe, encoding="utf-8")
+    run_cli("run", str(tmp_path / "j.yaml"), "--output", str(tmp_path / "j"), check=True)
+    proc = run_cli("card", str(tmp_path / "j"))
+    assert proc.returncode == 2 and "Parquet" in proc.stderr

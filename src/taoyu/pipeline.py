@@ -16,7 +16,6 @@ Build a pipeline from step objects, or load a recipe; run it on inputs into an o
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import platform
 import shutil
@@ -30,6 +29,7 @@ from typing import Any
 
 import xxhash
 
+from taoyu.digests import tree_digest
 from taoyu.document import Document
 from taoyu.executors import ExecutorNotAvailableError  # noqa: F401 (re-exported for callers)
 from taoyu.executors.task import RunContext, TaskResult, env_cpu_count
@@ -168,22 +168,13 @@ def _versions() -> dict[str, str]:
 
 
 def step_artifacts(recipe: Recipe) -> list[dict[str, Any]]:
-    """Every model and list file the recipe's steps decide with, with its size and SHA-256, for
-    ``run.json`` (and so for the signed manifest's provenance)."""
+    """Every model, list file and list folder the recipe's steps decide with, with its size and
+    SHA-256 (a folder's over its listing), for ``run.json`` and so for the signed provenance."""
     out = []
     for step in recipe.build_steps():
         for role, path in step.artifacts():
-            with open(path, "rb") as fh:
-                digest = hashlib.file_digest(fh, "sha256").hexdigest()
-            out.append(
-                {
-                    "step": step.name,
-                    "role": role,
-                    "path": str(path),
-                    "bytes": path.stat().st_size,
-                    "sha256": digest,
-                }
-            )
+            digest, size = tree_digest(path)
+            out.append({"step": step.name, "role": role, "path": str(path), "bytes": size, "sha256": digest})
     return out
 
 

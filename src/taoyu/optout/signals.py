@@ -142,19 +142,36 @@ def url_path(url: str) -> str:
 
 # -- HTML meta tags -----------------------------------------------------------------------------
 
-_PREFILTER = re.compile(rb"noai|tdm-", re.IGNORECASE)
 _META = re.compile(rb"<meta\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(rb"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
+_COMMENT = re.compile(rb"<!--.*?(?:-->|$)", re.DOTALL)
+HEAD_LIMIT = 1 << 18
+"""Bytes of a page searched for opt-out meta tags when it has no ``</head>`` earlier: the specs put
+them in the head, and a page's body can be megabytes."""
+
+
+def page_head(html: bytes) -> bytes:
+    """The page up to its ``</head>`` or ``<body>`` (at most :data:`HEAD_LIMIT` bytes): where
+    opt-out meta tags are, found with plain byte searches (no per-byte regex over a long body)."""
+    window = html[:HEAD_LIMIT]
+    marks = (b"</head", b"</HEAD", b"<body", b"<BODY")
+    ends = [i for i in (window.find(m) for m in marks) if i >= 0]
+    return window[: min(ends)] if ends else window
 
 
 def meta_tags(html: bytes) -> list[tuple[str, str]]:
-    """``(name, content)`` of the page's ``<meta name=… content=…>`` tags that can carry an opt-out
-    (those mentioning ``noai`` or ``tdm-``); names in lower case. A page without either word costs
-    one scan of its bytes."""
-    if not _PREFILTER.search(html):
+    """``(name, content)`` of the ``<meta name=… content=…>`` tags in the page's head that can carry
+    an opt-out (when the head mentions ``noai`` or ``tdm-``); names in lower case, contents as
+    written. Tags inside HTML comments do not count. A head without either word costs a few byte
+    searches."""
+    head = page_head(html)
+    low = head.lower()
+    if low.find(b"noai") < 0 and low.find(b"tdm-") < 0:
         return []
+    if b"<!--" in head:
+        head = _COMMENT.sub(b"", head)
     out = []
-    for tag in _META.finditer(html):
+    for tag in _META.finditer(head):
         attrs = {k.lower(): v.strip(b"\"'") for k, v in _ATTR.findall(tag.group(0))}
         name, content = attrs.get(b"name"), attrs.get(b"content")
         if name is None or content is None:
@@ -166,7 +183,7 @@ def meta_tags(html: bytes) -> list[tuple[str, str]]:
 # -- noai --------------------------------------------------------------------------------------------
 
 _VALUED_DIRECTIVES = frozenset({"unavailable_after", "max-snippet", "max-image-preview", "max-video-preview"})
-_TOKEN = re.compile(r"^[A-Za-z_-]+$")
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]+$")  # RFC 9309 product-token characters, digits included (AI2Bot)
 
 
 def meta_noai(tags: Iterable[tuple[str, str]], agents: frozenset[str]) -> str | None:
@@ -231,11 +248,16 @@ def content_usage(values: Sequence[str]) -> dict[str, str] | None:
         value: str | None = None
         if pos < n and text[pos] == "=":
             pos += 1
-            m = _SF_TOKEN.match(text, pos) or _SF_BARE.match(text, pos)
-            if not m:
-                return None
-            raw, pos = m.group(0), m.end()
-            value = raw if raw in ("y", "n") else None
+            if pos < n and text[pos] == "(":
+                pos = _skip_inner_list(text, pos)  # a valid member of no meaning to aipref
+                if pos < 0:
+                    return None
+            else:
+                m = _SF_TOKEN.match(text, pos) or _SF_BARE.match(text, pos)
+                if not m:
+                    return None
+                raw, pos = m.group(0), m.end()
+                value = raw if raw in ("y", "n") else None
         pos = _skip_params(text, pos)
         if pos < 0:
             return None
@@ -252,6 +274,23 @@ def content_usage(values: Sequence[str]) -> dict[str, str] | None:
         if pos >= n:
             return None  # a trailing comma
     return prefs
+
+
+def _skip_inner_list(text: str, pos: int) -> int:
+    """Skip an inner list ``(item item;param)`` (RFC 8941 4.2.1.2); -1 when it does not parse."""
+    n = len(text)
+    pos += 1
+    while True:
+        while pos < n and text[pos] == " ":
+            pos += 1
+        if pos < n and text[pos] == ")":
+            return pos + 1
+        m = _SF_TOKEN.match(text, pos) or _SF_BARE.match(text, pos)
+        if not m:
+            return -1
+        pos = _skip_params(text, m.end())
+        if pos < 0 or pos >= n or text[pos] not in " )":
+            return -1
 
 
 def _skip_params(text: str, pos: int) -> int:

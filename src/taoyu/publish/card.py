@@ -20,7 +20,7 @@ import pyarrow as pa
 import yaml
 
 from taoyu.publish import croissant
-from taoyu.publish.facts import REVIEW_RATE, UNSAFE_STEPS, RunFacts, gather
+from taoyu.publish.facts import REVIEW_RATE, UNSAFE_STEPS, RunFacts, configs, gather
 from taoyu.publish.manifest import MANIFEST, SIGNATURE
 
 README = "README.md"
@@ -44,6 +44,13 @@ _SIGNALS = {
     "robots_txt": "robots.txt disallowing AI-training crawlers by name",
     "domain_list": "the recipe's list of opted-out domains",
 }
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """Writes repeated values out in full (no ``&id001`` anchors): hubs and people read the header."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def write_card(root: Path) -> tuple[Path, Path]:
@@ -88,30 +95,6 @@ def _features(facts: RunFacts) -> list[dict[str, Any]]:
     for f in facts.schema:
         kind = hf_dtype(f.type)
         out.append({"name": f.name, **({"dtype": kind} if isinstance(kind, str) else kind)})
-    return out
-
-
-def configs(facts: RunFacts) -> list[dict[str, Any]]:
-    """The Hub's ``configs``: ``default`` over all of ``data/``, and one per industry when the data
-    is partitioned by it, each with its files' glob and counts."""
-    nested = bool(facts.partition_by)
-    out = [
-        {
-            "config_name": "default",
-            "path": "data/**/*.parquet" if nested else "data/*.parquet",
-            "files": facts.files,
-        }
-    ]
-    if "industry" in facts.partition_by:
-        codes = sorted({f.partition.get("industry") for f in facts.files} - {None})
-        deeper = facts.partition_by.index("industry") < len(facts.partition_by) - 1
-        for code in codes:
-            if facts.partition_by[0] == "industry":
-                path = f"data/industry={code}/" + ("**/*.parquet" if deeper else "*.parquet")
-            else:
-                path = f"data/**/industry={code}/" + ("**/*.parquet" if deeper else "*.parquet")
-            files = [f for f in facts.files if f.partition.get("industry") == code]
-            out.append({"config_name": f"industry_{code}", "path": path, "files": files, "industry": code})
     return out
 
 
@@ -160,7 +143,9 @@ def front_matter(facts: RunFacts) -> dict[str, Any]:
 def render_readme(facts: RunFacts) -> str:
     """The whole ``README.md``: front matter, then the prose sections."""
     card = facts.card()
-    header = yaml.safe_dump(front_matter(facts), allow_unicode=True, sort_keys=False, width=1000)
+    header = yaml.dump(
+        front_matter(facts), Dumper=_PlainDumper, allow_unicode=True, sort_keys=False, width=1000
+    )
     parts = [f"---\n{header}---\n", f"# {card['pretty_name']}\n", _summary(facts, card)]
     parts += [
         _sources(facts),
@@ -213,9 +198,14 @@ def _processing(facts: RunFacts) -> str:
         "| # | step | parameters | documents dropped | documents edited |",
         "|---|---|---|---|---|",
     ]
+    seen: set[str] = set()
     for n, step in enumerate(facts.recipe.get("steps", []), 1):
         name = step.get("step")
         params = ", ".join(f"{k}={_short(v)}" for k, v in step.items() if k != "step") or "defaults"
+        if name in seen:  # the ledger names steps, not positions: counted on the first row
+            lines.append(f"| {n} | `{name}` | {params} | (with row above) | (with row above) |")
+            continue
+        seen.add(name)
         drops = "; ".join(removed.get(name, [])) or "0"
         lines.append(f"| {n} | `{name}` | {params} | {drops} | {facts.edits.get(name, 0):,} |")
     lines += [

@@ -16,8 +16,8 @@ from typing import Any
 import orjson
 import pyarrow as pa
 
-from taoyu.publish.facts import RunFacts
-from taoyu.publish.manifest import sha256_file
+from taoyu.digests import sha256_file
+from taoyu.publish.facts import RunFacts, configs
 
 CONFORMS_TO = ["http://mlcommons.org/croissant/1.1", "http://mlcommons.org/croissant/RAI/1.0"]
 _CR = "cr:"
@@ -149,6 +149,7 @@ def render(facts: RunFacts) -> bytes:
     languages = sorted(k for k in facts.labels.get("language", {}) if k not in ("(none)", "und", "unknown"))
     steps = [s.get("step") for s in facts.recipe.get("steps", [])]
     drops = facts.stats.get("dropped_by", [])
+    first, last = facts.crawl_dates
     doc: dict[str, Any] = {
         "@context": context(),
         "@type": "sc:Dataset",
@@ -171,8 +172,8 @@ def render(facts: RunFacts) -> bytes:
         "creator": {"@type": "sc:Organization", "name": card.get("creator") or "unknown"},
         "rai:dataCollection": (
             f"Web pages read from {len(run.get('inputs', []))} crawl file(s) "
-            f"({', '.join(i['path'] for i in run.get('inputs', [])[:5])}); crawl dates "
-            f"{facts.crawl_dates[0]} to {facts.crawl_dates[1]}."
+            f"({', '.join(i['path'] for i in run.get('inputs', [])[:5])})"
+            + (f"; crawl dates {first} to {last}." if first else ".")
         ),
         "rai:dataCollectionType": ["Web Scraping"],
         "rai:dataPreprocessingProtocol": [
@@ -208,27 +209,27 @@ def render(facts: RunFacts) -> bytes:
             "@type": "cr:FileSet",
             "@id": "data-files",
             "name": "data-files",
-            "description": "Every shard of data/ (the glob matches nested partition folders too).",
+            "description": "Every shard of data/.",
             "encodingFormat": "application/x-parquet",
-            "includes": "data/*.parquet",
+            "includes": configs(facts)[0]["path"],
         }
     )
     doc["recordSet"].append(_record_set(facts, "default", "Every kept document.", "data-files"))
-    if "industry" in facts.partition_by:
-        for code in sorted({f.partition.get("industry") for f in facts.files} - {None}):
-            set_id = f"data-industry-{code}"
-            doc["distribution"].append(
-                {
-                    "@type": "cr:FileSet",
-                    "@id": set_id,
-                    "name": set_id,
-                    "encodingFormat": "application/x-parquet",
-                    "includes": f"data/*industry={code}/*.parquet",
-                }
-            )
-            doc["recordSet"].append(
-                _record_set(facts, f"industry_{code}", f"Documents labelled industry {code}.", set_id)
-            )
+    for config in configs(facts)[1:]:
+        code = config["industry"]
+        set_id = f"data-industry-{code}"
+        doc["distribution"].append(
+            {
+                "@type": "cr:FileSet",
+                "@id": set_id,
+                "name": set_id,
+                "encodingFormat": "application/x-parquet",
+                "includes": config["path"],
+            }
+        )
+        doc["recordSet"].append(
+            _record_set(facts, f"industry_{code}", f"Documents labelled industry {code}.", set_id)
+        )
     return orjson.dumps(doc, option=orjson.OPT_INDENT_2)
 
 

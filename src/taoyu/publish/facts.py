@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
 
-from taoyu.ledger import DROPPED, KEPT, iter_ledger
+from taoyu.ledger import DROPPED, KEPT
 
 UNSAFE_STEPS = ("safety", "spam")
 """Steps whose drops are unsafe or illegal content (porn, gambling, offensive, black-market spam):
@@ -127,13 +127,31 @@ def gather(root: Path) -> RunFacts:
         recipe = yaml.safe_load((root / "recipe.yaml").read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise FactsError(f"{root / 'recipe.yaml'}: not valid YAML ({exc})") from None
+    output = recipe.get("output") or {}
+    if output.get("format", "parquet") != "parquet":
+        raise FactsError(
+            f"{root}: the card describes Parquet datasets; this run wrote {output.get('format')} "
+            "(set output.format: parquet)"
+        )
     files, schema = _data_files(root / "data")
-    facts = RunFacts(
-        root, run, stats, recipe, schema, files, list((recipe.get("output") or {}).get("partition_by") or [])
-    )
+    if not files:
+        raise FactsError(f"{root / 'data'}: no document was kept, so there is no dataset to describe")
+    facts = RunFacts(root, run, stats, recipe, schema, files, list(output.get("partition_by") or []))
     _read_ledger(root / "ledger", facts)
+    _check_reconciles(facts)
     _read_labels(root, facts)
     return facts
+
+
+def _check_reconciles(facts: RunFacts) -> None:
+    """The ledger, stats.json and the data shards must tell one story, or the card would print two."""
+    ledger = (facts.ledger_kept, facts.ledger_dropped, facts.ledger_errors)
+    stats = (facts.stats.get("kept"), facts.stats.get("dropped"), facts.stats.get("input_errors"))
+    if ledger != stats or facts.rows != facts.ledger_kept:
+        raise FactsError(
+            f"{facts.root}: the records disagree: ledger kept/dropped/errors {ledger}, stats.json {stats}, "
+            f"{facts.rows} rows in data/ (was the folder changed after the run? taoyu stats checks it)"
+        )
 
 
 def _json(path: Path) -> Any:
@@ -169,28 +187,40 @@ def _data_files(data: Path) -> tuple[list[DataFile], pa.Schema]:
 
 
 def _read_ledger(ledger: Path, facts: RunFacts) -> None:
-    columns = ["outcome", "step", "reason", "url", "trace"]
-    for batch in iter_ledger(ledger, columns, batch_size=8192):
-        for outcome, step, reason, url, trace in zip(
-            *(batch.column(c).to_pylist() for c in columns), strict=True
-        ):
-            if outcome == KEPT:
-                facts.ledger_kept += 1
-            elif outcome == DROPPED:
-                facts.ledger_dropped += 1
-            else:
-                facts.ledger_errors += 1
-            if outcome == DROPPED and step == "optout":
-                facts.optout[reason or "?"] += 1
-            site = _site(url)
-            if site is not None:
-                counts = facts.sites.setdefault(site, SiteCounts())
-                counts.records += 1
-                counts.kept += outcome == KEPT
-                counts.dropped += outcome == DROPPED
-                counts.unsafe += outcome == DROPPED and step in UNSAFE_STEPS
-            if trace:
-                _read_trace(orjson.loads(trace), outcome, facts)
+    for outcome, step, reason, url, trace in _ledger_rows(ledger):
+        if outcome == KEPT:
+            facts.ledger_kept += 1
+        elif outcome == DROPPED:
+            facts.ledger_dropped += 1
+        else:
+            facts.ledger_errors += 1
+        if outcome == DROPPED and step == "optout":
+            facts.optout[reason or "?"] += 1
+        site = _site(url)
+        if site is not None:
+            counts = facts.sites.setdefault(site, SiteCounts())
+            counts.records += 1
+            counts.kept += outcome == KEPT
+            counts.dropped += outcome == DROPPED
+            counts.unsafe += outcome == DROPPED and step in UNSAFE_STEPS
+        if trace:
+            _read_trace(orjson.loads(trace), outcome, facts)
+
+
+def _ledger_rows(ledger: Path):
+    """(outcome, step, reason, url, trace) of every ledger row, a batch at a time; ledgers written
+    before the ``url`` column existed give None for it."""
+    wanted = ["outcome", "step", "reason", "url", "trace"]
+    for path in sorted(ledger.glob("*.parquet")):
+        try:
+            pf = pq.ParquetFile(path)
+            present = [c for c in wanted if c in pf.schema_arrow.names]
+            for batch in pf.iter_batches(batch_size=8192, columns=present):
+                n = batch.num_rows
+                cols = [batch.column(c).to_pylist() if c in present else [None] * n for c in wanted]
+                yield from zip(*cols, strict=True)
+        except (OSError, pa.ArrowException) as exc:
+            raise FactsError(f"{path}: not a readable ledger file ({exc})") from None
 
 
 def _read_trace(events: list[dict[str, Any]], outcome: str, facts: RunFacts) -> None:
@@ -237,3 +267,27 @@ def _read_labels(root: Path, facts: RunFacts) -> None:
                     last = hi if last is None else max(last, hi)
     facts.labels = dict(counts)
     facts.crawl_dates = (first, last)
+
+
+def configs(facts: RunFacts) -> list[dict[str, Any]]:
+    """The Hub's ``configs``: ``default`` over all of ``data/``, and one per industry when the data
+    is partitioned by it, each with its files' glob and counts."""
+    nested = bool(facts.partition_by)
+    out = [
+        {
+            "config_name": "default",
+            "path": "data/**/*.parquet" if nested else "data/*.parquet",
+            "files": facts.files,
+        }
+    ]
+    if "industry" in facts.partition_by:
+        codes = sorted({f.partition.get("industry") for f in facts.files} - {None})
+        deeper = facts.partition_by.index("industry") < len(facts.partition_by) - 1
+        for code in codes:
+            if facts.partition_by[0] == "industry":
+                path = f"data/industry={code}/" + ("**/*.parquet" if deeper else "*.parquet")
+            else:
+                path = f"data/**/industry={code}/" + ("**/*.parquet" if deeper else "*.parquet")
+            files = [f for f in facts.files if f.partition.get("industry") == code]
+            out.append({"config_name": f"industry_{code}", "path": path, "files": files, "industry": code})
+    return out

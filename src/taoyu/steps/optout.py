@@ -56,7 +56,9 @@ class OptOutParams(StepParams):
     prefixes count as an opt-out."""
     robots: list[str] = Field(default_factory=list)
     """robots.txt as the crawl saved them: folders of ``HOST.txt`` or ``HOST/robots.txt`` files, or
-    WARC files of robots.txt captures (Common Crawl's ``robotstxt/`` segment files)."""
+    WARC files of robots.txt captures (Common Crawl's ``robotstxt/`` segment files). Each worker
+    reads them all once and holds every host's text in memory (a few KB a host): name the files of
+    the segments being processed, not a whole crawl's."""
     robots_all_agents: bool = False
     """Also count ``User-agent: *`` disallows. Off: a rule for every crawler is not about AI, and the
     page was crawled anyway."""
@@ -65,8 +67,11 @@ class OptOutParams(StepParams):
     ``HOST/.well-known/tdmrep.json``."""
     domains: str | None = None
     """A file of domains that opted out (one per line, ``#`` comments); subdomains are included."""
-    content_usage: list[str] = Field(default_factory=lambda: ["train-ai"])
-    """``Content-Usage`` categories whose ``n`` opts a page out."""
+    content_usage: list[str] = Field(default_factory=lambda: ["train-ai", "train-genai", "bots", "all"])
+    """``Content-Usage`` categories that speak for AI training, most specific first: the first one
+    the header states decides (``train-ai=y, bots=n`` allows training). ``train-ai`` is the current
+    draft's; ``train-genai``, ``bots`` and ``all`` are earlier drafts' narrower and broader
+    categories, whose refusal covers training too."""
 
 
 @register("optout")
@@ -79,19 +84,15 @@ class OptOut(Filter):
     record_keeps = False
 
     def artifacts(self) -> list[tuple[str, Path]]:
-        """Every opt-out file the step reads: the domain list, the tdmrep.json and robots.txt files."""
+        """The opt-out lists the step reads: the domain list, the tdmrep.json folder and each
+        robots.txt folder or WARC file (a folder is one entry, digested over its listing)."""
         p = self.params
         out: list[tuple[str, Path]] = []
         if p.domains:
             out.append(("domains", Path(p.domains)))
         if p.tdmrep:
-            out += [("tdmrep", f) for f in sorted(Path(p.tdmrep).rglob("*.json"))]
-        for entry in p.robots:
-            path = Path(entry)
-            out += [
-                ("robots", f)
-                for f in (sorted(x for x in path.rglob("*") if x.is_file()) if path.is_dir() else [path])
-            ]
+            out.append(("tdmrep", Path(p.tdmrep)))
+        out += [("robots", Path(entry)) for entry in p.robots]
         return out
 
     def setup(self) -> None:
@@ -126,10 +127,8 @@ class OptOut(Filter):
 
     def _signals(self, doc: Document) -> Iterator[tuple[str, dict[str, Any]]]:
         url = doc.url or ""
-        host = (urlsplit(url).hostname or "").lower().rstrip(".") if url else ""
-        headers: dict[str, list[str]] = doc.meta.get("http_headers") or {}
-        if not isinstance(headers, dict):
-            headers = {}
+        host = _host(url)
+        headers = _headers(doc.meta.get("http_headers"))
         if host and self._domains:
             listed = _listed_domain(host, self._domains)
             if listed:
@@ -147,8 +146,8 @@ class OptOut(Filter):
         usage_lines = _strings(headers.get("content-usage"))
         if usage_lines:
             prefs = signals.content_usage(usage_lines) or {}
-            refused = [c for c in self.params.content_usage if prefs.get(c) == "n"]
-            if refused:
+            stated = next((prefs[c] for c in self.params.content_usage if c in prefs), None)
+            if stated == "n":
                 yield (
                     "content_usage",
                     {
@@ -201,11 +200,42 @@ class OptOut(Filter):
 
 
 def _strings(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [v for v in value if isinstance(v, str)]
-    return []
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value if v is not None]
+    return [] if value is None else [str(value)]
+
+
+def _headers(value: object) -> dict[str, list[str]]:
+    """Response headers as the reader kept them, or as a JSONL/Parquet input spells them (any case,
+    a value or a list of values): names in lower case, values as lists of strings."""
+    if not isinstance(value, dict):
+        return {}
+    out: dict[str, list[str]] = {}
+    for name, values in value.items():
+        out.setdefault(str(name).strip().lower(), []).extend(_strings(values))
+    return out
+
+
+def _host(url: str) -> str:
+    """The URL's host in lower case, internationalised names as their ASCII (punycode) form so a
+    list entry matches however either is written; "" when the URL has none or does not parse."""
+    if not url:
+        return ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return _ascii_host(host)
+
+
+def _ascii_host(host: str) -> str:
+    host = host.strip().lower().rstrip(".")
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
 
 
 def _listed_domain(host: str, domains: frozenset[str]) -> str | None:
@@ -228,20 +258,23 @@ def _read_domains(path: Path) -> frozenset[str]:
         if not entry:
             continue
         if "://" in entry:
-            entry = urlsplit(entry).hostname or ""
-        entry = entry.removeprefix("*.").strip(".")
+            entry = _host(entry)
+        entry = _ascii_host(entry.removeprefix("*.").strip("."))
         if entry:
             out.add(entry)
     return frozenset(out)
 
 
-def _host_of_file(root: Path, path: Path, names: tuple[str, ...]) -> str:
-    """The host a saved file belongs to: ``HOST.ext`` beside others, or the first folder under root
-    (``HOST/robots.txt``, ``HOST/.well-known/tdmrep.json``)."""
+def _host_of_file(root: Path, path: Path, name: str, suffix: str) -> str:
+    """The host a saved file belongs to, or "" for a file that is not one: ``HOST.txt`` (or
+    ``HOST.json``) directly in the folder, or a file called ``name`` in a host's folder
+    (``HOST/robots.txt``, ``HOST/.well-known/tdmrep.json``), never a sitemap beside it."""
     rel = path.relative_to(root)
     if len(rel.parts) == 1:
-        return rel.stem.lower() if rel.name not in names else ""
-    return rel.parts[0].lower()
+        return _ascii_host(rel.stem) if rel.suffix == suffix and rel.name != name else ""
+    if rel.name != name:
+        return ""
+    return _ascii_host(rel.parts[0])
 
 
 def _read_tdmrep(root: Path) -> dict[str, tuple[str, list[signals.TdmRule]]]:
@@ -249,7 +282,7 @@ def _read_tdmrep(root: Path) -> dict[str, tuple[str, list[signals.TdmRule]]]:
         raise ValueError(f"optout: tdmrep folder {root} does not exist")
     out = {}
     for path in sorted(root.rglob("*.json")):
-        host = _host_of_file(root, path, ("tdmrep.json",))
+        host = _host_of_file(root, path, "tdmrep.json", ".json")
         if not host:
             continue
         try:
@@ -267,7 +300,7 @@ def _read_robots(entry: Path) -> dict[str, tuple[str, str]]:
         for path in sorted(entry.rglob("*")):
             if not path.is_file():
                 continue
-            host = _host_of_file(entry, path, ("robots.txt",))
+            host = _host_of_file(entry, path, "robots.txt", ".txt")
             if host:
                 out[host] = (str(path), path.read_bytes().decode("utf-8", "replace"))
         return out
@@ -285,9 +318,13 @@ def _robots_from_warc(path: Path) -> dict[str, tuple[str, str]]:
     for item in read_warc(str(path), ["response"], 1 << 24):
         if not isinstance(item, Document) or not item.url or item.raw is None:
             continue
-        parts = urlsplit(item.url)
-        if parts.path != "/robots.txt" or item.meta.get("http_status") != 200 or not parts.hostname:
+        try:
+            parts = urlsplit(item.url)
+            hostname = parts.hostname
+        except ValueError:
+            continue
+        if parts.path != "/robots.txt" or item.meta.get("http_status") != 200 or not hostname:
             continue
         where = f"{path} ({item.url})"
-        out[parts.hostname.lower()] = (where, item.raw.decode("utf-8", "replace"))
+        out[_ascii_host(hostname)] = (where, item.raw.decode("utf-8", "replace"))
     return out
