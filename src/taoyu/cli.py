@@ -353,6 +353,41 @@ def card(output: Annotated[Path, typer.Argument(help="Output folder of a finishe
 
 
 @app.command()
+def report(output: Annotated[Path, typer.Argument(help="Output folder of a finished run.")]) -> None:
+    """Write OUT/report.html: one self-contained page of what the run kept, dropped and why."""
+    from taoyu.publish.facts import FactsError
+    from taoyu.publish.report import write_report
+
+    try:
+        path = write_report(output)
+    except FactsError as exc:
+        _fail(str(exc))
+    console.print(f"wrote {escape(str(path))} ({path.stat().st_size / 1e6:.2f} MB)")
+
+
+@app.command()
+def inspect(
+    output: Annotated[Path, typer.Argument(help="Output folder of a run.")],
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1; 0 picks a free one.")] = 0,
+) -> None:
+    """Browse what a run kept and dropped in a local web app (127.0.0.1 only, with a token)."""
+    from taoyu.inspector.server import Inspector
+
+    try:
+        server = Inspector(output, port)
+    except (ValueError, OSError) as exc:
+        _fail(str(exc))
+    print(f"taoyu inspect: open {server.url}", flush=True)
+    print("(listening on 127.0.0.1 only; Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@app.command()
 def keygen(
     path: Annotated[Path, typer.Argument(help="Private key file to write; the public key goes to PATH.pub.")],
     overwrite: Annotated[bool, typer.Option(help="Replace an existing key pair.")] = False,

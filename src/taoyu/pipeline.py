@@ -225,6 +225,7 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
         ctx = RunContext(recipe, layout.root, recipe.run.strict, recipe.output.keep_rejects)
         phases = ctx.phases()
         results: list[TaskResult] = []
+        phase_times: list[dict[str, Any]] = []
         with executor, RunProgress(enabled=progress) as bar:
             run_info["workers"] = executor.workers
             if getattr(executor, "cluster", None):
@@ -239,11 +240,24 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
                     len(todo),
                     len(tasks) - len(todo),
                 )
+                phase_started = time.perf_counter()
                 executor.run_tasks(ctx, todo, phase.index, bar)
+                phase_times.append(
+                    {
+                        "phase": phase.index,
+                        "label": label,
+                        "tasks_run": len(todo),
+                        "seconds": 0.0,
+                        "resolve_seconds": 0.0,
+                    }
+                )
+                phase_times[-1]["seconds"] = round(time.perf_counter() - phase_started, 3)
                 if phase.after is not None and not layout.global_marker(phase.index).exists():
                     log.info("resolving %s over %d tasks", phase.after.name, len(tasks))
                     shutil.rmtree(layout.decisions(phase.index), ignore_errors=True)  # a half-done resolve
+                    resolve_started = time.perf_counter()
                     summary = executor.resolve(ctx, phase.index, tasks)
+                    phase_times[-1]["resolve_seconds"] = round(time.perf_counter() - resolve_started, 3)
                     write_json_atomic(layout.global_marker(phase.index), summary)
                     log.info("%s: %s", phase.after.name, summary)
         for phase in phases:
@@ -265,6 +279,7 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
             for f in files
         ]
         run_info["artifacts"] = step_artifacts(recipe)
+        run_info["phases"] = phase_times  # wall time of this invocation's part of each phase
         run_info["tasks"] = len(tasks)
         run_info["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
         run_info["counts"] = {k: v for k, v in result_funnel.as_dict().items() if isinstance(v, int | bool)}

@@ -9,12 +9,14 @@ texts only a row group at a time, so memory stays flat however large the run.
 from __future__ import annotations
 
 import os
+import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import numpy as np
 import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -85,6 +87,16 @@ class RunFacts:
     labels: dict[str, Counter[str]] = field(default_factory=dict)
     """Kept documents per value of each label column (language, script, industry, content type)."""
     crawl_dates: tuple[str | None, str | None] = (None, None)
+    scores: dict[str, ScoreSample] = field(default_factory=dict)
+    """Per filter step, a bounded random sample of the scores it decided on, kept and dropped."""
+    duplicates: Counter[str] = field(default_factory=Counter)
+    """Per kept twin, how many documents were dropped as its duplicates."""
+    drop_samples: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    """The first few dropped documents per (step, reason family), in ledger order."""
+    edit_samples: list[dict[str, Any]] = field(default_factory=list)
+    """The first few kept documents that had lines removed, with the lines."""
+    lengths: Counter[int] = field(default_factory=Counter)
+    """Kept documents per character-count bin (the index into :data:`LENGTH_BINS`)."""
 
     @property
     def rows(self) -> int:
@@ -114,6 +126,35 @@ class RunFacts:
 
 
 LABEL_COLUMNS = ("language", "script", "industry", "content_type")
+LENGTH_BINS = (0, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
+"""Lower edges of the character-count bins of kept documents (the last is open)."""
+SCORE_SAMPLE = 20_000
+"""Scores kept per filter for its histogram: a reservoir, so memory stays flat on any run."""
+SAMPLES_PER_REASON = 3
+EDIT_SAMPLES = 6
+
+
+class ScoreSample:
+    """A uniform random sample (reservoir) of one filter's scores, each with whether it dropped
+    the document, and the thresholds it was compared with."""
+
+    def __init__(self, capacity: int = SCORE_SAMPLE, seed: int = 0) -> None:
+        self.capacity = capacity
+        self.seen = 0
+        self.values: list[tuple[float, bool]] = []
+        self.thresholds: Counter[float] = Counter()
+        self._rng = random.Random(seed)
+
+    def add(self, score: float, dropped: bool, threshold: float | None) -> None:
+        self.seen += 1
+        if threshold is not None:
+            self.thresholds[threshold] += 1
+        if len(self.values) < self.capacity:
+            self.values.append((score, dropped))
+        else:
+            i = self._rng.randrange(self.seen)
+            if i < self.capacity:
+                self.values[i] = (score, dropped)
 
 
 def gather(root: Path) -> RunFacts:
@@ -187,7 +228,7 @@ def _data_files(data: Path) -> tuple[list[DataFile], pa.Schema]:
 
 
 def _read_ledger(ledger: Path, facts: RunFacts) -> None:
-    for outcome, step, reason, url, trace in _ledger_rows(ledger):
+    for doc_id, outcome, step, reason, url, trace in _ledger_rows(ledger):
         if outcome == KEPT:
             facts.ledger_kept += 1
         elif outcome == DROPPED:
@@ -204,13 +245,54 @@ def _read_ledger(ledger: Path, facts: RunFacts) -> None:
             counts.dropped += outcome == DROPPED
             counts.unsafe += outcome == DROPPED and step in UNSAFE_STEPS
         if trace:
-            _read_trace(orjson.loads(trace), outcome, facts)
+            events = orjson.loads(trace)
+            _read_trace(events, outcome, facts)
+            _read_for_report(doc_id, outcome, url, events, facts)
+
+
+def _read_for_report(
+    doc_id: str | None, outcome: str, url: str | None, events: list[dict[str, Any]], facts: RunFacts
+) -> None:
+    """Scores, duplicate clusters and samples, from one document's trace."""
+    for event in events:
+        score, step = event.get("score"), event.get("step", "?")
+        action = event.get("action")
+        if score is not None and action in ("keep", "drop") and step not in ("optout", "industry"):
+            sample = facts.scores.get(step)
+            if sample is None:
+                sample = facts.scores[step] = ScoreSample(seed=len(facts.scores))
+            sample.add(float(score), action == "drop", event.get("threshold"))
+        details = event.get("details") or {}
+        if action == "drop":
+            if details.get("dup_of"):
+                facts.duplicates[details["dup_of"]] += 1
+            key = (step, (event.get("reason") or "").split(":", 1)[0])
+            found = facts.drop_samples.setdefault(key, [])
+            if len(found) < SAMPLES_PER_REASON:
+                found.append(
+                    {
+                        "id": doc_id,
+                        "url": url,
+                        "reason": event.get("reason"),
+                        "score": score,
+                        "threshold": event.get("threshold"),
+                    }
+                )
+        elif (
+            action == "edit"
+            and outcome == KEPT
+            and details.get("removed")
+            and len(facts.edit_samples) < EDIT_SAMPLES
+            and not any(e["id"] == doc_id for e in facts.edit_samples)
+        ):
+            removed = [r[-1] for r in details["removed"] if isinstance(r, list) and r][:8]
+            facts.edit_samples.append({"id": doc_id, "url": url, "step": step, "removed": removed})
 
 
 def _ledger_rows(ledger: Path):
-    """(outcome, step, reason, url, trace) of every ledger row, a batch at a time; ledgers written
-    before the ``url`` column existed give None for it."""
-    wanted = ["outcome", "step", "reason", "url", "trace"]
+    """(doc_id, outcome, step, reason, url, trace) of every ledger row, a batch at a time; ledgers
+    written before the ``url`` column existed give None for it."""
+    wanted = ["doc_id", "outcome", "step", "reason", "url", "trace"]
     for path in sorted(ledger.glob("*.parquet")):
         try:
             pf = pq.ParquetFile(path)
@@ -255,8 +337,12 @@ def _read_labels(root: Path, facts: RunFacts) -> None:
     last: str | None = None
     for f in facts.files:
         pf = pq.ParquetFile(root / f.path)
-        cols = names + (["crawl_date"] if has_dates else [])
-        for batch in pf.iter_batches(batch_size=65536, columns=cols):
+        cols = names + (["crawl_date"] if has_dates else []) + ["text"]
+        for batch in pf.iter_batches(batch_size=8192, columns=cols):
+            chars = pc.utf8_length(batch.column("text")).to_numpy(zero_copy_only=False)
+            bins = np.searchsorted(LENGTH_BINS, chars, side="right") - 1
+            found, found_counts = np.unique(bins, return_counts=True)
+            facts.lengths.update({int(v): int(c) for v, c in zip(found, found_counts, strict=True)})
             for name in names:
                 counts[name].update(v if v is not None else "(none)" for v in batch.column(name).to_pylist())
             if has_dates:
