@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -142,14 +143,40 @@ def test_inspector_needs_the_token_and_its_own_host(served: Served):
     assert served.status("/") == 403
     assert served.status("/doc?id=x") == 403
     assert served.status("/?token=wrong") == 403
-    assert served.status("/", {"Cookie": "taoyu_inspect=wrong"}) == 403
-    cookie = {"Cookie": f"taoyu_inspect={served.token}"}
+    name = f"taoyu_inspect_{served.port}"  # per port: two inspectors must not log each other out
+    assert served.status("/", {"Cookie": f"{name}=wrong"}) == 403
+    assert served.status("/", {"Cookie": f"taoyu_inspect={served.token}"}) == 403
+    assert served.status("/?token=%C3%A9") == 403  # a non-ASCII token is just wrong
+    assert served.status("/", {"Cookie": f'{name}="\\303\\251"'}) == 403
+    cookie = {"Cookie": f"{name}={served.token}"}
     assert served.status("/", cookie) == 200
     assert served.status("/", {**cookie, "Host": f"evil.example:{served.port}"}) == 403
     assert served.status("/", {**cookie, "Host": "127.0.0.1"}) == 403
     with urllib.request.urlopen(urllib.request.Request(served.base + "/", headers=cookie), timeout=10) as r:
         csp = r.headers["Content-Security-Policy"]
         assert "default-src 'none'" in csp and "script-src" not in csp
+    # Other local apps' cookies, even ones SimpleCookie cannot parse, do not hide ours.
+    messy = f'a="x y"; b={{"k": 1}}; c=é;; {name}={served.token}'
+    assert served.status("/", {"Cookie": messy}) == 200
+    request = urllib.request.Request(served.base + "/", data=b"x", headers=cookie, method="POST")
+    with pytest.raises(urllib.error.HTTPError) as posted:
+        urllib.request.urlopen(request, timeout=10)
+    assert posted.value.code == 405
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as redirected:
+        opener.open(f"{served.base}/?token={served.token}&outcome=kept", timeout=10)
+    assert redirected.value.code == 303 and redirected.value.headers["Location"] == "/?outcome=kept"
+    set_cookie = redirected.value.headers["Set-Cookie"]
+    assert (
+        set_cookie.startswith(f"{name}={served.token};")
+        and "HttpOnly" in set_cookie
+        and "SameSite=Strict" in set_cookie
+    )
 
 
 def test_inspector_listens_on_loopback_only(served: Served):
@@ -311,3 +338,67 @@ def test_list_filters_on_the_example(example_run: Path):
     assert (
         "optout" in facets["steps"] and "near_duplicate" in facets["reasons"] and "R" in facets["industries"]
     )
+
+
+def test_paging_visits_every_document_once_under_a_join(tmp_path: Path):
+    """A filter that joins data/ must not reorder the list between pages."""
+    import random
+
+    from taoyu.inspector.queries import Filters, RunIndex
+    from taoyu.ledger import LEDGER_SCHEMA
+
+    rng = random.Random(3)
+    (tmp_path / "ledger").mkdir()
+    (tmp_path / "data").mkdir()
+    n = 0
+    for shard in range(3):
+        rows = []
+        for _ in range(10_000):
+            rows.append({"doc_id": f"d{n}", "source_file": "f", "source_index": n, "outcome": "kept"})
+            n += 1
+        pq.write_table(
+            pa.Table.from_pylist(rows, schema=LEDGER_SCHEMA), tmp_path / "ledger" / f"p0-{shard}.parquet"
+        )
+    labels = [rng.choice("JPQ") for _ in range(n)]
+    pq.write_table(
+        pa.table({"id": [f"d{i}" for i in range(n)], "text": ["x"] * n, "industry": labels}),
+        tmp_path / "data" / "part-0.parquet",
+    )
+    index = RunIndex(tmp_path)
+    seen = []
+    page = 0
+    while True:
+        rows, total = index.list_docs(Filters(industry="J"), page, page_size=500)
+        if not rows:
+            break
+        seen += [r["doc_id"] for r in rows]
+        page += 1
+    assert total == labels.count("J") == len(seen) == len(set(seen))
+    assert seen == [f"d{i}" for i in range(n) if labels[i] == "J"]  # the ledger's order
+
+
+def test_report_of_a_run_that_kept_nothing_and_repeated_ids(tmp_path: Path, browser):
+    records = [
+        {"id": "same", "text": "第一条记录的正文。", "url": "https://a.example/1"},
+        {"id": "same", "text": "第二条记录的正文。", "url": "https://a.example/2"},
+    ]
+    data = write_jsonl(tmp_path / "a.jsonl", records)
+    out = tmp_path / "none"
+    recipe = write_recipe(tmp_path / "r.yaml", [str(data)], out, "- step: length_filter\n  min_chars: 1000\n")
+    run_cli("run", str(recipe), "--keep-rejects", check=True)
+    run_cli("report", str(out), check=True)
+    page = browser.new_page()
+    page.goto((out / "report.html").as_uri())
+    assert page.inner_text("td[data-count=kept]") == "0" and page.inner_text("td[data-count=dropped]") == "2"
+    page.close()
+
+    from taoyu.inspector.queries import Filters, RunIndex
+
+    index = RunIndex(out)
+    rows, total = index.list_docs(Filters())
+    assert total == 2 and [r["doc_id"] for r in rows] == ["same", "same"]
+    texts = [index.document(r["doc_id"], r["source_file"], r["source_index"])["text"] for r in rows]
+    assert texts == ["第一条记录的正文。", "第二条记录的正文。"]
+    for path in (out / "ledger").glob("*.parquet"):  # a ledger from before the url column
+        pq.write_table(pq.read_table(path).drop(["url"]), path)
+    assert RunIndex(out).list_docs(Filters(domain="a.example"))[1] == 0

@@ -226,6 +226,7 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
         phases = ctx.phases()
         results: list[TaskResult] = []
         phase_times: list[dict[str, Any]] = []
+        ran_tasks: dict[int, set[int]] = {}
         with executor, RunProgress(enabled=progress) as bar:
             run_info["workers"] = executor.workers
             if getattr(executor, "cluster", None):
@@ -240,6 +241,7 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
                     len(todo),
                     len(tasks) - len(todo),
                 )
+                ran_tasks[phase.index] = {t.index for t in todo}
                 phase_started = time.perf_counter()
                 executor.run_tasks(ctx, todo, phase.index, bar)
                 phase_times.append(
@@ -279,6 +281,13 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
             for f in files
         ]
         run_info["artifacts"] = step_artifacts(recipe)
+        for timing in phase_times:  # documents the timed tasks handled, for the phase's throughput
+            ran = ran_tasks[timing["phase"]]
+            timing["documents"] = sum(
+                r.kept + r.dropped + r.passed_on + r.input_errors
+                for r in results
+                if r.phase == timing["phase"] and r.task in ran
+            )
         run_info["phases"] = phase_times  # wall time of this invocation's part of each phase
         run_info["tasks"] = len(tasks)
         run_info["finished"] = datetime.now(UTC).isoformat(timespec="seconds")

@@ -32,7 +32,7 @@ class Filters:
     industry: str | None = None
     text: str | None = None
 
-    def where(self, has_data: bool, has_rejects: bool) -> tuple[str, list[Any]]:
+    def where(self, has_data: bool, has_rejects: bool, has_url: bool = True) -> tuple[str, list[Any]]:
         """The WHERE clause and its parameters."""
         clauses, params = [], []
         if self.outcome:
@@ -44,7 +44,9 @@ class Filters:
         if self.reason:  # a family ('spam') matches its detailed reasons ('spam:spliced') too
             clauses.append("(reason = ? OR starts_with(reason, ? || ':'))")
             params += [self.reason, self.reason]
-        if self.domain:
+        if self.domain and not has_url:
+            clauses.append("FALSE")  # a ledger written before it had a url column
+        elif self.domain:
             domain = self.domain.strip().lower().removeprefix("www.")
             # A cheap substring test first, then the host by one regular expression: the domain or a
             # subdomain of it, between "://" (or "user@") and a port, path, query or the end.
@@ -86,18 +88,21 @@ class RunIndex:
         self._lock = threading.Lock()
         self.has_data = self._view("data", output / "data", "**/*.parquet")
         self.has_rejects = self._view("rejects", output / "rejects", "**/*.parquet")
-        self._view("ledger", output / "ledger", "*.parquet")
+        self._view("ledger", output / "ledger", "*.parquet", numbered=True)
         columns = {r[0] for r in self._db.execute("DESCRIBE ledger").fetchall()}
         self._url = "url" if "url" in columns else "NULL::VARCHAR AS url"
 
-    def _view(self, name: str, folder: Path, pattern: str) -> bool:
+    def _view(self, name: str, folder: Path, pattern: str, numbered: bool = False) -> bool:
+        """A view over a folder's shards; ``numbered`` adds each row's file and row number, which
+        give the list a stable order (the ledger's) whatever joins a filter adds."""
         files = sorted(folder.glob(pattern)) if folder.is_dir() else []
         if not files:
             return False
         listing = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
+        numbers = ", filename = '_file', file_row_number = true" if numbered else ""
         self._db.execute(
             f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{listing}], union_by_name = true, "
-            "hive_partitioning = false)"
+            f"hive_partitioning = false{numbers})"
         )
         return True
 
@@ -134,19 +139,26 @@ class RunIndex:
         self, filters: Filters, page: int = 0, page_size: int = PAGE_SIZE
     ) -> tuple[list[dict], int]:
         """One page of ledger rows matching ``filters`` (in ledger order) and how many match."""
-        where, params = filters.where(self.has_data, self.has_rejects)
+        where, params = filters.where(self.has_data, self.has_rejects, self._url == "url")
         names, rows = self._query(
             f"SELECT doc_id, outcome, step, reason, score, threshold, {self._url}, source_file, source_index "
-            f"FROM ledger{where} LIMIT ? OFFSET ?",
+            f"FROM ledger{where} ORDER BY _file, file_row_number LIMIT ? OFFSET ?",
             [*params, page_size, max(page, 0) * page_size],
         )
         _, total = self._query(f"SELECT count(*) FROM ledger{where}", params)
         return [dict(zip(names, r, strict=True)) for r in rows], int(total[0][0])
 
-    def document(self, doc_id: str) -> dict[str, Any] | None:
+    def document(
+        self, doc_id: str, source_file: str | None = None, source_index: int | None = None
+    ) -> dict[str, Any] | None:
         """Everything the document page shows: the ledger row, the trace, the text and where it
-        came from, the kept twin of a duplicate with a diff, and the lines steps removed."""
-        names, rows = self._query("SELECT * FROM ledger WHERE doc_id = ? LIMIT 1", [doc_id])
+        came from, the kept twin of a duplicate with a diff, and the lines steps removed. Two input
+        records can share an id; ``source_file`` and ``source_index`` tell them apart."""
+        sql, params = "SELECT * EXCLUDE (_file, file_row_number) FROM ledger WHERE doc_id = ?", [doc_id]
+        if source_file is not None and source_index is not None:
+            sql += " AND source_file = ? AND source_index = ?"
+            params += [source_file, source_index]
+        names, rows = self._query(sql + " ORDER BY _file, file_row_number LIMIT 1", params)
         if not rows:
             return None
         row = dict(zip(names, rows[0], strict=True))
@@ -192,13 +204,27 @@ class RunIndex:
     def _metadata(self, row: dict[str, Any]) -> dict[str, Any]:
         """The dataset row's other columns (title, author, labels, the meta JSON) of a kept
         document, or a dropped one's from rejects/."""
-        view = "data" if row.get("outcome") == "kept" else "rejects"
-        if (view == "data" and not self.has_data) or (view == "rejects" and not self.has_rejects):
+        found = self._shard_row("data" if row.get("outcome") == "kept" else "rejects", row)
+        if found is None:
             return {}
-        names, rows = self._query(
-            f"SELECT * EXCLUDE (text) FROM {view} WHERE id = ? LIMIT 1", [row["doc_id"]]
-        )
-        return dict(zip(names, rows[0], strict=True)) if rows else {}
+        found.pop("text", None)
+        return found
+
+    def _shard_row(self, view: str, row: dict[str, Any]) -> dict[str, Any] | None:
+        """The data or rejects row of a ledger row: by id, and by source when two share an id."""
+        if (view == "data" and not self.has_data) or (view == "rejects" and not self.has_rejects):
+            return None
+        names, rows = self._query(f"SELECT * FROM {view} WHERE id = ?", [row["doc_id"]])
+        found = [dict(zip(names, r, strict=True)) for r in rows]
+        if len(found) > 1:
+            same = [
+                f
+                for f in found
+                if f.get("source_file") == row.get("source_file")
+                and f.get("source_index") == row.get("source_index")
+            ]
+            found = same or found
+        return found[0] if found else None
 
     def _text_by_id(self, view: str, doc_id: str) -> str | None:
         if (view == "data" and not self.has_data) or (view == "rejects" and not self.has_rejects):
@@ -208,12 +234,12 @@ class RunIndex:
 
     def _text(self, row: dict[str, Any]) -> tuple[str | None, str | None]:
         if row.get("outcome") == "kept":
-            text = self._text_by_id("data", row["doc_id"])
-            return text, "data/" if text is not None else None
+            found = self._shard_row("data", row)
+            return (found["text"], "data/") if found else (None, None)
         if row.get("outcome") == "dropped":
-            text = self._text_by_id("rejects", row["doc_id"])
-            if text is not None:
-                return text, "rejects/"
+            found = self._shard_row("rejects", row)
+            if found is not None:
+                return found["text"], "rejects/"
             return self._reread(row)
         return None, None
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hmac
 import secrets
 from http import HTTPStatus
-from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
@@ -30,6 +29,8 @@ from jinja2 import Environment, select_autoescape
 from taoyu.inspector.queries import PAGE_SIZE, Filters, RunIndex
 
 COOKIE = "taoyu_inspect"
+"""Prefix of the session cookie; the port is appended, because browsers share cookies across the
+ports of one host and two inspectors must not log each other out."""
 LOOPBACK = "127.0.0.1"
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -76,6 +77,10 @@ class Inspector(ThreadingHTTPServer):
         """The address to open, with the token."""
         return f"http://{LOOPBACK}:{self.port}/?token={self.token}"
 
+    @property
+    def cookie(self) -> str:
+        return f"{COOKIE}_{self.port}"
+
     def allowed_hosts(self) -> set[str]:
         return {f"{LOOPBACK}:{self.port}", f"localhost:{self.port}"}
 
@@ -91,6 +96,12 @@ class Handler(BaseHTTPRequestHandler):
         """Quiet: request lines would carry the token."""
 
     def do_GET(self) -> None:
+        try:
+            self._get()
+        except Exception as exc:  # never a traceback to the client or the terminal
+            self._error(HTTPStatus.BAD_REQUEST, f"bad request: {type(exc).__name__}")
+
+    def _get(self) -> None:
         if self.headers.get("Host", "") not in self.server.allowed_hosts():
             return self._error(
                 HTTPStatus.FORBIDDEN, "forbidden: this server answers only to its loopback address"
@@ -99,7 +110,7 @@ class Handler(BaseHTTPRequestHandler):
         query = parse_qs(parts.query, keep_blank_values=True)
         given = (query.get("token") or [""])[0]
         if given:
-            if not hmac.compare_digest(given, self.server.token):
+            if not _same(given, self.server.token):
                 return self._error(HTTPStatus.FORBIDDEN, "forbidden: wrong token")
             query.pop("token")
             clean = parts.path + ("?" + urlencode(query, doseq=True) if query else "")
@@ -112,7 +123,10 @@ class Handler(BaseHTTPRequestHandler):
             if parts.path == "/":
                 return self._send(200, "text/html; charset=utf-8", self._list(query))
             if parts.path == "/doc":
-                page = self._doc((query.get("id") or [""])[0])
+                source_file = (query.get("file") or [None])[0]
+                index = (query.get("index") or [None])[0]
+                source_index = int(index) if index is not None and index.lstrip("-").isdigit() else None
+                page = self._doc((query.get("id") or [""])[0], source_file, source_index)
                 if page is None:
                     return self._error(HTTPStatus.NOT_FOUND, "no such document in this run's ledger")
                 return self._send(200, "text/html; charset=utf-8", page)
@@ -133,13 +147,14 @@ class Handler(BaseHTTPRequestHandler):
         self._method_not_allowed()
 
     def _has_cookie(self) -> bool:
-        cookie = SimpleCookie()
-        try:
-            cookie.load(self.headers.get("Cookie", ""))
-        except Exception:
-            return False
-        morsel = cookie.get(COOKIE)
-        return morsel is not None and hmac.compare_digest(morsel.value, self.server.token)
+        """Whether the request carries this server's cookie. Parsed by hand: ``SimpleCookie`` gives
+        up at the first cookie it cannot read, and other local apps set all kinds."""
+        for header in self.headers.get_all("Cookie") or []:
+            for part in header.split(";"):
+                name, _, value = part.strip().partition("=")
+                if name == self.server.cookie and _same(value.strip().strip('"'), self.server.token):
+                    return True
+        return False
 
     def _list(self, query: dict[str, list[str]]) -> bytes:
         values = {k: (query.get(k) or [""])[0].strip() for k in _FILTER_KEYS}
@@ -163,12 +178,16 @@ class Handler(BaseHTTPRequestHandler):
             facets=self.server.facets,
             pages=pages,
             output=str(self.server.output),
-            doc_link=lambda doc_id: "/doc?" + urlencode({"id": doc_id}),
+            doc_link=lambda r: (
+                "/doc?" + urlencode({"id": r["doc_id"], "file": r["source_file"], "index": r["source_index"]})
+            ),
         )
         return html.encode("utf-8")
 
-    def _doc(self, doc_id: str) -> bytes | None:
-        found = self.server.index.document(doc_id) if doc_id else None
+    def _doc(
+        self, doc_id: str, source_file: str | None = None, source_index: int | None = None
+    ) -> bytes | None:
+        found = self.server.index.document(doc_id, source_file, source_index) if doc_id else None
         if found is None:
             return None
         html = self.server.templates["doc"].render(
@@ -192,15 +211,26 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(HTTPStatus.SEE_OTHER)
         self.send_header("Location", location or "/")
         if set_cookie:
-            self.send_header("Set-Cookie", f"{COOKIE}={self.server.token}; HttpOnly; SameSite=Strict; Path=/")
+            self.send_header(
+                "Set-Cookie", f"{self.server.cookie}={self.server.token}; HttpOnly; SameSite=Strict; Path=/"
+            )
         for name, value in SECURITY_HEADERS.items():
             self.send_header(name, value)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The server's own errors (a malformed request line) as plain text with the same headers."""
+        self._error(HTTPStatus(code), message or HTTPStatus(code).phrase)
+
     def _error(self, status: HTTPStatus, message: str) -> None:
         body = f"{int(status)} {message}\n".encode()
         self._send(int(status), "text/plain; charset=utf-8", body)
+
+
+def _same(given: str, token: str) -> bool:
+    """Constant-time comparison of what a request carries with the token, any characters."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), token.encode("utf-8"))
 
 
 def _pretty(value: Any) -> str:

@@ -90,7 +90,8 @@ class RunFacts:
     scores: dict[str, ScoreSample] = field(default_factory=dict)
     """Per filter step, a bounded random sample of the scores it decided on, kept and dropped."""
     duplicates: Counter[str] = field(default_factory=Counter)
-    """Per kept twin, how many documents were dropped as its duplicates."""
+    """Per kept twin, how many documents were dropped as its duplicates (one entry per cluster: the
+    one count that grows with the run, by about 100 bytes a cluster)."""
     drop_samples: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     """The first few dropped documents per (step, reason family), in ledger order."""
     edit_samples: list[dict[str, Any]] = field(default_factory=list)
@@ -126,6 +127,7 @@ class RunFacts:
 
 
 LABEL_COLUMNS = ("language", "script", "industry", "content_type")
+_EMPTY_SCHEMA = pa.schema([("id", pa.string()), ("text", pa.string())])
 LENGTH_BINS = (0, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
 """Lower edges of the character-count bins of kept documents (the last is open)."""
 SCORE_SAMPLE = 20_000
@@ -157,8 +159,10 @@ class ScoreSample:
                 self.values[i] = (score, dropped)
 
 
-def gather(root: Path) -> RunFacts:
-    """Read the output folder's records into :class:`RunFacts`."""
+def gather(root: Path, for_card: bool = True) -> RunFacts:
+    """Read the output folder's records into :class:`RunFacts`. A card needs a Parquet dataset
+    with rows; a report (``for_card=False``) describes any finished run, one that kept nothing or
+    wrote JSONL too."""
     for name in ("run.json", "stats.json", "recipe.yaml"):
         if not (root / name).exists():
             raise FactsError(f"{root} is not the output folder of a finished taoyu run (no {name})")
@@ -169,26 +173,27 @@ def gather(root: Path) -> RunFacts:
     except yaml.YAMLError as exc:
         raise FactsError(f"{root / 'recipe.yaml'}: not valid YAML ({exc})") from None
     output = recipe.get("output") or {}
-    if output.get("format", "parquet") != "parquet":
+    parquet = output.get("format", "parquet") == "parquet"
+    if not parquet and for_card:
         raise FactsError(
             f"{root}: the card describes Parquet datasets; this run wrote {output.get('format')} "
             "(set output.format: parquet)"
         )
-    files, schema = _data_files(root / "data")
-    if not files:
+    files, schema = _data_files(root / "data") if parquet else ([], _EMPTY_SCHEMA)
+    if not files and for_card:
         raise FactsError(f"{root / 'data'}: no document was kept, so there is no dataset to describe")
     facts = RunFacts(root, run, stats, recipe, schema, files, list(output.get("partition_by") or []))
     _read_ledger(root / "ledger", facts)
-    _check_reconciles(facts)
+    _check_reconciles(facts, parquet)
     _read_labels(root, facts)
     return facts
 
 
-def _check_reconciles(facts: RunFacts) -> None:
+def _check_reconciles(facts: RunFacts, parquet: bool = True) -> None:
     """The ledger, stats.json and the data shards must tell one story, or the card would print two."""
     ledger = (facts.ledger_kept, facts.ledger_dropped, facts.ledger_errors)
     stats = (facts.stats.get("kept"), facts.stats.get("dropped"), facts.stats.get("input_errors"))
-    if ledger != stats or facts.rows != facts.ledger_kept:
+    if ledger != stats or (parquet and facts.rows != facts.ledger_kept):
         raise FactsError(
             f"{facts.root}: the records disagree: ledger kept/dropped/errors {ledger}, stats.json {stats}, "
             f"{facts.rows} rows in data/ (was the folder changed after the run? taoyu stats checks it)"
@@ -222,9 +227,7 @@ def _data_files(data: Path) -> tuple[list[DataFile], pa.Schema]:
         rel = path.relative_to(data.parent).as_posix()
         partition = dict(part.split("=", 1) for part in path.relative_to(data).parts[:-1] if "=" in part)
         files.append(DataFile(rel, os.path.getsize(path), pf.metadata.num_rows, arrow_bytes, partition))
-    if schema is None:
-        schema = pa.schema([("id", pa.string()), ("text", pa.string())])
-    return files, schema
+    return files, schema or _EMPTY_SCHEMA
 
 
 def _read_ledger(ledger: Path, facts: RunFacts) -> None:

@@ -47,7 +47,7 @@ _SVG_START = re.compile(r"<svg\b")
 
 def write_report(root: Path) -> Path:
     """Write ``OUT/report.html`` and return its path."""
-    facts = gather(root)
+    facts = gather(root, for_card=False)
     path = root / REPORT
     path.write_text(render(facts), encoding="utf-8")
     return path
@@ -254,6 +254,7 @@ def _pyplot():
         {
             "svg.fonttype": "none",  # text stays text: the reader's fonts draw it, Chinese included
             "svg.hashsalt": "taoyu",  # the same run gives the same file
+            "text.parse_math": False,  # a label with two "$" is text, not TeX
             "font.family": "sans-serif",
             "font.sans-serif": [*_CJK_FONTS, "DejaVu Sans"],
             "font.size": 9,
