@@ -231,7 +231,7 @@ def test_manifest_is_an_in_toto_statement_with_provenance(signed: Path):
         "digest": {"sha256": run["inputs"][0]["sha256"]},
     } in deps
     models = {d["name"]: d["digest"]["sha256"] for d in deps if d.get("name", "").endswith(":model")}
-    assert set(models) == {"safety:model", "industry:model"}
+    assert set(models) == {"safety:model", "industry:model", "quality_model:model"}
     assert (
         predicate["buildDefinition"]["externalParameters"]["recipe"]["digest"]["sha256"]
         == run["recipe_digest"]

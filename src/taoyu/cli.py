@@ -321,15 +321,27 @@ def pii(
 @app.command()
 def export(
     output: Annotated[Path, typer.Argument(help="Output folder of a run labelled with the industry step.")],
-    industry: Annotated[str, typer.Option(help="Industry codes to export, comma-separated (J,P,Q).")],
-    to: Annotated[Path, typer.Option("--to", help="Folder to write one output folder per industry into.")],
+    to: Annotated[Path, typer.Option("--to", help="Folder to write the export into.")],
+    industry: Annotated[
+        str | None, typer.Option(help="Industry codes to export, comma-separated (J,P,Q): a folder each.")
+    ] = None,
+    min_hq_bucket: Annotated[
+        int | None,
+        typer.Option(help="Only documents in this quality bucket or above (16 of 20: the best 20%)."),
+    ] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace export folders that are not empty.")] = False,
 ) -> None:
-    """Write one complete dataset per industry (data, ledger slice, stats), linking files when it can."""
-    from taoyu.export import ExportError, export_industries
+    """Write complete datasets (data, ledger slice, stats): per industry, or of the best-scored documents."""
+    from taoyu.export import ExportError, export_industries, export_quality
 
+    if industry is None and min_hq_bucket is None:
+        _fail("name --industry codes, --min-hq-bucket, or both")
     try:
-        counts = export_industries(output, industry.split(","), to, overwrite)
+        if industry is None:
+            n = export_quality(output, min_hq_bucket or 0, to, overwrite)
+            console.print(f"{escape(str(to))}: {n:,} documents in quality bucket {min_hq_bucket} or above")
+            return
+        counts = export_industries(output, industry.split(","), to, overwrite, min_hq_bucket)
     except ExportError as exc:
         _fail(str(exc))
     for code, n in counts.items():
@@ -385,6 +397,42 @@ def inspect(
         pass
     finally:
         server.server_close()
+
+
+quality_app = typer.Typer(no_args_is_help=True, help="The learned quality score (the quality_model step).")
+app.add_typer(quality_app, name="quality")
+
+
+@quality_app.command("train")
+def quality_train(
+    positives: Annotated[Path, typer.Option(help="JSON Lines of texts you call good (a 'text' field).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Model file to write (.npz).")],
+    negatives: Annotated[
+        Path | None,
+        typer.Option(help="JSON Lines of texts you call bad; default: web junk made from the positives."),
+    ] = None,
+    field: Annotated[str, typer.Option(help="The field holding the text.")] = "text",
+) -> None:
+    """Train a quality scorer for your own idea of quality; name it in the recipe (quality_model: model:)."""
+    import orjson
+
+    from taoyu.hq.train import read_texts, train
+
+    try:
+        good = read_texts(positives, field)
+        bad = read_texts(negatives, field) if negatives is not None else None
+        model, report = train(good, bad)
+    except (OSError, ValueError) as exc:
+        _fail(str(exc))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    model.save(output)
+    report_path = output.with_name(output.name + ".report.json")
+    report_path.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
+    held = report["held_out"]
+    console.print(
+        f"wrote {escape(str(output))}: held-out accuracy {held['accuracy']}, AUC {held['auc']} "  # type: ignore[index]
+        f"({escape(str(report_path))})"
+    )
 
 
 @app.command()

@@ -31,25 +31,54 @@ from taoyu.ledger import KEPT, LEDGER_SCHEMA
 from taoyu.output import read_json, write_json_atomic
 
 COLUMN = "industry"
+HQ_COLUMN = "hq_bucket"
 
 
 class ExportError(ValueError):
     """An export that cannot be made, with the folder named."""
 
 
-def export_industries(output: Path, codes: list[str], to: Path, overwrite: bool = False) -> dict[str, int]:
+ALL = "*"
+"""The target key for "every document" (an export by quality bucket alone)."""
+
+
+def export_industries(
+    output: Path, codes: list[str], to: Path, overwrite: bool = False, min_hq_bucket: int | None = None
+) -> dict[str, int]:
     """Write one output folder per industry code under ``to``; returns the documents in each (a code
-    no document has gets no folder)."""
-    if not (output / "run.json").exists() or not (output / "data").is_dir():
-        raise ExportError(f"{output} is not the output folder of a finished taoyu run (no run.json or data/)")
+    no document has gets no folder). With ``min_hq_bucket``, only documents in that quality bucket
+    or above (the quality_model step's ``hq_bucket``) go in."""
+    _check_run(output)
     codes = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
     if not codes:
         raise ExportError("name at least one industry code (--industry J,P,Q)")
     bad = [c for c in codes if not _CODE.match(c)]
     if bad:  # a code names a folder under --to: never "..", a path, or anything a taxonomy cannot hold
         raise ExportError(f"not industry codes: {bad} (letters, digits, '_' and '-' only)")
-    shards = _data_files(output / "data")
-    targets = {code: to / code for code in codes}
+    return _export(output, {code: to / code for code in codes}, overwrite, min_hq_bucket)
+
+
+def export_quality(output: Path, min_hq_bucket: int, to: Path, overwrite: bool = False) -> int:
+    """Write one output folder, ``to``, with the documents in quality bucket ``min_hq_bucket`` or
+    above (``--min-hq-bucket 16`` of 20: about the best 20%); returns how many."""
+    _check_run(output)
+    if min_hq_bucket < 0:
+        raise ExportError("--min-hq-bucket is a bucket number, 0 or more")
+    return _export(output, {ALL: to}, overwrite, min_hq_bucket)[ALL]
+
+
+def _check_run(output: Path) -> None:
+    if not (output / "run.json").exists() or not (output / "data").is_dir():
+        raise ExportError(f"{output} is not the output folder of a finished taoyu run (no run.json or data/)")
+
+
+def _export(
+    output: Path, targets: dict[str, Path], overwrite: bool, min_bucket: int | None
+) -> dict[str, int]:
+    columns = ([COLUMN] if any(code != ALL for code in targets) else []) + (
+        [HQ_COLUMN] if min_bucket is not None else []
+    )
+    shards = _data_files(output / "data", columns)
     for folder in targets.values():
         if folder.exists() and any(folder.iterdir()):
             if not overwrite:
@@ -57,35 +86,46 @@ def export_industries(output: Path, codes: list[str], to: Path, overwrite: bool 
             shutil.rmtree(folder)
         (folder / "data").mkdir(parents=True, exist_ok=True)
         (folder / "ledger").mkdir(parents=True, exist_ok=True)
-    counts = _export_data(output / "data", shards, targets)
-    ledger_counts = _export_ledger(output / "ledger", targets)
+    counts = _export_data(output / "data", shards, targets, min_bucket)
+    ledger_counts = _export_ledger(output / "ledger", targets, min_bucket)
     for code, folder in targets.items():
-        if counts[code] == 0 and ledger_counts[code] == 0:  # nothing labelled so: no empty dataset
+        if counts[code] == 0 and ledger_counts[code] == 0 and code != ALL:  # nothing labelled so: no folder
             shutil.rmtree(folder)
             continue
         if ledger_counts[code] != counts[code]:
             raise ExportError(
                 f"{code}: {counts[code]} documents in data/ but {ledger_counts[code]} kept ledger rows "
-                f"say {code}: was the run labelled with the industry step?"
+                f"say so: was the run labelled with the industry and quality_model steps?"
             )
-        _write_run_files(output, folder, code, counts[code])
+        selection: dict[str, Any] = {}
+        if code != ALL:
+            selection["industry"] = code
+        if min_bucket is not None:
+            selection["min_hq_bucket"] = min_bucket
+        _write_run_files(output, folder, selection, counts[code])
     return counts
 
 
-def _data_files(data: Path) -> list[Path]:
-    """The run's Parquet shards, checked before anything is written: they must hold the column."""
+def _data_files(data: Path, columns: list[str]) -> list[Path]:
+    """The run's Parquet shards, checked before anything is written: they must hold the columns."""
     if any(data.rglob("*.jsonl")):
         raise ExportError(f"{data} holds JSON Lines shards; export reads Parquet (output.format: parquet)")
     shards = sorted(data.rglob("*.parquet"))
     for path in shards:  # the footers only
-        if COLUMN not in pq.ParquetFile(path).schema_arrow.names:
-            raise ExportError(f"{path} has no '{COLUMN}' column: run the recipe with the industry step")
+        names = pq.ParquetFile(path).schema_arrow.names
+        for column in columns:
+            if column not in names:
+                step = "industry" if column == COLUMN else "quality_model"
+                raise ExportError(f"{path} has no '{column}' column: run the recipe with the {step} step")
     return shards
 
 
-def _export_data(data: Path, shards: list[Path], targets: dict[str, Path]) -> dict[str, int]:
+def _export_data(
+    data: Path, shards: list[Path], targets: dict[str, Path], min_bucket: int | None = None
+) -> dict[str, int]:
     counts = dict.fromkeys(targets, 0)
-    if any(data.glob(f"{COLUMN}=*")):  # partitioned by industry first: link its folders' files
+    if min_bucket is None and ALL not in targets and any(data.glob(f"{COLUMN}=*")):
+        # Partitioned by industry first, and every row of a folder wanted: link its files.
         for code, folder in targets.items():
             source = data / f"{COLUMN}={partition_value(code)}"
             for path in sorted(source.rglob("*.parquet")):
@@ -95,15 +135,20 @@ def _export_data(data: Path, shards: list[Path], targets: dict[str, Path]) -> di
                 counts[code] += pq.ParquetFile(path).metadata.num_rows
         return counts
     writers: dict[str, pq.ParquetWriter] = {}
-    wanted = pa.array(list(targets), pa.string())
+    wanted = pa.array([c for c in targets if c != ALL], pa.string())
     try:
         for path in shards:
             pf = pq.ParquetFile(path)
             for group in range(pf.num_row_groups):
                 table = pf.read_row_group(group)
-                table = table.filter(pc.is_in(table.column(COLUMN), value_set=wanted))
+                if min_bucket is not None:
+                    table = table.filter(
+                        pc.fill_null(pc.greater_equal(table.column(HQ_COLUMN), min_bucket), False)
+                    )
+                if ALL not in targets:
+                    table = table.filter(pc.is_in(table.column(COLUMN), value_set=wanted))
                 for code in targets:
-                    part = table.filter(pc.equal(table.column(COLUMN), code))
+                    part = table if code == ALL else table.filter(pc.equal(table.column(COLUMN), code))
                     if part.num_rows:
                         if code not in writers:
                             out = targets[code] / "data" / "part-00000-000.parquet"
@@ -124,8 +169,9 @@ def _link(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def _export_ledger(ledger: Path, targets: dict[str, Path]) -> dict[str, int]:
-    """Kept ledger rows whose trace says which industry the document was labelled with."""
+def _export_ledger(ledger: Path, targets: dict[str, Path], min_bucket: int | None = None) -> dict[str, int]:
+    """Kept ledger rows whose trace says which industry the document was labelled with (and, with
+    ``min_bucket``, a quality bucket at least that)."""
     counts = dict.fromkeys(targets, 0)
     writers = {code: pq.ParquetWriter(folder / "ledger" / "part-00000.parquet", LEDGER_SCHEMA)
                for code, folder in targets.items()}  # fmt: skip
@@ -136,10 +182,15 @@ def _export_ledger(ledger: Path, targets: dict[str, Path]) -> dict[str, int]:
                 table = table.filter(pc.equal(table.column("outcome"), KEPT))
                 if not table.num_rows:
                     continue
-                labels = [_industry_of(trace) for trace in table.column("trace").to_pylist()]
+                traces = table.column("trace").to_pylist()
+                if min_bucket is not None:
+                    good = [(_bucket_of(t) or -1) >= min_bucket for t in traces]
+                    table = table.filter(pa.array(good, pa.bool_()))
+                    traces = [t for t, g in zip(traces, good, strict=True) if g]
+                labels = [_industry_of(trace) for trace in traces]
                 label_array = pa.array(labels, pa.string())
                 for code, writer in writers.items():
-                    part = table.filter(pc.equal(label_array, code))
+                    part = table if code == ALL else table.filter(pc.equal(label_array, code))
                     if part.num_rows:
                         writer.write_table(part.cast(LEDGER_SCHEMA))
                         counts[code] += part.num_rows
@@ -159,11 +210,21 @@ def _industry_of(trace: str | None) -> str | None:
     return None
 
 
-def _write_run_files(output: Path, folder: Path, code: str, n: int) -> None:
+def _bucket_of(trace: str | None) -> int | None:
+    if not trace:
+        return None
+    for event in reversed(orjson.loads(trace)):
+        if event.get("step") == "quality_model" and isinstance(event.get("details"), dict):
+            value = event["details"].get("bucket")
+            return value if isinstance(value, int) else None
+    return None
+
+
+def _write_run_files(output: Path, folder: Path, selection: dict[str, Any], n: int) -> None:
     run: dict[str, Any] = read_json(output / "run.json")
     run["export"] = {
         "from": str(output),
-        "industry": code,
+        **selection,
         "exported": datetime.now(UTC).isoformat(timespec="seconds"),
         "source_counts": run.get("counts"),
     }
@@ -172,7 +233,7 @@ def _write_run_files(output: Path, folder: Path, code: str, n: int) -> None:
     write_json_atomic(
         folder / "stats.json",
         {"records_in": n, "kept": n, "dropped": 0, "dropped_by": [], "input_errors": 0,
-         "input_errors_by": [], "reconciles": True, "industry": code},
+         "input_errors_by": [], "reconciles": True, **selection},
     )  # fmt: skip
     recipe = output / "recipe.yaml"
     if recipe.exists():

@@ -281,6 +281,12 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
             for f in files
         ]
         run_info["artifacts"] = step_artifacts(recipe)
+        # What each global step decided over the whole run (dedup counts, quality bucket edges).
+        run_info["global_steps"] = {
+            phase.after.name: read_json(layout.global_marker(phase.index))
+            for phase in phases
+            if phase.after is not None and layout.global_marker(phase.index).exists()
+        }
         for timing in phase_times:  # documents the timed tasks handled, for the phase's throughput
             ran = ran_tasks[timing["phase"]]
             timing["documents"] = sum(

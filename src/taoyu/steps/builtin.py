@@ -13,6 +13,7 @@ from taoyu.steps import (  # noqa: F401
     optout,
     page_body,
     quality,
+    quality_model,
     redact_pii,
     repeated_lines,
     safety,

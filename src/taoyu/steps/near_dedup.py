@@ -113,7 +113,8 @@ class NearDedupParams(StepParams):
     """...or when the smaller text's shingles lie in the larger one's to this share."""
     keep: Literal["longest", "earliest", "first", "quality"] = "longest"
     """Which member of a cluster survives: most shingles, earliest crawl date, first in input
-    order, or highest meta['quality_score']. Ties go to the smallest document id."""
+    order, or highest meta['hq_score'] (the quality_model step's; or 'quality_score'). Ties go to
+    the smallest document id."""
     seed: int = 42
 
     @model_validator(mode="after")
@@ -151,7 +152,7 @@ class NearDedup(GlobalStep):
         empty = (sigs == np.iinfo(np.uint32).max).all(axis=1)
         out = []
         for i, doc in enumerate(docs):
-            quality = doc.meta.get("quality_score")
+            quality = doc.meta.get("hq_score", doc.meta.get("quality_score"))
             row: dict[str, Any] = {
                 "doc_id": doc.id,
                 "chars": len(doc.text),

@@ -1,0 +1,117 @@
+"""The quality model: a logistic regression over named statistics of a text, and why it scored.
+
+``score`` is the probability that a text reads like the reference text the model was trained on
+(connected prose, finished sentences, little repetition or chrome) rather than like web junk.
+``explain`` gives the statistics that moved one text's score most: each statistic's weight times
+its standardised value, so a person can read why a page landed in the bottom bucket.
+
+The packaged model is built by ``python -m taoyu.hq.train`` (MODEL_CARD.md beside it); a user's own
+is built by ``taoyu quality train``. Either is a small ``.npz`` (weights, means, scales, names).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import orjson
+
+from taoyu.hq.features import NAMES, matrix
+from taoyu.npz import save_npz
+
+FORMAT_VERSION = 1
+CLIP = 4.0
+MODEL_RESOURCE = "hq_model.npz"
+
+
+class QualityModel:
+    """Standardised statistics → logistic regression."""
+
+    def __init__(
+        self,
+        weights: np.ndarray,
+        bias: float,
+        mean: np.ndarray,
+        scale: np.ndarray,
+        names: Sequence[str] = NAMES,
+    ) -> None:
+        if tuple(names) != NAMES:
+            raise ValueError(f"model statistics {list(names)} are not this code's {list(NAMES)}")
+        self.weights = np.asarray(weights, np.float64)
+        self.bias = float(bias)
+        self.mean = np.asarray(mean, np.float64)
+        self.scale = np.asarray(scale, np.float64)
+
+    def _standard(self, x: np.ndarray) -> np.ndarray:
+        """Standardised statistics, clipped to four scales: a page far outside anything seen in
+        training moves the score as much as an extreme training page, not without bound."""
+        return np.clip((x - self.mean) / self.scale, -CLIP, CLIP)
+
+    def score(self, texts: Sequence[str]) -> np.ndarray:
+        """Probability of reference-like quality per text, in [0, 1]."""
+        if not texts:
+            return np.zeros(0)
+        z = self._standard(matrix(list(texts))) @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+    def explain(self, text: str, top: int = 3) -> list[tuple[str, float]]:
+        """The ``top`` statistics that moved this text's score most, with their signed pull on the
+        log-odds (negative: toward junk)."""
+        contributions = self._standard(matrix([text])[0]) * self.weights
+        order = np.argsort(-np.abs(contributions))[:top]
+        return [(NAMES[i], round(float(contributions[i]), 3)) for i in order]
+
+    def save(self, path: str | Path) -> None:
+        """A reproducible ``.npz`` (fixed member timestamps)."""
+        save_npz(
+            path,
+            {
+                "format_version": np.int64(FORMAT_VERSION),
+                "weights": self.weights,
+                "bias": np.float64(self.bias),
+                "mean": self.mean,
+                "scale": self.scale,
+                "names": np.frombuffer(orjson.dumps(list(NAMES)), np.uint8),
+            },
+        )
+
+    @classmethod
+    def from_bytes(cls, data: bytes, where: str = "model") -> QualityModel:
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+                version = int(npz["format_version"])
+                if version != FORMAT_VERSION:
+                    raise ValueError(
+                        f"{where}: quality model format {version}, this code reads {FORMAT_VERSION}"
+                    )
+                names = orjson.loads(bytes(npz["names"]))
+                return cls(npz["weights"], float(npz["bias"]), npz["mean"], npz["scale"], names)
+        except (KeyError, OSError, TypeError, ValueError, orjson.JSONDecodeError) as exc:
+            if str(exc).startswith(where):
+                raise
+            raise ValueError(f"{where}: not a taoyu quality model ({exc})") from None
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> QualityModel:
+        """The packaged model (or the file at ``path``), read once per process."""
+        return _load_cached(None if path is None else str(Path(path).resolve()))
+
+
+def packaged_model_path() -> Path:
+    """Where the built-in model lies in the installed package (for its digest)."""
+    return Path(str(resources.files("taoyu.hq").joinpath(MODEL_RESOURCE)))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path: str | None) -> QualityModel:
+    if path is None:
+        return QualityModel.from_bytes(packaged_model_path().read_bytes(), f"taoyu/hq/{MODEL_RESOURCE}")
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read the quality model: {exc.strerror or exc}") from None
+    return QualityModel.from_bytes(data, path)

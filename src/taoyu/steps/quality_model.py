@@ -1,0 +1,178 @@
+"""A learned quality score for every document, and its percentile bucket among the run's documents.
+
+``hq_score`` (0–1) comes from a small model over named statistics of the text (:mod:`taoyu.hq`);
+``hq_bucket`` (0 = the worst 5% … 19 = the best 5%, with the default 20 buckets) places it among
+all documents this step scored in the run. Buckets need every score, so this is a global step:
+each task scores its documents (the signature), one resolve turns all scores into bucket edges,
+and each task then labels its documents. The edges come from a fixed-resolution histogram of the
+scores' log-odds, so they do not depend on how the work was split or in which order it arrived,
+and memory stays flat however large the run. The edges go into ``run.json``.
+
+The step drops nothing unless the recipe asks: ``keep_top: 0.8`` keeps the best 80% of what it
+scored, ``min_score: 0.5`` drops what scores under 0.5. The ledger records, for every document, the
+score, the bucket and the statistics that moved the score most.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pydantic import Field
+
+from taoyu.document import Document, Event
+from taoyu.hq.model import QualityModel, packaged_model_path
+from taoyu.registry import register
+from taoyu.steps.base import GlobalStep, StepParams
+
+_BINS = 1 << 20
+_LOGIT_RANGE = 40.0
+
+
+class QualityModelParams(StepParams):
+    model: str | None = None
+    """A model file from ``taoyu quality train``; None: the packaged one."""
+    buckets: int = Field(20, ge=2, le=1000)
+    """Percentile buckets: 20 gives 0 (worst 5%) to 19 (best 5%)."""
+    keep_top: float | None = Field(None, gt=0, le=1)
+    """Keep only this share of the best-scored documents (0.8: drop the worst 20%)."""
+    min_score: float | None = Field(None, ge=0, le=1)
+    """Drop documents that score below this."""
+    explain: int = Field(3, ge=0, le=20)
+    """How many statistics the ledger names for each document's score."""
+
+
+def _logit(score: np.ndarray) -> np.ndarray:
+    s = np.clip(score, 1e-17, 1 - 1e-17)
+    return np.clip(np.log(s) - np.log1p(-s), -_LOGIT_RANGE, _LOGIT_RANGE)
+
+
+def _bin(z: np.ndarray) -> np.ndarray:
+    return np.minimum(((z + _LOGIT_RANGE) / (2 * _LOGIT_RANGE) * _BINS).astype(np.int64), _BINS - 1)
+
+
+def edges_from_histogram(hist: np.ndarray, fractions: Sequence[float]) -> list[int]:
+    """For each fraction f, the first histogram bin at which the share of documents in lower bins
+    reaches f: a document in that bin or above is at or above the f-quantile."""
+    total = int(hist.sum())
+    cumulative = np.cumsum(hist)
+    out = []
+    for f in fractions:
+        target = math.ceil(f * total)
+        out.append(int(np.searchsorted(cumulative, target, side="left")) + 1 if target > 0 else 0)
+    return out
+
+
+@register("quality_model")
+class QualityModelStep(GlobalStep):
+    """Score every document with the quality model and place it in a percentile bucket of the run."""
+
+    Params = QualityModelParams
+    params: QualityModelParams
+    output_fields: ClassVar[dict[str, pa.DataType]] = {"hq_score": pa.float64(), "hq_bucket": pa.int64()}
+    partition_fields: ClassVar[frozenset[str]] = frozenset({"hq_bucket"})
+    signature_schema: ClassVar[pa.Schema] = pa.schema([("row", pa.int64()), ("score", pa.float64())])
+
+    def artifacts(self) -> list[tuple[str, Path]]:
+        """The quality model: the recipe's file, or the packaged one."""
+        return [("model", Path(self.params.model) if self.params.model else packaged_model_path())]
+
+    def setup(self) -> None:
+        self._model = QualityModel.load(self.params.model)
+
+    def _loaded(self) -> QualityModel:
+        if not hasattr(self, "_model"):
+            self.setup()
+        return self._model
+
+    def signatures(self, docs: Sequence[Document]) -> list[dict[str, Any]]:
+        scores = self._loaded().score([d.text for d in docs])
+        return [{"score": float(s)} for s in scores]
+
+    def signature(self, doc: Document) -> dict[str, Any]:
+        return self.signatures([doc])[0]
+
+    def resolve(
+        self,
+        signature_files: Iterable[tuple[int, Path]],
+        decisions_dir: Path,
+        doc_files: Mapping[int, Sequence[Path]] | None = None,
+    ) -> dict[str, Any]:
+        """Two passes over the scores: a histogram of their log-odds (flat memory), then each task's
+        buckets and drops from the edges it gives."""
+        files = sorted(signature_files)
+        hist = np.zeros(_BINS, np.int64)
+        for _, path in files:
+            for batch in pq.ParquetFile(path).iter_batches(columns=["score"]):
+                scores = batch.column("score").to_numpy(zero_copy_only=False)
+                hist += np.bincount(_bin(_logit(scores)), minlength=_BINS)
+        n = int(hist.sum())
+        p = self.params
+        bucket_bins = np.asarray(edges_from_histogram(hist, [k / p.buckets for k in range(1, p.buckets)]))
+        cut_bin = edges_from_histogram(hist, [1 - p.keep_top])[0] if p.keep_top is not None else None
+        decisions_dir.mkdir(parents=True, exist_ok=True)
+        schema = pa.schema(
+            [("row", pa.int64()), ("score", pa.float64()), ("bucket", pa.int64()), ("drop", pa.string())]
+        )
+        dropped = 0
+        for task, path in files:
+            table = pq.ParquetFile(path).read(columns=["row", "score"])
+            scores = table.column("score").to_numpy(zero_copy_only=False)
+            bins = _bin(_logit(scores))
+            buckets = np.searchsorted(bucket_bins, bins, side="right")
+            drop = np.full(len(scores), None, dtype=object)
+            if cut_bin is not None:
+                drop[bins < cut_bin] = "hq_below_top"
+            if p.min_score is not None:
+                drop[(scores < p.min_score) & (drop == None)] = "hq_min_score"  # noqa: E711 (numpy mask)
+            dropped += int(np.count_nonzero(drop != None))  # noqa: E711
+            out = pa.table(
+                {
+                    "row": table.column("row"),
+                    "score": scores,
+                    "bucket": buckets.astype(np.int64),
+                    "drop": drop.tolist(),
+                },
+                schema=schema,
+            )
+            pq.write_table(out, decisions_dir / f"{task:05d}.parquet")
+        edges = [round(_score_of_bin(b), 6) for b in bucket_bins.tolist()]
+        summary: dict[str, Any] = {
+            "documents": n,
+            "buckets": p.buckets,
+            "bucket_edges": edges,
+            "dropped": dropped,
+        }
+        if cut_bin is not None:
+            summary["keep_top_edge"] = round(_score_of_bin(cut_bin), 6)
+        return summary
+
+    def apply(self, doc: Document, decision: Mapping[str, Any] | None) -> Document:
+        if decision is None:  # not scored (cannot happen for a document that reached the step)
+            return doc
+        score = round(float(decision["score"]), 6)
+        doc.meta["hq_score"] = score
+        doc.meta["hq_bucket"] = int(decision["bucket"])
+        details: dict[str, Any] = {"bucket": int(decision["bucket"])}
+        if self.params.explain:
+            details["why"] = [
+                [name, pull] for name, pull in self._loaded().explain(doc.text, self.params.explain)
+            ]
+        reason = decision.get("drop")
+        if reason:
+            threshold = self.params.min_score if reason == "hq_min_score" else None
+            doc.trace.append(Event(self.name, "drop", reason, score, threshold, details))
+        else:
+            doc.trace.append(Event(self.name, "keep", None, score, self.params.min_score, details))
+        return doc
+
+
+def _score_of_bin(b: int) -> float:
+    """The score at the lower edge of a histogram bin."""
+    z = b / _BINS * 2 * _LOGIT_RANGE - _LOGIT_RANGE
+    return 1.0 / (1.0 + math.exp(-z))

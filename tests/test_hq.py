@@ -1,0 +1,184 @@
+"""The learned quality tier: the model, the quality_model step's buckets, training and export."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from taoyu.hq.features import NAMES, features
+from taoyu.hq.model import QualityModel
+from taoyu.hq.train import JUNK_KINDS, auc, make_junk, train
+from taoyu.steps.quality_model import edges_from_histogram
+
+from .conftest import PARAGRAPHS, ledger_rows, run_cli, write_jsonl, write_recipe
+
+PROSE = "\n".join(PARAGRAPHS)
+MENU = " | ".join(["首页", "新闻", "体育", "财经", "娱乐", "登录", "注册", "下载APP"] * 4)
+HEADLINES = "\n".join(f"西湖区第{i}期新闻标题 2026-0{i % 9 + 1}-12" for i in range(20))
+
+
+def test_the_packaged_model_prefers_prose_to_junk():
+    model = QualityModel.load()
+    prose, menu, headlines, repeated = model.score([PROSE, MENU, HEADLINES, "\n".join([PARAGRAPHS[0]] * 8)])
+    assert prose > 0.9 and max(menu, headlines, repeated) < 0.5
+    why = model.explain(MENU)
+    assert len(why) == 3 and all(name in NAMES for name, _ in why)
+    assert sum(pull for _, pull in why) < 0  # the statistics that moved it most pulled it down
+
+
+def test_features_are_named_and_finite():
+    for text in ["", "a", PROSE, MENU, "<div>正文</div>" * 50, "１２３４５６"]:
+        f = features(text)
+        assert f.shape == (len(NAMES),) and np.isfinite(f).all()
+
+
+def test_junk_is_made_in_every_kind_and_training_separates_it():
+    rng = random.Random(0)
+    good = ["\n".join(rng.sample(PARAGRAPHS, 4)) for _ in range(60)]
+    junk = make_junk(good, 90, seed=1)
+    assert {kind for kind, _ in junk} == set(JUNK_KINDS)
+    model, report = train(good, seed=2)
+    assert report["held_out"]["auc"] > 0.95
+    assert model.score([PROSE])[0] > model.score([MENU])[0]
+
+
+def test_auc():
+    assert auc(np.array([0.9, 0.8]), np.array([0.1, 0.2])) == 1.0
+    assert auc(np.array([0.1]), np.array([0.9])) == 0.0
+    assert auc(np.array([0.5]), np.array([0.5])) == 0.5
+
+
+def test_model_files_round_trip_and_errors_name_the_file(tmp_path: Path):
+    model = QualityModel.load()
+    path = tmp_path / "m.npz"
+    model.save(path)
+    again = QualityModel.load(path)
+    assert np.allclose(again.score([PROSE, MENU]), model.score([PROSE, MENU]))
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(ValueError, match=r"bad\.npz"):
+        QualityModel.load(bad)
+
+
+def test_histogram_edges():
+    hist = np.zeros(10, np.int64)
+    hist[[1, 3, 5, 7]] = 5  # 20 documents in four bins
+    assert edges_from_histogram(hist, [0.25, 0.5, 0.75]) == [2, 4, 6]
+    assert edges_from_histogram(hist, [0.0]) == [0]
+
+
+def _docs(n: int) -> list[dict]:
+    """Documents from prose to junk, so scores spread over the range."""
+    rng = random.Random(5)
+    out = []
+    for i in range(n):
+        if i % 3 == 0:
+            text = "\n".join(rng.sample(PARAGRAPHS, 3)) + f"第{i}篇。"
+        elif i % 3 == 1:
+            text = (
+                " | ".join(rng.sample(["首页", "新闻", "体育", "财经", "娱乐", "登录", "注册"], 5)) + f" {i}"
+            )
+        else:
+            text = "\n".join(f"标题{i}第{k}条 2026-01-{k + 1:02d}" for k in range(rng.randint(3, 12)))
+        out.append({"id": f"d{i}", "text": text, "url": f"https://s{i % 7}.example/{i}"})
+    return out
+
+
+def test_buckets_are_percentiles_of_the_run_and_do_not_depend_on_tasks(tmp_path: Path):
+    data = write_jsonl(tmp_path / "a.jsonl", _docs(200))
+    step = "- step: quality_model\n"
+    outs = []
+    for name, extra in (("one", ""), ("many", "reader:\n  slice_mb: 0.002\n")):
+        out = tmp_path / name
+        recipe = write_recipe(tmp_path / f"{name}.yaml", [str(data)], out, step, extra)
+        run_cli("run", str(recipe), "--workers", "2", check=True)
+        outs.append(out)
+    tables = [
+        pa.concat_tables(pq.read_table(f) for f in sorted((o / "data").glob("*.parquet"))) for o in outs
+    ]
+    assert json.loads((outs[1] / "run.json").read_text())["tasks"] > 1
+    by_id = [
+        dict(zip(t.column("id").to_pylist(), t.column("hq_bucket").to_pylist(), strict=True)) for t in tables
+    ]
+    assert by_id[0] == by_id[1]
+    scores = dict(
+        zip(tables[0].column("id").to_pylist(), tables[0].column("hq_score").to_pylist(), strict=True)
+    )
+    buckets = by_id[0]
+    counts = np.bincount(list(buckets.values()), minlength=20)
+    assert counts.sum() == 200 and set(buckets.values()) <= set(range(20))
+    # A better score never lands in a lower bucket (scores are stored rounded: compare unequal ones).
+    ranked = sorted(scores, key=lambda i: scores[i])
+    assert all(buckets[a] <= buckets[b] for a, b in itertools.pairwise(ranked) if scores[a] < scores[b])
+    assert counts[0] >= 5 and counts[-1] >= 1  # the worst 5% and the best are both there
+    run = json.loads((outs[0] / "run.json").read_text())
+    summary = run["global_steps"]["quality_model"]
+    assert summary["documents"] == 200 and len(summary["bucket_edges"]) == 19
+    assert summary["bucket_edges"] == sorted(summary["bucket_edges"])
+    assert any(a["step"] == "quality_model" and a["role"] == "model" for a in run["artifacts"])
+    row = next(r for r in ledger_rows(outs[0]) if r["outcome"] == "kept")
+    event = next(e for e in json.loads(row["trace"]) if e["step"] == "quality_model")
+    assert event["score"] == scores[row["doc_id"]] and len(event["details"]["why"]) == 3
+
+
+def test_keep_top_and_min_score(tmp_path: Path):
+    data = write_jsonl(tmp_path / "a.jsonl", _docs(120))
+    out = tmp_path / "top"
+    recipe = write_recipe(tmp_path / "r.yaml", [str(data)], out, "- step: quality_model\n  keep_top: 0.5\n")
+    run_cli("run", str(recipe), check=True)
+    rows = ledger_rows(out)
+    dropped = [r for r in rows if r["outcome"] == "dropped"]
+    assert {r["reason"] for r in dropped} == {"hq_below_top"}
+    assert 50 <= len(dropped) <= 70  # about half, ties at the edge going one way
+    kept_scores = pq.read_table(out / "data").column("hq_score").to_pylist()
+    assert min(kept_scores) >= max(r["score"] for r in dropped)
+    out2 = tmp_path / "min"
+    recipe = write_recipe(
+        tmp_path / "r2.yaml", [str(data)], out2, "- step: quality_model\n  min_score: 0.5\n"
+    )
+    run_cli("run", str(recipe), check=True)
+    rows = ledger_rows(out2)
+    assert all(r["score"] < 0.5 and r["threshold"] == 0.5 for r in rows if r["outcome"] == "dropped")
+    assert all(s >= 0.5 for s in pq.read_table(out2 / "data").column("hq_score").to_pylist())
+
+
+def test_quality_train_cli_and_a_recipe_naming_the_model(tmp_path: Path):
+    rng = random.Random(1)
+    good = write_jsonl(
+        tmp_path / "good.jsonl", [{"text": "\n".join(rng.sample(PARAGRAPHS, 4))} for _ in range(40)]
+    )
+    model = tmp_path / "my.npz"
+    proc = run_cli("quality", "train", "--positives", str(good), "-o", str(model), check=True)
+    assert "AUC" in proc.stdout and model.exists() and (tmp_path / "my.npz.report.json").exists()
+    data = write_jsonl(tmp_path / "a.jsonl", _docs(30))
+    out = tmp_path / "out"
+    recipe = write_recipe(tmp_path / "r.yaml", [str(data)], out, f"- step: quality_model\n  model: {model}\n")
+    run_cli("run", str(recipe), check=True)
+    run = json.loads((out / "run.json").read_text())
+    assert any(a["path"] == str(model) for a in run["artifacts"])
+    bad = write_jsonl(tmp_path / "bad.jsonl", [{"body": "no text field"}])
+    proc = run_cli("quality", "train", "--positives", str(bad), "-o", str(tmp_path / "x.npz"))
+    assert proc.returncode == 2 and "bad.jsonl line 1" in proc.stderr
+
+
+def test_export_the_best_buckets(tmp_path: Path):
+    data = write_jsonl(tmp_path / "a.jsonl", _docs(100))
+    out = tmp_path / "out"
+    recipe = write_recipe(tmp_path / "r.yaml", [str(data)], out, "- step: quality_model\n")
+    run_cli("run", str(recipe), check=True)
+    buckets = pq.read_table(out / "data").column("hq_bucket").to_pylist()
+    proc = run_cli("export", str(out), "--min-hq-bucket", "16", "--to", str(tmp_path / "hq"), check=True)
+    expected = sum(b >= 16 for b in buckets)
+    assert f"{expected:,} documents" in proc.stdout
+    assert pq.read_table(tmp_path / "hq" / "data").num_rows == expected == len(ledger_rows(tmp_path / "hq"))
+    assert all(b >= 16 for b in pq.read_table(tmp_path / "hq" / "data").column("hq_bucket").to_pylist())
+    assert "reconciles" in run_cli("stats", str(tmp_path / "hq"), check=True).stdout
+    proc = run_cli("export", str(out), "--to", str(tmp_path / "none"))
+    assert proc.returncode == 2 and "--min-hq-bucket" in proc.stderr
