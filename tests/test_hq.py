@@ -15,7 +15,7 @@ import pytest
 from taoyu.hq.features import NAMES, features
 from taoyu.hq.model import QualityModel
 from taoyu.hq.train import JUNK_KINDS, auc, make_junk, train
-from taoyu.steps.quality_model import edges_from_histogram
+from taoyu.steps.quality_model import bucket_of_bins, keep_top_cut
 
 from .conftest import PARAGRAPHS, ledger_rows, run_cli, write_jsonl, write_recipe
 
@@ -67,11 +67,29 @@ def test_model_files_round_trip_and_errors_name_the_file(tmp_path: Path):
         QualityModel.load(bad)
 
 
-def test_histogram_edges():
+def test_buckets_of_histogram_bins_and_the_keep_top_cut():
     hist = np.zeros(10, np.int64)
-    hist[[1, 3, 5, 7]] = 5  # 20 documents in four bins
-    assert edges_from_histogram(hist, [0.25, 0.5, 0.75]) == [2, 4, 6]
-    assert edges_from_histogram(hist, [0.0]) == [0]
+    hist[[1, 3, 5, 7]] = 5  # 20 documents in four bins of five
+    assert bucket_of_bins(hist, 4)[[1, 3, 5, 7]].tolist() == [0, 1, 2, 3]
+    evenly = np.ones(100, np.int64)
+    assert np.bincount(bucket_of_bins(evenly, 20)).tolist() == [5] * 20  # no float rounding drift
+    tied = np.zeros(10, np.int64)
+    tied[9] = 100  # every score the same: the middle bucket, not the lowest
+    assert bucket_of_bins(tied, 20)[9] == 10
+    top = np.zeros(10, np.int64)
+    top[[2, 9]] = [70, 30]  # 30% tied at the top
+    assert bucket_of_bins(top, 20)[9] == 17  # their middle rank: 85%
+
+    def dropped(h, keep):
+        return int(h[: keep_top_cut(h, keep)].sum())
+
+    assert dropped(evenly[:10], 0.7) == 3  # 0.3 of 10 is 3, not 4
+    assert dropped(evenly, 0.8) == 20
+    assert dropped(tied, 0.8) == 0  # ties at the cut are kept: nothing dropped
+    one = np.zeros(10, np.int64)
+    one[4] = 1
+    assert dropped(one, 0.99) == 0
+    assert dropped(top, 0.5) == 0 and dropped(top, 0.25) == 70
 
 
 def _docs(n: int) -> list[dict]:
@@ -136,7 +154,7 @@ def test_keep_top_and_min_score(tmp_path: Path):
     rows = ledger_rows(out)
     dropped = [r for r in rows if r["outcome"] == "dropped"]
     assert {r["reason"] for r in dropped} == {"hq_below_top"}
-    assert 50 <= len(dropped) <= 70  # about half, ties at the edge going one way
+    assert 50 <= len(dropped) <= 60  # at most half: ties at the cut are kept
     kept_scores = pq.read_table(out / "data").column("hq_score").to_pylist()
     assert min(kept_scores) >= max(r["score"] for r in dropped)
     out2 = tmp_path / "min"
@@ -182,3 +200,58 @@ def test_export_the_best_buckets(tmp_path: Path):
     assert "reconciles" in run_cli("stats", str(tmp_path / "hq"), check=True).stdout
     proc = run_cli("export", str(out), "--to", str(tmp_path / "none"))
     assert proc.returncode == 2 and "--min-hq-bucket" in proc.stderr
+
+
+def test_a_score_does_not_depend_on_its_batch():
+    model = QualityModel.load()
+    texts = [d["text"] for d in _docs(3000)]
+    together = model.score(texts)
+    in_sevens = np.concatenate([model.score(texts[i : i + 7]) for i in range(0, len(texts), 7)])
+    assert together.tolist() == in_sevens.tolist()  # bit for bit (a matrix product differs in 603)
+
+
+def test_a_model_of_the_wrong_shape_is_refused(tmp_path: Path):
+    from taoyu.npz import save_npz
+
+    bad = tmp_path / "short.npz"
+    save_npz(
+        bad,
+        {
+            "format_version": np.int64(1),
+            "weights": np.zeros(3),
+            "bias": np.float64(0),
+            "mean": np.zeros(3),
+            "scale": np.ones(3),
+            "names": np.frombuffer(json.dumps(list(NAMES)).encode(), np.uint8),
+        },
+    )
+    with pytest.raises(ValueError, match=r"short\.npz"):
+        QualityModel.load(bad)
+
+
+def test_export_never_overwrites_what_it_should_not(tmp_path: Path):
+    # Prose of 40 lengths: distinct scores, so the lowest is alone in bucket 0.
+    docs = [
+        {"id": f"p{i}", "text": "\n".join(PARAGRAPHS[: 1 + i % 6]) + f"第{i}篇。" * (1 + i // 6)}
+        for i in range(40)
+    ]
+    data = write_jsonl(tmp_path / "a.jsonl", docs)
+    out = tmp_path / "out"
+    recipe = write_recipe(tmp_path / "r.yaml", [str(data)], out, "- step: quality_model\n")
+    run_cli("run", str(recipe), check=True)
+    for to in (out, tmp_path, out / "data"):  # the run itself, a folder holding it, one inside it
+        proc = run_cli("export", str(out), "--min-hq-bucket", "10", "--to", str(to), "--overwrite")
+        assert proc.returncode == 2 and "overlaps the run" in proc.stderr
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    proc = run_cli("export", str(out), "--min-hq-bucket", "10", "--to", str(mine), "--overwrite")
+    assert proc.returncode == 2 and "not a previous export" in proc.stderr and (mine / "notes.txt").exists()
+    assert 0 in pq.read_table(out / "data").column("hq_bucket").to_pylist()
+    proc = run_cli("export", str(out), "--min-hq-bucket", "0", "--to", str(tmp_path / "all"), check=True)
+    assert pq.read_table(tmp_path / "all" / "data").num_rows == 40  # bucket 0 is a bucket
+    run_cli(
+        "export", str(out), "--min-hq-bucket", "0", "--to", str(tmp_path / "all"), "--overwrite", check=True
+    )
+    proc = run_cli("export", str(out), "--min-hq-bucket", "20", "--to", str(tmp_path / "none"))
+    assert proc.returncode == 2 and "buckets 0 to 19" in proc.stderr

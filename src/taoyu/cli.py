@@ -424,10 +424,13 @@ def quality_train(
         model, report = train(good, bad)
     except (OSError, ValueError) as exc:
         _fail(str(exc))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    model.save(output)
     report_path = output.with_name(output.name + ".report.json")
-    report_path.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        model.save(output)
+        report_path.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}")
     held = report["held_out"]
     console.print(
         f"wrote {escape(str(output))}: held-out accuracy {held['accuracy']}, AUC {held['auc']} "  # type: ignore[index]

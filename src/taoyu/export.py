@@ -72,6 +72,24 @@ def _check_run(output: Path) -> None:
         raise ExportError(f"{output} is not the output folder of a finished taoyu run (no run.json or data/)")
 
 
+def _check_target(output: Path, folder: Path, overwrite: bool) -> None:
+    """An export never writes into the run it reads, nor into a folder holding it, and with
+    ``--overwrite`` replaces only a previous export (a folder whose run.json says it is one)."""
+    source, target = output.resolve(), folder.resolve()
+    if target == source or source.is_relative_to(target) or target.is_relative_to(source):
+        raise ExportError(f"--to {folder} overlaps the run {output}: export into a folder of its own")
+    if folder.exists() and any(folder.iterdir()):
+        if not overwrite:
+            raise ExportError(f"{folder} is not empty; choose another --to, or pass --overwrite")
+        try:
+            previous = read_json(folder / "run.json")
+        except (OSError, ValueError):
+            previous = None
+        if not (isinstance(previous, dict) and "export" in previous):
+            raise ExportError(f"{folder} is not a previous export (no run.json saying so): not replacing it")
+        shutil.rmtree(folder)
+
+
 def _export(
     output: Path, targets: dict[str, Path], overwrite: bool, min_bucket: int | None
 ) -> dict[str, int]:
@@ -79,11 +97,14 @@ def _export(
         [HQ_COLUMN] if min_bucket is not None else []
     )
     shards = _data_files(output / "data", columns)
+    if min_bucket is not None:
+        steps = read_json(output / "run.json").get("global_steps") or {}
+        buckets = (steps.get("quality_model") or {}).get("buckets")
+        if isinstance(buckets, int) and min_bucket >= buckets:
+            raise ExportError(f"--min-hq-bucket {min_bucket}: the run has buckets 0 to {buckets - 1}")
     for folder in targets.values():
-        if folder.exists() and any(folder.iterdir()):
-            if not overwrite:
-                raise ExportError(f"{folder} is not empty; choose another --to, or pass --overwrite")
-            shutil.rmtree(folder)
+        _check_target(output, folder, overwrite)
+    for folder in targets.values():
         (folder / "data").mkdir(parents=True, exist_ok=True)
         (folder / "ledger").mkdir(parents=True, exist_ok=True)
     counts = _export_data(output / "data", shards, targets, min_bucket)
@@ -184,7 +205,7 @@ def _export_ledger(ledger: Path, targets: dict[str, Path], min_bucket: int | Non
                     continue
                 traces = table.column("trace").to_pylist()
                 if min_bucket is not None:
-                    good = [(_bucket_of(t) or -1) >= min_bucket for t in traces]
+                    good = [(b := _bucket_of(t)) is not None and b >= min_bucket for t in traces]
                     table = table.filter(pa.array(good, pa.bool_()))
                     traces = [t for t, g in zip(traces, good, strict=True) if g]
                 labels = [_industry_of(trace) for trace in traces]

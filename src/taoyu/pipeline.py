@@ -282,11 +282,16 @@ def run_recipe(recipe: Recipe, *, overwrite: bool = False, progress: bool = Fals
         ]
         run_info["artifacts"] = step_artifacts(recipe)
         # What each global step decided over the whole run (dedup counts, quality bucket edges).
-        run_info["global_steps"] = {
-            phase.after.name: read_json(layout.global_marker(phase.index))
-            for phase in phases
-            if phase.after is not None and layout.global_marker(phase.index).exists()
-        }
+        global_steps: dict[str, Any] = {}
+        for phase in phases:
+            if phase.after is not None and layout.global_marker(phase.index).exists():
+                name = (
+                    phase.after.name
+                    if phase.after.name not in global_steps
+                    else f"{phase.after.name}#{phase.index}"
+                )
+                global_steps[name] = read_json(layout.global_marker(phase.index))
+        run_info["global_steps"] = global_steps
         for timing in phase_times:  # documents the timed tasks handled, for the phase's throughput
             ran = ran_tasks[timing["phase"]]
             timing["documents"] = sum(

@@ -45,6 +45,13 @@ class QualityModel:
         self.bias = float(bias)
         self.mean = np.asarray(mean, np.float64)
         self.scale = np.asarray(scale, np.float64)
+        for name, array in (("weights", self.weights), ("mean", self.mean), ("scale", self.scale)):
+            if array.shape != (len(NAMES),) or not np.isfinite(array).all():
+                raise ValueError(f"model {name}: shape {array.shape}, need {len(NAMES)} finite values")
+        if not np.isfinite(self.bias) or (self.scale <= 0).any():
+            raise ValueError(
+                "model bias or scales are not usable (a non-finite bias, or a scale of 0 or less)"
+            )
 
     def _standard(self, x: np.ndarray) -> np.ndarray:
         """Standardised statistics, clipped to four scales: a page far outside anything seen in
@@ -55,7 +62,9 @@ class QualityModel:
         """Probability of reference-like quality per text, in [0, 1]."""
         if not texts:
             return np.zeros(0)
-        z = self._standard(matrix(list(texts))) @ self.weights + self.bias
+        # An elementwise product summed per row, not a matrix product: BLAS sums in an order that
+        # depends on the batch, and a score must not depend on which documents it was scored with.
+        z = (self._standard(matrix(list(texts))) * self.weights).sum(axis=1) + self.bias
         return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
     def explain(self, text: str, top: int = 3) -> list[tuple[str, float]]:

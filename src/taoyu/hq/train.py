@@ -29,7 +29,17 @@ import orjson
 from taoyu.hq.features import NAMES, matrix
 from taoyu.hq.model import CLIP, MODEL_RESOURCE, QualityModel
 
-JUNK_KINDS = ("menu", "headlines", "stuffing", "fragments", "repeated", "table", "links", "stub", "markup")
+JUNK_KINDS = (
+    "menu",
+    "headlines",
+    "stuffing",
+    "fragments",
+    "repeated",
+    "table",
+    "links",
+    "stub",
+    "markup",
+)
 
 
 def make_junk(texts: Sequence[str], n: int, seed: int = 0) -> list[tuple[str, str]]:
@@ -195,8 +205,10 @@ def train(
         "held_out": {
             "positives": cut_p,
             "negatives": cut_n,
-            "accuracy": round(float(((s_pos >= 0.5).sum() + (s_neg < 0.5).sum()) / max(cut_p + cut_n, 1)), 4),
-            "auc": round(auc(s_pos, s_neg), 4),
+            "accuracy": round(float(((s_pos >= 0.5).sum() + (s_neg < 0.5).sum()) / (cut_p + cut_n)), 4)
+            if cut_p and cut_n
+            else None,
+            "auc": round(auc(s_pos, s_neg), 4) if cut_p and cut_n else None,
         },
     }
     model = fit(np.vstack([x_pos, x_neg]), np.concatenate([np.ones(len(pos)), np.zeros(len(neg))]))

@@ -2,15 +2,17 @@
 
 ``hq_score`` (0–1) comes from a small model over named statistics of the text (:mod:`taoyu.hq`);
 ``hq_bucket`` (0 = the worst 5% … 19 = the best 5%, with the default 20 buckets) places it among
-all documents this step scored in the run. Buckets need every score, so this is a global step:
-each task scores its documents (the signature), one resolve turns all scores into bucket edges,
+all documents this step scored in the run; a group of tied scores goes where its middle rank
+falls. Buckets need every score, so this is a global step: each task scores its documents (the
+signature), one resolve turns all scores into bucket edges,
 and each task then labels its documents. The edges come from a fixed-resolution histogram of the
 scores' log-odds, so they do not depend on how the work was split or in which order it arrived,
 and memory stays flat however large the run. The edges go into ``run.json``.
 
 The step drops nothing unless the recipe asks: ``keep_top: 0.8`` keeps the best 80% of what it
-scored, ``min_score: 0.5`` drops what scores under 0.5. The ledger records, for every document, the
-score, the bucket and the statistics that moved the score most.
+scored (at least: documents tied at the cut are kept), ``min_score: 0.5`` drops what scores under
+0.5. The ledger records, for every document, the score, the bucket and the statistics that moved
+the score most.
 """
 
 from __future__ import annotations
@@ -56,16 +58,24 @@ def _bin(z: np.ndarray) -> np.ndarray:
     return np.minimum(((z + _LOGIT_RANGE) / (2 * _LOGIT_RANGE) * _BINS).astype(np.int64), _BINS - 1)
 
 
-def edges_from_histogram(hist: np.ndarray, fractions: Sequence[float]) -> list[int]:
-    """For each fraction f, the first histogram bin at which the share of documents in lower bins
-    reaches f: a document in that bin or above is at or above the f-quantile."""
-    total = int(hist.sum())
-    cumulative = np.cumsum(hist)
-    out = []
-    for f in fractions:
-        target = math.ceil(f * total)
-        out.append(int(np.searchsorted(cumulative, target, side="left")) + 1 if target > 0 else 0)
-    return out
+def bucket_of_bins(hist: np.ndarray, buckets: int) -> np.ndarray:
+    """The bucket of every histogram bin: ``buckets`` times the share of documents ranked below the
+    bin's middle, so a group of tied scores lands where its middle rank falls (not all in the
+    lowest bucket it touches). Integer arithmetic: no float rounding moves a document."""
+    n = int(hist.sum())
+    if n == 0:
+        return np.zeros(len(hist), np.int64)
+    before = np.cumsum(hist) - hist
+    return np.minimum((buckets * (2 * before + hist)) // (2 * n), buckets - 1).astype(np.int64)
+
+
+def keep_top_cut(hist: np.ndarray, keep_top: float) -> int:
+    """The first bin kept by ``keep_top``: every bin below it is dropped, and at most
+    ``(1 - keep_top)`` of the documents are, so ties at the cut are kept (the step keeps at least
+    the share asked for)."""
+    n = int(hist.sum())
+    target = math.floor(round((1 - keep_top) * n, 9))
+    return int(np.searchsorted(np.cumsum(hist), target, side="right"))
 
 
 @register("quality_model")
@@ -105,26 +115,27 @@ class QualityModelStep(GlobalStep):
     ) -> dict[str, Any]:
         """Two passes over the scores: a histogram of their log-odds (flat memory), then each task's
         buckets and drops from the edges it gives."""
-        files = sorted(signature_files)
+        by_task: dict[int, list[Path]] = {}
+        for task, path in signature_files:
+            by_task.setdefault(task, []).append(path)
         hist = np.zeros(_BINS, np.int64)
-        for _, path in files:
-            for batch in pq.ParquetFile(path).iter_batches(columns=["score"]):
-                scores = batch.column("score").to_numpy(zero_copy_only=False)
-                hist += np.bincount(_bin(_logit(scores)), minlength=_BINS)
+        for paths in by_task.values():
+            for path in paths:
+                for batch in pq.ParquetFile(path).iter_batches(columns=["score"]):
+                    hist += np.bincount(_bin(_logit(_scores(batch))), minlength=_BINS)
         n = int(hist.sum())
         p = self.params
-        bucket_bins = np.asarray(edges_from_histogram(hist, [k / p.buckets for k in range(1, p.buckets)]))
-        cut_bin = edges_from_histogram(hist, [1 - p.keep_top])[0] if p.keep_top is not None else None
+        bucket_of = bucket_of_bins(hist, p.buckets)
+        cut_bin = keep_top_cut(hist, p.keep_top) if p.keep_top is not None else None
         decisions_dir.mkdir(parents=True, exist_ok=True)
         schema = pa.schema(
             [("row", pa.int64()), ("score", pa.float64()), ("bucket", pa.int64()), ("drop", pa.string())]
         )
         dropped = 0
-        for task, path in files:
-            table = pq.ParquetFile(path).read(columns=["row", "score"])
-            scores = table.column("score").to_numpy(zero_copy_only=False)
+        for task, paths in sorted(by_task.items()):
+            table = pa.concat_tables(pq.ParquetFile(path).read(columns=["row", "score"]) for path in paths)
+            scores = _scores(table)
             bins = _bin(_logit(scores))
-            buckets = np.searchsorted(bucket_bins, bins, side="right")
             drop = np.full(len(scores), None, dtype=object)
             if cut_bin is not None:
                 drop[bins < cut_bin] = "hq_below_top"
@@ -135,17 +146,18 @@ class QualityModelStep(GlobalStep):
                 {
                     "row": table.column("row"),
                     "score": scores,
-                    "bucket": buckets.astype(np.int64),
+                    "bucket": bucket_of[bins],
                     "drop": drop.tolist(),
                 },
                 schema=schema,
             )
             pq.write_table(out, decisions_dir / f"{task:05d}.parquet")
-        edges = [round(_score_of_bin(b), 6) for b in bucket_bins.tolist()]
+        # The lowest score of each bucket above the first, for run.json.
+        lowest = np.searchsorted(bucket_of, np.arange(1, p.buckets), side="left")
         summary: dict[str, Any] = {
             "documents": n,
             "buckets": p.buckets,
-            "bucket_edges": edges,
+            "bucket_edges": [round(_score_of_bin(int(b)), 6) for b in lowest],
             "dropped": dropped,
         }
         if cut_bin is not None:
@@ -155,7 +167,7 @@ class QualityModelStep(GlobalStep):
     def apply(self, doc: Document, decision: Mapping[str, Any] | None) -> Document:
         if decision is None:  # not scored (cannot happen for a document that reached the step)
             return doc
-        score = round(float(decision["score"]), 6)
+        score = float(decision["score"])
         doc.meta["hq_score"] = score
         doc.meta["hq_bucket"] = int(decision["bucket"])
         details: dict[str, Any] = {"bucket": int(decision["bucket"])}
@@ -166,10 +178,18 @@ class QualityModelStep(GlobalStep):
         reason = decision.get("drop")
         if reason:
             threshold = self.params.min_score if reason == "hq_min_score" else None
+            if reason == "hq_below_top":
+                details["keep_top"] = self.params.keep_top
             doc.trace.append(Event(self.name, "drop", reason, score, threshold, details))
         else:
             doc.trace.append(Event(self.name, "keep", None, score, self.params.min_score, details))
         return doc
+
+
+def _scores(table) -> np.ndarray:
+    """A signature batch's scores, rounded as the dataset stores them: what ``min_score`` compares
+    and the ledger shows are the same number."""
+    return np.round(table.column("score").to_numpy(zero_copy_only=False).astype(np.float64), 6)
 
 
 def _score_of_bin(b: int) -> float:
