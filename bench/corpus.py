@@ -1,9 +1,12 @@
-"""Benchmark corpora from ../shared/bench/make_corpus.py, cached under bench/_work and split in shards."""
+"""Benchmark corpora from ../shared/bench/make_corpus.py, cached under bench/_work and split in shards;
+and the best-of-N timer the benchmarks share."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,3 +32,14 @@ def build_corpus(n: int, shards: int) -> tuple[Path, Path]:
         for i in range(shards):
             (shard_dir / f"part-{i:02d}.jsonl").write_bytes(b"".join(lines[i * per : (i + 1) * per]))
     return shard_dir, prefix.with_suffix(".truth.jsonl")
+
+
+def best(fn: Callable[[], object], repeat: int) -> float:
+    """The fastest of ``repeat`` runs of ``fn``, in seconds: the figure least moved by a shared,
+    noisy machine."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)

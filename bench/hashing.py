@@ -16,20 +16,14 @@ import argparse
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
-import time
 from pathlib import Path
 
 from taoyu.publish.manifest import hash_files
 
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import best
 
 
 def main() -> None:

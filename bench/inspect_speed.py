@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -23,6 +24,9 @@ import pyarrow.parquet as pq
 
 from taoyu.inspector.queries import Filters, RunIndex
 from taoyu.ledger import LEDGER_SCHEMA
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import best
 
 STEPS = [
     ("exact_dedup", "exact_duplicate"),
@@ -80,15 +84,6 @@ def write_run(root: Path, rows: int, shards: int = 10, data_rows: int = 100_000)
         ),
         root / "data" / "part-00000.parquet",
     )
-
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:

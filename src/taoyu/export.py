@@ -203,13 +203,12 @@ def _export_ledger(ledger: Path, targets: dict[str, Path], min_bucket: int | Non
                 table = table.filter(pc.equal(table.column("outcome"), KEPT))
                 if not table.num_rows:
                     continue
-                traces = table.column("trace").to_pylist()
+                found = [_labels_of(t) for t in table.column("trace").to_pylist()]  # one parse a row
                 if min_bucket is not None:
-                    good = [(b := _bucket_of(t)) is not None and b >= min_bucket for t in traces]
+                    good = [b is not None and b >= min_bucket for _, b in found]
                     table = table.filter(pa.array(good, pa.bool_()))
-                    traces = [t for t, g in zip(traces, good, strict=True) if g]
-                labels = [_industry_of(trace) for trace in traces]
-                label_array = pa.array(labels, pa.string())
+                    found = [f for f, g in zip(found, good, strict=True) if g]
+                label_array = pa.array([industry for industry, _ in found], pa.string())
                 for code, writer in writers.items():
                     part = table if code == ALL else table.filter(pc.equal(label_array, code))
                     if part.num_rows:
@@ -221,24 +220,24 @@ def _export_ledger(ledger: Path, targets: dict[str, Path], min_bucket: int | Non
     return counts
 
 
-def _industry_of(trace: str | None) -> str | None:
-    if not trace:
-        return None
-    for event in reversed(orjson.loads(trace)):
-        if event.get("step") == "industry" and isinstance(event.get("details"), dict):
-            value = event["details"].get(COLUMN)
-            return value if isinstance(value, str) else None
-    return None
-
-
-def _bucket_of(trace: str | None) -> int | None:
-    if not trace:
-        return None
-    for event in reversed(orjson.loads(trace)):
-        if event.get("step") == "quality_model" and isinstance(event.get("details"), dict):
-            value = event["details"].get("bucket")
-            return value if isinstance(value, int) else None
-    return None
+def _labels_of(trace: str | None) -> tuple[str | None, int | None]:
+    """(industry, quality bucket) of a kept document, from the last event of each step in its trace."""
+    industry: str | None = None
+    bucket: int | None = None
+    for event in reversed(orjson.loads(trace)) if trace else []:
+        details = event.get("details")
+        if not isinstance(details, dict):
+            continue
+        step = event.get("step")
+        if step == "industry" and industry is None:
+            value = details.get(COLUMN)
+            industry = value if isinstance(value, str) else ""  # "": seen, but not a label
+        elif step == "quality_model" and bucket is None:
+            value = details.get("bucket")
+            bucket = value if isinstance(value, int) else -1  # -1: seen, but not a bucket
+        if industry is not None and bucket is not None:
+            break
+    return (industry or None), (bucket if bucket is not None and bucket >= 0 else None)
 
 
 def _write_run_files(output: Path, folder: Path, selection: dict[str, Any], n: int) -> None:

@@ -252,7 +252,7 @@ def _fill_from_shards(folder: Path, docs: list[SampledDoc], origin: TextOrigin) 
     wanted = {d.location: d for d in docs if d.id is not None}
     if not wanted or not folder.is_dir():
         return
-    for row in _shard_rows(folder, {key[0] for key in wanted}):
+    for row in shard_rows(folder, {key[0] for key in wanted}):
         doc = wanted.pop(
             (row["id"], row.get("source_file"), row.get("source_index"), row.get("source_offset")), None
         )
@@ -262,7 +262,7 @@ def _fill_from_shards(folder: Path, docs: list[SampledDoc], origin: TextOrigin) 
                 return
 
 
-def _shard_rows(folder: Path, ids: set[str]) -> Iterator[dict[str, Any]]:
+def shard_rows(folder: Path, ids: set[str]) -> Iterator[dict[str, Any]]:
     """Rows of ``folder``'s shards whose id is one of ``ids``, with the lookup columns only.
 
     Parquet: the ``id`` column of each row group is filtered with pyarrow, and the other columns

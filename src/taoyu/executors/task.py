@@ -7,7 +7,6 @@ signatures, commits them atomically and writes the task's completion marker.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from taoyu.digests import sha256_file
 from taoyu.document import Document, Event, Source
 from taoyu.io.base import InputError
 from taoyu.io.read import read_task
@@ -362,8 +362,7 @@ def _digests_owned_by(task: Task) -> dict[str, str]:
     out = {}
     for path in task.paths:
         try:
-            with open(path, "rb") as fh:
-                out[path] = hashlib.file_digest(fh, "sha256").hexdigest()
+            out[path] = sha256_file(path)
         except OSError:
             out[path] = "unreadable"
     return out

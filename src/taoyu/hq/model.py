@@ -60,19 +60,33 @@ class QualityModel:
 
     def score(self, texts: Sequence[str]) -> np.ndarray:
         """Probability of reference-like quality per text, in [0, 1]."""
-        if not texts:
-            return np.zeros(0)
-        # An elementwise product summed per row, not a matrix product: BLAS sums in an order that
-        # depends on the batch, and a score must not depend on which documents it was scored with.
-        z = (self._standard(matrix(list(texts))) * self.weights).sum(axis=1) + self.bias
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+        return self.score_and_explain(texts, 0)[0]
 
     def explain(self, text: str, top: int = 3) -> list[tuple[str, float]]:
         """The ``top`` statistics that moved this text's score most, with their signed pull on the
         log-odds (negative: toward junk)."""
-        contributions = self._standard(matrix([text])[0]) * self.weights
-        order = np.argsort(-np.abs(contributions))[:top]
-        return [(NAMES[i], round(float(contributions[i]), 3)) for i in order]
+        return self.score_and_explain([text], top)[1][0]
+
+    def score_and_explain(
+        self, texts: Sequence[str], top: int
+    ) -> tuple[np.ndarray, list[list[tuple[str, float]]]]:
+        """Scores and, for each text, its ``top`` statistics by pull, from one reading of the texts
+        (the statistics are most of the cost: the step needs both and must not compute them twice)."""
+        if not texts:
+            return np.zeros(0), []
+        contributions = self._standard(matrix(list(texts))) * self.weights
+        # An elementwise product summed per row, not a matrix product: BLAS sums in an order that
+        # depends on the batch, and a score must not depend on which documents it was scored with.
+        z = contributions.sum(axis=1) + self.bias
+        scores = 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+        why: list[list[tuple[str, float]]] = []
+        if top:
+            order = np.argsort(-np.abs(contributions), axis=1, kind="stable")[:, :top]
+            why = [
+                [(NAMES[i], round(float(row[i]), 3)) for i in idx]
+                for row, idx in zip(contributions, order, strict=True)
+            ]
+        return scores, why
 
     def save(self, path: str | Path) -> None:
         """A reproducible ``.npz`` (fixed member timestamps)."""

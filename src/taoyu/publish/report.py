@@ -25,12 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
 from taoyu.publish.facts import LENGTH_BINS, RunFacts, gather
+from taoyu.sample import shard_rows
 
 REPORT = "report.html"
 EXCERPT_CHARS = 400
@@ -205,7 +204,10 @@ def _drop_samples(facts: RunFacts) -> list[dict[str, Any]]:
     """The sampled dropped documents with an excerpt of their text when the run kept rejects."""
     groups = [{"step": s, "reason": r, "docs": docs} for (s, r), docs in facts.drop_samples.items()]
     wanted = {d["id"] for g in groups for d in g["docs"] if d["id"]}
-    texts = _texts(facts.root / "rejects", wanted) if wanted else {}
+    folder = facts.root / "rejects"
+    texts = (
+        {row["id"]: row["text"] for row in shard_rows(folder, wanted)} if wanted and folder.is_dir() else {}
+    )
     for group in groups:
         for doc in group["docs"]:
             text = texts.get(doc["id"])
@@ -213,31 +215,6 @@ def _drop_samples(facts: RunFacts) -> list[dict[str, Any]]:
                 None if text is None else text[:EXCERPT_CHARS] + ("…" if len(text) > EXCERPT_CHARS else "")
             )
     return sorted(groups, key=lambda g: (g["step"], g["reason"]))
-
-
-def _texts(folder: Path, ids: set[str]) -> dict[str, str]:
-    """Texts of the given ids from a folder of shards, reading only the row groups that hold one."""
-    out: dict[str, str] = {}
-    if not folder.is_dir():
-        return out
-    for path in sorted(folder.rglob("*.parquet")):
-        pf = pq.ParquetFile(path)
-        for i in range(pf.metadata.num_row_groups):
-            id_col = pf.read_row_group(i, columns=["id"]).column("id")
-            mask = pc.is_in(id_col, value_set=_array(ids))
-            if not pc.any(mask).as_py():
-                continue
-            rows = pf.read_row_group(i, columns=["id", "text"]).filter(mask).to_pylist()
-            out.update({r["id"]: r["text"] for r in rows})
-            if len(out) == len(ids):
-                return out
-    return out
-
-
-def _array(ids: set[str]):
-    import pyarrow as pa
-
-    return pa.array(sorted(ids), pa.string())
 
 
 # -- plots --------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
+import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import Field
@@ -86,7 +87,11 @@ class QualityModelStep(GlobalStep):
     params: QualityModelParams
     output_fields: ClassVar[dict[str, pa.DataType]] = {"hq_score": pa.float64(), "hq_bucket": pa.int64()}
     partition_fields: ClassVar[frozenset[str]] = frozenset({"hq_bucket"})
-    signature_schema: ClassVar[pa.Schema] = pa.schema([("row", pa.int64()), ("score", pa.float64())])
+    signature_schema: ClassVar[pa.Schema] = pa.schema(
+        [("row", pa.int64()), ("score", pa.float64()), ("why", pa.string())]
+    )
+    """The score, and the statistics that moved it (JSON), computed together where the document is:
+    ``apply`` reads both from the decision instead of reading the text again."""
 
     def artifacts(self) -> list[tuple[str, Path]]:
         """The quality model: the recipe's file, or the packaged one."""
@@ -101,8 +106,12 @@ class QualityModelStep(GlobalStep):
         return self._model
 
     def signatures(self, docs: Sequence[Document]) -> list[dict[str, Any]]:
-        scores = self._loaded().score([d.text for d in docs])
-        return [{"score": float(s)} for s in scores]
+        scores, why = self._loaded().score_and_explain([d.text for d in docs], self.params.explain)
+        if not why:
+            return [{"score": float(s), "why": None} for s in scores]
+        return [
+            {"score": float(s), "why": orjson.dumps(w).decode()} for s, w in zip(scores, why, strict=True)
+        ]
 
     def signature(self, doc: Document) -> dict[str, Any]:
         return self.signatures([doc])[0]
@@ -129,11 +138,19 @@ class QualityModelStep(GlobalStep):
         cut_bin = keep_top_cut(hist, p.keep_top) if p.keep_top is not None else None
         decisions_dir.mkdir(parents=True, exist_ok=True)
         schema = pa.schema(
-            [("row", pa.int64()), ("score", pa.float64()), ("bucket", pa.int64()), ("drop", pa.string())]
+            [
+                ("row", pa.int64()),
+                ("score", pa.float64()),
+                ("bucket", pa.int64()),
+                ("drop", pa.string()),
+                ("why", pa.string()),
+            ]
         )
         dropped = 0
         for task, paths in sorted(by_task.items()):
-            table = pa.concat_tables(pq.ParquetFile(path).read(columns=["row", "score"]) for path in paths)
+            table = pa.concat_tables(
+                pq.ParquetFile(path).read(columns=["row", "score", "why"]) for path in paths
+            )
             scores = _scores(table)
             bins = _bin(_logit(scores))
             drop = np.full(len(scores), None, dtype=object)
@@ -148,6 +165,7 @@ class QualityModelStep(GlobalStep):
                     "score": scores,
                     "bucket": bucket_of[bins],
                     "drop": drop.tolist(),
+                    "why": table.column("why"),
                 },
                 schema=schema,
             )
@@ -171,10 +189,8 @@ class QualityModelStep(GlobalStep):
         doc.meta["hq_score"] = score
         doc.meta["hq_bucket"] = int(decision["bucket"])
         details: dict[str, Any] = {"bucket": int(decision["bucket"])}
-        if self.params.explain:
-            details["why"] = [
-                [name, pull] for name, pull in self._loaded().explain(doc.text, self.params.explain)
-            ]
+        if decision.get("why"):
+            details["why"] = orjson.loads(decision["why"])
         reason = decision.get("drop")
         if reason:
             threshold = self.params.min_score if reason == "hq_min_score" else None
