@@ -125,6 +125,7 @@ from pathlib import Path
 from pydantic import Field
 
 from taoyu.steps.base import StepParams, Transform
+from taoyu.steps.near_dedup import NearDedup, NearDedupParams
 
 
 class SlowParams(StepParams):
@@ -188,6 +189,33 @@ class KillNodeOnce(Transform):
                     os.kill(raylet, signal.SIGKILL)
                 os.kill(os.getpid(), signal.SIGKILL)
         return doc.text, {}
+
+
+class KillResolveParams(NearDedupParams):
+    marker_dir: str | None = None
+
+
+class NearDedupKillResolve(NearDedup):
+    """Near dedup whose every verify and keeper task SIGKILLs its worker once, before its work:
+    the resolve must be retried or resumed to the same decisions."""
+
+    Params = KillResolveParams
+
+    def _maybe_die(self, name):
+        if self.params.marker_dir:
+            marker = Path(self.params.marker_dir) / f"{name}.killed"
+            if not marker.exists():
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                marker.write_text(str(os.getpid()))
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    def stage_verify(self, q, *args):
+        self._maybe_die(f"verify-{q}")
+        return super().stage_verify(q, *args)
+
+    def stage_keepers(self, q, *args):
+        self._maybe_die(f"keepers-{q}")
+        return super().stage_keepers(q, *args)
 '''
 
 
@@ -206,5 +234,6 @@ def write_plugin(root: Path) -> Path:
     (dist / "entry_points.txt").write_text(
         "[taoyu.steps]\nslow = taoyu_testplugin:SlowStep\ncrash_once = taoyu_testplugin:CrashOnce\n"
         "kill_node_once = taoyu_testplugin:KillNodeOnce\n"
+        "near_dedup_kill_resolve = taoyu_testplugin:NearDedupKillResolve\n"
     )
     return root

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from taoyu import Document, Pipeline, Source
-from taoyu.dedup.clusters import clusters
+from taoyu.dedup.graph import PAIR, components
 from taoyu.dedup.minhash import band_keys, overlap, shingle_sets, signatures
 from taoyu.steps.exact_dedup import ExactDedup
 from taoyu.steps.near_dedup import NearDedup
@@ -81,9 +81,9 @@ def test_short_and_empty_texts():
     assert sets[2].size == 0 and sets[3].size == 0
 
 
-def test_union_find_clusters():
-    groups = clusters(6, [(0, 1), (1, 2), (4, 5)])
-    assert sorted(sorted(m) for m in groups.values()) == [[0, 1, 2], [4, 5]]
+def test_connected_components_label_each_document_with_its_smallest():
+    edges = np.array([(0, 1), (2, 1), (4, 5)], PAIR)
+    assert {int(a): int(b) for a, b in components(edges)} == {0: 0, 1: 0, 2: 0, 4: 4, 5: 4}
 
 
 def test_exact_near_contained_and_unrelated(tmp_path: Path):
@@ -146,22 +146,37 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 def test_resume_after_a_crash_inside_the_global_phase(tmp_path: Path, monkeypatch):
+    """A run stopped inside near dedup's staged resolve resumes: the stage tasks that finished are
+    not run again, and the output is byte-identical to a run that never stopped."""
     records, _ = corpus(seed=4)
     path = write_jsonl(tmp_path / "c.jsonl", records)
     Pipeline([ExactDedup(), NearDedup()]).run([str(path)], tmp_path / "clean", workers=1)
 
-    real = NearDedup.resolve
+    calls: dict[str, int] = {"verify": 0}
+    real_verify, real_join = NearDedup.stage_verify, NearDedup.stage_join
 
-    def crash(self, signature_files, decisions_dir, doc_files=None):
-        real(self, signature_files, decisions_dir, doc_files)  # decisions written, marker not yet
+    def counted_verify(self, *args):
+        calls["verify"] += 1
+        return real_verify(self, *args)
+
+    def crash(self, *args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(NearDedup, "resolve", crash)
+    monkeypatch.setattr(NearDedup, "stage_verify", counted_verify)
+    monkeypatch.setattr(NearDedup, "stage_join", crash)
     with pytest.raises(KeyboardInterrupt):
         Pipeline([ExactDedup(), NearDedup()]).run([str(path)], tmp_path / "crashed", workers=1)
-    monkeypatch.setattr(NearDedup, "resolve", real)
-    again = Pipeline([ExactDedup(), NearDedup()]).run([str(path)], tmp_path / "crashed", workers=1)
+    assert calls["verify"] == 1
+    assert list((tmp_path / "crashed" / "_taoyu" / "work").glob("stages*/partitions-*/done/verify-*.json"))
+    monkeypatch.setattr(NearDedup, "stage_join", real_join)
+    # Resumed with two workers, which would choose two partitions: the first attempt's one is kept,
+    # so its finished stage tasks count.
+    again = Pipeline([ExactDedup(), NearDedup()]).run([str(path)], tmp_path / "crashed", workers=2)
     assert again.resumed
+    assert calls["verify"] == 1  # finished stage tasks are not run again
+    run_info = json.loads((tmp_path / "crashed" / "run.json").read_text())
+    assert run_info["global_steps"]["near_dedup"]["partitions"] == 1
+    assert not list((tmp_path / "crashed" / "_taoyu" / "work").glob("stages*"))
     for sub in ("data", "ledger"):
         clean = {p.name: p.read_bytes() for p in (tmp_path / "clean" / sub).glob("*")}
         crashed = {p.name: p.read_bytes() for p in (tmp_path / "crashed" / sub).glob("*")}

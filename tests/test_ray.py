@@ -179,6 +179,39 @@ def test_a_local_run_killed_mid_way_resumes_on_ray(kill_setup, ray_address: str)
     _assert_each_record_once(out, 30)
 
 
+def test_near_dedup_resolve_on_ray_survives_killed_workers_for_any_partition_count(
+    tmp_path: Path, ray_address: str
+):
+    """Near dedup's staged resolve on Ray, with 1 and 8 partitions and every verify and keeper
+    task's worker SIGKILLed once: Ray retries them, and the output is byte-identical to a local
+    run with the default partitions."""
+    from .conftest import write_plugin
+    from .test_near_dedup_stages import _inputs
+
+    inputs = _inputs(tmp_path)
+    plugin = write_plugin(tmp_path / "plugin")
+    env = {"PYTHONPATH": os.pathsep.join([str(plugin), str(REPO / "src")])}
+
+    def recipe(name: str, marker: Path | None, partitions: int) -> Path:
+        where = json.dumps(str(marker)) if marker else "null"
+        step = f"- step: near_dedup_kill_resolve\n  marker_dir: {where}\n"
+        extra = f"run: {{partitions: {partitions}}}\n"
+        return write_recipe(tmp_path / f"{name}.yaml", [inputs], tmp_path / name, step, extra=extra)
+
+    run_cli("run", str(recipe("local", None, 0)), "--workers", "2", env=env, check=True)
+    reference = _digests(tmp_path / "local")
+    for partitions in (1, 8):
+        kills = tmp_path / f"kills{partitions}"
+        out = f"ray{partitions}"
+        proc = run_cli(
+            "run", str(recipe(out, kills, partitions)), "--executor", "ray", "--address", ray_address, env=env
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert len(list(kills.glob("verify-*.killed"))) == partitions
+        assert len(list(kills.glob("keepers-*.killed"))) == partitions
+        assert _digests(tmp_path / out) == reference
+
+
 # --- clear errors -------------------------------------------------------------------------------
 
 

@@ -88,3 +88,61 @@ def test_entry_point_plugin_registers_a_step(plugin_path: Path, monkeypatch):
         assert recipe.build_steps()[0].params.seconds == 0
     finally:
         sys.modules.pop("taoyu_testplugin", None)
+
+
+def test_the_builtin_table_names_every_step_module_by_its_registered_name():
+    """The lazy catalog imports a built-in step's module from a table: each entry must register that
+    name, and every step module in taoyu/steps must be in the table (else its step is unknown)."""
+    import ast
+    import importlib
+
+    from taoyu.steps.builtin import BUILTIN_STEPS
+
+    steps_dir = Path(catalog.__file__).parent / "steps"
+    declared = {}
+    for path in sorted(steps_dir.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "register" and node.args:
+                declared[node.args[0].value] = f"taoyu.steps.{path.stem}"
+    assert declared == BUILTIN_STEPS
+    for name, module in BUILTIN_STEPS.items():
+        importlib.import_module(module)
+        assert registry.registered()[name].__module__ == module
+
+
+def test_a_recipe_imports_only_the_steps_it_names():
+    """A dedup-only run's workers do not load the extraction, language and safety steps."""
+    import subprocess
+
+    code = (
+        "import sys; from taoyu.recipe import parse_recipe;"
+        "r = parse_recipe({'name': 'x', 'inputs': [], 'output': {'path': 'o'},"
+        " 'steps': [{'step': 'near_dedup'}]});"
+        "r.build_steps(); print(sorted(m for m in sys.modules if m.startswith('taoyu.steps.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "taoyu.steps.near_dedup" in out
+    assert "taoyu.steps.extract_html" not in out and "taoyu.steps.safety" not in out
+
+
+def test_a_plugin_cannot_take_a_builtin_name_whatever_the_lookup_order(monkeypatch):
+    """Built-in steps are imported lazily, so a plugin declaring ``length_filter`` is loaded before
+    that module may be: the built-in must still win, as when every built-in was imported first."""
+    import subprocess
+
+    code = (
+        "import taoyu.catalog as c\n"
+        "from taoyu.steps.base import Transform\n"
+        "class Impostor(Transform):\n"
+        "    pass\n"
+        "class EP:\n"
+        "    name, value = 'length_filter', 'x:Impostor'\n"
+        "    def load(self):\n"
+        "        return Impostor\n"
+        "c.entry_points = lambda group: [EP()]\n"
+        "c.get_step('normalize')\n"
+        "print(c.get_step('length_filter').__module__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "taoyu.steps.length"

@@ -38,6 +38,7 @@ class Event:
     details: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        """The event as JSON for the ledger and intermediate shards, unset fields left out for brevity."""
         out: dict[str, Any] = {"step": self.step, "action": self.action}
         for key in ("reason", "score", "threshold", "details"):
             value = getattr(self, key)
@@ -47,6 +48,7 @@ class Event:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Event:
+        """An event read back from ``as_dict`` form: intermediate shards carry the trace between phases."""
         return cls(
             step=data["step"],
             action=data["action"],
@@ -82,6 +84,7 @@ class Document:
 
     @property
     def is_dropped(self) -> bool:
+        """Whether a step removed the document; runners check it to stop sending it to later steps."""
         return self.dropped_by is not None
 
 

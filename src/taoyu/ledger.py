@@ -44,6 +44,8 @@ LEDGER_SCHEMA = pa.schema(
 
 
 def content_hash(text: str) -> str:
+    """A fast 128-bit hash of the text as it left the steps, so a replay can tell whether the source or
+    the steps changed since. Lone surrogates pass: a broken page must not fail its ledger row."""
     return xxhash.xxh3_128_hexdigest(text.encode("utf-8", "surrogatepass"))
 
 
@@ -81,6 +83,8 @@ def document_entry(doc: Document) -> dict[str, Any]:
 
 
 def error_entry(error: InputError, step: str = "read") -> dict[str, Any]:
+    """The ledger row of a record that could not be read: no document, but its file and offset, so the
+    funnel still counts it and someone can go and look."""
     return {
         "doc_id": None,
         **_source_columns(error.source),
@@ -98,6 +102,9 @@ def error_entry(error: InputError, step: str = "read") -> dict[str, Any]:
 
 @dataclass
 class Funnel:
+    """How many records came in and what became of them, by step and reason: the numbers stats.json, the
+    card and ``taoyu stats`` print."""
+
     records_in: int = 0
     kept: int = 0
     dropped: int = 0
@@ -107,6 +114,7 @@ class Funnel:
 
     @property
     def reconciles(self) -> bool:
+        """Whether every record read is accounted for as kept, dropped or an error; anything else is a bug."""
         return self.records_in == self.kept + self.dropped + self.input_errors
 
     def merge(self, other: Funnel) -> None:
@@ -131,6 +139,8 @@ class Funnel:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Funnel:
+        """Counts written by ``to_json``, so a run sums its tasks' funnels (resumed ones too) without
+        reading the ledger again."""
         return cls(
             data["records_in"],
             data["kept"],
@@ -141,6 +151,7 @@ class Funnel:
         )
 
     def as_dict(self) -> dict[str, Any]:
+        """The funnel as stats.json holds it: drops by step and reason family, most common first."""
         return {
             "records_in": self.records_in,
             "kept": self.kept,
@@ -166,6 +177,8 @@ def _reason_family(reason: str | None) -> str:
 
 
 def read_ledger(ledger_dir: Path, columns: list[str] | None = None) -> pa.Table:
+    """The whole ledger (or some columns) as one table, for tests and small runs; ``iter_ledger`` keeps
+    memory flat on large ones."""
     files = sorted(ledger_dir.glob("*.parquet"))
     if not files:
         return LEDGER_SCHEMA.empty_table() if columns is None else LEDGER_SCHEMA.empty_table().select(columns)

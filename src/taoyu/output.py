@@ -18,6 +18,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,21 @@ import orjson
 
 
 class OutputConflictError(RuntimeError):
+    """The output folder cannot be used as asked (not taoyu's, another run's, in use, or holding the
+    inputs): refusing is what keeps a mistaken --output from destroying files."""
+
     pass
 
 
+def temporary_path(path: Path) -> Path:
+    """Where to write ``path`` before renaming it into place: in the same folder (so the rename is
+    atomic) and unique to this process and call, because on a cluster a retried task can run
+    while its first attempt, on a node cut off from the driver, is still writing."""
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+
+
 def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON via a temp file and a rename, so a crash leaves the old file or the new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_bytes(
@@ -39,39 +51,49 @@ def write_json_atomic(path: Path, data: Any) -> None:
 
 
 def read_json(path: Path) -> Any:
+    """A JSON file of the folder (state, markers, run.json), read whole: they are all small."""
     return orjson.loads(path.read_bytes())
 
 
 @dataclass(frozen=True)
 class OutputLayout:
+    """Where each part of a run lives under the output root, named in one place so no caller builds paths."""
+
     root: Path
 
     @property
     def data(self) -> Path:
+        """``data/``: the published dataset shards, kept apart so ``load_dataset`` reads nothing else."""
         return self.root / "data"
 
     @property
     def ledger(self) -> Path:
+        """``ledger/``: one row per input record, the audit trail of every keep and drop."""
         return self.root / "ledger"
 
     @property
     def rejects(self) -> Path:
+        """``rejects/``: dropped documents in dataset form, written only with --keep-rejects."""
         return self.root / "rejects"
 
     @property
     def internal(self) -> Path:
+        """``_taoyu/``: resume bookkeeping, in one folder so the manifest can leave it out as not data."""
         return self.root / "_taoyu"
 
     @property
     def tmp(self) -> Path:
+        """Temp files of unfinished tasks, on the output's file system so the rename into place is atomic."""
         return self.internal / "tmp"
 
     @property
     def state_file(self) -> Path:
+        """What a resume must match (recipe digest, inputs), written first so a folder is known to be ours."""
         return self.internal / "state.json"
 
     @property
     def run_log(self) -> Path:
+        """The run log, outside ``_taoyu/`` because people read it."""
         return self.root / "logs" / "run.log"
 
     def work(self, phase: int) -> Path:
@@ -82,10 +104,17 @@ class OutputLayout:
         """Decisions of the global step that ends ``phase``."""
         return self.internal / "work" / f"global{phase}"
 
+    def stages(self, phase: int) -> Path:
+        """Scratch files of a staged resolve after ``phase``: kept when a run stops, so a resume
+        skips the stage tasks that finished; removed when the resolve ends."""
+        return self.internal / "work" / f"stages{phase}"
+
     def task_marker(self, phase: int, task: int) -> Path:
+        """Written once a task's outputs are in place, so a rerun skips the task; padded to sort in order."""
         return self.internal / "markers" / f"phase{phase}-{task:05d}.json"
 
     def global_marker(self, phase: int) -> Path:
+        """Written once a global step's decisions are complete, so a rerun does not resolve them again."""
         return self.internal / "markers" / f"global{phase}.json"
 
     def prepare(self, state: dict[str, Any], overwrite: bool, input_paths: list[str]) -> bool:
@@ -162,4 +191,6 @@ class OutputLayout:
         self.tmp.mkdir(parents=True, exist_ok=True)
 
     def remove_work(self) -> None:
+        """Delete the intermediate shards once run.json is written: nothing reads them again, and they can
+        be as large as the dataset."""
         shutil.rmtree(self.internal / "work", ignore_errors=True)

@@ -15,6 +15,9 @@ from taoyu.steps.base import GlobalStep, Step
 
 @dataclass(frozen=True)
 class Phase:
+    """The local steps run between two global steps, with the global steps on either side, since a global
+    step must see every document before the next steps can run."""
+
     index: int
     steps: tuple[Step, ...]
     before: GlobalStep | None
@@ -24,14 +27,18 @@ class Phase:
 
     @property
     def reads_input(self) -> bool:
+        """Only the first phase reads the input files; later phases read the shards the one before wrote."""
         return self.index == 0
 
     @property
     def writes_output(self) -> bool:
+        """The last phase writes the dataset; every other one writes intermediate shards for the next."""
         return self.after is None
 
 
 def split_phases(steps: list[Step]) -> list[Phase]:
+    """Cut the steps at each global step: N global steps make N + 1 phases, so a recipe without one is
+    a single phase that streams from input to output."""
     groups: list[list[Step]] = [[]]
     globals_: list[GlobalStep] = []
     for step in steps:

@@ -10,6 +10,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 
 class RunProgress:
+    """The terminal progress bar of a run, a bar per phase. Disabled, it draws nothing, so callers
+    report progress the same way whether or not anyone watches."""
+
     def __init__(self, enabled: bool = True, console: Console | None = None) -> None:
         self.enabled = enabled
         self._progress = Progress(
@@ -39,6 +42,8 @@ class RunProgress:
         self._progress.__exit__(exc_type, exc, tb)
 
     def start_phase(self, description: str, total_tasks: int, already_done: int = 0) -> None:
+        """Open a bar for a new phase, counting resumed tasks as done, and restart the rates so they
+        describe this phase's work alone."""
         if self._task is not None:
             self._progress.update(self._task, visible=True)
         self._docs = 0
@@ -49,10 +54,12 @@ class RunProgress:
         )
 
     def add_docs(self, n: int) -> None:
+        """Count documents as tasks report them, so docs/s moves between task completions."""
         self._docs += n
         self._refresh()
 
     def task_done(self, input_bytes: int) -> None:
+        """Advance the bar by a finished task and add the input it read, for MB/s."""
         self._bytes += input_bytes
         if self._task is not None:
             self._progress.advance(self._task)

@@ -69,7 +69,10 @@ class RunConfig(_Model):
     """Ray cluster to run on (host:port, or ``auto`` for the one started on this machine); None
     means RAY_ADDRESS, else ``auto``. Only for the ``ray`` executor."""
     partitions: int = Field(0, ge=0)
-    """Key partitions of the global steps' shuffles on Ray; 0 means one per CPU of the cluster."""
+    """Key partitions of the global steps' resolves: near dedup's stages on either executor, exact
+    dedup's and repeated lines' shuffles on Ray. 0 means one per worker (one per CPU of the
+    cluster on Ray). Decisions do not depend on it; near dedup uses more when its memory budget
+    (``task_memory_mb``) needs them."""
     strict: bool = False
     """Stop at the first input error instead of recording it and going on."""
 

@@ -21,6 +21,9 @@ from taoyu.ledger import iter_ledger
 
 @dataclass
 class Story:
+    """One document's record: its ledger row and trace, its text if a shard kept it, and for a duplicate
+    the kept twin and a diff against it, so the drop can be judged by eye."""
+
     ledger: dict[str, Any]
     trace: list[dict[str, Any]]
     kept_twin: dict[str, Any] | None
@@ -38,6 +41,8 @@ def _find_row(folder: Path, column: str, value: str) -> dict[str, Any] | None:
 
 
 def find_ledger_row(output: Path, doc_id: str) -> dict[str, Any] | None:
+    """The ledger row of ``doc_id``, read a batch at a time so a large ledger never sits in memory;
+    None if the run never saw it."""
     for batch in iter_ledger(output / "ledger", columns=None):
         hit = batch.filter(pc.equal(batch.column("doc_id"), doc_id))
         if hit.num_rows:
@@ -46,6 +51,8 @@ def find_ledger_row(output: Path, doc_id: str) -> dict[str, Any] | None:
 
 
 def story(output: Path, doc_id: str) -> Story | None:
+    """Everything the output folder records about ``doc_id``; None if the ledger does not know it. The
+    text can only be shown from ``data/`` or, in runs with --keep-rejects, ``rejects/``."""
     row = find_ledger_row(output, doc_id)
     if row is None:
         return None

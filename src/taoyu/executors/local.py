@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import queue as queue_mod
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from taoyu.executors.task import RunContext, TaskResult, run_task_phase
 from taoyu.io.tasks import Task
 from taoyu.progress import RunProgress
+from taoyu.steps.base import StagedResolve, StageTask, drive_plan
 
 log = logging.getLogger("taoyu")
 
@@ -36,6 +38,10 @@ def _report(n: int) -> None:
 
 def _worker(ctx: RunContext, task: Task, phase: int) -> TaskResult:
     return run_task_phase(ctx, task, phase, _report)
+
+
+def _stage_worker(ctx: RunContext, phase: int, task: StageTask) -> dict[str, int]:
+    return ctx.run_stage_task(phase, task)
 
 
 class LocalExecutor:
@@ -96,13 +102,28 @@ class LocalExecutor:
     def _run_pool(
         self, ctx: RunContext, tasks: list[Task], phase: int, progress: RunProgress
     ) -> list[TaskResult]:
-        remaining = {t.index: t for t in tasks}
-        results: dict[int, TaskResult] = {}
+        jobs = {t.index: (_worker, (ctx, t, phase)) for t in tasks}
+        results = self._on_pool(jobs, progress, lambda result: progress.task_done(result.input_bytes))
+        return [results[t.index] for t in tasks]
+
+    def _on_pool(
+        self,
+        jobs: dict[int, tuple[Callable[..., Any], tuple[Any, ...]]],
+        progress: RunProgress | None,
+        on_result: Callable[[Any], None] | None = None,
+    ) -> dict[int, Any]:
+        """Run ``jobs`` (key: function and arguments) on the pool; their results by key.
+
+        A worker that dies breaks the pool: a fresh pool re-runs the jobs that had not returned,
+        which is safe because every job commits its outputs whole or not at all.
+        """
+        remaining = dict(jobs)
+        results: dict[int, Any] = {}
         restarts = 0
         while remaining:
             pool = self._get_pool()
-            futures: dict[Future[TaskResult], int] = {
-                pool.submit(_worker, ctx, task, phase): index for index, task in sorted(remaining.items())
+            futures: dict[Future[Any], int] = {
+                pool.submit(fn, *args): key for key, (fn, args) in sorted(remaining.items())
             }
             broken = False
             pending = set(futures)
@@ -118,10 +139,11 @@ class LocalExecutor:
                     except BaseException:
                         self._close_pool(wait=False)
                         raise
-                    index = futures[future]
-                    results[index] = result
-                    remaining.pop(index, None)
-                    progress.task_done(result.input_bytes)
+                    key = futures[future]
+                    results[key] = result
+                    remaining.pop(key, None)
+                    if on_result is not None:
+                        on_result(result)
             _drain(self._queue, progress)
             if broken:
                 self._close_pool(wait=False)
@@ -135,19 +157,30 @@ class LocalExecutor:
                     log.warning(
                         "a worker process died; restarting the pool for %d unfinished tasks", len(remaining)
                     )
-        return [results[t.index] for t in tasks]
+        return results
 
     def resolve(self, ctx: RunContext, phase: int, tasks: list[Task]) -> dict[str, Any]:
-        """A global step's resolve, in this process."""
-        return ctx.resolve_whole(phase, tasks)
+        """A global step's resolve: a staged one's tasks on the pool, any other in this process."""
+        if not isinstance(ctx.global_step(phase), StagedResolve):
+            return ctx.resolve_whole(phase, tasks)
+        plan = ctx.stage_plan(phase, tasks, ctx.recipe.run.partitions or self.workers)
+        return drive_plan(plan, lambda stage: self.run_stage(ctx, phase, stage))
+
+    def run_stage(self, ctx: RunContext, phase: int, stage: list[StageTask]) -> list[dict[str, int]]:
+        """One stage of a staged resolve: its tasks on the pool (in this process with one worker)."""
+        if self.workers == 1 or len(stage) == 1:
+            return [ctx.run_stage_task(phase, task) for task in stage]
+        jobs = {i: (_stage_worker, (ctx, phase, task)) for i, task in enumerate(stage)}
+        results = self._on_pool(jobs, None)
+        return [results[i] for i in range(len(stage))]
 
 
-def _drain(q: Any, progress: RunProgress) -> None:
+def _drain(q: Any, progress: RunProgress | None) -> None:
     total = 0
     try:
         while True:
             total += q.get_nowait()
     except queue_mod.Empty:
         pass
-    if total:
+    if total and progress is not None:
         progress.add_docs(total)

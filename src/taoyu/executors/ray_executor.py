@@ -10,7 +10,8 @@ Global steps resolve off the driver. Steps with a keyed resolve (exact dedup, re
 it as a shuffle: map tasks split the signature rows by key hash into partitions, one reduce task
 per partition decides on its keys, and writer tasks gather each range of tasks' decision rows and
 write their decision files. Partitions travel through Ray's object store, so the driver only holds
-object references. Near dedup's resolve (union-find over the whole corpus) runs as one Ray task.
+object references. Near dedup's resolve is staged: each stage's tasks are Ray tasks, and they pass
+data as files on the shared filesystem (``StagedResolve``).
 
 A worker process or node that dies is handled by Ray: the task is retried (``MAX_RETRIES``), and a
 retried taoyu task starts by deleting whatever an earlier attempt left uncommitted. Task outputs
@@ -35,7 +36,7 @@ from taoyu.executors import ExecutorNotAvailableError
 from taoyu.executors.task import RunContext, TaskResult, doc_files, run_task_phase, signature_files
 from taoyu.io.tasks import Task
 from taoyu.progress import RunProgress
-from taoyu.steps.base import KeyedResolve
+from taoyu.steps.base import KeyedResolve, StagedResolve, StageTask, drive_plan
 from taoyu.version import __version__
 
 log = logging.getLogger("taoyu")
@@ -47,8 +48,8 @@ CONNECT_TIMEOUT_S = 5.0
 CHECK_TIMEOUT_S = 120
 RESOLVE_RESOURCE = "taoyu_resolve"
 """A custom Ray resource: when a node offers it (`ray start --resources '{"taoyu_resolve": 1}'`),
-resolves that need the whole corpus in one process (near dedup) run there, e.g. on the node with
-the most memory."""
+resolves that run as one task (the quality model's, a plugin's global step) run there, e.g. on
+the node with the most memory. Keyed and staged resolves (dedup) spread over every node."""
 _POLL_S = 0.2
 
 
@@ -305,6 +306,9 @@ class RayExecutor:
         self._check_run(ctx)
         step = ctx.global_step(phase)
         layout = ctx.layout
+        if isinstance(step, StagedResolve):
+            plan = ctx.stage_plan(phase, tasks, self.partitions or self.cluster["cpus"])
+            return drive_plan(plan, lambda stage: self._run_stage(ctx, phase, stage))
         files = signature_files(layout, phase, tasks)
         decisions = layout.decisions(phase)
         if not isinstance(step, KeyedResolve):
@@ -315,6 +319,20 @@ class RayExecutor:
             ref = remote.remote(ctx, phase, files, decisions, doc_files(layout, phase, tasks), self._cwd)
             return self._get(ref, f"{step.name} resolve")
         return self._shuffle(ctx, phase, files, decisions, [t.index for t in tasks])
+
+    def _run_stage(self, ctx: RunContext, phase: int, stage: list[StageTask]) -> list[dict[str, int]]:
+        """One stage of a staged resolve, a Ray task per stage task. Data moves between stages as
+        files on the shared filesystem, so a task retried after its worker died finds its inputs."""
+        ray = self._ray
+        remote = ray.remote(num_cpus=1, max_retries=MAX_RETRIES, retry_exceptions=False)(_stage_task)
+        shared = ray.put(ctx)
+        refs = [remote.remote(shared, phase, task, self._cwd) for task in stage]
+        try:
+            pairs = zip(refs, stage, strict=True)
+            return [self._get(ref, f"{ctx.global_step(phase).name} stage {task.name}") for ref, task in pairs]
+        except BaseException:
+            self._cancel(refs)
+            raise
 
     def _shuffle(
         self, ctx: RunContext, phase: int, files: list[tuple[int, Path]], decisions: Path, task_ids: list[int]
@@ -389,6 +407,11 @@ def _resolve_whole(
 ) -> dict[str, Any]:
     _enter(cwd)
     return ctx.global_step(phase).resolve(files, decisions, docs)
+
+
+def _stage_task(ctx: RunContext, phase: int, task: StageTask, cwd: str) -> dict[str, int]:
+    _enter(cwd)
+    return ctx.run_stage_task(phase, task)
 
 
 def _keyed(ctx: RunContext, phase: int) -> KeyedResolve:

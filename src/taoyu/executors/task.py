@@ -34,10 +34,22 @@ from taoyu.io.writers import (
     remove_task_outputs,
 )
 from taoyu.ledger import DROPPED, LEDGER_SCHEMA, document_entry, error_entry, funnel_of_files
+from taoyu.memory import release_unused_memory
 from taoyu.output import OutputLayout, read_json, write_json_atomic
 from taoyu.plan import Phase, split_phases
 from taoyu.recipe import OutputConfig, Recipe
-from taoyu.steps.base import GlobalStep, KeyedResolve, Step, batch_is_full, run_steps
+from taoyu.steps.base import (
+    GlobalStep,
+    KeyedResolve,
+    StagedResolve,
+    StagePlan,
+    StageTask,
+    Step,
+    batch_is_full,
+    drive_plan,
+    run_stage_task,
+    run_steps,
+)
 
 INTERMEDIATE_SCHEMA = pa.schema(
     [
@@ -100,9 +112,29 @@ class RunContext:
         assert step is not None, f"phase {phase} ends with no global step"
         return step
 
+    def stage_plan(self, phase: int, tasks: list[Task], partitions: int) -> StagePlan:
+        """The plan of the phase's staged resolve (near dedup), over the run's files."""
+        step = self.global_step(phase)
+        assert isinstance(step, StagedResolve), f"{step.name} has no staged resolve"
+        layout = self.layout
+        return step.plan(
+            signature_files(layout, phase, tasks),
+            layout.decisions(phase),
+            doc_files(layout, phase, tasks),
+            layout.stages(phase),
+            partitions,
+        )
+
+    def run_stage_task(self, phase: int, task: StageTask) -> dict[str, int]:
+        """One task of the phase's staged resolve, wherever this context was sent."""
+        return run_stage_task(self.global_step(phase), task)
+
     def resolve_whole(self, phase: int, tasks: list[Task]) -> dict[str, Any]:
         """The phase's global step resolved in this process (a keyed one with one partition)."""
         step = self.global_step(phase)
+        if isinstance(step, StagedResolve):
+            plan = self.stage_plan(phase, tasks, self.recipe.run.partitions)
+            return drive_plan(plan, lambda stage: [self.run_stage_task(phase, t) for t in stage])
         docs = {} if isinstance(step, KeyedResolve) else doc_files(self.layout, phase, tasks)
         return step.resolve(signature_files(self.layout, phase, tasks), self.layout.decisions(phase), docs)
 
@@ -273,6 +305,7 @@ def run_task_phase(
         raise
     result.seconds = time.perf_counter() - started
     write_json_atomic(marker, result.as_dict())
+    release_unused_memory()  # a task's peak must not be the worker's floor for the next one
     return result
 
 

@@ -49,6 +49,8 @@ def _call(typingctx, function, argument):  # type: ignore[no-untyped-def]
     signature = types.uintp(types.uintp, types.uintp)
 
     def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+        """Lower to LLVM IR: cast the address to a function pointer and call it, so jitted loops reach
+        lexbor directly with no ctypes round trip per node."""
         word = ir.IntType(64)
         pointer = builder.inttoptr(args[0], ir.FunctionType(word, [word]).as_pointer())
         return builder.call(pointer, [args[1]])
@@ -62,6 +64,7 @@ def _call2(typingctx, function, first, second):  # type: ignore[no-untyped-def]
     signature = types.uintp(types.uintp, types.uintp, types.uintp)
 
     def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+        """Lower to LLVM IR: the address as a pointer to a function of two 64-bit words, and the call."""
         word = ir.IntType(64)
         pointer = builder.inttoptr(args[0], ir.FunctionType(word, [word, word]).as_pointer())
         return builder.call(pointer, [args[1], args[2]])
@@ -75,6 +78,7 @@ def _call4(typingctx, function, first, second, third, fourth):  # type: ignore[n
     signature = types.uintp(types.uintp, types.uintp, types.uintp, types.uintp, types.uintp)
 
     def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+        """Lower to LLVM IR: the address as a pointer to a function of four 64-bit words, and the call."""
         word = ir.IntType(64)
         pointer = builder.inttoptr(args[0], ir.FunctionType(word, [word] * 4).as_pointer())
         return builder.call(pointer, list(args[1:]))
@@ -88,6 +92,7 @@ def _call_int(typingctx, function, argument):  # type: ignore[no-untyped-def]
     signature = types.int32(types.uintp, types.uintp)
 
     def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+        """Lower to LLVM IR with an ``i32`` result: read as 64 bits, an ``int``'s upper half is garbage."""
         word = ir.IntType(64)
         pointer = builder.inttoptr(args[0], ir.FunctionType(ir.IntType(32), [word]).as_pointer())
         return builder.call(pointer, [args[1]])
@@ -101,6 +106,7 @@ def _bytes_at(typingctx, address):  # type: ignore[no-untyped-def]
     signature = types.CPointer(types.uint8)(types.uintp)
 
     def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+        """Lower to LLVM IR: a bare ``inttoptr``, so lexbor's bytes are read in place, never copied."""
         return builder.inttoptr(args[0], ir.IntType(8).as_pointer())
 
     return signature, codegen

@@ -70,6 +70,7 @@ class Inspector(ThreadingHTTPServer):
 
     @property
     def port(self) -> int:
+        """The port actually bound: with port 0 the system picks a free one, known only after binding."""
         return self.server_address[1]
 
     @property
@@ -79,9 +80,12 @@ class Inspector(ThreadingHTTPServer):
 
     @property
     def cookie(self) -> str:
+        """The session cookie's name, with the port: browsers share cookies across a host's ports, and two
+        inspectors must not log each other out."""
         return f"{COOKIE}_{self.port}"
 
     def allowed_hosts(self) -> set[str]:
+        """The only Host headers answered, so a page that rebinds its DNS name to 127.0.0.1 still gets 403."""
         return {f"{LOOPBACK}:{self.port}", f"localhost:{self.port}"}
 
 
@@ -96,6 +100,7 @@ class Handler(BaseHTTPRequestHandler):
         """Quiet: request lines would carry the token."""
 
     def do_GET(self) -> None:
+        """Answer a GET; any failure becomes a plain 400, never a traceback in the browser or terminal."""
         try:
             self._get()
         except Exception as exc:  # never a traceback to the client or the terminal
@@ -144,6 +149,7 @@ class Handler(BaseHTTPRequestHandler):
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _method_not_allowed
 
     def do_HEAD(self) -> None:
+        """Refused like every method but GET: the app only reads, so nothing else needs a door."""
         self._method_not_allowed()
 
     def _has_cookie(self) -> bool:

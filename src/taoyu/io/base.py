@@ -16,6 +16,8 @@ class InputError:
     message: str
 
     def describe(self) -> str:
+        """Where the input broke and why, in one line for strict mode's error: file, byte offset when
+        known, and record number, so the bad bytes can be found."""
         where = f"{self.source.file}"
         if self.source.offset is not None:
             where += f" at byte {self.source.offset}"
@@ -28,6 +30,8 @@ ReadStream = Iterator[ReadItem]
 
 
 def too_large(source: Source, size: int, limit: int) -> InputError:
+    """The error for a record over ``reader.max_record_mb``: one huge record must not exhaust a worker's
+    memory, and the message names the setting to raise."""
     return InputError(
         source, f"record of {size / 2**20:.1f} MB exceeds reader.max_record_mb ({limit / 2**20:.0f} MB)"
     )

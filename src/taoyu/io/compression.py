@@ -28,9 +28,12 @@ class ZstdFrames(io.RawIOBase):
         self._done = False
 
     def readable(self) -> bool:
+        """Always true: ``BufferedReader`` asks before it reads, and this stream exists to be read."""
         return True
 
     def readinto(self, target) -> int:  # type: ignore[override]
+        """Fill ``target`` from decompressed bytes, reading more input as needed, and raise ``EOFError`` if
+        the input ends mid-frame, so a truncated file is reported rather than read as a shorter one."""
         while not self._buffer and not self._done:
             chunk = self._fh.read(_CHUNK)
             if not chunk:
@@ -57,11 +60,14 @@ class ZstdFrames(io.RawIOBase):
         return b"".join(out)
 
     def close(self) -> None:
+        """Close the underlying file too: the reader owns it, and callers only hold the wrapper."""
         self._fh.close()
         super().close()
 
 
 def open_decompressed(path: str) -> BinaryIO:
+    """Open a file for reading, decompressing by its suffix (.gz, .zst), so every reader sees plain bytes
+    and a truncated file raises ``EOFError`` whichever the compression."""
     lower = path.lower()
     if lower.endswith(".gz"):
         return gzip.open(path, "rb")  # type: ignore[return-value]

@@ -38,6 +38,9 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 
 @dataclass(slots=True, frozen=True)
 class Decoded:
+    """A page's text with the codec that produced it and what the page claimed, kept apart so a wrong
+    declaration or a lossy decode shows in the metadata instead of disappearing into the text."""
+
     text: str
     encoding: str
     """The codec that produced ``text``."""
@@ -60,6 +63,8 @@ def normalise_charset(name: str | None) -> str | None:
 
 
 def sniff_meta_charset(data: bytes) -> str | None:
+    """The charset a page's ``<meta>`` declares, from its first 16 KB only: the tag belongs in the head,
+    and searching a whole large page costs time for nothing."""
     match = _META_CHARSET.search(data[:_SNIFF_BYTES])
     return match.group(1).decode("ascii", "replace") if match else None
 
@@ -95,6 +100,8 @@ def _prefer_declared_when_utf8_is_implausible(data: bytes, text: str, declared: 
 
 
 def decode_html(data: bytes, http_charset: str | None = None) -> Decoded:
+    """Decode page bytes by the order in the module docstring (BOM, strict UTF-8, the declared charset,
+    GB18030), reporting replacements so the caller can reject garbage rather than pass it on."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return Decoded(

@@ -9,6 +9,8 @@ from taoyu.io.base import InputError, ReadStream, too_large
 
 
 def read_html_files(paths: tuple[str, ...], max_record_bytes: int) -> ReadStream:
+    """One undecoded document per saved page, its path as id. Files too large, unreadable or empty
+    become input errors, so every file shows up in the ledger."""
     for path in paths:
         source = Source(path, 0, 0)
         try:

@@ -19,6 +19,8 @@ def read_parquet(
     start: int = 0,
     stop: int | None = None,
 ) -> ReadStream:
+    """Documents from row groups [start, stop) of a Parquet file, a group at a time. A corrupt file
+    yields one input error saying the rest was skipped, rather than failing the whole task."""
     row = 0
     try:
         pf = pq.ParquetFile(path)

@@ -15,6 +15,8 @@ from taoyu.recipe import ReaderConfig
 
 
 def read_task(task: Task, cfg: ReaderConfig) -> ReadStream:
+    """The records of a task, by its format. An empty file is reported as an input error up front, so
+    it shows in the ledger instead of passing silently as a file of no records."""
     if task.format != "html" and task.start == 0 and _is_empty(task.paths[0]):
         return iter([InputError(Source(task.paths[0], 0, 0), "empty file")])
     max_bytes = int(cfg.max_record_mb * 2**20)

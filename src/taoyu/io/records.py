@@ -18,6 +18,8 @@ def document_from_record(
     id_field: str,
     url_field: str,
 ) -> Document | InputError:
+    """A document from a JSONL object or Parquet row: the configured text, id and URL fields, a crawl
+    date from the first date-like field, and every other field kept in ``meta`` rather than lost."""
     text = record.get(text_field)
     if text is None:
         return InputError(source, f"record has no '{text_field}' field (reader.text_field)")

@@ -22,11 +22,17 @@ HTML_FILES_PER_TASK = 512
 
 
 class InputNotFoundError(FileNotFoundError):
+    """An input pattern that names nothing readable, raised while planning so a mistyped path fails
+    before any work starts."""
+
     pass
 
 
 @dataclass(frozen=True, slots=True)
 class InputFile:
+    """One input file as planned. Its size and mtime go into the inputs' fingerprint, so a resume
+    notices a file replaced since the crash."""
+
     path: str
     """As shown in the ledger: relative to the working directory when below it."""
     format: str
@@ -36,6 +42,8 @@ class InputFile:
 
 @dataclass(frozen=True, slots=True)
 class Task:
+    """One unit of work, resume and output: a file, a slice of one, or a batch of small HTML files."""
+
     index: int
     format: str
     paths: tuple[str, ...]
@@ -48,6 +56,7 @@ class Task:
 
     @property
     def label(self) -> str:
+        """The task as people read it in errors and logs: its first file, how many more, and its slice."""
         first = self.paths[0]
         extra = f" (+{len(self.paths) - 1} files)" if len(self.paths) > 1 else ""
         span = f" [{self.start}:{self.stop}]" if self.stop is not None else ""
@@ -55,6 +64,8 @@ class Task:
 
 
 def detect_format(path: str) -> str | None:
+    """The reader a file needs, from its suffix: predictable, and ``reader.format`` overrides a name that
+    misleads. None when the name does not tell."""
     lower = path.lower()
     for fmt, suffixes in (
         ("warc", _WARC_SUFFIXES),
@@ -68,6 +79,8 @@ def detect_format(path: str) -> str | None:
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as the ledger shows it: relative below the working directory, so the ledger stays short and
+    the same on every machine that runs from the same folder."""
     absolute = os.path.abspath(path)
     cwd = os.getcwd()
     if absolute == cwd or absolute.startswith(cwd + os.sep):
@@ -115,10 +128,14 @@ def _walk(path: str) -> list[str]:
 
 
 def plan_tasks(files: list[InputFile], slice_bytes: int) -> list[Task]:
+    """Cut the files into tasks: HTML files in batches, large plain JSONL by bytes and large Parquet by row
+    groups, anything compressed whole (it cannot be entered mid-stream). Workers never enter the plan,
+    so output is the same however the run is spread."""
     tasks: list[Task] = []
     html_batch: list[InputFile] = []
 
     def flush_html() -> None:
+        """Close the pending HTML batch as one task: a task per small page would be mostly overhead."""
         if html_batch:
             size = sum(f.size for f in html_batch)
             tasks.append(Task(len(tasks), "html", tuple(f.path for f in html_batch), size=size))

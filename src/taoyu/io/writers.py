@@ -39,6 +39,8 @@ SCRATCH_COMPRESSION: dict[str, Any] = {"compression": "lz4"}
 
 
 def dataset_schema(step_fields: Mapping[str, pa.DataType]) -> pa.Schema:
+    """The core columns, the steps' declared columns, then ``meta``. Built from the steps alone, so every
+    shard of every run of a recipe has the same schema; two steps typing a column apart is an error."""
     fields = dict(CORE_FIELDS)
     for name, dtype in step_fields.items():
         if name in fields and fields[name] != dtype:
@@ -49,6 +51,8 @@ def dataset_schema(step_fields: Mapping[str, pa.DataType]) -> pa.Schema:
 
 
 def json_dumps(value: Any) -> str:
+    """JSON with sorted keys, and ``str`` for anything JSON cannot hold, so the same metadata always gives
+    the same bytes and an odd value never fails a write."""
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str).decode()
 
 
@@ -77,6 +81,8 @@ class RowBuilder:
         }
 
     def row(self, doc: Document) -> dict[str, Any]:
+        """The dataset row of ``doc``: core columns, metadata of the right type in its own column, and the
+        rest as ``meta`` JSON so no value is lost."""
         row: dict[str, Any] = {
             "id": doc.id,
             "text": doc.text,
@@ -141,9 +147,12 @@ class ShardWriter:
 
     @property
     def extension(self) -> str:
+        """The shard's suffix, by which ``load_dataset`` picks a reader; JSONL shards are uncompressed."""
         return "parquet" if self.fmt == "parquet" else "jsonl"
 
     def write(self, row: dict[str, Any]) -> None:
+        """Buffer a row, flushing at a row group's rows or bytes or the shard's end, so memory stays
+        bounded and row groups fall at the same rows every run."""
         self._buffer.append(row)
         self.rows += 1
         self._buffered_bytes += len(row.get("text") or "") + len(row.get("raw") or b"")
@@ -209,6 +218,7 @@ class ShardWriter:
         return [final for _, final in self._written]
 
     def abort(self) -> None:
+        """Close and delete this task's temp shards, so a failed task leaves nothing behind for its rerun."""
         self._close_shard()
         for tmp, _ in self._written:
             tmp.unlink(missing_ok=True)
@@ -231,9 +241,11 @@ class PartitionedWriter:
 
     @property
     def rows(self) -> int:
+        """Rows written across every partition, for the task's counts."""
         return sum(w.rows for w in self._writers.values())
 
     def write(self, row: dict[str, Any]) -> None:
+        """Send a row to the writer of its partition folder, opened the first time that partition is seen."""
         key = tuple(partition_value(row.get(column)) for column in self.columns)
         writer = self._writers.get(key)
         if writer is None:
@@ -242,13 +254,16 @@ class PartitionedWriter:
         writer.write(row)
 
     def finish(self) -> None:
+        """Finish every partition's shards before any is published, so a failure publishes none."""
         for writer in self._writers.values():
             writer.finish()
 
     def publish(self) -> list[Path]:
+        """Publish every partition's shards, in sorted partition order so the list is the same every run."""
         return [path for key in sorted(self._writers) for path in self._writers[key].publish()]
 
     def abort(self) -> None:
+        """Abort every partition's writer, deleting their temp shards."""
         for writer in self._writers.values():
             writer.abort()
 

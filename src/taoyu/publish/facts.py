@@ -58,6 +58,7 @@ class SiteCounts:
 
     @property
     def unsafe_rate(self) -> float:
+        """The share of the site's records dropped as unsafe, the per-source rate TC260-003 asks for."""
         return self.unsafe / self.records if self.records else 0.0
 
 
@@ -101,14 +102,18 @@ class RunFacts:
 
     @property
     def rows(self) -> int:
+        """Rows in the dataset, from the shards' Parquet metadata rather than the ledger, so the card
+        states what was actually written."""
         return sum(f.rows for f in self.files)
 
     @property
     def download_bytes(self) -> int:
+        """The shards' size on disk: what a user downloads (the Hub's "download size")."""
         return sum(f.bytes for f in self.files)
 
     @property
     def dataset_bytes(self) -> int:
+        """The rows' size decoded into Arrow: what loading the dataset takes (the Hub's "dataset size")."""
         return sum(f.arrow_bytes for f in self.files)
 
     def card(self) -> dict[str, Any]:
@@ -148,6 +153,8 @@ class ScoreSample:
         self._rng = random.Random(seed)
 
     def add(self, score: float, dropped: bool, threshold: float | None) -> None:
+        """Count one score, keeping it with probability capacity/seen (reservoir sampling), so the sample
+        stays uniform and bounded on any run, and the same for the same ledger."""
         self.seen += 1
         if threshold is not None:
             self.thresholds[threshold] += 1

@@ -10,7 +10,9 @@ Three kinds of step, because they differ in what the runner must do around them:
   dropping it; the labels go into ``meta`` (and so into the dataset's columns) and, with their
   scores, into the trace (and so into the ledger).
 * :class:`GlobalStep` needs to see every document before it can decide (dedup). The executor runs
-  it as its own phase: a signature per document, a global resolve, then an apply pass.
+  it as its own phase: a signature per document, a global resolve, then an apply pass. A resolve
+  that must scale out is a keyed shuffle (:class:`KeyedResolve`: exact dedup, repeated lines) or
+  a series of stages of independent tasks (:class:`StagedResolve`: near dedup).
 
 Each step has a pydantic ``Params`` model. A recipe's step entry is validated against it, and the
 same model backs keyword construction in Python (``LengthFilter(min_chars=200)``).
@@ -18,7 +20,9 @@ same model backs keyword construction in Python (``LengthFilter(min_chars=200)``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import json
+import shutil
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -28,6 +32,8 @@ import pyarrow as pa
 from pydantic import BaseModel, ConfigDict
 
 from taoyu.document import Document, Event
+from taoyu.memory import release_unused_memory
+from taoyu.output import write_json_atomic
 
 
 class StepParams(BaseModel):
@@ -327,3 +333,98 @@ def task_groups(table: pa.Table) -> Iterator[tuple[int, pa.Table]]:
     ends = np.concatenate([starts[1:], [tasks.shape[0]]])
     for s, e in zip(starts, ends, strict=True):
         yield int(tasks[s]), table.slice(int(s), int(e - s))
+
+
+@dataclass(frozen=True, slots=True)
+class StageTask:
+    """One task of a staged resolve: which method of the step to call, with what, and its name.
+
+    Picklable and small, so an executor can send it to any worker: the worker rebuilds the step
+    from the recipe and calls ``getattr(step, method)(*args)``. The name is unique within the
+    resolve; a task that finished leaves a marker under it, so a resume does not redo it.
+    """
+
+    name: str
+    method: str
+    args: tuple[Any, ...]
+    scratch: Path
+    remember: bool = True
+    """Leave a marker when done. A task whose outputs lie outside the scratch folder (which a
+    restarted resolve keeps, while the run clears the decisions folder) must not: it runs again."""
+
+
+StagePlan = Generator[list[StageTask], list[dict[str, int]], dict[str, Any]]
+"""A staged resolve's plan: it yields each stage's tasks, is sent back their figures in the same
+order, and returns the resolve's summary. Stages run one after the other; the tasks of a stage
+run in any order, anywhere."""
+
+
+class StagedResolve(GlobalStep):
+    """A global step whose resolve is a series of stages, each a set of independent tasks.
+
+    Near dedup needs more than one shuffle (band keys, candidate pairs, connected components,
+    keepers), and how many rounds the components take depends on the data. So the step writes its
+    own plan, a generator of stages (``plan``), and the executor runs each stage's tasks where it
+    runs any task: in this process, on a local pool, or as Ray tasks. Stage tasks exchange data as
+    files under a scratch folder on the run's (shared) filesystem, written whole or not at all,
+    so a task killed half-way is simply run again, and a resume skips the tasks that finished.
+
+    Decisions must not depend on the number of partitions nor on which worker ran a task.
+    """
+
+    def plan(
+        self,
+        signature_files: Sequence[tuple[int, Path]],
+        decisions_dir: Path,
+        doc_files: Mapping[int, Sequence[Path]],
+        scratch: Path,
+        partitions: int,
+    ) -> StagePlan:
+        """The stages of the resolve; ``partitions`` is what the run asked for (the step may use
+        more, to keep each task within its memory budget)."""
+        raise NotImplementedError
+
+    def resolve(
+        self,
+        signature_files: Iterable[tuple[int, Path]],
+        decisions_dir: Path,
+        doc_files: Mapping[int, Sequence[Path]] | None = None,
+    ) -> dict[str, Any]:
+        """Every stage in this process, with one partition (notebooks, ``Pipeline.process``)."""
+        scratch = decisions_dir / "_stages"
+        shutil.rmtree(scratch, ignore_errors=True)  # no resume here: never trust an earlier call's markers
+        plan = self.plan(list(signature_files), decisions_dir, doc_files or {}, scratch, 1)
+        try:
+            return drive_plan(plan, lambda tasks: [run_stage_task(self, t) for t in tasks])
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+StageRunner = Callable[[list[StageTask]], list[dict[str, int]]]
+"""Runs one stage's tasks (anywhere) and returns their figures in the tasks' order."""
+
+
+def drive_plan(plan: StagePlan, run_stage: StageRunner) -> dict[str, Any]:
+    """Run a staged resolve's plan, each stage through ``run_stage``; return its summary."""
+    try:
+        tasks = next(plan)
+        while True:
+            tasks = plan.send(run_stage(tasks))
+    except StopIteration as stop:
+        return dict(stop.value)
+
+
+def run_stage_task(step: GlobalStep, task: StageTask) -> dict[str, int]:
+    """Run one stage task, or return the figures of an earlier run of it that finished.
+
+    The marker is written after the task's outputs, so its presence vouches for them.
+    """
+    marker = task.scratch / "done" / f"{task.name}.json"
+    if task.remember and marker.exists():
+        return {k: int(v) for k, v in json.loads(marker.read_text()).items()}
+    figures = getattr(step, task.method)(*task.args)
+    release_unused_memory()  # a stage's peak must not be the worker's floor for every later task
+    if not task.remember:
+        return figures
+    write_json_atomic(marker, figures)
+    return figures

@@ -126,6 +126,9 @@ _SENTENCE_END = re.compile(r"[。！？!?]")
 
 
 class ChromeLinesParams(StepParams):
+    """How long a line may be and still be removed as chrome, per kind of pattern, and which optional
+    rules run: the length caps keep an article sentence that happens to match from being cut."""
+
     max_chrome_chars: int = Field(40, ge=1)
     """Prompt, widget, byline and navigation patterns only remove lines up to this long."""
     max_disclaimer_chars: int = Field(120, ge=1)
@@ -154,9 +157,12 @@ class ChromeLines(Transform):
     params: ChromeLinesParams
 
     def setup(self) -> None:
+        """Compile the recipe's own patterns once per worker rather than once per page."""
         self._custom = [re.compile(p) for p in self.params.extra_patterns]
 
     def edit(self, doc: Document) -> tuple[str, Mapping[str, Any]]:
+        """Remove the page's chrome lines, matched on the text folded to Simplified so one pattern covers
+        both scripts while kept lines stay as written; the ledger gets counts by reason and the lines."""
         if not hasattr(self, "_custom"):
             self.setup()
         lines = doc.text.split("\n")

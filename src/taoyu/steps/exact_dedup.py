@@ -69,6 +69,9 @@ def normalise_url(url: str) -> str:
 
 
 class ExactDedupParams(StepParams):
+    """What makes two documents the same (text or URL) and which copy survives: only the first in input
+    order, the one choice that holds however the work was spread."""
+
     keep: Literal["first"] = "first"
     """Which copy survives: the first in input order (file order, then record order)."""
     on: Literal["text", "url"] = "text"
@@ -95,6 +98,8 @@ class ExactDedup(KeyedResolve):
     )
 
     def signature(self, doc: Document) -> dict[str, Any]:
+        """A 128-bit hash of the normalised text or URL: small enough to gather for every document, wide
+        enough that two different keys will not collide in any real corpus."""
         if self.params.on == "url":
             # A document without a URL gets a key of its own (its id), so it matches nothing.
             key = normalise_url(doc.url) if doc.url else "\x00" + doc.id
@@ -147,6 +152,7 @@ class ExactDedup(KeyedResolve):
         return out, {"duplicates": out.num_rows}
 
     def write_decisions(self, tables: Sequence[pa.Table], decisions_dir: Path) -> dict[str, int]:
+        """One decision file per task, its duplicates in row order: each apply pass reads only its own."""
         dups = pa.concat_tables(tables) if tables else _DECIDED.empty_table()
         dups = dups.sort_by([("task", "ascending"), ("row", "ascending")])
         decisions_dir.mkdir(parents=True, exist_ok=True)
@@ -155,6 +161,8 @@ class ExactDedup(KeyedResolve):
         return {}
 
     def apply(self, doc: Document, decision: Mapping[str, Any] | None) -> Document:
+        """Drop a duplicate, naming its keeper and cluster in the ledger so every drop can be checked
+        against the copy that was kept."""
         if decision is not None:
             doc.trace.append(
                 Event(

@@ -48,6 +48,9 @@ _LONE_DATE = re.compile(
 
 
 class ExtractHtmlParams(HtmlToTextParams):
+    """The decoding limit of ``html_to_text``, plus the output form: Markdown keeps the headings, lists,
+    tables and code that plain lines would flatten."""
+
     format: Literal["text", "markdown"] = "text"
     """text: one paragraph per line. markdown: headings, lists, tables and code blocks kept as Markdown."""
 
@@ -68,6 +71,8 @@ class ExtractHtml(Step):
     }
 
     def process(self, doc: Document) -> Document:
+        """Decode the page and keep its main content, with title, date, author, source and canonical URL
+        in ``meta``. Hidden tags are counted in the raw page first, as extraction drops them."""
         html = decode_page(doc, self.name, self.params.max_replacement_ratio)
         if html is None:
             return doc

@@ -21,6 +21,9 @@ _NON_CONTENT = "script, style, noscript, template, iframe, svg, head, nav, foote
 
 
 class HtmlToTextParams(StepParams):
+    """How much undecodable text a page may hold: a page decoded with many replacements is garbage,
+    better reported as an error than kept."""
+
     max_replacement_ratio: float = Field(0.01, ge=0, le=1)
     """Share of characters no codec could decode above which the page counts as undecodable."""
 
@@ -34,6 +37,8 @@ class HtmlToText(Step):
     output_fields: ClassVar[dict[str, pa.DataType]] = {"title": pa.string(), "charset": pa.string()}
 
     def process(self, doc: Document) -> Document:
+        """Decode the page and keep its visible text, a block per line, minus scripts, navigation and forms.
+        No main-content guessing, so no content is lost to a wrong guess."""
         html = decode_page(doc, self.name, self.params.max_replacement_ratio)
         if html is None:
             return doc

@@ -29,6 +29,9 @@ from taoyu.steps.base import Annotator, StepParams
 
 
 class IndustryParams(StepParams):
+    """Which label model to use (a recipe may bring its own taxonomy), how sure it must be before a label
+    beats ``other``, and whether to add the content type."""
+
     model: str | None = None
     """A label model file written by ``taoyu label-train``; None: the built-in GB/T 4754 model."""
     threshold: float | None = Field(None, gt=0, lt=1)
@@ -56,6 +59,7 @@ class Industry(Annotator):
         return [("model", Path(self.params.model) if self.params.model else packaged_model_path())]
 
     def setup(self) -> None:
+        """Load the label model once per worker (the recipe's file, or the packaged GB/T 4754 one)."""
         self._model = LabelModel.load(self.params.model)
         self._prepared: dict[int, tuple[str, Prediction]] = {}
 
@@ -76,6 +80,9 @@ class Industry(Annotator):
         return self._model.predict([doc.text for doc in docs], titles, urls, self.params.threshold)
 
     def annotate(self, doc: Document) -> Mapping[str, Any]:
+        """The industry with its probability and runner-up, and the content type with its scores. When
+        the threshold made the label ``other``, the best guess is kept too, so the ledger shows what
+        nearly won."""
         if not hasattr(self, "_model"):
             self.setup()
         prepared = self._prepared.pop(id(doc), None)

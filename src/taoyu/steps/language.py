@@ -64,6 +64,9 @@ def identify_with_shares(text: str) -> tuple[str, float, dict[str, float]]:
 
 
 class LanguageParams(StepParams):
+    """Which languages to keep and how sure detection must be; ``min_share`` also keeps mixed pages whose
+    single label would be wrong (Chinese prose full of English code)."""
+
     keep: list[str] = Field(default_factory=lambda: ["zh"])
     """Languages to keep; "zh" keeps Simplified and Traditional ("zh-Hant" keeps only Traditional)."""
     min_confidence: float = Field(0.5, ge=0, le=1)
@@ -88,6 +91,8 @@ class Language(Filter):
     }
 
     def score(self, doc: Document) -> Mapping[str, Any]:
+        """The detected language, its confidence and the share of the text in kept languages; also records
+        language, script and shares in ``meta``, as the dataset's label columns."""
         code, confidence, shares = identify_with_shares(doc.text)
         doc.meta["language"] = "zh" if code == "zh-Hant" else code
         if code in ("zh", "zh-Hant"):
@@ -105,6 +110,9 @@ class Language(Filter):
         return code in self.params.keep or (code == "zh-Hant" and "zh" in self.params.keep)
 
     def decide(self, scores: Mapping[str, Any]) -> Verdict:
+        """Keep a wanted language detected confidently, or a page mostly in kept languages (a mixed page's
+        single label undersells it). A drop's reason tells another language from a wanted one detected
+        too unsurely to trust."""
         p = self.params
         code, confidence = scores["language"], scores["confidence"]
         wanted = self._wanted(code)

@@ -12,6 +12,9 @@ from taoyu.steps.base import Filter, StepParams, Verdict
 
 
 class LengthParams(StepParams):
+    """The bounds on a document's non-space characters: ``min_chars`` drops fragments with nothing to learn
+    from, ``max_chars`` (off by default) drops dumps too long to be a real page."""
+
     min_chars: int = Field(50, ge=0)
     max_chars: int | None = Field(None, ge=1)
 
@@ -24,9 +27,12 @@ class LengthFilter(Filter):
     params: LengthParams
 
     def score(self, doc: Document) -> Mapping[str, float]:
+        """Non-space characters: a length that means the same for Chinese and English, layout aside."""
         return {"chars": float(non_space_chars(doc.text))}
 
     def decide(self, scores: Mapping[str, float]) -> Verdict:
+        """Drop below ``min_chars`` or above ``max_chars``, naming which bound was crossed; kept documents
+        record the count they passed with."""
         chars = scores["chars"]
         if chars < self.params.min_chars:
             return Verdict.drop("too_short", chars, self.params.min_chars)

@@ -56,6 +56,9 @@ _RANDOM_TAG = re.compile(
 
 
 class NormalizeParams(StepParams):
+    """Which repairs to make, each switchable so a recipe can keep what its source needs (such as
+    Traditional characters, kept unless asked)."""
+
     fold_width: bool = True
     """Full-width Latin letters and digits to ASCII (Chinese punctuation is never touched)."""
     strip_invisible: bool = True
@@ -79,6 +82,8 @@ class Normalize(Transform):
     params: NormalizeParams
 
     def edit(self, doc: Document) -> tuple[str, Mapping[str, Any]]:
+        """Normalise the text, and add tag-residue and hidden-tag counts to ``meta``: hidden random tags
+        mark parasite pages, and the spam step reports them."""
         text, changes = normalize_text(doc.text, self.params)
         if changes.get("tags_removed"):
             doc.meta["tag_residue"] = meta_count(doc.meta, "tag_residue") + changes["tags_removed"]
@@ -98,6 +103,7 @@ def normalize_text(text: str, p: NormalizeParams | None = None) -> tuple[str, di
     changes: dict[str, int] = {}
 
     def count(kind: str, n: int) -> None:
+        """Add ``n`` changes of ``kind``, skipping zeros so the ledger lists only changes that happened."""
         if n:
             changes[kind] = changes.get(kind, 0) + n
 

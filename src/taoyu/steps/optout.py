@@ -51,6 +51,9 @@ search and user-fetch crawlers, which do not train, are left out)."""
 
 
 class OptOutParams(StepParams):
+    """Which crawlers count as AI training, and which saved opt-out files to consult. All offline: a
+    page is judged by what its publisher said when it was crawled."""
+
     agents: list[str] = Field(default_factory=lambda: list(AI_TRAINING_AGENTS))
     """AI-training crawlers whose robots.txt groups, robots meta names and ``X-Robots-Tag``
     prefixes count as an opt-out."""
@@ -96,6 +99,8 @@ class OptOut(Filter):
         return out
 
     def setup(self) -> None:
+        """Read the domain list, tdmrep.json and robots.txt files once per worker; robots.txt texts are
+        parsed only when a page of their host turns up."""
         p = self.params
         self._agents = tuple(p.agents)
         self._agent_names = frozenset(a.lower() for a in p.agents)
@@ -107,12 +112,17 @@ class OptOut(Filter):
         self._robots: dict[str, signals.RobotsTxt] = {}
 
     def score(self, doc: Document) -> dict[str, float]:
+        """1.0 when any opt-out signal applies, for callers of the ``Filter`` interface; ``process`` goes
+        straight to the signal, to record where it was found."""
         return {"opted_out": 1.0 if self.signal(doc) else 0.0}
 
     def decide(self, scores: dict[str, float]) -> Verdict:
+        """Drop whatever opted out: a publisher's reservation is not a threshold to tune."""
         return Verdict.drop("opted_out", 1.0) if scores["opted_out"] else Verdict.ok()
 
     def process(self, doc: Document) -> Document:
+        """Drop on the first signal found, with where it was found as the details rather than a score, so
+        a publisher's complaint can be answered from the ledger. Keeps go unrecorded."""
         found = self.signal(doc)
         if found is not None:
             reason, details = found

@@ -36,6 +36,9 @@ _SLOT_MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: spreads polynomi
 
 
 class QualityParams(StepParams):
+    """The thresholds of the quality rules: FineWeb-2's and ChineseWebText's published values, or tuned
+    ones with the reason beside them, so every drop traces to a rule someone can argue with."""
+
     min_chars: int = Field(50, ge=0)
     """Non-space characters. ChineseWebText used 200, which drops 10% of clean news items."""
     min_han_ratio: float = Field(0.20, ge=0, le=1)
@@ -78,9 +81,13 @@ class Quality(Filter):
     params: QualityParams
 
     def score(self, doc: Document) -> Mapping[str, float]:
+        """Every rule's score over the page's Chinese prose (``quality_scores``), so the code and tables of a
+        technical page do not fail rules written for prose."""
         return quality_scores(doc.text, self.params)
 
     def decide(self, scores: Mapping[str, float]) -> Verdict:
+        """Drop on the first rule broken, naming it with its score and threshold. Verse skips the
+        prose-only rules and short texts the stop-word rule, since neither can meet them however good."""
         p = self.params
         low = [
             ("chars", p.min_chars),

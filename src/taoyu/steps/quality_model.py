@@ -38,6 +38,9 @@ _LOGIT_RANGE = 40.0
 
 
 class QualityModelParams(StepParams):
+    """Which model scores, how finely the run's scores are bucketed, what (if anything) is dropped, and
+    how much of each score the ledger explains."""
+
     model: str | None = None
     """A model file from ``taoyu quality train``; None: the packaged one."""
     buckets: int = Field(20, ge=2, le=1000)
@@ -98,6 +101,7 @@ class QualityModelStep(GlobalStep):
         return [("model", Path(self.params.model) if self.params.model else packaged_model_path())]
 
     def setup(self) -> None:
+        """Load the model once per worker (the recipe's file, or the packaged one)."""
         self._model = QualityModel.load(self.params.model)
 
     def _loaded(self) -> QualityModel:
@@ -106,6 +110,8 @@ class QualityModelStep(GlobalStep):
         return self._model
 
     def signatures(self, docs: Sequence[Document]) -> list[dict[str, Any]]:
+        """Score a batch at once, with each score's strongest statistics: the model is vectorised, and
+        ``apply`` then needs neither the text nor the model again."""
         scores, why = self._loaded().score_and_explain([d.text for d in docs], self.params.explain)
         if not why:
             return [{"score": float(s), "why": None} for s in scores]
@@ -114,6 +120,7 @@ class QualityModelStep(GlobalStep):
         ]
 
     def signature(self, doc: Document) -> dict[str, Any]:
+        """One document's score, through ``signatures`` so alone and batched give the same number."""
         return self.signatures([doc])[0]
 
     def resolve(
@@ -183,6 +190,8 @@ class QualityModelStep(GlobalStep):
         return summary
 
     def apply(self, doc: Document, decision: Mapping[str, Any] | None) -> Document:
+        """Label the document with its score and bucket, and drop it if the resolve said so; the ledger
+        gets the bucket and the statistics behind the score either way."""
         if decision is None:  # not scored (cannot happen for a document that reached the step)
             return doc
         score = float(decision["score"])

@@ -22,6 +22,9 @@ from taoyu.steps.base import Step, StepParams
 
 
 class RedactPiiParams(StepParams):
+    """How found personal data is replaced, which types are looked for, and whether a page dense in it
+    is dropped as a personal-data dump; organisations' public numbers are kept by default."""
+
     mode: Literal["placeholder", "pseudonym", "drop_if_dense"] = "placeholder"
     """placeholder: <手机号>; pseudonym: <手机号1>, consistent within a document; drop_if_dense:
     placeholders, and drop documents whose PII density is above max_density."""
@@ -59,6 +62,9 @@ class RedactPii(Step):
         self._types = frozenset(self.params.types)
 
     def process(self, doc: Document) -> Document:
+        """Redact the page's personal data, or drop the page as a dump when dense. Private IPs and
+        organisations' numbers do not count towards density: technical docs and notices are full of
+        them. The ledger counts findings by type."""
         findings = find_pii(doc.text, self._types)
         if not findings:
             return doc

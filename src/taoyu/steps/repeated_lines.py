@@ -45,6 +45,8 @@ def line_hashes(lines: list[str]) -> list[int]:
 
 
 def site_of(url: str | None) -> str:
+    """The site a page belongs to, for per-site counts: its host without ``www.``, since a site's
+    boilerplate is the same with or without it; "" when the URL is missing or malformed."""
     if not url:
         return ""
     try:
@@ -55,6 +57,9 @@ def site_of(url: str | None) -> str:
 
 
 class RepeatedLinesParams(StepParams):
+    """How many documents must share a line, within a site or across the corpus, before it counts as
+    boilerplate; the site bar is low because a site's templates repeat on every page."""
+
     site_min_docs: int = Field(3, ge=2)
     """A line shared by this many documents of one site is that site's boilerplate."""
     global_min_docs: int = Field(100, ge=2)
@@ -89,6 +94,8 @@ class RepeatedLines(KeyedResolve):
         ]
 
     def signature(self, doc: Document) -> dict[str, Any]:
+        """The page's site and its distinct line hashes: a line counts once per document, so a page that
+        repeats a line of its own does not make it boilerplate."""
         return {"site": site_of(doc.url), "lines": sorted(set(self._counted(doc.text)))}
 
     def shuffle_map(
@@ -171,6 +178,8 @@ class RepeatedLines(KeyedResolve):
         return {"documents_edited": edited}
 
     def apply(self, doc: Document, decision: Mapping[str, Any] | None) -> Document:
+        """Remove the lines the resolve found repeated; a page with nothing left was all boilerplate, and
+        is dropped as such rather than kept empty."""
         if decision is None:
             return doc
         remove = set(decision["remove"])

@@ -38,6 +38,9 @@ _SENTENCES = re.compile(r"[^。！？!?；;]*[。！？!?；;]|[^。！？!?；;
 
 
 class SafetyParams(StepParams):
+    """The thresholds of both judgements (lexicon density for porn and gambling, share and count of
+    offensive units) and how a page is cut into the comment-sized units the classifier knows."""
+
     max_lexicon_per_1k: float = Field(3.0, gt=0)
     """Porn/gambling lexicon matches per 1,000 characters at or above which the page is dropped."""
     min_lexicon_hits: int = Field(3, ge=1)
@@ -72,6 +75,7 @@ class Safety(Filter):
         return [("model", packaged_model_path())] if self.params.offensive else []
 
     def setup(self) -> None:
+        """Load the offensive-text classifier once per worker, and only when the recipe uses it."""
         self._model = OffensiveModel.load() if self.params.offensive else None
         self._prepared: dict[int, tuple[str, list[int], list[float]]] = {}
 
@@ -108,6 +112,8 @@ class Safety(Filter):
         return lines
 
     def score(self, doc: Document) -> Mapping[str, float]:
+        """Porn and gambling lexicon hits and their density per 1,000 characters; the share of scored
+        characters in units the classifier calls offensive, their count and the top probability."""
         if not hasattr(self, "_model"):
             self.setup()
         text = doc.text
@@ -139,6 +145,9 @@ class Safety(Filter):
         return scores
 
     def decide(self, scores: Mapping[str, float]) -> Verdict:
+        """Drop on lexicon density (porn or gambling, whichever has more hits) or on offensive share, each
+        only with enough hits or units behind it: one word or one heated sentence does not make a page
+        unsafe."""
         p = self.params
         hits = scores["porn_hits"] + scores["gambling_hits"]
         if hits >= p.min_lexicon_hits and scores["lexicon_per_1k"] >= p.max_lexicon_per_1k:

@@ -46,6 +46,9 @@ _PREPARED_CHARS = 100_000  # longer pages are segmented when analysed, not ahead
 
 
 class SpamParams(StepParams):
+    """What makes a sentence unlinked, a line a spliced block and a title stuffed, and how much spam a
+    page may hold before it is dropped rather than cleaned."""
+
     window: int = Field(3, ge=1)
     """A sentence is linked if it shares a content word with a sentence at most this far away."""
     min_sentence_chars: int = Field(12, ge=1)
@@ -96,6 +99,8 @@ class Spam(Filter):
                     continue
 
     def process(self, doc: Document) -> Document:
+        """Drop a page spammed throughout; otherwise cut its spam lines and keep it, since an injected block
+        does not spoil the article around it. The ledger logs the start of each removed line."""
         lines, spam_lines, scores = self.analyse(doc)
         verdict = self.decide(scores)
         if not verdict.keep:
@@ -123,6 +128,7 @@ class Spam(Filter):
         return doc
 
     def score(self, doc: Document) -> Mapping[str, float]:
+        """The page's spam scores from ``analyse``, without the lines, for the ``Filter`` interface."""
         return self.analyse(doc)[2]
 
     def analyse(self, doc: Document) -> tuple[list[str], dict[int, str], dict[str, float]]:
@@ -213,6 +219,9 @@ class Spam(Filter):
         return scores.get("title_site_words_only", 0) == 1 and _weighs_as_article(scores, self.params)
 
     def decide(self, scores: Mapping[str, float]) -> Verdict:
+        """Drop for a lexicon word in the title or URL, a stuffed title, a spliced body or mostly spam
+        lines. The exceptions spare a report on the black market and a site's own wordy title when the
+        body reads as a real article."""
         p = self.params
         if scores["title_lexicon"] >= 1 and not self._one_word_over_an_article(scores):
             return Verdict.drop("spam:title_lexicon", scores["title_lexicon"], 1)
