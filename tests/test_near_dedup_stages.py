@@ -21,8 +21,10 @@ from taoyu.dedup.graph import (
     SMALL_BUCKET,
     bucket_pairs,
     components,
+    dense_ranks,
     large_star,
     small_star,
+    sorted_unique,
     unique_pairs,
 )
 from taoyu.dedup.minhash import overlap, shingle_sets
@@ -101,6 +103,16 @@ def test_pairs_made_a_slice_of_buckets_at_a_time_are_all_the_pairs_once(keys, sl
     whole = unique_pairs(bucket_pairs(keys, members))
     sliced = bucket_pairs_unique(keys, members, slice_rows=slice_rows, at_once=at_once)
     assert sliced.tolist() == whole.tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(-(2**62), 2**62), max_size=60))
+def test_dense_ranks_and_sorted_unique_are_numpys_unique(values):
+    values = np.array(values, np.int64)
+    nodes, ranks = dense_ranks(values)
+    expected, inverse = np.unique(values, return_inverse=True)
+    assert nodes.tolist() == expected.tolist() == sorted_unique(values).tolist()
+    assert ranks.tolist() == inverse.ravel().tolist()
 
 
 # --- the resolve against the rule in plain Python -------------------------------------------------

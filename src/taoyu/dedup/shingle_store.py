@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from taoyu.dedup.graph import row_of, task_of
+from taoyu.dedup.graph import row_of, sorted_unique, task_of
 from taoyu.dedup.minhash import shingle_hashes
 from taoyu.jit import kernel
 from taoyu.output import temporary_path
@@ -138,7 +138,7 @@ class ShingleSets:
         containment = np.zeros(a.shape[0], np.float64)
         for s in range(0, a.shape[0], PAIRS_PER_CHUNK):
             ca, cb = a[s : s + PAIRS_PER_CHUNK], b[s : s + PAIRS_PER_CHUNK]
-            gids = np.unique(np.concatenate([ca, cb]))
+            gids = sorted_unique(np.concatenate([ca, cb]))
             flat, start, length = self._gather(gids)
             ia, ib = np.searchsorted(gids, ca), np.searchsorted(gids, cb)
             common = _common_counts(flat, start[ia], length[ia], start[ib], length[ib])

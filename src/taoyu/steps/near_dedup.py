@@ -34,11 +34,13 @@ from taoyu.dedup.graph import (
     PAIR,
     both_directions,
     bucket_pairs,
+    dense_ranks,
     global_id,
     large_star,
     partition_of,
     row_of,
     small_star,
+    sorted_unique,
     star_labels,
     task_of,
     unique_pairs,
@@ -304,20 +306,19 @@ class NearDedup(StagedResolve):
         hash of their first document; the documents in them are sent to their task's range, whose
         shingle sets will be needed."""
         rows = _read_parts(root / "bands", q, maps, BAND_ROW)
-        bucket, gid = rows["bucket"].copy(), rows["gid"].copy()
-        del rows
         # A stable sort by bucket keeps each bucket's documents in corpus order, as the maps wrote
-        # them; checked, since the pairs rely on it.
-        order = np.argsort(bucket, kind="stable")
-        bucket, gid = bucket[order], gid[order]
-        del order
+        # them; checked, since the pairs rely on it. One column at a time: a copy each, not four.
+        order = np.argsort(rows["bucket"], kind="stable")
+        gid = rows["gid"][order]
+        bucket = rows["bucket"][order]
+        del rows, order
         if not np.all((bucket[1:] != bucket[:-1]) | (gid[1:] > gid[:-1])):
             order = np.lexsort((gid, bucket))
             bucket, gid = bucket[order], gid[order]
         pairs = bucket_pairs_unique(bucket, gid)
         del bucket, gid
         written = _write_parts(root / "pairs", q, pairs, partition_of(pairs["a"], partitions), partitions)
-        needed = np.unique(np.concatenate([pairs["a"], pairs["b"]]))
+        needed = sorted_unique(np.concatenate([pairs["a"], pairs["b"]]))
         writer = np.searchsorted(np.asarray(bounds, np.int64), task_of(needed), side="right") - 1
         written += _write_parts(root / "needed", q, needed, writer, len(bounds))
         return {"bucket_pairs": pairs.shape[0], "bytes": written}
@@ -334,7 +335,7 @@ class NearDedup(StagedResolve):
         read from their text once, and their keeper-rule facts (length, date, quality, id), sent on
         by a hash of the document."""
         needed = _read_parts(root / "needed", w, partitions, np.dtype("<i8"))
-        needed = np.unique(needed)
+        needed = sorted_unique(needed)
         tasks = task_of(needed)
         written = 0
         facts = []
@@ -441,7 +442,7 @@ class NearDedup(StagedResolve):
         first = np.concatenate([[True], label[1:] != label[:-1]])
         keeper_at = np.maximum.accumulate(np.where(first, np.arange(gid.shape[0]), 0))
         m, keeper = gid[~first], gid[keeper_at[~first]]
-        jaccard, containment, drop = self._judge(root, q, partitions, np.unique(gid), m, keeper)
+        jaccard, containment, drop = self._judge(root, q, partitions, sorted_unique(gid), m, keeper)
         ids = members.column("doc_id").take(pa.array(keeper_at[~first][drop]))
         table = pa.table(
             {
@@ -618,24 +619,34 @@ shares a bucket in most of the 32 bands, so its pairs come up to 32 times."""
 
 
 def bucket_pairs_unique(
-    bucket: np.ndarray, gid: np.ndarray, slice_rows: int = 1 << 20, at_once: int = PAIRS_AT_ONCE
+    bucket: np.ndarray, gid: np.ndarray, slice_rows: int = 1 << 18, at_once: int = PAIRS_AT_ONCE
 ) -> np.ndarray:
     """The unique candidate pairs of sorted buckets, generated a slice of buckets at a time and
-    compacted as they go, so memory follows the unique pairs, not their repeats across bands."""
+    compacted as they go, so memory follows the unique pairs, not their repeats across bands.
+
+    Documents are renumbered densely within the partition (in order), so a pair is one 64-bit
+    number while it is collected: half the memory of two ids, and a plain sort to drop repeats.
+    """
     if bucket.shape[0] == 0:
         return np.zeros(0, PAIR)
+    nodes, local = dense_ranks(gid)
+    n = np.int64(nodes.shape[0])
     starts = np.flatnonzero(np.concatenate([[True], bucket[1:] != bucket[:-1]]))
     at = np.searchsorted(starts, np.arange(0, bucket.shape[0], slice_rows))
     cuts = np.concatenate([np.unique(starts[at[at < starts.shape[0]]]), [bucket.shape[0]]])
-    kept = np.zeros(0, PAIR)
+    kept = np.zeros(0, np.int64)
     pending: list[np.ndarray] = []
     held = 0
     for s, e in itertools.pairwise(cuts):
-        pending.append(bucket_pairs(bucket[s:e], gid[s:e]))
-        held += pending[-1].shape[0]
+        pairs = bucket_pairs(bucket[s:e], local[s:e])
+        pending.append(pairs["a"] * n + pairs["b"])
+        held += pairs.shape[0]
         if held > max(at_once, kept.shape[0]):
-            kept, pending, held = unique_pairs(np.concatenate([kept, *pending])), [], 0
-    return unique_pairs(np.concatenate([kept, *pending]))
+            kept, pending, held = sorted_unique(np.concatenate([kept, *pending])), [], 0
+    kept = sorted_unique(np.concatenate([kept, *pending]))
+    out = np.zeros(kept.shape[0], PAIR)
+    out["a"], out["b"] = nodes[kept // n], nodes[kept % n]
+    return out
 
 
 def _section_paths(folder: Path, source: int) -> tuple[Path, Path]:
