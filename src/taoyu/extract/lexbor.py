@@ -341,7 +341,10 @@ def _walk(root, functions, text_offset, names, leaves, tags, generator, json_ld)
     """selectolax's ``traverse(include_text=True)`` in compiled code, less what is below the
     ``leaves``, and what each node holds: the addresses of its text, class, id, style and signs
     of the page's kind, read in pass two and copied in pass three. ``tags`` are the tag ids of
-    meta and script."""
+    meta and script.
+
+    One compiled loop on purpose (taoyu.jit): split into functions, it would pay a call and hand its
+    state over per character or node, the overhead the kernel exists to avoid."""
     first_child, next_sibling, parent_of = functions[_FIRST_CHILD], functions[_NEXT], functions[_PARENT]
     count = 0
     node = root

@@ -238,7 +238,10 @@ def _is(codes, at, end, a, b, c, d):  # type: ignore[no-untyped-def]
 
 @kernel
 def _metadata_at(codes, at, end, ascii_marks, wide_marks):  # type: ignore[no-untyped-def]
-    """The length of ``_ITEM_METADATA``'s match at ``at`` (0 for none)."""
+    """The length of ``_ITEM_METADATA``'s match at ``at`` (0 for none).
+
+    One compiled loop on purpose (taoyu.jit): split into functions, it would pay a call and hand its
+    state over per character or node, the overhead the kernel exists to avoid."""
     many = end - at
     dash, slash, dot, colon, day, month, year = 45, 47, 46, 58, 0x65E5, 0x6708, 0x5E74
     # \d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?

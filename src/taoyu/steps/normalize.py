@@ -175,6 +175,9 @@ def _clean_kernel(
     of spaces collapse, every line loses its leading and trailing spaces and U+3000, runs of
     three or more newlines become two, and the text loses leading and trailing newlines. Returns
     the output buffer, its length, and the counts (invisible, control, folded, whitespace changed).
+
+    One compiled loop on purpose (taoyu.jit): split into functions, it would pay a call and hand its
+    state over per character or node, the overhead the kernel exists to avoid.
     """
     out = np.empty(len(points), np.uint32)
     n = 0

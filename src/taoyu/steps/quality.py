@@ -171,6 +171,9 @@ def _prose_lines(
     items and key-value lines such as "默认值：ON，可选 OFF", while menus and keyword lists have no
     marks at all), whether it ends in a mark, and whether it is verse (every clause at most 7
     characters: 五言, 七言, 词 lines). Also the prose without spaces, and its Han characters.
+
+    One compiled loop on purpose (taoyu.jit): split into functions, it would pay a call and hand its
+    state over per character or node, the overhead the kernel exists to avoid.
     """
     n = len(codes)
     n_lines = 1

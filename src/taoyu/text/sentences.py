@@ -136,7 +136,10 @@ def _links(
     window: int,
     verse_min_chars: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per sentence: line, Han characters, linked, verse. Spaces and newlines belong to no sentence."""
+    """Per sentence: line, Han characters, linked, verse. Spaces and newlines belong to no sentence.
+
+    One compiled loop on purpose (taoyu.jit): split into functions, it would pay a call and hand its
+    state over per character or node, the overhead the kernel exists to avoid."""
     boundary = _boundary_flags(kind, seam_before, seam_after)
     members = np.empty(len(kind), np.int64)  # token positions of words and sentence marks
     raw = np.empty(len(kind), np.int64)  # a boundary token closes its sentence
