@@ -135,33 +135,37 @@ def _sign_jsonl_task(args: tuple[int, list[bytes], Path]) -> None:
 def build_from_jsonl(corpus: Path, task_docs: int, workers: int) -> Path:
     """A real corpus as a run's phase would leave it before near dedup: tasks of ``task_docs``."""
     folder = WORK / f"dedup_scale_{corpus.stem}_{task_docs}"
-    done = folder / "complete"
-    if done.exists():
+    if _cached(folder):
         return folder
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
     lines = corpus.read_bytes().splitlines()
-    jobs = [
-        (t, lines[t * task_docs : (t + 1) * task_docs], folder) for t in range(-(-len(lines) // task_docs))
-    ]
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
-        list(pool.map(_sign_jsonl_task, jobs))
-    done.write_text("ok\n")
-    return folder
+    tasks = -(-len(lines) // task_docs)
+    jobs = [(t, lines[t * task_docs : (t + 1) * task_docs], folder) for t in range(tasks)]
+    return _fill(folder, _sign_jsonl_task, jobs, workers)
 
 
 def build(docs: int, task_docs: int, workers: int) -> Path:
     folder = WORK / f"dedup_scale_{docs}_{task_docs}"
-    done = folder / "complete"
-    if done.exists():
+    if _cached(folder):
         return folder
+    jobs = [(t, task_docs, docs, folder) for t in range(-(-docs // task_docs))]
+    return _fill(folder, _make_task, jobs, workers)
+
+
+def _cached(folder: Path) -> bool:
+    """Whether a complete corpus is in ``folder``; if not, the folder is emptied for a new one."""
+    if (folder / "complete").exists():
+        return True
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    tasks = -(-docs // task_docs)
+    return False
+
+
+def _fill(folder: Path, make, jobs: list, workers: int) -> Path:
+    """Run ``make`` over ``jobs`` (one per task) on spawned workers, then mark the folder complete."""
     started = time.perf_counter()
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
-        list(pool.map(_make_task, [(t, task_docs, docs, folder) for t in range(tasks)]))
-    done.write_text(f"{time.perf_counter() - started:.0f} s\n")
+        list(pool.map(make, jobs))
+    (folder / "complete").write_text(f"{time.perf_counter() - started:.0f} s\n")
     return folder
 
 

@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 
 from taoyu import Document, Pipeline, Source
-from taoyu.dedup.graph import PAIR, components
 from taoyu.dedup.minhash import band_keys, overlap, shingle_sets, signatures
 from taoyu.steps.exact_dedup import ExactDedup
 from taoyu.steps.near_dedup import NearDedup
@@ -79,11 +78,6 @@ def test_short_and_empty_texts():
     sets = shingle_sets(["短", "短", "", "。。"])
     assert overlap(sets[0], sets[1]) == (1.0, 1.0)
     assert sets[2].size == 0 and sets[3].size == 0
-
-
-def test_connected_components_label_each_document_with_its_smallest():
-    edges = np.array([(0, 1), (2, 1), (4, 5)], PAIR)
-    assert {int(a): int(b) for a, b in components(edges)} == {0: 0, 1: 0, 2: 0, 4: 4, 5: 4}
 
 
 def test_exact_near_contained_and_unrelated(tmp_path: Path):

@@ -19,12 +19,13 @@ from taoyu import Document, Pipeline, Source
 from taoyu.dedup.graph import (
     PAIR,
     SMALL_BUCKET,
+    both_directions,
     bucket_pairs,
-    components,
     dense_ranks,
     large_star,
     small_star,
     sorted_unique,
+    star_labels,
     unique_pairs,
 )
 from taoyu.dedup.minhash import overlap, shingle_sets
@@ -56,6 +57,19 @@ def clusters(n: int, pairs) -> dict[int, list[int]]:
     return {root: m for root, m in groups.items() if len(m) > 1}
 
 
+def components(edges: np.ndarray, max_rounds: int = 200) -> np.ndarray:
+    """(node, label) for every node of ``edges``, label = the smallest node of its component, by
+    large-star/small-star rounds in one process, as near dedup's stages run them partitioned."""
+    current = both_directions(edges)
+    for _ in range(max_rounds):
+        large, moved_large = large_star(current)
+        small, moved_small = small_star(large)
+        current = both_directions(small)
+        if moved_large == 0 and moved_small == 0:
+            return star_labels(current)
+    raise RuntimeError(f"connected components did not converge in {max_rounds} rounds")
+
+
 # --- the graph functions --------------------------------------------------------------------------
 
 
@@ -68,6 +82,11 @@ def test_components_match_union_find(edge_list):
     labels = {int(a): int(b) for a, b in components(pairs)}
     expected = {m: min(group) for group in clusters(41, [tuple(e) for e in edges]).values() for m in group}
     assert labels == expected
+
+
+def test_connected_components_label_each_document_with_its_smallest():
+    edges = np.array([(0, 1), (2, 1), (4, 5)], PAIR)
+    assert {int(a): int(b) for a, b in components(edges)} == {0: 0, 1: 0, 2: 0, 4: 4, 5: 4}
 
 
 def test_star_rounds_report_no_change_only_on_stars():

@@ -188,16 +188,3 @@ def star_labels(edges: np.ndarray) -> np.ndarray:
     out["a"] = edges["a"][starts]
     out["b"] = np.minimum(out["a"], np.minimum.reduceat(edges["b"], starts))
     return out
-
-
-def components(edges: np.ndarray, max_rounds: int = 200) -> np.ndarray:
-    """(node, label) for every node of ``edges``, label = the smallest node of its component, by
-    large-star/small-star rounds in one process: the reference the partitioned stages match."""
-    current = both_directions(edges)
-    for _ in range(max_rounds):
-        large, moved_large = large_star(current)
-        small, moved_small = small_star(large)
-        current = both_directions(small)
-        if moved_large == 0 and moved_small == 0:
-            return star_labels(current)
-    raise RuntimeError(f"connected components did not converge in {max_rounds} rounds")

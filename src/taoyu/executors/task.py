@@ -46,7 +46,6 @@ from taoyu.steps.base import (
     StageTask,
     Step,
     batch_is_full,
-    drive_plan,
     run_stage_task,
     run_steps,
 )
@@ -130,11 +129,9 @@ class RunContext:
         return run_stage_task(self.global_step(phase), task)
 
     def resolve_whole(self, phase: int, tasks: list[Task]) -> dict[str, Any]:
-        """The phase's global step resolved in this process (a keyed one with one partition)."""
+        """The phase's global step resolved in this process (a keyed one with one partition; the
+        executors drive a staged one's plan themselves, through ``stage_plan``)."""
         step = self.global_step(phase)
-        if isinstance(step, StagedResolve):
-            plan = self.stage_plan(phase, tasks, self.recipe.run.partitions)
-            return drive_plan(plan, lambda stage: [self.run_stage_task(phase, t) for t in stage])
         docs = {} if isinstance(step, KeyedResolve) else doc_files(self.layout, phase, tasks)
         return step.resolve(signature_files(self.layout, phase, tasks), self.layout.decisions(phase), docs)
 
