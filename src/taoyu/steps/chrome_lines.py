@@ -14,6 +14,10 @@ character by character (:mod:`taoyu.text.script`), so 責任編輯：… and 上
 责任编辑：… and 上一则 do; the lines kept or removed are the page's own. A few Taiwan words that no
 character fold reaches are spelled in their folded form (列印 for 打印, 报导 for 报道, 点阅, 字级).
 User patterns (``extra_patterns``) see the line as written.
+
+The words of each family come from :mod:`taoyu.text.chrome_vocabulary`, which the extractor's
+chrome lines (:mod:`taoyu.extract.boilerplate`) build from too; the shapes here are this step's,
+one pattern a reason, and each pattern's page screen is found from its own alternatives.
 """
 
 from __future__ import annotations
@@ -31,59 +35,83 @@ from taoyu.jit import kernel
 from taoyu.registry import register
 from taoyu.steps.base import StepParams, Transform
 from taoyu.text import chars
+from taoyu.text import chrome_vocabulary as vocabulary
 from taoyu.text.chars import char_flags, codes
 from taoyu.text.literals import WordLists
 from taoyu.text.script import fold, fold_codes, fold_each, text_of
 
 _PUNCT_AND_SPACE = r"\s,，.。:：;；!！?？、|｜/\\·•・\-—_~～>》<《()（）\[\]【】\"'“”‘’*#+"
 
-_APP_PROMPT = re.compile(
-    r"(打开|开启|下载|安装|前往|去)\s*\S{0,4}(APP|App|app|客户端)|(APP|App|app|客户端)\s*内?(打开|阅读|查看|观看)"
-    r"|(阅读|查看|展开|显示)\s*(全文|剩余|余下|更多内容)|^展开$|^收起$|扫码(下载|关注|阅读|观看)|扫一扫"
-    r"|长按(识别|扫码|二维码)|关注(我们|公众号|微信公众号|官方微信)|点击(关注|下载|查看|进入|阅读|播放)"
-    r"|^直接打开$|继续阅读|^打开$|立即(下载|打开|体验)|^(安装|下载|打开)(应用|软件|APP|App|app)$"
+# The words of each family come from taoyu.text.chrome_vocabulary, shared with the extractor's
+# chrome lines (taoyu.extract.boilerplate); the shapes below are this step's: one pattern a reason,
+# Latin words in the forms pages write, so that each pattern has a page screen (_SCREEN_WORDS).
+
+
+def _forms(words: tuple[str, ...] | list[str]) -> list[str]:
+    return [form for word in words for form in vocabulary.case_forms(word)]
+
+
+_APP_PROMPTS = vocabulary.with_app(
+    vocabulary.APP_PROMPTS + vocabulary.APP_PROMPTS_STEP_ONLY, ignore_case=False
 )
+_APP_PROMPTS_ALONE = vocabulary.with_app(vocabulary.APP_PROMPTS_ALONE, ignore_case=False)
+_APP_PROMPT = re.compile(
+    vocabulary.factored(_APP_PROMPTS) + f"|^(?:{vocabulary.factored(_APP_PROMPTS_ALONE)})$"
+)
+# Widget names: a bar of widgets must name one (the extractor's page controls, the same words).
+_WIDGET_NAMES = _forms(
+    vocabulary.PAGE_CONTROLS
+    + vocabulary.COUNTED
+    + vocabulary.CONTROLS_OPENING
+    + vocabulary.CONTROLS_IN_LINE
+    + vocabulary.FONT_SIZE_LABELS
+    + (vocabulary.ADVERTISEMENT,)
+)
+# Words that fill a bar of widgets but do not make one alone (this step's own: the extractor
+# has no bars of them): social networks, counters and their units, a footer's other links.
+_FILLERS = (
+    "复制网址", "链接已复制", "窗口", "视窗", "本页", "默认", "好友", "人民号", "头条号", "facebook",
+    "twitter", "line", "plurk", "e-mail", "email", "脸书", "推特", "原文", "访问次数", "访问量", "播放量",
+    "条评论", "次", "人", "来自", "顶部", "首页", "使用帮助", "意见反馈",
+)  # fmt: skip
+_WIDGET_FILLERS = [
+    *_forms(_FILLERS),
+    *[counted + suffix for counted in vocabulary.COUNTED for suffix in vocabulary.COUNT_SUFFIXES],
+]
 # A bar of widgets: once these words, numbers and punctuation are taken away, nothing is left.
 _WIDGET_WORDS = re.compile(
-    r"分享到|分享至|分享成功|分享|转发|转寄|收藏|点赞|评论|举报|投诉|复制链接|复制连结|复制网址|链接已复制|"
-    r"打印本页|列印本页|打印|列印|关闭窗口|关闭视窗|关闭本页|关闭|窗口|视窗|本页|"
-    r"字号|字级|字体大小|字体|字型|默认|[大中小]|微信朋友圈|朋友圈|微信|微博|QQ空间|QQ|抖音|豆瓣|人民号|头条号|好友|"
-    r"Facebook|facebook|Twitter|LINE|Line|Plurk|E-?mail|脸书|推特|广告|ADVERTISEMENT|Advertisement|advertisement|"
-    r"阅读原文|原文|阅读数|阅读次数|阅读|浏览量|浏览次数|浏览|点击量|点击数|点击次数|点击|点阅数|点阅|访问次数|访问量|"
-    r"播放量|播放|人气|热度|在看|喜欢|顶|踩|"
-    r"支持楼主|楼主|支持|反对|人支持|人反对|人喜欢|人点赞|人阅读|人评论|次阅读|次浏览|次|人|条评论|"
-    r"我要评论|发表评论|写评论|回复|引用|来自|查看更多|更多|返回顶部|返回|顶部|"
-    r"网站地图|联系我们|关于我们|网站声明|隐私政策|法律声明|使用帮助|设为首页|加入收藏|意见反馈|友情链接|网站导航|首页|"
-    r"[0-9０-９]+[万千wWkK+]?|[" + _PUNCT_AND_SPACE + r"]"
+    vocabulary.alternation([*_WIDGET_NAMES, *vocabulary.BACK_TO_TOP, *_WIDGET_FILLERS])
+    + r"|[大中小]|[0-9０-９]+[万千wWkK+]?|["
+    + _PUNCT_AND_SPACE
+    + r"]"
 )
-_WIDGET_NAME = re.compile(
-    r"分享|转发|转寄|收藏|点赞|评论|举报|投诉|复制链接|复制连结|打印|列印|关闭|字号|字级|字体|字型|朋友圈|微信|微博|"
-    r"QQ|抖音|豆瓣|阅读|浏览|点击|点阅|播放|人气|热度|在看|喜欢|顶|踩|支持|反对|楼主|回复|引用|更多|返回|广告|"
-    r"ADVERTISEMENT|Advertisement|advertisement|网站地图|联系我们|关于我们|网站声明|隐私政策|法律声明|设为首页|"
-    r"加入收藏|友情链接|网站导航"
+_WIDGET_NAME = re.compile(vocabulary.alternation(_WIDGET_NAMES))
+_BYLINE_LABELS = (
+    *vocabulary.BYLINE_LABELS,
+    vocabulary.PICTURE_CREDIT,
+    *vocabulary.BYLINE_LABELS_STEP_ONLY,
+    *vocabulary.SOURCE_LABELS,
 )
 _BYLINE = re.compile(
-    r"^[【\[（(]?\s*(责任编辑|责编|编辑|主编|审核|审校|校对|值班编辑|实习编辑|来源|资料来源|新闻来源|信息来源|文章来源|"
-    r"稿件来源|作者|记者|摄影|"
-    r"摄像|通讯员|出品|监制|策划|制作|撰文|撰稿|编译|图片来源|图源|文|图)\s*[:：|丨/／]\s*[^。！？]{0,24}[】\]）)]?$"
+    rf"^[【\[（(]?\s*(?:{vocabulary.alternation(_BYLINE_LABELS)})"
+    r"\s*[:：|丨/／]\s*[^。！？]{0,24}[】\]）)]?$"
 )
 # A reporter's line: 记者陈大文／台北报导, （记者 张三 李四）; asked only of lines holding 记者.
-_REPORTER = re.compile(
-    r"[【\[（(]?\s*(本报|本台|本网|中央社)?(特约|实习)?记者\s*[^。！？，,]{1,20}?[／/]\s*[^。！？，,\s]{1,12}(报导|报道)"
-    r"\s*[】\]）)]?$|[【\[（(]\s*(本报|本台|本网|中央社)?(特约|实习)?记者\s*[^。！？，,()（）\[\]【】]{1,20}[】\]）)]$"
-)
+_REPORTER = re.compile(vocabulary.REPORTER_LINE)
 # Every branch starts with a literal character: re then skips, in C, to where one of those
 # characters stands, where one branch opening with a class or a group makes it try every branch at
 # every position (a page-wide search twice as slow).
-_DISCLAIMER = re.compile(
-    r"版权所有|版权归.{0,12}所有|版权均属|著作权所有(?![人者])|Copyright|copyright|©|"
-    r"未经(授权|许可|允许).{0,12}(转载|使用|复制)|禁止转载|谢绝转载|严禁转载|不得转载|请勿转载|转载请注明|"
-    r"转载必究|翻印必究|盗版必究|不代表本(网|站|平台|网站|号)(的)?(观点|立场)|"
-    r"如(有|存在|涉及)(侵权|版权)|侵权.{0,8}(删除|联系|删)|免责声明|ICP备|ICP证|公网安备|增值电信业务|"
-    # A portal's reprint terms and its price list for reprinting pictures
-    r"凡本(网|站|报)注明|转载本(网|站|报)(图片|照片|作品|稿件|文章)|"
-    r"图片(转载|使用)(价格|费用|收费|标准|稿酬)|照片(转载|使用)(价格|费用|收费|标准|稿酬)"
-)
+_DISCLAIMERS = [
+    *vocabulary.COPYRIGHT,
+    *vocabulary.COPYRIGHT_STEP_ONLY,
+    *[form for word in vocabulary.COPYRIGHT_LATIN for form in vocabulary.latin(word, ignore_case=False)],
+    *vocabulary.RESERVED_RIGHTS,
+    *vocabulary.REPRINT,
+    *vocabulary.REPRINT_STEP_ONLY,
+    *vocabulary.DISCLAIMER,
+    *[rf"{heading}\s*[:：]" for heading in vocabulary.DISCLAIMER_HEADINGS],
+]
+_DISCLAIMER = re.compile(vocabulary.factored(_DISCLAIMERS))
 # A government page's document record (索引号, 发文字号… above the notice) and a site's own record
 # (网站标识码, the browser it was built for): metadata, on every public-sector site alike.
 _DOCUMENT_RECORD = re.compile(
@@ -93,34 +121,32 @@ _SITE_RECORD = re.compile(
     r"^((政府)?网站(标识|识别)码|最佳浏览|(建议|推荐)您?(使用|采用).{0,30}(浏览器|分辨率|浏览))"
 )
 _NAVIGATION = re.compile(
-    r"^([上下]一(篇|页|条|则)|返回(顶部|顶端|首页|列表|上页|目录)|回到(顶部|顶端|首页)|回(顶部|顶端)|当前位置|"
-    r"您(当前|现在|目前)?的?位置|你(当前|现在|目前)?的?位置\s*[:：]|所在位置|目前(的)?位置\s*[:：]|"
-    r"位置\s*[:：]\s*首页|首页\s*[>›»/])"
+    f"^(?:{vocabulary.factored([*vocabulary.NAVIGATION_OPENINGS, *map(re.escape, vocabulary.BACK_TO_TOP)])})"
 )
 _POST_META = re.compile(
-    r"^(发布时间|发表时间|发布于|发表于|更新时间|更新于|时间|日期|发布日期)\s*[:：]?\s*\d{4}[-/.年]"
+    rf"^(?:{vocabulary.alternation(vocabulary.DATELINE_LABELS)})\s*[:：]?\s*\d{{4}}[-/.年]"
     r"|^\S{1,20}\s*(发表于|发布于|回复于|编辑于|最后编辑于)\s*[:：]?\s*\d{4}[-/.年]"
 )
 # A post's meta line: a date or a source/author, and a view counter ("2025-02-27 来源：某某 浏览：85609次").
 _DATE_OR_BYLINE = r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}|来源|作者|发布|发表"
-_COUNTER = r".{0,40}(阅读|浏览|点击|点阅|评论|人气)\s*[(（:：]?\s*\d+"
+_COUNTER = rf".{{0,40}}(?:{vocabulary.alternation(vocabulary.COUNTED)})\s*[(（:：]?\s*\d+"
 _COUNTER_META = re.compile(rf"(^{_DATE_OR_BYLINE}){_COUNTER}")
 # Unanchored, it matches a page wherever _COUNTER_META matches one of its lines.
 _COUNTER_META_ANYWHERE = re.compile(rf"({_DATE_OR_BYLINE}){_COUNTER}")
-_TIMESTAMP = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s*\d{1,2}:\d{2}(:\d{2})?)?$")
+_TIMESTAMP = re.compile(f"^{vocabulary.DATE_ALONE}")
 # A name and a date, alone on a line under the title: who published it and when ("深圳中学
 # 2013-03-26", "cn.engadget.com 2012-08-04"). Only among a page's first lines: further down the
 # same shape is a notice's own line ("报名截止 2024-05-10").
 _NAME_DATE = re.compile(
     r"^[^\s。，！？；：:,!?;]{2,30}\s+\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s+\d{1,2}:\d{2}(:\d{2})?)?$"
 )
-_LIST_HEADING = re.compile(
-    r"^(热点推荐|热门推荐|热门导读|热门文章|热门阅读|热门新闻|热门资讯|热门排行|热门标签|相关阅读|相关推荐|"
-    r"相关文章|相关新闻|相关链接|相关资讯|延伸阅读|推荐阅读|猜你喜欢|为你推荐|更多精彩|精彩推荐|今日推荐|"
-    r"编辑推荐|排行榜|点击排行|阅读排行|最新文章|最新资讯|最新新闻|热点新闻|热点资讯|大家都在看|看了又看|"
-    r"网友评论|最新评论|热门评论|精彩评论|全部评论|相关报导|相关报道|更多新闻|即时新闻|推荐新闻|人气文章|"
-    r"重点推荐|本站推荐|小编推荐|猜你想看|相关专题|专题推荐)\s*[:：>》»]*$"
+_LIST_HEADINGS = (
+    vocabulary.LIST_HEADINGS
+    + vocabulary.LIST_HEADINGS_STEP_ONLY
+    + vocabulary.LIST_HEADINGS_IN_LINE
+    + vocabulary.COMMENT_HEADINGS
 )
+_LIST_HEADING = re.compile(rf"^(?:{vocabulary.alternation(_LIST_HEADINGS)})\s*[:：>》»]*$")
 _BULLET = re.compile(r"^[•·●○■□▪▫◆◇►▶▸➤\-*]\s*")
 _SENTENCE_END = re.compile(r"[。！？!?]")
 
@@ -185,18 +211,18 @@ class ChromeLines(Transform):
 
 
 # What any match of a pattern must contain, unanchored: if the page holds none, no line matches.
-# All lists are looked for in one compiled pass over the page (``WordLists``).
-_SCREEN_WORDS = {
-    "disclaimer": "版权 著作权 opyright © 未经 转载 必究 不代表本 侵权 免责声明 ICP 公网安备 "
-    "增值电信业务 凡本 图片使用 照片使用",
-    "counter_meta": "阅读 浏览 点击 点阅 评论 人气",
-    "navigation": "上一 下一 返回 回到 回顶 首页 当前位置 所在位置 目前位置 目前的位置 您的位置 你的位置 "
-    "您位置 你位置 您当前 你当前 您现在 你现在 您目前 你目前",
-    "widget": _WIDGET_NAME.pattern.replace("|", " "),  # a widget bar must name a widget
-    "app_prompt": "APP App app 客户端 全文 剩余 余下 更多内容 展开 收起 扫码 扫一扫 长按 关注 点击 打开 "
-    "继续阅读 立即 应用 软件",
+# All lists are looked for in one compiled pass over the page (``WordLists``). Each is found from
+# the pattern's own alternatives (``required_literal``), so a word added to the vocabulary is
+# screened for without a second list to keep.
+_SCREEN_WORDS: dict[str, list[str]] = {
+    "disclaimer": [vocabulary.required_literal(p) for p in _DISCLAIMERS],
+    "counter_meta": list(vocabulary.COUNTED),
+    "navigation": [vocabulary.required_literal(p) for p in vocabulary.NAVIGATION_OPENINGS]
+    + list(vocabulary.BACK_TO_TOP),
+    "widget": _WIDGET_NAMES,  # a widget bar must name a widget
+    "app_prompt": [vocabulary.required_literal(p) for p in _APP_PROMPTS + _APP_PROMPTS_ALONE],
 }
-_SCREENS = WordLists({name: words.split() for name, words in _SCREEN_WORDS.items()})
+_SCREENS = WordLists(_SCREEN_WORDS)
 
 
 @kernel

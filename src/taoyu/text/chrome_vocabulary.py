@@ -1,0 +1,354 @@
+"""The words portal chrome is made of, each family written once for the two rules that remove it.
+
+Two rules remove chrome lines: the HTML extractor drops them from its output
+(:mod:`taoyu.extract.boilerplate`: one verdict a line, tuned for speed), and the ``chrome_lines``
+step drops them from any text, with a reason for each in the ledger (:mod:`taoyu.steps.chrome_lines`).
+Each used to keep its own lists, and they drifted: a reprint notice or a list heading one knew,
+the other missed. Here each family is named once; both modules build their patterns from it,
+each in the shape its job needs, and ``tests/test_chrome_vocabulary.py`` checks that every entry
+is recognised by both (a word added here reaches both, or the test fails).
+
+Two kinds of entries:
+
+* words (plain strings): matched literally; :func:`alternation` escapes them and factors them on
+  their openings (分享(?:成功|到|至)?), the longer first, so a bar of widgets is stripped word by word.
+* patterns (regular-expression fragments): each starts with a literal character and has no ``|``
+  of its own at the top, so it is one alternative that ``re`` can skip ahead to, and
+  :func:`required_literal` finds a substring every match of it holds (the step's page screens).
+
+Everything is written in Simplified: both modules fold text to Simplified before matching
+(:mod:`taoyu.text.script`). Taiwan words no character fold reaches are spelled in their folded
+form (列印 for 打印, 视窗 for 窗口, 报导 for 报道, 点阅, 字级, 连结). Latin words are written in lower
+case; the extractor ignores their case, the step matches the forms pages write (:func:`latin`).
+``{app}`` in an app prompt stands for the names of an app (:data:`APP_NAMES`, each module's forms).
+
+The lists are the union of the two modules' old lists (each family says what either lacked).
+Where the union lost on a measurement (bench/extraction.py per source, bench/chrome_false_positives.py
+on clean prose, the realweb-dev pages through recipes/zh-web.yaml), the entries stay with the module
+that had them, in a group named ``..._STEP_ONLY`` that says what was measured. Families only one
+module has a rule for (the extractor's teasers, pagination, breadcrumb shape and login prompts;
+the step's document and site records) stay in that module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from re import _constants as _sre_constants  # type: ignore[attr-defined]  # re's own parser: the
+from re import _parser as _sre_parse  # type: ignore[attr-defined]  # literals a pattern is made of
+
+# --- building patterns from the lists below -------------------------------------------------
+
+
+def alternation(words: Iterable[str]) -> str:
+    """Words as one regular expression, factored on their common openings (分享(?:成功|到|至)?):
+    ``re`` tries the branches of an alternation one by one, so a list of a hundred words cost a
+    hundred tries at every place a line could match; factored, a place costs one try a character.
+    The longer word is preferred where two match (a bar of widgets must lose 分享到, not 分享)."""
+    return _trie([(word, "") for word in set(words)])
+
+
+def factored(patterns: Iterable[str]) -> str:
+    """Patterns (each one alternative, starting with a literal character) as one alternation,
+    factored on their literal openings as :func:`alternation` factors words: every branch at the
+    top still starts with a literal character, so ``re`` skips ahead to where one stands."""
+    return _trie([_literal_opening(pattern) for pattern in dict.fromkeys(patterns)])
+
+
+_SPECIAL = set("\\.^$*+?{}[]|()")
+
+
+def _literal_opening(pattern: str) -> tuple[str, str]:
+    """A pattern split into its opening plain characters and the rest (转载时?务?请注明 → 转载,
+    时?务?请注明: a character a quantifier follows belongs to the rest)."""
+    end = 0
+    while end < len(pattern) and pattern[end] not in _SPECIAL:
+        if end + 1 < len(pattern) and pattern[end + 1] in "?*+{":
+            break
+        end += 1
+    return pattern[:end], pattern[end:]
+
+
+def _trie(entries: list[tuple[str, str]]) -> str:
+    """(literal opening, rest of the pattern) pairs as a regular expression, factored character by
+    character on the openings; a pattern's rest is already a regular expression."""
+    parts, ends_here = _branches(entries)
+    if ends_here and parts:  # a word ends here and longer ones go on: the longer first
+        return f"(?:{'|'.join(parts)})?"
+    return "|".join(parts)
+
+
+def _branches(entries: list[tuple[str, str]]) -> tuple[list[str], bool]:
+    """The branches of :func:`_trie` at one place, and whether an entry ends there."""
+    below: dict[str, list[tuple[str, str]]] = {}
+    rests: list[str] = []
+    for opening, rest in entries:
+        if opening:
+            below.setdefault(opening[0], []).append((opening[1:], rest))
+        else:
+            rests.append(rest)
+    parts = []
+    for char in sorted(below):
+        inner, ends_here = _branches(below[char])
+        if not inner:
+            parts.append(re.escape(char))
+        elif ends_here:
+            parts.append(f"{re.escape(char)}(?:{'|'.join(inner)})?")
+        elif len(inner) == 1:
+            parts.append(re.escape(char) + inner[0])
+        else:
+            parts.append(f"{re.escape(char)}(?:{'|'.join(inner)})")
+    parts += sorted((rest for rest in rests if rest), key=lambda r: (-len(r), r))
+    return parts, "" in rests
+
+
+def _group(words: Iterable[str]) -> str:
+    return f"(?:{alternation(words)})"
+
+
+def case_forms(word: str) -> tuple[str, ...]:
+    """A word as pages write it: a lower-case Latin word also capitalised and in capitals
+    (copyright, Copyright, COPYRIGHT; qq空间, Qq空间, QQ空间); any other word as it is."""
+    if not (word[0].isascii() and word[0].isalpha()):
+        return (word,)
+    return tuple(dict.fromkeys((word, word[0].upper() + word[1:], word.upper())))
+
+
+def latin(word: str, ignore_case: bool) -> list[str]:
+    """A lower-case Latin ``word`` as alternatives: ignoring case with the first letter spelled
+    out (``C(?i:opyright)|c(?i:opyright)``: each starts with a literal, so ``re`` can still skip
+    ahead; I also matches İ and ı under ``re.IGNORECASE``, so they are spelled too), or in the three
+    forms pages write (copyright, Copyright, COPYRIGHT), which a page screen can look for."""
+    first, rest = word[0], re.escape(word[1:])
+    if not ignore_case:
+        return [re.escape(form) for form in case_forms(word)]
+    candidates = (first.upper(), first, "\u0130", "\u0131", "\u212a", "\u017f")  # İ ı, the Kelvin sign, ſ
+    firsts = [c for c in candidates if re.fullmatch(first, c, re.IGNORECASE)]
+    return [f"{c}(?i:{rest})" if rest else c for c in dict.fromkeys(firsts)]
+
+
+def with_app(patterns: Iterable[str], ignore_case: bool) -> list[str]:
+    """App prompts with ``{app}`` spelled out, one alternative per name of the app, so that every
+    alternative still starts with a literal (``re``'s skip-ahead; :func:`required_literal`)."""
+    names = [form for name in APP_NAMES for form in (latin(name, ignore_case) if name.isascii() else [name])]
+    out: list[str] = []
+    for pattern in patterns:
+        forms = [pattern.format(app=name) for name in names] if "{app}" in pattern else [pattern.format()]
+        out += [form for form in forms if form not in out]
+    return out
+
+
+def required_literal(pattern: str) -> str:
+    """The longest run of literal characters every match of ``pattern`` holds (one alternative, no
+    ``|`` at its top): what a page must contain for the pattern to match one of its lines."""
+    best = run = ""
+    for op, value in _sre_parse.parse(pattern):
+        if op is _sre_constants.LITERAL:
+            run += chr(value)
+            best = max(best, run, key=len)
+        else:
+            run = ""
+    if not best:
+        raise ValueError(f"no literal that every match holds: {pattern!r}")
+    return best
+
+
+def first_characters(patterns: Iterable[str]) -> str:
+    """The first character of each pattern (each starts with a literal one), as a character class's
+    contents: the extractor's first test of a line."""
+    chars = set()
+    for pattern in patterns:
+        op, value = _sre_parse.parse(pattern)[0]
+        if op is not _sre_constants.LITERAL:
+            raise ValueError(f"does not start with a literal character: {pattern!r}")
+        chars.add(chr(value))
+    return "".join(re.escape(c) for c in sorted(chars))
+
+
+# --- bylines ---------------------------------------------------------------------------------
+
+# Who made a story: a label, a separator and a name (责任编辑：王晓明, 文／李四, 【编辑:惠小东】).
+# The step drops a short line that is a label, a separator and up to 24 characters of a name with
+# no sentence end. The extractor drops a short line that opens with one of these labels and a
+# colon, or is one of them, a slash and a name (文／李四).
+BYLINE_LABELS = ("作者", "文", "译", "撰文", "摄影", "编译", "整理", "供稿", "通讯员")
+# A picture's credit: the extractor takes it only before a slash (图／新华社): 图： opens a caption.
+PICTURE_CREDIT = "图"
+# The step's only. In the extractor, in the step's shape, they dropped six bylines that
+# magic_html_bench's gold keeps (责编：杨煜, 编辑/倪家宁, 来源 | …: F1 −0.00056, zh −0.00070, no
+# other source moved); after a bare colon, as the extractor takes its own labels, 记者 takes the
+# questions of an interview (记者：你通过什么渠道…, five lines of one cwced page's gold). In the
+# pipeline the step removes these bylines right after extraction anyway.
+BYLINE_LABELS_STEP_ONLY = (
+    "责任编辑", "责编", "编辑", "主编", "值班编辑", "实习编辑", "审核", "审校", "校对", "记者", "撰稿",
+    "摄像", "出品", "监制", "策划", "制作",
+)  # fmt: skip
+# Where a story came from. Apart from the people above because 来源： opens a line of prose too
+# ("来源：据统计…" in a law's notes): the extractor takes it only with nothing after it (a field the
+# page left empty) or a short source after it, wherever it stands.
+SOURCE_LABELS = ("来源", "资料来源", "新闻来源", "信息来源", "文章来源", "稿件来源", "图片来源", "图源")
+
+# A reporter's line: 记者陈大文／台北报导, （记者 张三 李四）, （中央社记者林佳慧／综合报导）.
+REPORTER_DESKS = ("本报", "本台", "本网", "中央社")
+REPORTER_KINDS = ("特约", "实习")
+REPORTED = ("报导", "报道")
+
+
+_REPORTER_OPENING = rf"[【\[（(]?\s*{_group(REPORTER_DESKS)}?{_group(REPORTER_KINDS)}?记者"
+# The whole line, for a match at its start (both modules). The step's shape: the extractor's
+# lacked 中央社, 特约 and 实习, and brackets around the slashed form.
+REPORTER_LINE = (
+    rf"{_REPORTER_OPENING}\s*[^。！？，,]{{1,20}}?[／/]\s*[^。！？，,\s]{{1,12}}{_group(REPORTED)}\s*[】\]）)]?$"
+    rf"|[【\[（(]\s*{_group(REPORTER_DESKS)}?{_group(REPORTER_KINDS)}?记者\s*[^。！？，,()（）\[\]【】]{{1,20}}[】\]）)]$"
+)
+
+# --- datelines and counters ------------------------------------------------------------------
+
+# A dateline's label: 发布时间：2026-01-05 09:30. The extractor's list lacked 发布日期 and the
+# 于 forms (发布于 2026-01-05); the step's is all of these.
+DATELINE_LABELS = (
+    "发布时间", "发表时间", "更新时间", "发布日期", "时间", "日期", "发布于", "发表于", "更新于",
+)  # fmt: skip
+# A date alone on its line (a post's or a story's timestamp), the same pattern in both modules.
+DATE_ALONE = r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$"
+# What a counter counts: 阅读：5450045, 浏览次数：1234, 点阅数：88, 人气(3). Each is a page control
+# too (阅读 12 in a bar of widgets). The extractor's list lacked 评论 and 人气 (the step counts them
+# in a post's meta line).
+COUNTED = ("阅读", "浏览", "点击", "点阅", "评论", "人气")
+# The words between a counter's name and its number (阅读数, 浏览量, 点击次数, 点阅率).
+COUNT_SUFFIXES = ("数", "量", "次数", "率")
+
+# --- copyright, reprint terms and disclaimers ---------------------------------------------------
+
+# Copyright lines and a site's registration numbers, in a footer (patterns). The extractor
+# drops a short line holding one; the step a line up to a paragraph's length. The extractor's
+# list lacked 版权归…所有, 版权均属 and ICP证; the step's All rights reserved, and cases other
+# than Copyright and copyright.
+COPYRIGHT = ("版权所有", "版权归.{0,12}所有", "版权均属", "©", "公网安备")
+# The step's only: in the extractor's short lines it flagged prose on telecom licensing
+# (bench/chrome_false_positives.py: 新闻联播 0 → 6 lines, laws 23 → 25; "鼓励增值电信业务先行先试").
+COPYRIGHT_STEP_ONLY = ("增值电信业务",)
+COPYRIGHT_LATIN = ("copyright", "all rights reserved", "icp备", "icp证")
+# Terms that reserve the rights: no prose writes them, so both modules drop them in a line up
+# to a paragraph long. 著作权所有人 and 著作权所有者 are the law's words for the owner.
+RESERVED_RIGHTS = ("著作权所有(?![人者])", "转载必究", "翻印必究", "盗版必究")
+# Reprint notices (patterns). The extractor's list lacked 谢绝转载; the step's 转载时务请注明.
+REPRINT = (
+    "禁止转载", "谢绝转载", "严禁转载", "不得转载", "请勿转载", "转载时?务?请注明",
+)  # fmt: skip
+# The step's only: laws write it ("未经许可，在合同中使用他人的专利号…"; in the extractor,
+# bench/chrome_false_positives.py's laws went from 23 to 28 lines flagged).
+REPRINT_STEP_ONLY = ("未经(?:授权|许可|允许).{0,12}(?:转载|使用|复制)",)
+# A platform's or a portal's disclaimer and terms, at any length up to a paragraph (patterns).
+# The extractor's list lacked 免责声明 at a line's end, 不代表本网站/本号, and 如有侵权…删除; the step's the
+# self-media platforms' disclaimers (仅提供信息存储, 观点仅代表作者), 同本网联系 and 转载目的在于….
+DISCLAIMER = (
+    "仅提供信息存储", "观点仅代表作者", "仅代表作者(?:本人|个人)?(?:的)?观点",
+    "不代表本(?:网站|网|站|平台|号)(?:的)?(?:赞同|立场|观点)", "uploaded and posted by a user of",
+    # 免责声明 as a heading or a footer's link (版权与免责声明), not in prose about disclaimers
+    # ("法院认为格式条款中的免责声明无效")
+    "免责声明\\s*(?:[:：]|(?m:$))", "凡本(?:网|站|报)注明", "同本(?:网|站)联系", "转载目的在于传递更多信息",
+    # A portal's reprint terms and its price list for reprinting pictures
+    "转载本(?:网|站|报)(?:图片|照片|作品|稿件|文章)", "图片转载(?:价格|费用|收费|标准|稿酬)",
+    "图片使用(?:价格|费用|收费|标准|稿酬)", "照片转载(?:价格|费用|收费|标准|稿酬)",
+    "照片使用(?:价格|费用|收费|标准|稿酬)",
+    # "如有侵权，请联系删除"
+    "如有侵权", "如有版权", "如存在侵权", "如存在版权", "如涉及侵权", "如涉及版权",
+    "侵权.{0,8}(?:删除|联系|删)",
+)  # fmt: skip
+# A disclaimer's heading, with a colon after it: 特别声明：…, 平台声明：… (the extractor took them
+# only at a line's start).
+DISCLAIMER_HEADINGS = ("特别声明", "平台声明")  # 免责声明 is in DISCLAIMER (above)
+
+# --- link lists -----------------------------------------------------------------------------
+
+# Headings of link lists, alone on their line (延伸阅读, 热门新闻: the step also drops the run of
+# items under one). 相关推荐 was a page control to the extractor.
+LIST_HEADINGS = ("延伸阅读", "热门新闻", "相关报导", "相关报道", "更多新闻", "最新新闻", "相关推荐")
+# The step's only. The extractor drops a heading alone on its line, and the step then no longer
+# sees the list under it: with these in the extractor, realweb-dev kept a line the step had taken
+# as the item under a 重点推荐 heading (本文来源：中国证券报·中证网 作者：王小伟), for +0.00002 F1
+# on one cwced page (a 相关链接 heading).
+LIST_HEADINGS_STEP_ONLY = (
+    "热门推荐", "热门导读", "热门文章", "热门阅读", "热门资讯", "热门排行", "热门标签", "相关文章",
+    "相关链接", "相关资讯", "相关专题", "为你推荐", "更多精彩", "精彩推荐", "今日推荐", "编辑推荐",
+    "重点推荐", "本站推荐", "小编推荐", "专题推荐", "推荐新闻", "排行榜", "点击排行", "阅读排行",
+    "最新文章", "最新资讯", "热点新闻", "热点资讯", "即时新闻", "人气文章", "大家都在看", "看了又看",
+    "猜你想看",
+)  # fmt: skip
+# Headings the extractor drops wherever they stand in a short line ("相关阅读：…"); the step,
+# like the others, alone on a line.
+LIST_HEADINGS_IN_LINE = ("相关阅读", "相关新闻", "热点推荐", "推荐阅读", "猜你喜欢")
+# A comment box's heading: the extractor drops a line opening with one (最新评论 (23)); the step
+# takes it as a list heading. 更多评论 was the extractor's only.
+COMMENT_HEADINGS = ("网友评论", "最新评论", "热门评论", "精彩评论", "全部评论", "更多评论")
+
+# --- navigation and page controls -----------------------------------------------------------
+
+# Back to the top of the page: a control in a bar, and a navigation line.
+BACK_TO_TOP = ("返回顶部", "返回顶端", "回到顶部", "回到顶端", "回顶部", "回顶端")
+# How navigation lines open (patterns): previous and next, back to the index, where the page is
+# in the site (您当前位置：首页 > 新闻 > 正文). 你…位置 and 目前位置 need the colon: "你的位置决定了…"
+# is prose. The others need a colon, a crumb separator, 首页 or the line's end after them: prose
+# writes them too ("所在位置优越，交通便利", "当前位置信息显示该船已驶离港口", "您的位置很重要").
+# The extractor had 上一/下一 only before 篇 and 则, and its breadcrumb openings all with a colon;
+# the step lacked 您所在的位置：, 你所在的位置：, 当前的位置：.
+_WHERE = "\\s*(?:是\\s*)?(?:[:：>›»/|｜]|(?=首页)|(?m:$))"  # what follows "where you are"
+NAVIGATION_OPENINGS = (
+    "上一(?:篇|则|页|条)", "下一(?:篇|则|页|条)", "返回(?:首页|列表|上页|目录)", "回到首页",
+    "当前位置" + _WHERE, "当前的位置\\s*[:：]", "所在位置" + _WHERE, "目前位置\\s*[:：]",
+    "目前的位置\\s*[:：]", "位置\\s*[:：]\\s*首页", "首页\\s*[>›»/]", "您的位置" + _WHERE,
+    "您位置" + _WHERE, "您当前的?位置" + _WHERE, "您现在的?位置" + _WHERE, "您目前的?位置" + _WHERE,
+    "您所在的?位置\\s*[:：]", "你的位置\\s*[:：]", "你位置\\s*[:：]", "你当前的?位置\\s*[:：]",
+    "你现在的?位置\\s*[:：]", "你目前的?位置\\s*[:：]", "你所在的?位置\\s*[:：]",
+)  # fmt: skip
+# The page's controls (words): a line made of them and numbers is chrome ([打印] 关闭窗口,
+# 分享 收藏 点赞 12, 网站地图 | 联系我们). Each names a widget; the step's bars of widgets must
+# name one. The extractor's controls and the step's widget names, together (the extractor lacked
+# the footer's links, 转发, 更多, 喜欢, 顶, 踩…; the step 正文, 关注, 订阅, 跟帖, 仅看楼主…); with them,
+# the counters' names (COUNTED) and the families below.
+PAGE_CONTROLS = (
+    "打印", "打印本页", "列印", "列印本页", "关闭", "关闭窗口", "关闭视窗", "关闭本页", "返回",
+    "首赞", "正文", "倒序看帖", "仅看楼主", "只看楼主", "楼主", "支持楼主", "发表评论", "写评论",
+    "回复", "引用", "举报", "投诉", "分享", "分享成功", "转发", "转寄", "收藏本页", "加入收藏",
+    "复制链接", "复制连结", "广告", "订阅", "关注", "新浪微博", "微博", "微信", "微信好友",
+    "朋友圈", "微信朋友圈", "qq", "qq空间", "抖音", "豆瓣", "我要跟帖", "跟帖", "阅读原文",
+    "播放", "热度", "在看", "喜欢", "顶", "踩", "支持", "反对", "更多",
+    "查看更多", "网站地图", "联系我们", "关于我们", "网站声明", "隐私政策", "法律声明", "设为首页",
+    "友情链接", "网站导航",
+)  # fmt: skip
+# Controls that make a short line chrome when they open it, whatever follows (点赞 12 收藏 3).
+CONTROLS_OPENING = ("点赞", "收藏")
+# Controls that make a short line chrome wherever they stand (分享到：微信 微博 QQ空间).
+CONTROLS_IN_LINE = ("分享到", "分享至", "我要评论")
+# The font-size control: 字号：大 中 小, 【字级：小 中 大】. Its labels are controls too.
+FONT_SIZE_LABELS = ("字号", "字级", "字体大小", "字体", "字型")
+# An advertisement's label alone on its line (广告 is a control above).
+ADVERTISEMENT = "advertisement"
+
+# --- app prompts ----------------------------------------------------------------------------
+
+# The names of an app in a prompt; ``{app}`` below stands for them.
+APP_NAMES = ("app", "客户端")
+# Prompts to open or install the app, follow an account, read the rest (patterns, anywhere in a
+# short line): 打开APP，阅读全文, 扫码关注, 下载客户端. The step's list, and the extractor's
+# 下载…应用程序 (its other prompts were in the step's already).
+APP_PROMPTS = (
+    "打开\\s*\\S{{0,4}}{app}", "开启\\s*\\S{{0,4}}{app}", "下载\\s*\\S{{0,4}}{app}",
+    "安装\\s*\\S{{0,4}}{app}", "前往\\s*\\S{{0,4}}{app}",
+    "{app}\\s*内?(?:打开|阅读|查看|观看)", "下载.{{0,8}}(?:客户端|应用程序)",
+    "阅读\\s*(?:全文|剩余|余下|更多内容)", "查看\\s*(?:全文|剩余|余下|更多内容)",
+    "展开\\s*(?:全文|剩余|余下|更多内容)", "显示\\s*(?:全文|剩余|余下|更多内容)",
+    "扫码(?:下载|关注|阅读|观看)", "扫一扫", "长按(?:识别|扫码|二维码)",
+    "关注(?:我们|公众号|微信公众号|官方微信)", "立即(?:下载|打开|体验)",
+)  # fmt: skip
+# The step's only (it takes prompts in lines up to 40 characters, the extractor up to 60): in
+# the extractor they flagged prose (bench/chrome_false_positives.py's TiDB docs 8 → 10 lines:
+# "可以点击查看之前生成的报告", "你可继续阅读[创建表]文档…"; "去年跨过的客户端" in a blog's comments).
+APP_PROMPTS_STEP_ONLY = ("点击(?:关注|下载|查看|进入|阅读|播放)", "继续阅读", "去\\s*\\S{{0,4}}{app}")
+# Prompts that are chrome only alone on their line (打开, 展开: words of prose otherwise). The
+# step's; 展开 and 收起 were page controls to the extractor, and stay controls in a bar there.
+APP_PROMPTS_ALONE = (
+    "打开", "直接打开", "展开", "收起", "安装(?:应用|软件|{app})", "下载(?:应用|软件|{app})",
+    "打开(?:应用|软件|{app})",
+)  # fmt: skip

@@ -1,0 +1,247 @@
+"""One chrome vocabulary for the extractor and the chrome_lines step (taoyu.text.chrome_vocabulary).
+
+Both modules once kept lists of their own, and they drifted apart. These tests fail when they do
+again: every entry of every shared family must be recognised by the extractor's line rules
+(``boilerplate.is_chrome_line`` and the one-loop ``without_chrome_lines``) and by the step on a
+page (page screens and all); and an entry added to a family must reach both without touching them.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from re import _constants as sre_constants  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+import pytest
+
+from taoyu.document import Document, Source
+from taoyu.extract import boilerplate
+from taoyu.steps import chrome_lines
+from taoyu.steps.chrome_lines import ChromeLines
+from taoyu.text import chrome_vocabulary as v
+
+from .zh_fixtures import RAIL, TEA, article
+
+
+def example(pattern: str) -> str:
+    """The shortest text a pattern matches, taking the first branch of each alternation: an entry
+    written as a pattern, as a page would write it."""
+    return _example(sre_parse.parse(pattern))
+
+
+def _example(items) -> str:
+    out = ""
+    for op, value in items:
+        if op is sre_constants.LITERAL:
+            out += chr(value)
+        elif op is sre_constants.SUBPATTERN:
+            out += _example(value[-1])
+        elif op is sre_constants.BRANCH:
+            out += _example(value[1][0])
+        elif op is sre_constants.IN:
+            kind, first = value[0]
+            if kind is sre_constants.NEGATE:
+                out += "张"  # any character but the few named
+            else:
+                out += chr(first if kind is sre_constants.LITERAL else first[0])
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+            low, _, below = value
+            out += _example(below) * low if low else ""
+        elif op is sre_constants.CATEGORY or op is sre_constants.ANY:
+            raise AssertionError(f"give {op} an example of its own")
+        # anchors and lookarounds match no characters
+    return out
+
+
+def step_removes(line: str) -> bool:
+    """Whether the chrome_lines step removes ``line`` from between two paragraphs of an article."""
+    doc = Document("d", f"{article(TEA)}\n{line}\n{article(RAIL)}", Source("f.jsonl", 0))
+    ChromeLines()(doc)
+    return line not in doc.text.split("\n")
+
+
+def extractor_removes(line: str) -> bool:
+    kept = boilerplate.without_chrome_lines(["正文第一段。", line, "正文第二段。"])
+    return boilerplate.is_chrome_line(line) and kept == ["正文第一段。", "正文第二段。"]
+
+
+def _words(*families: tuple[str, ...]) -> list[str]:
+    return [word for family in families for word in family]
+
+
+# family → the lines its entries make, as pages write them (a byline's name, a date after a
+# dateline's label...). Entries written as patterns are given by their shortest match.
+SHARED: dict[str, list[str]] = {
+    "byline": [f"{label}：张三" for label in v.BYLINE_LABELS]
+    + [f"{label}／张三" for label in (*v.BYLINE_LABELS, v.PICTURE_CREDIT)],
+    "source": [f"{label}：" for label in v.SOURCE_LABELS],
+    "reporter": [
+        f"{opening}{desk}{kind}记者 张三{closing}"
+        for desk in ("", *v.REPORTER_DESKS)
+        for kind in ("", *v.REPORTER_KINDS)
+        for opening, closing in (("（", "）"), ("【", "】"))
+    ]
+    + [f"{desk}记者陈大文／台北{reported}" for desk in ("", *v.REPORTER_DESKS) for reported in v.REPORTED],
+    "dateline": [f"{label}：2026-01-05 09:30" for label in v.DATELINE_LABELS] + ["2026-01-05 09:30"],
+    "counter": [f"{counted}{suffix}：1234" for counted in v.COUNTED for suffix in v.COUNT_SUFFIXES],
+    "copyright": [f"{example(p)} 2026 示例新闻网" for p in v.COPYRIGHT]
+    + [f"{form} 2026 示例新闻网" for word in v.COPYRIGHT_LATIN for form in v.case_forms(word)],
+    "reserved_rights": [f"本网站{example(p)}" for p in v.RESERVED_RIGHTS],
+    "reprint": [example(p) for p in v.REPRINT],
+    "disclaimer": [f"{example(p)}，以上内容为自媒体平台用户上传并发布。" * 2 for p in v.DISCLAIMER],
+    "disclaimer_heading": [f"{h}：以上内容为自媒体平台用户上传并发布。" for h in v.DISCLAIMER_HEADINGS],
+    "list_heading": _words(v.LIST_HEADINGS, v.LIST_HEADINGS_IN_LINE, v.COMMENT_HEADINGS),
+    "navigation": [f"{example(p)}城郊湿地公园" for p in v.NAVIGATION_OPENINGS] + list(v.BACK_TO_TOP),
+    "control": _words(v.PAGE_CONTROLS, v.CONTROLS_OPENING, v.CONTROLS_IN_LINE, v.FONT_SIZE_LABELS)
+    + [f"【{word}】 | {word} 12" for word in v.PAGE_CONTROLS],
+    "font_size": [f"{label}：大 中 小" for label in v.FONT_SIZE_LABELS],
+    "advertisement": list(v.case_forms(v.ADVERTISEMENT)),
+    "app_prompt": [example(p) for p in v.with_app(v.APP_PROMPTS, ignore_case=False)],
+    "app_prompt_alone": [example(p) for p in v.with_app(v.APP_PROMPTS_ALONE, ignore_case=False)],
+}
+# Entries measured out of the extractor (each says why where it is written): the step's alone.
+STEP_ONLY: dict[str, list[str]] = {
+    "byline": [f"{label}：张三" for label in v.BYLINE_LABELS_STEP_ONLY],
+    "copyright": [f"{example(p)}经营许可证" for p in v.COPYRIGHT_STEP_ONLY],
+    "reprint": [example(p) for p in v.REPRINT_STEP_ONLY],
+    "list_heading": list(v.LIST_HEADINGS_STEP_ONLY),
+    "app_prompt": [example(p) for p in v.with_app(v.APP_PROMPTS_STEP_ONLY, ignore_case=False)],
+}
+
+
+def _cases(families: dict[str, list[str]]) -> list:
+    return [
+        pytest.param(line, id=f"{family}-{line[:16]}") for family, lines in families.items() for line in lines
+    ]
+
+
+@pytest.mark.parametrize("line", _cases(SHARED))
+def test_each_shared_entry_is_chrome_to_the_extractor_and_to_the_step(line: str) -> None:
+    assert extractor_removes(line), line
+    assert step_removes(line), line
+
+
+@pytest.mark.parametrize("line", _cases(STEP_ONLY))
+def test_each_entry_left_to_the_step_is_chrome_to_the_step(line: str) -> None:
+    assert step_removes(line), line
+
+
+PROSE_WITH_CHROME_WORDS = [
+    "所在位置优越，交通便利，周边配套齐全。",
+    "当前位置信息显示该船已驶离港口。",
+    "您的位置很重要",
+    "免责声明的效力问题一直有争议，法院认为格式条款中的免责声明无效。",
+]
+CHROME_WITH_THE_SAME_WORDS = [
+    "当前位置 首页 > 新闻 > 正文",
+    "您当前的位置是：首页",
+    "所在位置",
+    "版权与免责声明",
+]
+
+
+@pytest.mark.parametrize("line", PROSE_WITH_CHROME_WORDS)
+def test_prose_that_uses_a_breadcrumb_or_disclaimer_word_is_kept_by_both(line: str) -> None:
+    """Where-you-are openings need a separator, 首页 or the line's end after them, and 免责声明 a
+    colon or the line's end: prose writes the words too (a review of the merged vocabulary)."""
+    assert not extractor_removes(line)
+    assert not step_removes(line)
+
+
+@pytest.mark.parametrize("line", CHROME_WITH_THE_SAME_WORDS)
+def test_the_same_words_as_chrome_are_removed_by_both(line: str) -> None:
+    assert extractor_removes(line)
+    assert step_removes(line)
+
+
+def test_the_examples_are_the_entries_as_pages_write_them() -> None:
+    assert example("转载时?务?请注明") == "转载请注明"
+    assert example("上一(?:篇|则|页|条)") == "上一篇"
+    assert example("版权归.{0,12}所有") == "版权归所有"
+
+
+def test_factored_alternations_match_what_the_plain_ones_match() -> None:
+    words = ["分享", "分享到", "分享至", "分享成功", "打印", "打印本页", "顶", "顶部", "a.b", "a"]
+    plain = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    text = "分享到 分享 顶部 打印本页 a.b ab 分享成功顶"
+    assert re.sub(v.alternation(words), "", text) == plain.sub("", text)
+    patterns = ["转载时?务?请注明", "转载必究", "C(?i:opyright)", "©", "侵权.{0,8}(?:删除|联系|删)"]
+    for line in ["转载务请注明", "转载必究", "COPYRIGHT", "©", "侵权请联系", "转载"]:
+        assert bool(re.search(v.factored(patterns), line)) == bool(re.search("|".join(patterns), line))
+
+
+def _families() -> dict[str, tuple[str, ...]]:
+    return {name: value for name, value in vars(v).items() if name.isupper() and isinstance(value, tuple)}
+
+
+def test_no_entry_is_written_in_two_families() -> None:
+    written: dict[str, list[str]] = defaultdict(list)
+    for name, entries in _families().items():
+        for entry in entries:
+            written[entry].append(name)
+    assert {entry: names for entry, names in written.items() if len(names) > 1} == {}
+
+
+@pytest.mark.parametrize("module", [boilerplate, chrome_lines], ids=["extractor", "step"])
+def test_neither_module_keeps_a_list_of_the_vocabulary_words(module) -> None:
+    # A list or tuple of words in either module that repeats the vocabulary's is a second list
+    # to keep, the drift this module ended.
+    words = {entry for entries in _families().values() for entry in entries}
+    repeated = []
+    for node in ast.walk(ast.parse(inspect.getsource(module))):
+        if isinstance(node, ast.Tuple | ast.List | ast.Set):
+            strings = {e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+            repeated += sorted(strings & words)
+    assert repeated == []
+
+
+# An entry added to each family, before either module is imported: both must recognise it.
+_ADDED = """
+import json, sys
+from taoyu.text import chrome_vocabulary as v
+added = {
+    "BYLINE_LABELS": ("测编", "测编：张三"), "SOURCE_LABELS": ("测源", "测源："),
+    "DATELINE_LABELS": ("测时", "测时：2026-01-05 09:30"), "COUNTED": ("测阅", "测阅：1234"),
+    "COPYRIGHT": ("测权所有", "测权所有 2026 示例新闻网"), "COPYRIGHT_LATIN": ("testright", "Testright 2026"),
+    "RESERVED_RIGHTS": ("测印必究", "本网站测印必究"), "REPRINT": ("测止转载", "测止转载"),
+    "DISCLAIMER": ("测试免责", "测试免责，以上内容为自媒体平台用户上传并发布。"),
+    "DISCLAIMER_HEADINGS": ("测试声明", "测试声明：以上内容为自媒体平台用户上传并发布。"),
+    "LIST_HEADINGS": ("测试推荐", "测试推荐"), "LIST_HEADINGS_IN_LINE": ("测试阅读", "测试阅读"),
+    "COMMENT_HEADINGS": ("测试评论", "测试评论"), "BACK_TO_TOP": ("测顶部", "测顶部"),
+    "NAVIGATION_OPENINGS": ("测一篇", "测一篇：城郊湿地公园"), "PAGE_CONTROLS": ("测控", "测控"),
+    "CONTROLS_OPENING": ("测赞", "测赞"), "CONTROLS_IN_LINE": ("测享到", "测享到：微信 微博"),
+    "FONT_SIZE_LABELS": ("测号", "测号：大 中 小"), "APP_PROMPTS": ("测开{app}", "测开APP"),
+    "APP_PROMPTS_ALONE": ("测打开", "测打开"),
+}
+for name, (entry, _) in added.items():
+    setattr(v, name, getattr(v, name) + (entry,))
+v.PICTURE_CREDIT = "测图"
+lines = [line for _, line in added.values()] + ["测图／新华社"]
+from taoyu.document import Document, Source
+from taoyu.extract import boilerplate
+from taoyu.steps import chrome_lines
+from taoyu.steps.chrome_lines import ChromeLines
+body = "杭州市今年继续推进城市更新，老旧小区改造惠及数万户居民。" * 3
+missed = {"extractor": [], "step": []}
+for line in lines:
+    if not boilerplate.is_chrome_line(line):
+        missed["extractor"].append(line)
+    doc = Document("d", f"{body}\\n{line}\\n{body}", Source("f.jsonl", 0))
+    ChromeLines()(doc)
+    if line in doc.text.split("\\n"):
+        missed["step"].append(line)
+print(json.dumps(missed, ensure_ascii=False))
+"""
+
+
+def test_an_entry_added_to_the_vocabulary_reaches_both_modules() -> None:
+    # A fresh interpreter: both modules build their patterns when they are imported.
+    done = subprocess.run([sys.executable, "-c", _ADDED], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"extractor": [], "step": []}
