@@ -22,10 +22,12 @@ from pathlib import Path
 
 import yaml
 
+from taoyu.jit import compile_at_first_call
 from taoyu.ledger import iter_ledger
 
 
 def main(out: Path) -> int:
+    compile_at_first_call()  # time compiled code, as a long run runs it (taoyu.jit)
     failures = 0
 
     def report(ok: bool, what: str) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 import zstandard
 
 from taoyu.extract.boilerplate import is_chrome_line
+from taoyu.jit import compile_at_first_call
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "corpus"
 SOURCES = {
@@ -38,6 +39,7 @@ def documents(path: Path, limit: int):
 
 
 def main() -> None:
+    compile_at_first_call()  # time compiled code, as a long run runs it (taoyu.jit)
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=3000, help="documents read from each source")
     ap.add_argument("--examples", type=int, default=10)

@@ -15,9 +15,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import SHARED, WORK
 from dedup import run_taoyu, score
+from taoyu.jit import compile_at_first_call
 
 
 def main() -> None:
+    compile_at_first_call()  # time compiled code, as a long run runs it (taoyu.jit)
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     corpus = WORK / f"corpus_{n}.jsonl"
     if not corpus.exists():

@@ -42,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import WORK
 from taoyu.dedup.minhash import band_keys, signatures
 from taoyu.document import Document, Source
+from taoyu.jit import compile_at_first_call
 from taoyu.steps.base import StageTask, drive_plan, run_stage_task
 from taoyu.steps.near_dedup import NearDedup
 
@@ -265,6 +266,7 @@ def _digest(decisions: Path) -> str:
 
 
 def main() -> None:
+    compile_at_first_call()  # time compiled code, as a long run runs it (taoyu.jit)
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=1_000_000)
     ap.add_argument("--task-docs", type=int, default=100_000)

@@ -49,6 +49,7 @@ from taoyu.industry.model import LabelModel
 from taoyu.industry.seeds import SeedMatcher
 from taoyu.industry.taxonomy import OTHER, builtin, load
 from taoyu.industry.train import TrainConfig, read_texts, train
+from taoyu.jit import compile_at_first_call
 
 REPO = Path(__file__).resolve().parents[1]
 THUOCL_SECTIONS = {
@@ -270,6 +271,7 @@ def content_types(shared: Path, n: int = 500) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    compile_at_first_call()  # time compiled code, as a long run runs it (taoyu.jit)
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from taoyu.inspector.queries import Filters, RunIndex
+from taoyu.jit import compile_at_first_call
 from taoyu.ledger import LEDGER_SCHEMA
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -87,6 +88,7 @@ def write_run(root: Path, rows: int, shards: int = 10, data_rows: int = 100_000)
 
 
 def main() -> None:
+    compile_at_first_call()  # time compiled code, as a long run runs it (taoyu.jit)
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=5)

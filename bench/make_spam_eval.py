@@ -46,6 +46,8 @@ from pathlib import Path
 import orjson
 import zstandard
 
+from taoyu.jit import compile_at_first_call
+
 REPO = Path(__file__).resolve().parents[1]
 CLEAN_SOURCES = ["news", "laws", "tidb_docs", "poetry", "html_gne"]
 """Sources of the clean corpora under shared/data/corpus, as ``iter_units`` names them."""
@@ -749,6 +751,7 @@ def print_counts(rows: list[dict]) -> None:
 
 
 def main() -> None:
+    compile_at_first_call()  # time compiled code, as a long run runs it (taoyu.jit)
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "_work" / "spam_eval.jsonl")

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
+from taoyu.jit import compile_at_first_call
 from taoyu.safety import OffensiveModel, normalize
 from taoyu.safety.train_offensive import Metrics, metrics, read_cold
 
@@ -166,6 +167,7 @@ def neutral_topic_report(model: OffensiveModel, shared_data: Path) -> dict[str, 
 
 
 def main() -> None:
+    compile_at_first_call()  # time compiled code, as a long run runs it (taoyu.jit)
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cold", type=Path, default=SHARED / "data" / "cold")
     ap.add_argument("--lexicons", type=Path, default=SHARED / "data" / "sensitive-lexicon")

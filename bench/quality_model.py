@@ -31,6 +31,7 @@ import orjson
 
 from taoyu.hq.model import QualityModel, packaged_model_path
 from taoyu.hq.train import JUNK_KINDS, auc, chunks, make_junk, read_texts, train
+from taoyu.jit import compile_at_first_call
 
 WORK = Path(__file__).parent / "_work"
 
@@ -69,6 +70,7 @@ def news_chunks(shared: Path, n: int) -> list[str]:
 
 
 def main() -> None:
+    compile_at_first_call()  # time compiled code, as a long run runs it (taoyu.jit)
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, required=True)
     ap.add_argument("--n", type=int, default=20_000, help="documents of the make_corpus sample")

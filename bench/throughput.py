@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import WORK, build_corpus
 from rss import Measured, measure
+from taoyu.jit import compile_at_first_call
 
 MIN_CHARS = 50
 
@@ -102,6 +103,7 @@ def datatrove_stage(stage: str, shards: str, out: str, workers: int) -> None:
 
 
 def main() -> None:
+    compile_at_first_call()  # time compiled code, as a long run runs it (taoyu.jit)
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=20000)
     ap.add_argument("--shards", type=int, default=8)

@@ -19,6 +19,21 @@ from taoyu.ledger import read_ledger
 
 REPO = Path(__file__).resolve().parents[1]
 
+
+KERNEL_TIER = os.environ.get("TAOYU_KERNEL_TESTS", "compiled")
+"""The tier the kernels' own tests run: compiled, unless tests/test_jit.py runs them again in a
+process of their own with ``TAOYU_KERNEL_TESTS=python`` (the Python a first run executes)."""
+
+
+@pytest.fixture(scope="module")
+def compiled_kernels():
+    """Run numba's compiled code for every kernel from its next call (``TAOYU_JIT=compiled``): tests of
+    the kernels and of the compiled reader must test the compiled code, not the Python a small test
+    would otherwise run (:mod:`taoyu.jit`). Module-scoped, so hypothesis tests may use it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TAOYU_JIT", KERNEL_TIER)
+        yield
+
 PARAGRAPHS = [
     "杭州今年新建了二十个口袋公园，周边居民散步的去处越来越多。",
     "西湖区的图书馆延长了开放时间，晚上九点前都可以借书。",

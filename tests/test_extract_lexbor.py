@@ -18,6 +18,8 @@ from taoyu.extract.lexbor import PageArrays, read_page, read_page_python, unlink
 from taoyu.extract.link_lists import _ITEM_METADATA, _MAYBE_METADATA, _NO_DIGITS, word_counts
 from taoyu.extract.prune import never_content
 
+pytestmark = pytest.mark.usefixtures("compiled_kernels")  # the compiled code is what is tested
+
 ATTRIBUTES = [
     "", ' class="nav main"', " id=x", " id=Post-12", " itemtype=https://schema.org/QAPage", " class",
     ' id=""', ' style="DISPLAY: none"', ' style="color:red"', ' style="visibility:Hidden"',
@@ -50,9 +52,27 @@ def assert_same(one: PageArrays, other: PageArrays) -> None:
     assert one.ids() == other.ids()
 
 
+def test_a_walk_that_cannot_be_compiled_falls_back_to_selectolax(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A numba or selectolax build the walk was not made for fails on its first use: every page is
+    then read through selectolax's Python API, and the walk is not tried again page after page."""
+    tries = []
+
+    def broken(root, leaves):
+        tries.append(1)
+        raise RuntimeError("no such intrinsic on this build")
+
+    monkeypatch.setattr(lexbor, "_read_compiled", broken)
+    monkeypatch.setattr(lexbor, "_VERIFIED", None)
+    monkeypatch.setattr(lexbor, "AVAILABLE", True)
+    root = LexborHTMLParser("<p>杭州今天<b>下雨</b>。</p>").body
+    for _ in range(3):
+        assert_same(read_page(root), read_page_python(root))
+    assert not lexbor.AVAILABLE and len(tries) == 1
+
+
 def test_the_compiled_reader_is_available_on_this_build() -> None:
     # Without it extraction still works, through selectolax's API, but five times slower.
-    assert lexbor.AVAILABLE
+    assert lexbor.AVAILABLE and lexbor.compiled_reader()
 
 
 @settings(max_examples=300, deadline=None)

@@ -13,6 +13,8 @@ from taoyu.document import Document, Source
 from taoyu.extract import lexbor, main_text
 from taoyu.steps.extract_html import ExtractHtml
 
+pytestmark = pytest.mark.usefixtures("compiled_kernels")  # the compiled code is what is tested
+
 # An article of our own: 21 paragraphs of distinct sentences, about 650 Han characters.
 _ARTICLE = [
     "清晨六点，老街的早餐铺已经排起了长队，蒸笼里冒出的白气笼罩着半条街。",

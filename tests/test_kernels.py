@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 import numpy as np
+import pytest
 import rjieba
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -38,6 +39,8 @@ from taoyu.text.generic_words import GENERIC_WORDS
 from taoyu.text.sentences import sentence_links
 from taoyu.text.stop_words import STOP_WORDS
 from taoyu.text.tokens import END, NEWLINE, SPACE, WORD, classify, content_ids
+
+pytestmark = pytest.mark.usefixtures("compiled_kernels")  # the compiled code is what is tested
 
 # Text that exercises the rules: Han, Latin, digits, Chinese and ASCII marks, full-width forms,
 # many kinds of space (strip and \s agree on all of them), newlines and a combining mark.

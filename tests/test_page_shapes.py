@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from taoyu.extract import lexbor, main_text
 from taoyu.extract.app_state import state_lines, with_state
 
+pytestmark = pytest.mark.usefixtures("compiled_kernels")  # the compiled code is what is tested
+
 _PARAS = [
     f"第{i}段：我们走访了几位在城里打工多年的年轻人，他们讲述了各自的生活变化和对未来的打算。"
     for i in range(12)

@@ -108,6 +108,37 @@ class TestWarc:
         [error] = _errors(items)
         assert error.source.offset is not None and "WARC" in error.message
 
+    @pytest.mark.parametrize("suffix", [".warc", ".warc.gz"])
+    def test_a_damaged_record_header_is_reported_where_the_last_whole_record_ends(
+        self, tmp_path: Path, suffix
+    ):
+        """fastwarc stops at what does not read as a record: the records before it are whole, and
+        the error gives the byte where the bad data begins, not where the last good record did."""
+        pages = _pages(3)
+        records = [gzip.decompress(r) for r in _raw_records(pages)]
+        records[1] = records[1].replace(b"WARC/1.1\r\n", b"WARX/1.1\r\n", 1)
+        path = tmp_path / f"damaged{suffix}"
+        data = [gzip.compress(r) if suffix == ".warc.gz" else r for r in records]
+        path.write_bytes(b"".join(data))
+        items = list(read_warc(str(path), ["response"], 16 * MB))
+        assert [d.raw for d in _docs(items)] == [pages[0][1]]
+        [error] = _errors(items)
+        assert "unreadable" in error.message and error.source.offset == len(records[0])
+        assert [item.source.index for item in items] == [0, 1]
+
+    def test_a_file_with_no_record_says_so_and_records_of_other_types_are_passed_over(self, tmp_path: Path):
+        junk = tmp_path / "junk.warc"
+        junk.write_bytes(b"<html>" + b"not a crawl at all " * 20 + b"</html>")
+        [error] = list(read_warc(str(junk), ["response"], MB))
+        assert "unreadable" in error.message and error.source.offset == 0
+        request = gzip.decompress(_raw_records(_pages(1))[0]).replace(
+            b"WARC-Type: response", b"WARC-Type: request"
+        )
+        mixed = tmp_path / "mixed.warc"
+        mixed.write_bytes(request + b"".join(gzip.decompress(r) for r in _raw_records(_pages(2))))
+        items = list(read_warc(str(mixed), ["response"], MB))
+        assert len(_docs(items)) == 2 and not _errors(items)  # a record not asked for is not a gap
+
     def test_oversized_record_is_an_error_not_a_document(self, tmp_path: Path):
         body = b"<html><body>" + b"x" * (3 * MB) + b"</body></html>"
         path = write_warc(
@@ -170,6 +201,22 @@ class TestJsonl:
         [error] = _errors(items)
         assert "truncated" in error.message
 
+    @pytest.mark.parametrize("compress", ["gz", "zst"])
+    def test_a_damaged_compressed_block_is_reported_not_raised(self, tmp_path: Path, compress):
+        """Bytes changed inside the compressed stream (not cut off): gzip raises ``zlib.error`` and
+        zstd its own error, neither an OSError; both end the file with an input error. Found by
+        ``bench/fuzz.py``."""
+        written = write_jsonl(tmp_path / f"a.jsonl.{compress}", text_records(300), compress)
+        data = bytearray(written.read_bytes())
+        for at in range(len(data) // 3, len(data) // 3 + 40):
+            data[at] ^= 0x55
+        path = tmp_path / f"damaged.jsonl.{compress}"
+        path.write_bytes(bytes(data))
+        items = list(read_jsonl(str(path), max_record_bytes=MB, **FIELDS))
+        [error] = _errors(items)
+        assert "corrupt" in error.message and error.source.file == str(path)
+        assert len(_docs(items)) < 300
+
     def test_huge_line_is_skipped_with_an_error(self, tmp_path: Path):
         path = tmp_path / "huge.jsonl"
         path.write_bytes(b'{"text": "' + b"a" * (2 * MB) + b'"}\n{"text": "next"}\n')
@@ -207,6 +254,34 @@ class TestParquet:
         ]
         assert [d.id for p in parts for d in p] == [d.id for d in whole]
         assert parts[1][0].source.index == 20
+
+    def test_a_column_python_cannot_hold_keeps_its_rows(self, tmp_path: Path):
+        """A timestamp past year 9999 has no Python datetime: the column is read as text instead of
+        failing the row group (found by ``bench/fuzz.py``)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        path = tmp_path / "dates.parquet"
+        far = pa.array([2**50, 5], pa.timestamp("ms"))
+        pq.write_table(pa.table({"text": ["甲", "乙"], "id": ["a", "b"], "date": far}), path)
+        docs = _docs(read_parquet(str(path), max_record_bytes=MB, **FIELDS))
+        assert [(d.id, d.text) for d in docs] == [("a", "甲"), ("b", "乙")]
+        assert isinstance(docs[0].meta["crawl_date"], str) and docs[1].meta["crawl_date"].startswith("1970")
+
+    def test_an_error_arrow_does_not_implement_is_an_input_error(self, tmp_path: Path, monkeypatch):
+        """Some damaged footers make Arrow raise ``ArrowNotImplementedError`` ("Integers with more
+        than 64 bits"), a ``NotImplementedError``, not a ``ValueError`` (found by ``bench/fuzz.py``)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        path = write_parquet(tmp_path / "a.parquet", text_records(3))
+
+        def damaged(*args, **kwargs):
+            raise pa.ArrowNotImplementedError("Integers with more than 64 bits not implemented")
+
+        monkeypatch.setattr(pq, "ParquetFile", damaged)
+        [error] = list(read_parquet(str(path), max_record_bytes=MB, **FIELDS))
+        assert "unreadable Parquet" in error.message and "64 bits" in error.message
 
     def test_missing_text_column_and_corrupt_file(self, tmp_path: Path):
         path = write_parquet(tmp_path / "a.parquet", [{"body": "x"}])

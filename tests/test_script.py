@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from taoyu.extract import boilerplate
 from taoyu.steps import chrome_lines
-from taoyu.text import spam_lexicon
+from taoyu.text import chrome_vocabulary, spam_lexicon
 from taoyu.text.script import fold, fold_each, fold_map, has_traditional
 
 from .zh_fixtures import TOPICS, article
@@ -79,7 +79,10 @@ def _rule_texts() -> list[str]:
     texts = []
     for module in (chrome_lines, boilerplate, spam_lexicon):
         texts += [value.pattern for value in vars(module).values() if isinstance(value, re.Pattern)]
-    texts += [word for words in chrome_lines._SCREEN_WORDS.values() for word in words.split()]
+    texts += [word for words in chrome_lines._SCREEN_WORDS.values() for word in words]
+    # The shared vocabulary both modules build from, entry by entry.
+    families = [value for value in vars(chrome_vocabulary).values() if isinstance(value, tuple)]
+    texts += [entry for family in families for entry in family]
     texts += spam_lexicon.ANCHORS
     return texts
 

@@ -13,6 +13,8 @@ import pytest
 
 from taoyu.extract import lexbor, main_text
 
+pytestmark = pytest.mark.usefixtures("compiled_kernels")  # the compiled code is what is tested
+
 _FILLER = "".join(
     f"<p>第{i}段：社区图书馆今年延长了开放时间，周末也有志愿者讲解馆藏，读者反映借阅更方便了。</p>"
     for i in range(5)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import encodings.aliases
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -100,6 +102,25 @@ class TestEncoding:
     def test_charset_names(self):
         assert normalise_charset("GB2312") == "gb18030"
         assert normalise_charset("x-unknown") is None
+        assert normalise_charset("utf\x00-8") is None  # a NUL in a header's charset (bench/fuzz.py)
+
+    @pytest.mark.parametrize(
+        "charset",
+        sorted(set(encodings.aliases.aliases) | set(encodings.aliases.aliases.values()) | {"undefined"}),
+    )
+    def test_every_codec_name_python_knows_decodes(self, charset):
+        """A header can name any codec Python has, including ones that read no page (undefined,
+        idna, base64, found by hypothesis): those are read as undeclared, never raised."""
+        for data in (b"\x80<p>\xd6\xd0</p>", b"\xe4\xb8\xad\xff", b"<p>ok</p>"):
+            decoded = decode_html(data, charset)
+            assert isinstance(decoded.text, str) and decoded.encoding
+
+    @settings(max_examples=300, deadline=None)
+    @given(data=st.binary(max_size=300), charset=st.none() | st.text(max_size=20))
+    def test_any_bytes_under_any_declared_charset_decode(self, data, charset):
+        """The decoding rule takes whatever a crawl holds: it never raises, and says what it used."""
+        decoded = decode_html(data, charset)
+        assert isinstance(decoded.text, str) and decoded.encoding
 
     @settings(max_examples=200, deadline=None)
     @given(

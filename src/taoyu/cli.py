@@ -16,7 +16,7 @@ from taoyu.catalog import all_steps
 from taoyu.executors.task import StrictModeError
 from taoyu.io.tasks import InputNotFoundError
 from taoyu.ledger import funnel
-from taoyu.output import OutputConflictError, read_json
+from taoyu.output import OutputConflictError, OutputDiskFullError, read_json
 from taoyu.pipeline import ExecutorNotAvailableError, LedgerMismatchError, Pipeline
 from taoyu.recipe import RecipeError, load_recipe
 from taoyu.registry import UnknownStepError
@@ -82,27 +82,32 @@ def run(
             overwrite=overwrite,
             progress=console.is_terminal,
         )
-    except (RecipeError, UnknownStepError, InputNotFoundError, OutputConflictError) as exc:
-        _fail(str(exc))
-    except StrictModeError as exc:
-        _fail(str(exc), 1)
-    except LedgerMismatchError as exc:
-        _fail(str(exc), 1)
-    except ExecutorNotAvailableError as exc:
-        _fail(str(exc))
-    except KeyboardInterrupt:
-        _fail("interrupted; run the same command again to resume", 130)
-    except OSError as exc:
-        _fail(f"{exc}; rerun the same command to resume once it is fixed", 1)
-    except Exception as exc:  # the full traceback is in the run log, not on the user's screen
-        log_hint = f" (details: {output or recipe_output(recipe)}/logs/run.log)"
-        _fail(f"the run failed: {type(exc).__name__}: {exc}{log_hint}; rerun the same command to resume", 1)
+    except (Exception, KeyboardInterrupt) as exc:
+        _fail(*_run_failure(exc, output, recipe))
     f = summary.funnel
     verb = "resumed and finished" if summary.resumed else "finished"
     console.print(
         f"[green]{verb}[/] in {summary.seconds:.1f}s: {f.records_in:,} records in, {f.kept:,} kept, "
         f"{f.dropped:,} dropped, {f.input_errors:,} input errors → {summary.output}"
     )
+
+
+def _run_failure(exc: BaseException, output: str | None, recipe: Path) -> tuple[str, int]:
+    """What to tell the user when a run stops, and the exit code: 2 for a mistake in the command or
+    the recipe (nothing ran), 1 for a run that stopped (it resumes), 130 for Ctrl-C. An unexpected
+    error is shown in one line; its traceback is in the run log."""
+    if isinstance(exc, RecipeError | UnknownStepError | InputNotFoundError | OutputConflictError):
+        return str(exc), 2
+    if isinstance(exc, ExecutorNotAvailableError):
+        return str(exc), 2
+    if isinstance(exc, StrictModeError | LedgerMismatchError | OutputDiskFullError):
+        return str(exc), 1
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted; run the same command again to resume", 130
+    if isinstance(exc, OSError):
+        return f"{exc}; rerun the same command to resume once it is fixed", 1
+    log_hint = f" (details: {output or recipe_output(recipe)}/logs/run.log)"
+    return f"the run failed: {type(exc).__name__}: {exc}{log_hint}; rerun the same command to resume", 1
 
 
 @app.command()

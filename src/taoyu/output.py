@@ -15,10 +15,13 @@ A task's outputs are renamed into place before its marker is written, so a marke
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,77 @@ class OutputConflictError(RuntimeError):
     pass
 
 
+class OutputDiskFullError(OSError):
+    """The disk holding the output folder is full, or the user's quota on it is spent.
+
+    Told apart from other OS errors because the remedy is the user's and nothing is lost: finished
+    tasks keep their outputs and markers, nothing half-written is published, and the same command
+    resumes once there is space. ``errno`` is ``ENOSPC``; the message names the folder.
+    """
+
+    @classmethod
+    def at(cls, root: Path, written: str | os.PathLike[str] | None = None) -> OutputDiskFullError:
+        """The error for a run writing into ``root``, with the space left there now. ``written`` is
+        the file the failed write named, when the error said: if it lies outside ``root`` (a scratch
+        folder, a cache), that disk is the full one, and the message names it instead."""
+        place, elsewhere = root, ""
+        if written:
+            path = Path(os.fsdecode(written)).absolute()
+            if not path.is_relative_to(root.absolute()):
+                place, elsewhere = path.parent, f", outside the run's output folder {root}"
+        try:
+            free = shutil.disk_usage(place if place.exists() else place.parent).free / 2**20
+            left = f" ({free:,.1f} MB free there now)"
+        except OSError:
+            left = ""
+        error = cls(
+            f"no space left on the disk holding {place}{elsewhere}{left}. Finished tasks are kept and "
+            "nothing half-written was published: free some space there and rerun the same command to resume"
+        )
+        error.errno = errno.ENOSPC
+        return error
+
+
+_DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+_DISK_FULL_TEXTS = ("no space left on device", "disk quota exceeded")
+
+
+def is_disk_full(exc: BaseException | None) -> bool:
+    """Whether ``exc``, or an error it was raised from or while handling, says the disk is full.
+    Arrow's errors and errors passed on from worker processes or Ray tasks may carry the errno in
+    their text only, so the text counts too."""
+    return _disk_full_error(exc) is not None
+
+
+def _disk_full_error(exc: BaseException | None) -> BaseException | None:
+    """The error of ``exc``'s chain that says the disk is full (see :func:`is_disk_full`)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in _DISK_FULL_ERRNOS:
+            return exc
+        if any(text in str(exc).lower() for text in _DISK_FULL_TEXTS):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+@contextmanager
+def naming_full_disk(root: Path) -> Iterator[None]:
+    """Turn any error that says the disk is full into :class:`OutputDiskFullError` naming ``root``,
+    wherever it was raised (a shard, a marker, a worker's scratch file, the run log), or naming the
+    file's own folder when the error names a file outside ``root``."""
+    try:
+        yield
+    except OutputDiskFullError:
+        raise
+    except Exception as exc:
+        full = _disk_full_error(exc)
+        if full is not None:
+            raise OutputDiskFullError.at(root, getattr(full, "filename", None)) from exc
+        raise
+
+
 def temporary_path(path: Path) -> Path:
     """Where to write ``path`` before renaming it into place: in the same folder (so the rename is
     atomic) and unique to this process and call, because on a cluster a retried task can run
@@ -40,14 +114,27 @@ def temporary_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
 
 
+@contextmanager
+def replaced_atomically(path: Path) -> Iterator[Path]:
+    """A temporary path to write ``path``'s new content to, renamed into place when the block ends
+    and deleted if it fails: readers see the old file or the new, never half of one, and a failed
+    write (a full disk) leaves no partial file to take space from the rerun."""
+    tmp = temporary_path(path)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write JSON via a temp file and a rename, so a crash leaves the old file or the new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(
-        orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
-    )
-    os.replace(tmp, path)
+    with replaced_atomically(path) as tmp:
+        tmp.write_bytes(
+            orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+        )
 
 
 def read_json(path: Path) -> Any:

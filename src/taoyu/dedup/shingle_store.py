@@ -11,7 +11,6 @@ a compiled merge counts each pair's common shingles.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import pyarrow.parquet as pq
 from taoyu.dedup.graph import row_of, sorted_unique, task_of
 from taoyu.dedup.minhash import shingle_hashes
 from taoyu.jit import kernel
-from taoyu.output import temporary_path
+from taoyu.output import replaced_atomically
 
 INDEX = np.dtype([("row", "<i8"), ("offset", "<i8"), ("length", "<i8")])
 PAIRS_PER_CHUNK = 20_000
@@ -45,9 +44,8 @@ def write_task_sets(
     index["row"] = rows
     data_path, index_path = set_paths(folder, task)
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = temporary_path(data_path)
     position = done = first_row = 0
-    with open(tmp, "wb") as out:
+    with replaced_atomically(data_path) as tmp, open(tmp, "wb") as out:
         for path in doc_files:
             for batch in pq.ParquetFile(path).iter_batches(batch_size=chunk, columns=["text"]):
                 end = first_row + batch.num_rows
@@ -63,12 +61,11 @@ def write_task_sets(
                         position += small.size
                     done = upto
                 first_row = end
-    if done != rows.shape[0]:
-        raise ValueError(
-            f"near_dedup: task {task} has {first_row} documents in its shards, but row {int(rows[done])} "
-            "is in a candidate pair"
-        )
-    os.replace(tmp, data_path)
+        if done != rows.shape[0]:  # inside: the half-written sets are never published
+            raise ValueError(
+                f"near_dedup: task {task} has {first_row} documents in its shards, but row {int(rows[done])} "
+                "is in a candidate pair"
+            )
     save_array(index_path, index)
     return position * 4 + index.nbytes
 
@@ -80,10 +77,8 @@ def set_paths(folder: Path, task: int) -> tuple[Path, Path]:
 
 def save_array(path: Path, array: np.ndarray) -> None:
     """``np.save`` under a temporary name, then renamed: readers see the whole file or none."""
-    tmp = temporary_path(path)
-    with open(tmp, "wb") as fh:
+    with replaced_atomically(path) as tmp, open(tmp, "wb") as fh:
         np.save(fh, array, allow_pickle=False)
-    os.replace(tmp, path)
 
 
 def load_array(path: Path) -> np.ndarray:

@@ -7,6 +7,7 @@ signatures, commits them atomically and writes the task's completion marker.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -170,6 +171,10 @@ class TaskResult:
 def run_task_phase(
     ctx: RunContext, task: Task, phase_index: int, progress: ProgressFn | None = None
 ) -> TaskResult:
+    """Run one task through one phase: read its input (or the phase before's shards), apply the
+    decisions of the resolve before, run the phase's steps, and publish its shards and ledger rows
+    only once all of them are written, then its marker. Any failure deletes what the attempt wrote,
+    so a rerun (or a Ray retry) starts the task afresh, and a task with a marker is never redone."""
     started = time.perf_counter()
     layout = ctx.layout
     marker = layout.task_marker(phase_index, task.index)
@@ -182,17 +187,72 @@ def run_task_phase(
     ledger_stem = f"p{phase_index}-{stem}"
     schema = ctx.schema()
     rows = RowBuilder(schema)
+    _remove_earlier_outputs(layout, phase_index, task.index, stem, ledger_stem)
+    writers = _open_writers(ctx, phase, task.index, stem, ledger_stem, schema)
+    result = TaskResult(task.index, phase_index, input_bytes=task.size if phase.reads_input else 0)
+    try:
+        if phase.reads_input:
+            items: Iterator[Document | InputError] = read_task(task, ctx.recipe.reader)
+        else:
+            items = _read_intermediate(layout.work(phase_index - 1), task.index)
+        decisions = _load_decisions(layout.decisions(phase_index - 1), task.index) if phase.before else {}
+        on_error = partial(_record_step_error, strict=ctx.strict)
+        batches = _Batches(phase, writers, rows, result, on_error)
+        _push_items(ctx, phase, items, decisions, batches, progress)
+        if phase.reads_input:
+            result.digests = _digests_owned_by(task)
+        _commit(writers, result)
+    except BaseException:
+        for writer in writers.all():  # each writer's temp shards go, whatever another's abort does
+            with contextlib.suppress(Exception):
+                writer.abort()
+        raise
+    result.seconds = time.perf_counter() - started
+    write_json_atomic(marker, result.as_dict())
+    release_unused_memory()  # a task's peak must not be the worker's floor for the next one
+    return result
 
+
+def _remove_earlier_outputs(
+    layout: OutputLayout, phase_index: int, task_index: int, stem: str, ledger_stem: str
+) -> None:
+    """Delete what an earlier, unfinished attempt at this task phase left (data, ledger, rejects,
+    intermediate shards and signatures), so a retry never publishes two attempts' rows."""
     work = layout.work(phase_index)
     for directory, s in (
         (layout.data, stem),
         (layout.ledger, ledger_stem),
         (layout.rejects, ledger_stem),
-        (work, f"docs-{task.index:05d}"),
-        (work, f"sigs-{task.index:05d}"),
+        (work, f"docs-{task_index:05d}"),
+        (work, f"sigs-{task_index:05d}"),
     ):
         remove_task_outputs(directory, s)
 
+
+@dataclass
+class _TaskWriters:
+    """The shard writers of one task phase, kept together because they are finished, published or
+    aborted together (always in this order: ledger, data, rejects, intermediate, signatures)."""
+
+    ledger: ShardWriter
+    data: Any
+    """The dataset writer (:func:`_data_writer`), in the last phase only."""
+    rejects: ShardWriter | None
+    intermediate: ShardWriter | None
+    signatures: ShardWriter | None
+
+    def all(self) -> list[Any]:
+        """The writers this phase opened, in the order they are finished and published."""
+        candidates = (self.ledger, self.data, self.rejects, self.intermediate, self.signatures)
+        return [w for w in candidates if w is not None]
+
+
+def _open_writers(
+    ctx: RunContext, phase: Phase, task_index: int, stem: str, ledger_stem: str, schema: pa.Schema
+) -> _TaskWriters:
+    """Open the writers the phase needs: the ledger always, the dataset in the last phase, rejects
+    with --keep-rejects, and intermediate shards with signatures before a global step."""
+    layout = ctx.layout
     out_cfg = ctx.recipe.output
     ledger = ShardWriter(
         layout.ledger, ledger_stem, LEDGER_SCHEMA, max_rows_per_shard=1 << 40, tmp_dir=layout.tmp
@@ -206,104 +266,125 @@ def run_task_phase(
     )
     intermediate = signatures = None
     if phase.after is not None:
+        work = layout.work(phase.index)
         scratch = {"max_rows_per_shard": 1 << 40, "tmp_dir": layout.tmp, "compression": SCRATCH_COMPRESSION}
-        intermediate = ShardWriter(work, f"docs-{task.index:05d}", INTERMEDIATE_SCHEMA, **scratch)
-        signatures = ShardWriter(work, f"sigs-{task.index:05d}", phase.after.signature_schema, **scratch)
-    writers = [w for w in (ledger, data, rejects, intermediate, signatures) if w is not None]
+        intermediate = ShardWriter(work, f"docs-{task_index:05d}", INTERMEDIATE_SCHEMA, **scratch)
+        signatures = ShardWriter(work, f"sigs-{task_index:05d}", phase.after.signature_schema, **scratch)
+    return _TaskWriters(ledger, data, rejects, intermediate, signatures)
 
-    result = TaskResult(task.index, phase_index, input_bytes=task.size if phase.reads_input else 0)
-    try:
-        if phase.reads_input:
-            items: Iterator[Document | InputError] = read_task(task, ctx.recipe.reader)
-        else:
-            items = _read_intermediate(layout.work(phase_index - 1), task.index)
-        decisions = _load_decisions(layout.decisions(phase_index - 1), task.index) if phase.before else {}
-        row = 0
-        unreported = 0
-        pending_signature: list[Document] = []
 
-        def pass_on_pending() -> None:
-            nonlocal row
-            assert phase.after is not None
-            row = _pass_on(pending_signature, phase.after, intermediate, signatures, row)
-            result.passed_on += len(pending_signature)
-            pending_signature.clear()
+@dataclass
+class _Batches:
+    """The documents of one task phase on their way out: batched through the steps together (for
+    speed), then finished one by one in input order, into the ledger, data and rejects, or batched
+    again for their signatures before a global step."""
 
-        def finish(doc: Document) -> None:
-            if doc.is_dropped:
-                entry = document_entry(doc)
-                ledger.write(entry)
-                if entry["outcome"] == DROPPED:
-                    result.dropped += 1
-                    if rejects is not None:
-                        rejects.write(_reject_row(doc, rows))
-                else:
-                    result.input_errors += 1
-            elif phase.after is not None:
-                pending_signature.append(doc)
-                if len(pending_signature) >= SIGNATURE_BATCH:
-                    pass_on_pending()
+    phase: Phase
+    writers: _TaskWriters
+    rows: RowBuilder
+    result: TaskResult
+    on_error: Callable[[Step, Document, Exception], None]
+    pending_steps: list[Document] = field(default_factory=list)
+    pending_chars: int = 0
+    pending_signature: list[Document] = field(default_factory=list)
+    row: int = 0
+    """The next row number in the task's signature shard."""
+
+    def add(self, doc: Document) -> None:
+        """Queue a document for the steps, and run them once the batch is full."""
+        self.pending_steps.append(doc)
+        self.pending_chars += len(doc.text)
+        if batch_is_full(len(self.pending_steps), self.pending_chars):
+            self.run_pending()
+
+    def run_pending(self) -> None:
+        """Take the waiting documents through the steps together, then finish them in order."""
+        run_steps(self.pending_steps, self.phase.steps, self.on_error)
+        for doc in self.pending_steps:
+            self.finish(doc)
+        self.pending_steps.clear()
+        self.pending_chars = 0
+
+    def finish(self, doc: Document) -> None:
+        """Write a document that went through the steps where it belongs: ledger (and rejects) when
+        dropped, the signature batch before a global step, else data and ledger."""
+        writers, result = self.writers, self.result
+        if doc.is_dropped:
+            entry = document_entry(doc)
+            writers.ledger.write(entry)
+            if entry["outcome"] == DROPPED:
+                result.dropped += 1
+                if writers.rejects is not None:
+                    writers.rejects.write(_reject_row(doc, self.rows))
             else:
-                assert data is not None
-                data.write(rows.row(doc))
-                ledger.write(document_entry(doc))
-                result.kept += 1
-
-        pending_steps: list[Document] = []
-        pending_chars = 0
-        on_error = partial(_record_step_error, strict=ctx.strict)
-
-        def run_pending() -> None:
-            """Take the waiting documents through the steps together, then finish them in order."""
-            nonlocal pending_chars
-            run_steps(pending_steps, phase.steps, on_error)
-            for doc in pending_steps:
-                finish(doc)
-            pending_steps.clear()
-            pending_chars = 0
-
-        for n, item in enumerate(items):
-            if phase.reads_input:
-                result.records_in += 1
-            unreported += 1
-            if progress is not None and unreported == 256:
-                progress(unreported)
-                unreported = 0
-            if isinstance(item, InputError):
-                run_pending()  # the records before it first: the ledger keeps input order
-                if ctx.strict:
-                    raise StrictModeError(f"input error in {item.describe()}")
-                ledger.write(error_entry(item))
                 result.input_errors += 1
-                continue
-            doc = item
-            if phase.before is not None:
-                doc = phase.before.apply(doc, decisions.get(n))
-            pending_steps.append(doc)
-            pending_chars += len(doc.text)
-            if batch_is_full(len(pending_steps), pending_chars):
-                run_pending()
-        run_pending()
-        if pending_signature:
-            pass_on_pending()
-        if progress is not None and unreported:
-            progress(unreported)
+        elif self.phase.after is not None:
+            self.pending_signature.append(doc)
+            if len(self.pending_signature) >= SIGNATURE_BATCH:
+                self.pass_on_pending()
+        else:
+            assert writers.data is not None
+            writers.data.write(self.rows.row(doc))
+            writers.ledger.write(document_entry(doc))
+            result.kept += 1
+
+    def pass_on_pending(self) -> None:
+        """Hand the signature batch to the next phase (:func:`_pass_on`) and count it."""
+        assert self.phase.after is not None
+        writers = self.writers
+        self.row = _pass_on(
+            self.pending_signature, self.phase.after, writers.intermediate, writers.signatures, self.row
+        )
+        self.result.passed_on += len(self.pending_signature)
+        self.pending_signature.clear()
+
+
+def _push_items(
+    ctx: RunContext,
+    phase: Phase,
+    items: Iterator[Document | InputError],
+    decisions: dict[int, dict[str, Any]],
+    batches: _Batches,
+    progress: ProgressFn | None,
+) -> None:
+    """Read every item of the task into ``batches``, applying the decisions of the global step
+    before the phase and recording input errors in input order; report progress every 256 items."""
+    result = batches.result
+    unreported = 0
+    for n, item in enumerate(items):
         if phase.reads_input:
-            result.digests = _digests_owned_by(task)
-        for writer in writers:
-            writer.finish()
-        for writer in writers:
-            published = writer.publish()
-            if writer is ledger:
-                result.funnel = funnel_of_files(published).to_json()
-    except BaseException:
-        for writer in writers:
-            writer.abort()
-        raise
-    result.seconds = time.perf_counter() - started
-    write_json_atomic(marker, result.as_dict())
-    release_unused_memory()  # a task's peak must not be the worker's floor for the next one
-    return result
+            result.records_in += 1
+        unreported += 1
+        if progress is not None and unreported == 256:
+            progress(unreported)
+            unreported = 0
+        if isinstance(item, InputError):
+            batches.run_pending()  # the records before it first: the ledger keeps input order
+            if ctx.strict:
+                raise StrictModeError(f"input error in {item.describe()}")
+            batches.writers.ledger.write(error_entry(item))
+            result.input_errors += 1
+            continue
+        doc = item
+        if phase.before is not None:
+            doc = phase.before.apply(doc, decisions.get(n))
+        batches.add(doc)
+    batches.run_pending()
+    if batches.pending_signature:
+        batches.pass_on_pending()
+    if progress is not None and unreported:
+        progress(unreported)
+
+
+def _commit(writers: _TaskWriters, result: TaskResult) -> None:
+    """Finish every writer, then publish them all (renames into place), counting the funnel of
+    the ledger shard as it is published."""
+    for writer in writers.all():
+        writer.finish()
+    for writer in writers.all():
+        published = writer.publish()
+        if writer is writers.ledger:
+            result.funnel = funnel_of_files(published).to_json()
 
 
 def _data_writer(layout: OutputLayout, stem: str, schema: pa.Schema, out_cfg: OutputConfig) -> Any:

@@ -12,16 +12,19 @@ text node's characters, an element's class, id and style, and what a page says a
 numba calls a C function from a raw address through :func:`_call`; the addresses are arguments,
 not constants, so the loops are cached on disk like every other kernel (:mod:`taoyu.jit`).
 
-Two things are not part of lexbor's function API and are checked, not assumed, when the module
-loads: where a text node keeps its characters (right after the node's own fields), and that the
-walk gives what selectolax gives on a probe page. If either check fails (another selectolax
-build, a changed struct), :data:`AVAILABLE` is False and callers read the tree through
-selectolax's Python API instead, with the same results, only slower.
+Two things are not part of lexbor's function API and are checked, not assumed: where a text
+node keeps its characters (right after the node's own fields), when the module loads, and that
+the walk gives what selectolax gives on a probe page, before the walk's first use. If either
+check fails (another selectolax build, a changed struct), callers read the tree through
+selectolax's Python API instead, with the same results, only slower. They do so too until the
+walk is worth compiling (:mod:`taoyu.jit`): the Python reader's time counts towards it.
 """
 
 from __future__ import annotations
 
 import ctypes
+import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -35,7 +38,9 @@ from numba.extending import intrinsic
 from selectolax import lexbor as _selectolax
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from taoyu.jit import kernel
+from taoyu.jit import Kernel, kernel
+
+_log = logging.getLogger(__name__)
 
 _ELEMENT, _TEXT = 1, 3  # lexbor's node types (the DOM's)
 _NO_LEAVES = np.zeros(0, np.bool_)
@@ -194,27 +199,35 @@ def _label_arrays(labels: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def read_page(root: LexborNode, leaves: np.ndarray = _NO_LEAVES) -> PageArrays:
-    """The subtree under ``root`` as arrays: through lexbor's C functions when :data:`AVAILABLE`,
-    else through selectolax's Python API (the same arrays). ``leaves`` marks, by tag id, the
-    elements whose subtrees are not read (a script's text, when scripts will be removed)."""
-    if AVAILABLE:
+    """The subtree under ``root`` as arrays: through lexbor's C functions when
+    :func:`compiled_reader`, else through selectolax's Python API (the same arrays). ``leaves``
+    marks, by tag id, the elements whose subtrees are not read (a script's text, when scripts
+    will be removed)."""
+    if compiled_reader():
         page = _read_compiled(root, leaves)
         if page is not None:
             return page
-    return read_page_python(root, leaves)
+    started = time.perf_counter()
+    page = read_page_python(root, leaves)
+    _WALK.charge(time.perf_counter() - started)
+    return page
+
+
+def compiled_reader() -> bool:
+    """Whether pages are read through lexbor's C functions now: the functions were found
+    (:data:`AVAILABLE`), the walk is worth compiling or compiled, and on its first use it gave
+    exactly what selectolax gives on the probe page."""
+    global _VERIFIED
+    if not AVAILABLE or not _WALK.ready():
+        return False
+    if _VERIFIED is None:
+        _VERIFIED = _walk_matches_selectolax()
+    return _VERIFIED
 
 
 def read_page_python(root: LexborNode, leaves: np.ndarray = _NO_LEAVES) -> PageArrays:
     """:func:`read_page` through selectolax's Python API, node by node."""
-    nodes = []
-    skipped: set[int] = set()  # leaves and what is below them
-    for node in root.traverse(include_text=True):
-        if nodes and node.parent.mem_id in skipped:
-            skipped.add(node.mem_id)
-            continue
-        nodes.append(node)
-        if len(nodes) > 1 and node.tag_id < len(leaves) and leaves[node.tag_id]:
-            skipped.add(node.mem_id)
+    nodes = _nodes_to_read(root, leaves)
     count = len(nodes)
     keys = np.fromiter([node.mem_id for node in nodes], np.int64, count)
     position = {key: i for i, key in enumerate(keys.tolist())}
@@ -225,6 +238,69 @@ def read_page_python(root: LexborNode, leaves: np.ndarray = _NO_LEAVES) -> PageA
     starts = np.zeros(count + 1, np.int64)
     np.cumsum(np.fromiter(map(len, texts), np.int64, count), out=starts[1:])
     codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), np.uint32)
+    found = _element_attributes(nodes, elements)
+    labels = found.labels
+    label_bytes, label_starts = _label_arrays([f"{name} {id_}" for name, id_ in labels])
+    label_ids = label_starts[:-1] + [len(name.encode("utf-8")) + 1 for name, _ in labels]
+    return PageArrays(
+        keys,
+        parents,
+        tag_ids,
+        elements,
+        starts,
+        codes,
+        np.array(found.labelled, np.int64),
+        label_bytes,
+        label_starts,
+        label_ids.astype(np.int64),
+        np.array(found.styled, np.int64),
+        found.styles,
+        np.array(found.sign_kinds, np.int8),
+        np.array(found.sign_positions, np.int64),
+        found.signs,
+        nodes,
+    )
+
+
+def _nodes_to_read(root: LexborNode, leaves: np.ndarray) -> list[LexborNode]:
+    """The nodes under ``root`` (itself first) in document order, less what lies below a leaf:
+    the nodes :func:`read_page_python` makes arrays of, as the compiled walk would visit them."""
+    nodes = []
+    skipped: set[int] = set()  # leaves and what is below them
+    for node in root.traverse(include_text=True):
+        if nodes and node.parent.mem_id in skipped:
+            skipped.add(node.mem_id)
+            continue
+        nodes.append(node)
+        if len(nodes) > 1 and node.tag_id < len(leaves) and leaves[node.tag_id]:
+            skipped.add(node.mem_id)
+    return nodes
+
+
+@dataclass(slots=True)
+class _ElementAttributes:
+    """What :func:`read_page_python` reads from the elements' attributes, in document order, kept
+    together because one pass over the elements finds all of it."""
+
+    labelled: list[int]
+    """Positions of the elements with a class or an id."""
+    labels: list[tuple[str, str]]
+    """Their (class, id), "" for the one missing."""
+    styled: list[int]
+    """Positions of the elements whose style may hide them (:func:`_may_hide`)."""
+    styles: list[str]
+    """Those styles."""
+    sign_kinds: list[int]
+    """Kinds of the page's signs (:data:`ITEMTYPE`, :data:`GENERATOR`, :data:`JSON_LD`)."""
+    sign_positions: list[int]
+    """Positions of the elements that give them."""
+    signs: list[str]
+    """The signs' texts."""
+
+
+def _element_attributes(nodes: list[LexborNode], elements: np.ndarray) -> _ElementAttributes:
+    """The labels, hiding styles and page signs of the elements among ``nodes`` (``elements``
+    marks them), read through selectolax in one pass."""
     labelled, labels, styled, styles = [], [], [], []
     sign_kinds, sign_positions, signs = [], [], []
     for i, node in enumerate(nodes):
@@ -249,26 +325,7 @@ def read_page_python(root: LexborNode, leaves: np.ndarray = _NO_LEAVES) -> PageA
             sign_kinds.append(kind)
             sign_positions.append(i)
             signs.append(sign)
-    label_bytes, label_starts = _label_arrays([f"{name} {id_}" for name, id_ in labels])
-    label_ids = label_starts[:-1] + [len(name.encode("utf-8")) + 1 for name, _ in labels]
-    return PageArrays(
-        keys,
-        parents,
-        tag_ids,
-        elements,
-        starts,
-        codes,
-        np.array(labelled, np.int64),
-        label_bytes,
-        label_starts,
-        label_ids.astype(np.int64),
-        np.array(styled, np.int64),
-        styles,
-        np.array(sign_kinds, np.int8),
-        np.array(sign_positions, np.int64),
-        signs,
-        nodes,
-    )
+    return _ElementAttributes(labelled, labels, styled, styles, sign_kinds, sign_positions, signs)
 
 
 def _may_hide(style: str) -> bool:
@@ -336,7 +393,7 @@ def _numbered_ids(label_bytes, label_starts, label_ids):  # type: ignore[no-unty
     return np.flatnonzero(found)
 
 
-@kernel
+@kernel(python=False)
 def _walk(root, functions, text_offset, names, leaves, tags, generator, json_ld):  # type: ignore[no-untyped-def]
     """selectolax's ``traverse(include_text=True)`` in compiled code, less what is below the
     ``leaves``, and what each node holds: the addresses of its text, class, id, style and signs
@@ -518,7 +575,12 @@ def _walk(root, functions, text_offset, names, leaves, tags, generator, json_ld)
     )  # fmt: skip
 
 
-@kernel
+_WALK: Kernel = _walk
+"""The walk as a kernel, whatever the module name ``_walk`` is bound to once compiled: the Python
+reader charges its time here, and asks it whether compiling has paid."""
+
+
+@kernel(python=False)
 def _equals(address, size, word, any_case):  # type: ignore[no-untyped-def]
     """Whether the bytes at ``address`` are ``word`` (``any_case``: ASCII letters in any case)."""
     if size != len(word):
@@ -538,7 +600,7 @@ def _is_leaf(tag_id, leaves, node, root):  # type: ignore[no-untyped-def]
     return node != root and tag_id < len(leaves) and leaves[tag_id]
 
 
-@kernel
+@kernel(python=False)
 def _copy(address, size, out, at):  # type: ignore[no-untyped-def]
     if size:
         out[at : at + size] = numba_carray(_bytes_at(address), size)
@@ -677,27 +739,33 @@ def _text_offset(addresses: np.ndarray) -> int | None:
     return None
 
 
-def _check() -> tuple[np.ndarray | None, int | None]:
-    """The function addresses and the text offset, when the compiled walk gives exactly what
-    selectolax gives on the probe page; (None, None) otherwise."""
+def _find_functions() -> tuple[np.ndarray | None, int | None]:
+    """The function addresses and the text offset, or (None, None) when either is not found."""
     addresses = _addresses()
     if addresses is None:
         return None, None
     offset = _text_offset(addresses)
-    if offset is None:
-        return None, None
+    return (addresses, offset) if offset is not None else (None, None)
+
+
+def _walk_matches_selectolax() -> bool:
+    """Whether the compiled walk gives exactly what selectolax gives on the probe page (this
+    compiles the walk, or loads it from the cache); if not, :data:`AVAILABLE` turns False."""
+    global AVAILABLE
     root = LexborHTMLParser(_PROBE).body
-    global _FUNCTION_ADDRESSES, _TEXT_OFFSET
-    _FUNCTION_ADDRESSES, _TEXT_OFFSET = addresses, offset
     spans = tag_table(["span"])
     try:
         same = all(
             _same(_read_compiled(root, leaves), read_page_python(root, leaves))
             for leaves in (_NO_LEAVES, spans)
         )
-    finally:
-        _FUNCTION_ADDRESSES, _TEXT_OFFSET = None, None
-    return (addresses, offset) if same else (None, None)
+    except Exception:  # a build of numba or selectolax this was not made for
+        # Compiling the walk failed: pages are read through selectolax's Python API, as the module
+        # docstring promises, and the next page does not try again.
+        _log.warning("lexbor's C functions cannot be used; pages are read through selectolax", exc_info=True)
+        same = False
+    AVAILABLE = AVAILABLE and same
+    return same
 
 
 def _same(one: PageArrays | None, other: PageArrays) -> bool:
@@ -711,11 +779,12 @@ def _same(one: PageArrays | None, other: PageArrays) -> bool:
     )
 
 
-_FUNCTION_ADDRESSES: np.ndarray | None = None
-_TEXT_OFFSET: int | None = None
 _NO_FUNCTIONS = np.zeros(0, np.uint64)
-_FUNCTION_ADDRESSES, _TEXT_OFFSET = _check()
+_FUNCTION_ADDRESSES, _TEXT_OFFSET = _find_functions()
 AVAILABLE = _FUNCTION_ADDRESSES is not None
+"""Whether lexbor's functions were found (False also once the walk failed its check on the probe
+page); set it False to read every page through selectolax's Python API."""
+_VERIFIED: bool | None = None
 
 
 def unlink(page: PageArrays, removed: np.ndarray) -> None:
@@ -738,10 +807,10 @@ def unlink(page: PageArrays, removed: np.ndarray) -> None:
 def unlinker(page: PageArrays) -> np.ndarray:
     """What :func:`unlink_nodes` calls for the page: lexbor's functions, or none when the page was
     read through Python (then :func:`unlink` removes its nodes through selectolax)."""
-    return _NO_FUNCTIONS if page.nodes is not None or _FUNCTION_ADDRESSES is None else _FUNCTION_ADDRESSES
+    return _NO_FUNCTIONS if page.nodes is not None or not AVAILABLE else _FUNCTION_ADDRESSES
 
 
-@kernel
+@kernel(python=False)
 def unlink_nodes(keys, parents, removed, functions):  # type: ignore[no-untyped-def]
     """:func:`unlink` in compiled code, through lexbor's functions (from :func:`unlinker`)."""
     remove = functions[_REMOVE]

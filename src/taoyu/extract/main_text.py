@@ -197,24 +197,63 @@ def _warm() -> None:
 
 
 def _extract(tree: LexborHTMLParser, format: Format, url: str | None, prune_rules: bool = True) -> Extraction:
+    """The main text of a parsed page and its shape: read and prune the page, choose its content
+    blocks, add a thread's replies or a table of contents, drop link lists, and render."""
     root = tree.body or tree.root
     if root is None:
         return _EMPTY
-    if prune_rules:
-        page = read_page(root, never_content())
-        state = _app_state(tree, page)  # before pruning takes the scripts
-        thread_page = is_thread_page(tree, url, page)  # from the page as read: pruning drops its signs
-        page, threads = prune(root, page, thread_page)
-    else:  # a second reading, after a collapse: everything but what is never read as text
-        for node in root.css(_NEVER_READ):  # out of the DOM too, for Markdown (a rare page)
-            node.decompose()
-        page, state, thread_page, threads = read_page(root), [], False, set()
+    page, state, thread_page, threads = _read_and_prune(tree, root, url, prune_rules)
     # Whether a chrome pattern must see folded text: one pass over the page's code points, which
     # spares the fold's own check of each list of lines and block texts on a Simplified page.
     traditional = holds_foldable(page.codes)
     if not len(page.keys):  # the root itself was pruned (a <body class="footer">): nothing is left
         return Extraction("\n".join(state), PageShape()) if state else _EMPTY
     measures = measure(root, partial(chrome_texts, traditional=traditional), page)
+    measured = measures.tree
+    positions, posts = _chosen_blocks(measures, threads, thread_page)
+    # As selectolax nodes, when something needs them; found before link lists leave the DOM.
+    parts: list[LexborNode] | None = None
+    thread = thread_page and not posts  # a series of posts already holds the replies
+    if thread or format == "markdown":
+        parts = [measures.node_at(position) for position in positions]
+    if thread and parts is not None:
+        replies = _replies(root, parts, measures)
+        parts += replies
+        positions += measured.positions(replies)
+    removed: list[int] = []
+    for part in positions:
+        removed += drop_link_lists(part, measured)
+    directory = _directory(root, positions, measures)
+    if directory is not None:
+        positions += measured.positions([directory])
+        if parts is not None:
+            parts.append(directory)
+    shape = _shape(measured, positions, removed)
+    return _rendered(measured, positions, parts, removed, shape, state, traditional, format)
+
+
+def _read_and_prune(
+    tree: LexborHTMLParser, root: LexborNode, url: str | None, prune_rules: bool
+) -> tuple[PageArrays, list[str], bool, set[int]]:
+    """The page read into arrays, with the lines of its app state, whether it is a thread page and
+    the comment threads kept for holding most of it. With ``prune_rules`` everything that is never
+    content is pruned first; without (a second reading, after a collapse) only what is never read
+    as text goes."""
+    if prune_rules:
+        page = read_page(root, never_content())
+        state = _app_state(tree, page)  # before pruning takes the scripts
+        thread_page = is_thread_page(tree, url, page)  # from the page as read: pruning drops its signs
+        page, threads = prune(root, page, thread_page)
+        return page, state, thread_page, threads
+    for node in root.css(_NEVER_READ):  # out of the DOM too, for Markdown (a rare page)
+        node.decompose()
+    return read_page(root), [], False, set()
+
+
+def _chosen_blocks(measures: Measures, threads: set[int], thread_page: bool) -> tuple[list[int], bool]:
+    """The positions of the content blocks, and whether they are a series of posts (a thread's,
+    a page of reviews): the best block and its prose siblings or its series, after the choice
+    between comments and the post above them and between a feed's teaser and the article."""
     measured = measures.tree
     scores, best = measures.score_at, measures.best_at
     in_threads = _mask(measured, threads)  # the comment threads kept for holding most of the page
@@ -241,26 +280,24 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None, prune_rule
     # Once the comments lost to the post, they do not come back as its sibling.
     skip = np.zeros(len(scores), np.bool_) if in_thread else in_threads
     positions = (series if not feed else []) or prose_siblings(measured, best, scores, skip)
-    if not thread_page and not (series and not feed):
+    posts = bool(series) and not feed
+    if not thread_page and not posts:
         positions = _widened(measured, positions, skip)
-    # As selectolax nodes, when something needs them; found before link lists leave the DOM.
-    parts: list[LexborNode] | None = None
-    thread = thread_page and not (series and not feed)  # a series of posts already holds the replies
-    if thread or format == "markdown":
-        parts = [measures.node_at(position) for position in positions]
-    if thread and parts is not None:
-        replies = _replies(root, parts, measures)
-        parts += replies
-        positions += measured.positions(replies)
-    removed: list[int] = []
-    for part in positions:
-        removed += drop_link_lists(part, measured)
-    directory = _directory(root, positions, measures)
-    if directory is not None:
-        positions += measured.positions([directory])
-        if parts is not None:
-            parts.append(directory)
-    shape = _shape(measured, positions, removed)
+    return positions, posts
+
+
+def _rendered(
+    measured: PageTree,
+    positions: list[int],
+    parts: list[LexborNode] | None,
+    removed: list[int],
+    shape: PageShape,
+    state: list[str],
+    traditional: bool,
+    format: Format,
+) -> Extraction:
+    """The chosen blocks as lines, less chrome lines, with the app state's lines: Markdown from
+    the DOM nodes (it needs the tags), plain text from the tree as it was measured."""
     lines: list[str] = []
     if format == "markdown" and parts is not None:  # Markdown needs the tags
         gone = set(removed)  # a part that was itself a link list left the DOM: nothing to render

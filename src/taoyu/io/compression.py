@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import gzip
 import io
+import zlib
 from typing import BinaryIO
 
 import zstandard
 
 _CHUNK = 1 << 17
+
+BROKEN_STREAM_ERRORS: tuple[type[BaseException], ...] = (EOFError, OSError, zlib.error, zstandard.ZstdError)
+"""What reading a stream from :func:`open_decompressed` raises when the file is cut off or corrupt:
+gzip raises ``zlib.error`` on a damaged deflate block and zstandard its own error on a damaged
+frame, neither of them an ``OSError``. A reader catches these to report the rest of the file as
+lost, instead of failing its task."""
 
 
 class ZstdFrames(io.RawIOBase):

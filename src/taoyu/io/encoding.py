@@ -18,6 +18,7 @@ reported, so the caller can reject it instead of passing garbage downstream.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from dataclasses import dataclass
 
@@ -56,10 +57,25 @@ def normalise_charset(name: str | None) -> str | None:
         return None
     name = name.strip().strip("\"'").lower()
     try:
-        canonical = codecs.lookup(name).name
-    except LookupError:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):  # ValueError: a NUL in the name, which a header can carry
+        return None
+    canonical = info.name
+    if not _decodes_pages(canonical):
         return None
     return _SUPERSETS.get(name, _SUPERSETS.get(canonical, canonical))
+
+
+@functools.lru_cache(maxsize=256)
+def _decodes_pages(codec: str) -> bool:
+    """Whether a codec can read any bytes as text, replacing what it cannot read: some names Python
+    knows cannot (``undefined`` refuses every input, ``idna`` refuses to replace, ``base64`` and
+    ``zlib`` are not text encodings). A page that declares one of them is read as undeclared."""
+    try:
+        bytes(range(256)).decode(codec, errors="replace")
+    except (UnicodeError, LookupError, ValueError, TypeError):
+        return False
+    return True
 
 
 def sniff_meta_charset(data: bytes) -> str | None:
@@ -92,7 +108,7 @@ def _prefer_declared_when_utf8_is_implausible(data: bytes, text: str, declared: 
         return Decoded(text, "utf-8", declared)
     try:
         alt = data.decode(codec)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):
         return Decoded(text, "utf-8", declared)
     if _cjk_share(alt) > utf8_share + 0.5:
         return Decoded(alt, codec, declared)
@@ -126,7 +142,7 @@ def decode_html(data: bytes, http_charset: str | None = None) -> Decoded:
     for codec in candidates:
         try:
             return Decoded(data.decode(codec), codec, declared)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):
             continue
 
     codec = candidates[0]

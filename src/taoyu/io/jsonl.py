@@ -8,7 +8,7 @@ import orjson
 
 from taoyu.document import Document, Source
 from taoyu.io.base import InputError, ReadStream, too_large
-from taoyu.io.compression import open_decompressed
+from taoyu.io.compression import BROKEN_STREAM_ERRORS, open_decompressed
 from taoyu.io.records import document_from_record
 
 
@@ -54,7 +54,7 @@ def read_jsonl(
                     index -= 1  # blank lines are not records
                     continue
                 yield _parse_line(line, source, text_field, id_field, url_field)
-    except (OSError, EOFError, ValueError) as exc:
+    except (*BROKEN_STREAM_ERRORS, ValueError) as exc:
         yield InputError(
             Source(path, index, None), f"file is truncated or corrupt; the rest was skipped: {exc}"
         )

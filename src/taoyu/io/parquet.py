@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from taoyu.document import Source
@@ -35,7 +36,7 @@ def read_parquet(
         row = sum(meta.row_group(i).num_rows for i in range(start))
         for rg in range(start, stop):
             table = pf.read_row_group(rg)
-            for record in table.to_pylist():
+            for record in _rows(table):
                 source = Source(path, row, None)
                 fallback = f"{path}#{row}"
                 row += 1
@@ -48,5 +49,27 @@ def read_parquet(
                     yield too_large(source, len(text.encode()), max_record_bytes)
                     continue
                 yield document_from_record(record, source, fallback, text_field, id_field, url_field)
-    except (OSError, ValueError) as exc:  # pyarrow raises ArrowInvalid (a ValueError) on corrupt files
+    except (OSError, ValueError, pa.ArrowException) as exc:  # ArrowInvalid is a ValueError, not all are
         yield InputError(Source(path, row, None), f"unreadable Parquet data; the rest was skipped: {exc}")
+
+
+_UNCONVERTIBLE = (OverflowError, ValueError, TypeError, pa.ArrowException)
+
+
+def _rows(table: pa.Table) -> list[dict]:
+    """A row group as Python dicts. A column Python cannot hold (a timestamp past year 9999, say)
+    is read as Arrow's text of its values instead, so one odd metadata column neither fails the
+    group nor loses its rows."""
+    try:
+        return table.to_pylist()
+    except _UNCONVERTIBLE:
+        columns = {name: _column_values(table.column(name)) for name in table.column_names}
+        return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
+def _column_values(column: pa.ChunkedArray) -> list:
+    """A column's values as Python objects, or as Arrow's text of them when Python cannot hold them."""
+    try:
+        return column.to_pylist()
+    except _UNCONVERTIBLE:
+        return column.cast(pa.string()).to_pylist()

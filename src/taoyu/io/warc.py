@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import gzip
 import uuid
-import zlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import BinaryIO
 
-import zstandard
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
 from taoyu.document import Document, Source
 from taoyu.io.base import InputError, ReadStream, too_large
-from taoyu.io.compression import open_decompressed
+from taoyu.io.compression import BROKEN_STREAM_ERRORS, open_decompressed
 
 _TYPES = {
     "response": WarcRecordType.response,
@@ -42,6 +40,10 @@ def read_warc(path: str, record_types: Iterable[str], max_record_bytes: int) -> 
     Each record is held back until the next one parses; the last one is checked against its
     Content-Length, so a record cut off by truncation is reported instead of passing as a short
     document, and a complete one is never blamed for a cut after it.
+
+    Bytes that do not read as a record (a damaged header, junk between records) stop fastwarc;
+    the error names the byte where the last whole record ended, so records of every type are
+    iterated, the unwanted ones skipped here, to know where each ends.
     """
     mask = 0
     for name in record_types:
@@ -49,21 +51,23 @@ def read_warc(path: str, record_types: Iterable[str], max_record_bytes: int) -> 
     index = 0
     pending: Document | InputError | None = None
     last = None
-    last_pos = 0
+    seen = None  # the last record of any type read whole: where the data stops reading, it ends
     try:
         with open_decompressed(path) as raw:
             guard = _TruncationGuard(raw)
-            for record in ArchiveIterator(guard, record_types=mask, parse_http=True, stream_detect=False):
+            for record in ArchiveIterator(guard, parse_http=True, stream_detect=False):
+                seen = record
+                if not int(record.record_type) & mask:
+                    continue
                 if pending is not None:
                     yield pending
-                last_pos = record.stream_pos
                 source = Source(path, index, record.stream_pos, _strip_urn(record.record_id))
                 index += 1
                 last = record
                 pending = _to_item(record, source, max_record_bytes)
         end_of_data = guard.tell()
         # Only the last record can be cut off, so only its extent is computed.
-        pending_end = last.stream_pos + _header_bytes(last) + last.content_length if last is not None else 0
+        pending_end = last.stream_pos + _header_bytes(last) + _block_bytes(last) if last is not None else 0
         if pending is not None and end_of_data < pending_end:
             pending = InputError(
                 pending.source,
@@ -79,14 +83,26 @@ def read_warc(path: str, record_types: Iterable[str], max_record_bytes: int) -> 
                 "later records are lost",
             )
     except (OSError, ValueError, EOFError) as exc:
+        # Where the next record should have started: the end of the last one read (and its CRLFs)
+        expected = seen.stream_pos + _header_bytes(seen) + _block_bytes(seen) + 4 if seen is not None else 0
         if pending is not None:
             yield pending
             pending = None
         yield InputError(
-            Source(path, index, last_pos), f"unreadable WARC data; the rest of the file was skipped: {exc}"
+            Source(path, index, expected),
+            f"unreadable WARC data after byte {expected}; the rest of the file was skipped: {exc}",
         )
     if pending is not None:
         yield pending
+
+
+def _block_bytes(record) -> int:
+    """The record's block as its header states it: ``content_length`` is less once fastwarc has
+    parsed the HTTP headers out of it."""
+    try:
+        return int(record.headers.get("Content-Length", record.content_length))
+    except ValueError:
+        return record.content_length
 
 
 def _header_bytes(record) -> int:
@@ -117,7 +133,7 @@ class _TruncationGuard:
         while want > 0 and self.error is None:
             try:
                 data = self._read(min(want, _CHUNK))
-            except (EOFError, OSError, zlib.error, zstandard.ZstdError) as exc:
+            except BROKEN_STREAM_ERRORS as exc:
                 self.error = exc
                 break
             if not data:

@@ -218,10 +218,16 @@ class ShardWriter:
         return [final for _, final in self._written]
 
     def abort(self) -> None:
-        """Close and delete this task's temp shards, so a failed task leaves nothing behind for its rerun."""
-        self._close_shard()
-        for tmp, _ in self._written:
-            tmp.unlink(missing_ok=True)
+        """Close and delete this task's temp shards, so a failed task leaves nothing behind for its rerun.
+        Closing a Parquet shard writes its footer, which fails on the full disk that failed the task:
+        the shards are deleted all the same, and the task's own error is the one raised."""
+        try:
+            self._close_shard()
+        except Exception:  # the task is failing already; its own error says why
+            self._parquet = self._jsonl = None
+        finally:
+            for tmp, _ in self._written:
+                tmp.unlink(missing_ok=True)
 
 
 class PartitionedWriter:

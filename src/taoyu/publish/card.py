@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 import yaml
 
+from taoyu.output import replaced_atomically
 from taoyu.publish import croissant
 from taoyu.publish.facts import REVIEW_RATE, UNSAFE_STEPS, RunFacts, configs, gather
 from taoyu.publish.manifest import MANIFEST, SIGNATURE
@@ -56,10 +57,11 @@ class _PlainDumper(yaml.SafeDumper):
 def write_card(root: Path) -> tuple[Path, Path]:
     """Write ``README.md`` and ``croissant.json`` into the output folder; returns their paths."""
     facts = gather(root)
-    readme = root / README
-    readme.write_text(render_readme(facts), encoding="utf-8")
-    jsonld = root / CROISSANT
-    jsonld.write_bytes(croissant.render(facts))
+    readme, jsonld = root / README, root / CROISSANT
+    with replaced_atomically(readme) as tmp:  # a reader never finds half a card
+        tmp.write_text(render_readme(facts), encoding="utf-8")
+    with replaced_atomically(jsonld) as tmp:
+        tmp.write_bytes(croissant.render(facts))
     return readme, jsonld
 
 

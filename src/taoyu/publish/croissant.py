@@ -145,15 +145,28 @@ def render(facts: RunFacts) -> bytes:
     card = facts.card()
     run = facts.run
     finished = run.get("finished") or datetime.now(UTC).isoformat(timespec="seconds")
-    counts = run.get("counts", {})
-    languages = sorted(k for k in facts.labels.get("language", {}) if k not in ("(none)", "und", "unknown"))
-    steps = [s.get("step") for s in facts.recipe.get("steps", [])]
-    drops = facts.stats.get("dropped_by", [])
-    first, last = facts.crawl_dates
     doc: dict[str, Any] = {
         "@context": context(),
         "@type": "sc:Dataset",
         "conformsTo": CONFORMS_TO,
+        **_dataset_card(facts, card, finished),
+        **_responsible_ai(facts),
+        "distribution": [],
+        "recordSet": [],
+    }
+    if card.get("homepage"):
+        doc["url"] = card["homepage"]
+    _add_files_and_record_sets(doc, facts)
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2)
+
+
+def _dataset_card(facts: RunFacts, card: dict[str, Any], finished: str) -> dict[str, Any]:
+    """The schema.org description of the dataset (name, license, version, languages, creator…),
+    from the card with the run's counts filling what the card leaves out; keys in document order."""
+    run = facts.run
+    counts = run.get("counts", {})
+    languages = sorted(k for k in facts.labels.get("language", {}) if k not in ("(none)", "und", "unknown"))
+    return {
         "name": card["pretty_name"],
         "description": card.get("description")
         or (
@@ -170,6 +183,17 @@ def render(facts: RunFacts) -> bytes:
         "keywords": ["taoyu", "web crawl", "pretraining", "Chinese"],
         "inLanguage": languages or ["zh"],
         "creator": {"@type": "sc:Organization", "name": card.get("creator") or "unknown"},
+    }
+
+
+def _responsible_ai(facts: RunFacts) -> dict[str, Any]:
+    """The Croissant RAI fields: how the data was collected and processed (each step with what it
+    dropped), the personal information it may hold, and its limits; keys in document order."""
+    run = facts.run
+    steps = [s.get("step") for s in facts.recipe.get("steps", [])]
+    drops = facts.stats.get("dropped_by", [])
+    first, last = facts.crawl_dates
+    return {
         "rai:dataCollection": (
             f"Web pages read from {len(run.get('inputs', []))} crawl file(s) "
             f"({', '.join(i['path'] for i in run.get('inputs', [])[:5])})"
@@ -187,11 +211,12 @@ def render(facts: RunFacts) -> bytes:
             "Opt-outs were read from what the crawl recorded, not from the live web.",
         ],
         "rai:dataUseCases": ["Language-model pre-training", "Industry-specific datasets"],
-        "distribution": [],
-        "recordSet": [],
     }
-    if card.get("homepage"):
-        doc["url"] = card["homepage"]
+
+
+def _add_files_and_record_sets(doc: dict[str, Any], facts: RunFacts) -> None:
+    """Fill ``doc``'s distribution (every shard with its checksum, then a file set per config) and
+    record sets (every kept document, then one per industry when the data is partitioned by it)."""
     for f in facts.files:
         doc["distribution"].append(
             {
@@ -230,7 +255,6 @@ def render(facts: RunFacts) -> bytes:
         doc["recordSet"].append(
             _record_set(facts, f"industry_{code}", f"Documents labelled industry {code}.", set_id)
         )
-    return orjson.dumps(doc, option=orjson.OPT_INDENT_2)
 
 
 def _dropped_note(step: str, drops: list[dict[str, Any]]) -> str:

@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from taoyu.digests import sha256_file
+from taoyu.output import replaced_atomically
 
 MANIFEST = "manifest.intoto.json"
 SIGNATURE = "manifest.sig.json"
@@ -246,9 +247,8 @@ def sign(root: Path, key_path: Path, workers: int | None = None) -> dict[str, An
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    with replaced_atomically(path) as tmp:
+        tmp.write_bytes(data)
 
 
 @dataclass

@@ -28,6 +28,7 @@ import numpy as np
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
+from taoyu.output import replaced_atomically
 from taoyu.publish.facts import LENGTH_BINS, RunFacts, gather
 from taoyu.sample import shard_rows
 
@@ -48,7 +49,8 @@ def write_report(root: Path) -> Path:
     """Write ``OUT/report.html`` and return its path."""
     facts = gather(root, for_card=False)
     path = root / REPORT
-    path.write_text(render(facts), encoding="utf-8")
+    with replaced_atomically(path) as tmp:  # a reader never finds half a report
+        tmp.write_text(render(facts), encoding="utf-8")
     return path
 
 
@@ -68,10 +70,52 @@ def context(facts: RunFacts) -> dict[str, Any]:
     stats, run = facts.stats, facts.run
     records_in = stats.get("records_in", 0) or 0
     drops = stats.get("dropped_by", [])
+    steps = _step_rows(facts, drops)
+    filters = _filter_rows(facts)
+    lengths = [facts.lengths.get(i, 0) for i in range(len(LENGTH_BINS))]
+    length_labels = [_length_label(i) for i in range(len(LENGTH_BINS))]
+    labels = _label_tables(facts)
+    sizes = Counter(n + 1 for n in facts.duplicates.values())
+    cluster_rows = sorted(sizes.items())
+    sites = sorted(facts.sites.items(), key=lambda hs: (-(hs[1].records - hs[1].kept), hs[0]))
+    phases = run.get("phases", [])
+    seconds = _seconds(run.get("started"), run.get("finished"))
+    return {
+        "title": facts.card()["pretty_name"],
+        "run": run,
+        "stats": stats,
+        "records_in": records_in,
+        "funnel_svg": _funnel_svg(stats, drops),
+        "drops": drops,
+        "steps": steps,
+        "filters": filters,
+        "lengths": list(zip(length_labels, lengths, strict=True)),
+        "lengths_svg": bar_svg(length_labels, lengths, "characters"),
+        "labels": labels,
+        "pii_kept": sorted(facts.pii_kept.items(), key=lambda kv: (-kv[1], kv[0])),
+        "pii_dropped": sorted(facts.pii_dropped.items(), key=lambda kv: (-kv[1], kv[0])),
+        "clusters": cluster_rows,
+        "clusters_svg": _clusters_svg(cluster_rows),
+        "sites": sites[:SITES_SHOWN],
+        "site_count": len(sites),
+        "drop_samples": _drop_samples(facts),
+        "edit_samples": facts.edit_samples,
+        "phases": phases,
+        "seconds": seconds,
+        "throughput": records_in / seconds if seconds else None,
+        "artifacts": run.get("artifacts", []),
+        "generated": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "kept_rejects": (facts.root / "rejects").is_dir(),
+    }
+
+
+def _step_rows(facts: RunFacts, drops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per step of the recipe (the first of each name), with its parameters, the drops it
+    made by reason and the documents it edited: the report's table of steps."""
     by_step: dict[str, list[dict[str, Any]]] = {}
     for row in drops:
         by_step.setdefault(row["step"], []).append(row)
-    steps = []
+    steps: list[dict[str, Any]] = []
     for spec in facts.recipe.get("steps", []):
         name = spec.get("step")
         if any(s["name"] == name for s in steps):
@@ -86,6 +130,12 @@ def context(facts: RunFacts) -> dict[str, Any]:
                 "edited": facts.edits.get(name, 0),
             }
         )
+    return steps
+
+
+def _filter_rows(facts: RunFacts) -> list[dict[str, Any]]:
+    """One row per scored filter: how many documents it saw, its usual threshold and a histogram of
+    the sampled scores kept and dropped, so a reader can judge where the threshold cuts."""
     filters = []
     for name, sample in facts.scores.items():
         kept = [v for v, d in sample.values if not d]
@@ -102,8 +152,12 @@ def context(facts: RunFacts) -> dict[str, Any]:
                 "svg": histogram_svg(kept, dropped, threshold, name),
             }
         )
-    lengths = [facts.lengths.get(i, 0) for i in range(len(LENGTH_BINS))]
-    length_labels = [_length_label(i) for i in range(len(LENGTH_BINS))]
+    return filters
+
+
+def _label_tables(facts: RunFacts) -> dict[str, dict[str, Any]]:
+    """For each label a step writes (language, domain…), its 30 commonest values as table rows and
+    a bar chart: what the kept data is made of."""
     labels = {}
     for name, counts in facts.labels.items():
         top = counts.most_common(30)
@@ -112,51 +166,29 @@ def context(facts: RunFacts) -> dict[str, Any]:
             "rows": [(k, _label_name(name, k), v) for k, v in top],
             "svg": bar_svg(names, [v for _, v in top], name, horizontal=True),
         }
-    sizes = Counter(n + 1 for n in facts.duplicates.values())
-    cluster_rows = sorted(sizes.items())
-    sites = sorted(facts.sites.items(), key=lambda hs: (-(hs[1].records - hs[1].kept), hs[0]))
-    phases = run.get("phases", [])
-    seconds = _seconds(run.get("started"), run.get("finished"))
-    return {
-        "title": facts.card()["pretty_name"],
-        "run": run,
-        "stats": stats,
-        "records_in": records_in,
-        "funnel_svg": bar_svg(
-            ["kept"]
-            + [f"{r['step']}: {r['reason']}" for r in drops]
-            + (["input errors"] if stats.get("input_errors") else []),
-            [stats.get("kept", 0)]
-            + [r["count"] for r in drops]
-            + ([stats["input_errors"]] if stats.get("input_errors") else []),
-            "documents",
-            horizontal=True,
-        ),
-        "drops": drops,
-        "steps": steps,
-        "filters": filters,
-        "lengths": list(zip(length_labels, lengths, strict=True)),
-        "lengths_svg": bar_svg(length_labels, lengths, "characters"),
-        "labels": labels,
-        "pii_kept": sorted(facts.pii_kept.items(), key=lambda kv: (-kv[1], kv[0])),
-        "pii_dropped": sorted(facts.pii_dropped.items(), key=lambda kv: (-kv[1], kv[0])),
-        "clusters": cluster_rows,
-        "clusters_svg": bar_svg(
-            [str(k) for k, _ in cluster_rows], [v for _, v in cluster_rows], "cluster size"
-        )
-        if cluster_rows
-        else None,
-        "sites": sites[:SITES_SHOWN],
-        "site_count": len(sites),
-        "drop_samples": _drop_samples(facts),
-        "edit_samples": facts.edit_samples,
-        "phases": phases,
-        "seconds": seconds,
-        "throughput": records_in / seconds if seconds else None,
-        "artifacts": run.get("artifacts", []),
-        "generated": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "kept_rejects": (facts.root / "rejects").is_dir(),
-    }
+    return labels
+
+
+def _funnel_svg(stats: dict[str, Any], drops: list[dict[str, Any]]) -> Markup:
+    """The funnel as a bar chart: documents kept, then dropped by step and reason, then input
+    errors when there were any."""
+    return bar_svg(
+        ["kept"]
+        + [f"{r['step']}: {r['reason']}" for r in drops]
+        + (["input errors"] if stats.get("input_errors") else []),
+        [stats.get("kept", 0)]
+        + [r["count"] for r in drops]
+        + ([stats["input_errors"]] if stats.get("input_errors") else []),
+        "documents",
+        horizontal=True,
+    )
+
+
+def _clusters_svg(cluster_rows: list[tuple[int, int]]) -> Markup | None:
+    """A bar chart of duplicate clusters by size, or None when no duplicates were found."""
+    if not cluster_rows:
+        return None
+    return bar_svg([str(k) for k, _ in cluster_rows], [v for _, v in cluster_rows], "cluster size")
 
 
 def _seconds(started: str | None, finished: str | None) -> float | None:

@@ -200,6 +200,37 @@ def search(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Train the shipped offensive-speech model from COLD (and, if given, neutral news on the same
+    topics), choose its L2 strength, epochs and threshold on COLD's dev split, save it, and score
+    the saved file, not the object in memory, on every split: the figures printed are the model's
+    users get. Returns 2 when COLD's files are not where ``--cold`` says."""
+    args = _parser().parse_args(argv)
+    splits = _read_splits(args.cold)
+    if splits is None:
+        return 2
+    spec = HashSpec(tuple(int(n) for n in args.orders.split(",")), args.bits, args.hash_seed)
+    print("COLD: " + ", ".join(f"{k} {len(v[0]):,}" for k, v in splits.items()) + f"; {spec}")
+    heldout: list = []
+    if args.neutral is not None:
+        heldout = _add_neutral_topics(splits, args)
+
+    started = time.perf_counter()
+    l2_grid = [float(x) for x in args.l2.split(",")]
+    best = search(splits["train"], splits["dev"], spec, l2_grid, args.max_epochs, args.seed)
+    print(f"chosen on dev: l2={best.l2:g}, {best.epochs} epochs, threshold {best.threshold:.4f} "
+          f"({time.perf_counter() - started:.0f}s)")  # fmt: skip
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    best.model.save(args.out)
+    shipped = OffensiveModel.from_bytes(args.out.read_bytes())  # score the file, not the object
+    _print_evaluation(shipped, splits, heldout)
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The command line of ``python -m taoyu.safety.train_offensive``, apart from ``main`` so the
+    options read as one list."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument(
         "--cold", type=Path, required=True, help="folder with COLD's train.csv, dev.csv, test.csv"
@@ -218,41 +249,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--swap-copies", type=int, default=2, help="group-swapped copies of each neutral sentence"
     )
-    args = ap.parse_args(argv)
+    return ap
 
+
+def _read_splits(cold: Path) -> dict[str, tuple[list[str], np.ndarray]] | None:
+    """COLD's train, dev and test splits; None (after saying which file) when one is missing, so
+    ``main`` exits with status 2 before training anything."""
     splits = {}
     for name in ("train", "dev", "test"):
-        path = args.cold / f"{name}.csv"
+        path = cold / f"{name}.csv"
         if not path.is_file():
             print(f"missing {path}", file=sys.stderr)
-            return 2
+            return None
         splits[name] = read_cold(path)
-    spec = HashSpec(tuple(int(n) for n in args.orders.split(",")), args.bits, args.hash_seed)
-    print("COLD: " + ", ".join(f"{k} {len(v[0]):,}" for k, v in splits.items()) + f"; {spec}")
-    heldout: list = []
-    if args.neutral is not None:
-        from taoyu.safety import neutral_topics
+    return splits
 
-        for name in ("train", "dev"):
-            part = neutral_topics.load(args.neutral, name, args.neutral_per_source, trainable_only=True)
-            part += neutral_topics.swapped(part, args.swap_copies)
-            texts, labels = splits[name]
-            splits[name] = (
-                [*texts, *(s.text for s in part)],
-                np.concatenate([labels, np.zeros(len(part), np.int8)]),
-            )
-            print(f"neutral {name}: {len(part):,} safe sentences (with group-swapped copies)")
-        heldout = neutral_topics.load(args.neutral, neutral_topics.HELDOUT, args.neutral_per_source)
 
-    started = time.perf_counter()
-    l2_grid = [float(x) for x in args.l2.split(",")]
-    best = search(splits["train"], splits["dev"], spec, l2_grid, args.max_epochs, args.seed)
-    print(f"chosen on dev: l2={best.l2:g}, {best.epochs} epochs, threshold {best.threshold:.4f} "
-          f"({time.perf_counter() - started:.0f}s)")  # fmt: skip
+def _add_neutral_topics(splits: dict[str, tuple[list[str], np.ndarray]], args: argparse.Namespace) -> list:
+    """Add the neutral topic sentences (with group-swapped copies) to train and dev as safe
+    examples, in place; returns the held-out neutral sentences, which are only ever evaluated."""
+    from taoyu.safety import neutral_topics
 
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    best.model.save(args.out)
-    shipped = OffensiveModel.from_bytes(args.out.read_bytes())  # score the file, not the object
+    for name in ("train", "dev"):
+        part = neutral_topics.load(args.neutral, name, args.neutral_per_source, trainable_only=True)
+        part += neutral_topics.swapped(part, args.swap_copies)
+        texts, labels = splits[name]
+        splits[name] = (
+            [*texts, *(s.text for s in part)],
+            np.concatenate([labels, np.zeros(len(part), np.int8)]),
+        )
+        print(f"neutral {name}: {len(part):,} safe sentences (with group-swapped copies)")
+    return neutral_topics.load(args.neutral, neutral_topics.HELDOUT, args.neutral_per_source)
+
+
+def _print_evaluation(
+    shipped: OffensiveModel, splits: dict[str, tuple[list[str], np.ndarray]], heldout: list
+) -> None:
+    """Print the shipped model's scores on dev and test, and its false positives on the held-out
+    neutral sentences: numbers for the reader, never used to choose anything."""
     for name in ("dev", "test"):
         texts, labels = splits[name]
         print(f"{name:5s} {metrics(shipped.predict(texts), labels).row()}")
@@ -261,8 +295,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"neutral held-out ({len(heldout):,}): false positives "
               f"{np.mean(probs >= shipped.threshold):.4f} "
               f"at {shipped.threshold:.3f}, {np.mean(probs >= 0.9):.4f} at 0.9")  # fmt: skip
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
-    return 0
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 import xxhash
 
 from taoyu.document import Document, Event
+from taoyu.output import replaced_atomically
 from taoyu.registry import register
 from taoyu.steps.base import KeyedResolve, StepParams, split_rows, task_groups
 
@@ -157,7 +158,8 @@ class ExactDedup(KeyedResolve):
         dups = dups.sort_by([("task", "ascending"), ("row", "ascending")])
         decisions_dir.mkdir(parents=True, exist_ok=True)
         for task, part in task_groups(dups):
-            pq.write_table(part.select(["row", "dup_of", "cluster"]), decisions_dir / f"{task:05d}.parquet")
+            with replaced_atomically(decisions_dir / f"{task:05d}.parquet") as tmp:
+                pq.write_table(part.select(["row", "dup_of", "cluster"]), tmp)
         return {}
 
     def apply(self, doc: Document, decision: Mapping[str, Any] | None) -> Document:

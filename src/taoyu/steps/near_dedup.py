@@ -48,7 +48,7 @@ from taoyu.dedup.graph import (
 from taoyu.dedup.minhash import band_keys, signatures
 from taoyu.dedup.shingle_store import ShingleSets, load_array, save_array, write_task_sets
 from taoyu.document import Document, Event
-from taoyu.output import read_json, temporary_path, write_json_atomic
+from taoyu.output import read_json, replaced_atomically, write_json_atomic
 from taoyu.registry import register
 from taoyu.steps.base import StagedResolve, StagePlan, StageTask, StepParams, split_rows, task_groups
 
@@ -498,9 +498,8 @@ class NearDedup(StagedResolve):
         decisions_dir.mkdir(parents=True, exist_ok=True)
         for task, rows in task_groups(table):
             path = decisions_dir / f"{task:05d}.parquet"
-            tmp = temporary_path(path)
-            pq.write_table(rows.drop_columns(["task"]), tmp)
-            os.replace(tmp, path)
+            with replaced_atomically(path) as tmp:
+                pq.write_table(rows.drop_columns(["task"]), tmp)
         return {"duplicates": table.num_rows}
 
     def _band_columns(self) -> list[str]:
@@ -661,14 +660,12 @@ def _save_sections(folder: Path, source: int, sections: Sequence[np.ndarray], dt
     data_path, ends_path = _section_paths(folder, source)
     ends = np.cumsum([part.shape[0] for part in sections], dtype=np.int64)
     total = int(ends[-1]) if ends.shape[0] else 0
-    tmp = temporary_path(data_path)
-    with open(tmp, "wb") as out:
+    with replaced_atomically(data_path) as tmp, open(tmp, "wb") as out:
         np.lib.format.write_array_header_1_0(
             out, {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False, "shape": (total,)}
         )
         for part in sections:
             out.write(np.ascontiguousarray(part, dtype=dtype).tobytes())
-    os.replace(tmp, data_path)
     save_array(ends_path, ends)
     return total * dtype.itemsize
 
@@ -712,15 +709,17 @@ def _write_table_parts(folder: Path, source: int, table: pa.Table, target: np.nd
     per target, of which a reader reads only its own."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"s{source:05d}.arrow"
-    tmp = temporary_path(path)
-    with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+    with (
+        replaced_atomically(path) as tmp,
+        pa.OSFile(str(tmp), "wb") as sink,
+        pa.ipc.new_file(sink, table.schema) as writer,
+    ):
         for part in split_rows(table, target.astype(np.int64), targets):
             writer.write_batch(
                 pa.RecordBatch.from_pylist([], schema=table.schema)
                 if not part.num_rows
                 else part.combine_chunks().to_batches()[0]
             )
-    os.replace(tmp, path)
     return path.stat().st_size
 
 

@@ -30,6 +30,7 @@ from pydantic import Field
 
 from taoyu.document import Document, Event
 from taoyu.hq.model import QualityModel, packaged_model_path
+from taoyu.output import replaced_atomically
 from taoyu.registry import register
 from taoyu.steps.base import GlobalStep, StepParams
 
@@ -54,8 +55,9 @@ class QualityModelParams(StepParams):
 
 
 def _logit(score: np.ndarray) -> np.ndarray:
-    s = np.clip(score, 1e-17, 1 - 1e-17)
-    return np.clip(np.log(s) - np.log1p(-s), -_LOGIT_RANGE, _LOGIT_RANGE)
+    s = np.clip(score, 1e-17, 1 - 1e-17)  # 1 - 1e-17 is 1.0 in float64: log1p(-1) is -inf, clipped
+    with np.errstate(divide="ignore"):
+        return np.clip(np.log(s) - np.log1p(-s), -_LOGIT_RANGE, _LOGIT_RANGE)
 
 
 def _bin(z: np.ndarray) -> np.ndarray:
@@ -134,49 +136,16 @@ class QualityModelStep(GlobalStep):
         by_task: dict[int, list[Path]] = {}
         for task, path in signature_files:
             by_task.setdefault(task, []).append(path)
-        hist = np.zeros(_BINS, np.int64)
-        for paths in by_task.values():
-            for path in paths:
-                for batch in pq.ParquetFile(path).iter_batches(columns=["score"]):
-                    hist += np.bincount(_bin(_logit(_scores(batch))), minlength=_BINS)
+        hist = _score_histogram(by_task)
         n = int(hist.sum())
         p = self.params
         bucket_of = bucket_of_bins(hist, p.buckets)
         cut_bin = keep_top_cut(hist, p.keep_top) if p.keep_top is not None else None
         decisions_dir.mkdir(parents=True, exist_ok=True)
-        schema = pa.schema(
-            [
-                ("row", pa.int64()),
-                ("score", pa.float64()),
-                ("bucket", pa.int64()),
-                ("drop", pa.string()),
-                ("why", pa.string()),
-            ]
-        )
         dropped = 0
         for task, paths in sorted(by_task.items()):
-            table = pa.concat_tables(
-                pq.ParquetFile(path).read(columns=["row", "score", "why"]) for path in paths
-            )
-            scores = _scores(table)
-            bins = _bin(_logit(scores))
-            drop = np.full(len(scores), None, dtype=object)
-            if cut_bin is not None:
-                drop[bins < cut_bin] = "hq_below_top"
-            if p.min_score is not None:
-                drop[(scores < p.min_score) & (drop == None)] = "hq_min_score"  # noqa: E711 (numpy mask)
-            dropped += int(np.count_nonzero(drop != None))  # noqa: E711
-            out = pa.table(
-                {
-                    "row": table.column("row"),
-                    "score": scores,
-                    "bucket": bucket_of[bins],
-                    "drop": drop.tolist(),
-                    "why": table.column("why"),
-                },
-                schema=schema,
-            )
-            pq.write_table(out, decisions_dir / f"{task:05d}.parquet")
+            target = decisions_dir / f"{task:05d}.parquet"
+            dropped += _write_task_decisions(paths, target, bucket_of, cut_bin, p.min_score)
         # The lowest score of each bucket above the first, for run.json.
         lowest = np.searchsorted(bucket_of, np.arange(1, p.buckets), side="left")
         summary: dict[str, Any] = {
@@ -209,6 +178,61 @@ class QualityModelStep(GlobalStep):
         else:
             doc.trace.append(Event(self.name, "keep", None, score, self.params.min_score, details))
         return doc
+
+
+_DECISIONS_SCHEMA = pa.schema(
+    [
+        ("row", pa.int64()),
+        ("score", pa.float64()),
+        ("bucket", pa.int64()),
+        ("drop", pa.string()),
+        ("why", pa.string()),
+    ]
+)
+
+
+def _score_histogram(by_task: Mapping[int, Sequence[Path]]) -> np.ndarray:
+    """The resolve's first pass: a histogram of every score's log-odds, read batch by batch so
+    memory stays flat however many documents the run scored."""
+    hist = np.zeros(_BINS, np.int64)
+    for paths in by_task.values():
+        for path in paths:
+            for batch in pq.ParquetFile(path).iter_batches(columns=["score"]):
+                hist += np.bincount(_bin(_logit(_scores(batch))), minlength=_BINS)
+    return hist
+
+
+def _write_task_decisions(
+    paths: Sequence[Path],
+    target: Path,
+    bucket_of: np.ndarray,
+    cut_bin: int | None,
+    min_score: float | None,
+) -> int:
+    """The resolve's second pass for one task: write each document's score, bucket and drop
+    reason (with the statistics behind its score) to ``target``; returns how many it drops."""
+    table = pa.concat_tables(pq.ParquetFile(path).read(columns=["row", "score", "why"]) for path in paths)
+    scores = _scores(table)
+    bins = _bin(_logit(scores))
+    drop = np.full(len(scores), None, dtype=object)
+    if cut_bin is not None:
+        drop[bins < cut_bin] = "hq_below_top"
+    if min_score is not None:
+        drop[(scores < min_score) & (drop == None)] = "hq_min_score"  # noqa: E711 (numpy mask)
+    dropped = int(np.count_nonzero(drop != None))  # noqa: E711
+    out = pa.table(
+        {
+            "row": table.column("row"),
+            "score": scores,
+            "bucket": bucket_of[bins],
+            "drop": drop.tolist(),
+            "why": table.column("why"),
+        },
+        schema=_DECISIONS_SCHEMA,
+    )
+    with replaced_atomically(target) as tmp:
+        pq.write_table(out, tmp)
+    return dropped
 
 
 def _scores(table) -> np.ndarray:

@@ -136,73 +136,20 @@ class Spam(Filter):
         p = self.params
         lines = doc.text.split("\n")
         title = page_title(doc)
-        spam: dict[int, str] = {}
-        for i in spam_lexicon.anchored_lines(doc.text):
-            s = lines[i].strip()
-            if s and len(s) <= p.max_title_line_chars and s != title and spam_lexicon.search(s):
-                spam[i] = "lexicon_title"
+        spam = _lexicon_title_lines(doc.text, lines, title, p)
         # Per sentence, in order: its line, Han characters, linked or not, verse or not.
         on_line, chars, linked, verse = sentence_arrays(doc.text, title, window=p.window)
-        # A lexicon line that is one sentence of the page (a closing mark, and a word shared with
-        # the lines around it, not only with the title) is prose about the subject, as in a report
-        # on the black market or a law on invoices; an injected title stands alone, and a slogan
-        # of several exclamations links only to itself.
-        reported = [i for i in spam if _PROSE_END.search(lines[i])]
-        if reported:
-            around = sentence_arrays(doc.text, "", window=p.window)  # the title left out
-            for i in reported:
-                mine = around[0] == i
-                if mine.sum() == 1 and around[2][mine][0]:
-                    del spam[i]
+        _spare_lexicon_prose(doc.text, lines, spam, p)
         judged = (chars >= p.min_sentence_chars) & ~verse
         if len(judged):
             # A line with no sentence mark is a headline, a caption or a list item: it shares no
             # word with its neighbours because it stands alone, not because it was spliced in.
             judged &= _prose_lines(lines)[on_line]
-        # A block is spliced against the page around it: a page with too few judged sentences
-        # besides the block (three lines of advice) is no evidence either way.
-        found = _spliced_lines(on_line, linked, judged, p.spliced_line_sentences, p.spliced_line_unlinked)
-        rest_of_page = int(judged.sum())
-        for i in found.tolist():
-            if rest_of_page - int(judged[on_line == i].sum()) >= p.spliced_line_sentences:
-                spam.setdefault(int(i), "spliced")
+        _add_spliced_lines(spam, on_line, linked, judged, p)
         total = 1  # characters of the page, needed only to weigh spam lines
         if spam:
-            per_line: dict[int, list[bool]] = {}
-            for k in np.flatnonzero(judged).tolist():
-                per_line.setdefault(int(on_line[k]), []).append(bool(linked[k]))
-            _grow_block(lines, spam, per_line, set(on_line[linked].tolist()))
-            # "Spliced throughout" is judged on what would remain: an article with a block of
-            # spliced text injected is cleaned, not dropped.
-            judged &= ~np.isin(on_line, list(spam))
-            total = sum(len(line.strip()) for line in lines) or 1
-        rest = int(judged.sum())
-        unlinked_share = int((judged & ~linked).sum()) / rest if rest >= p.spliced_doc_sentences else 0.0
-        title_hits = spam_lexicon.hits(title) if title else {}
-        stuffing = _stuffing_shares(title) if title else (0.0, 0.0, 0.0)
-        url_hits = len(_url_hits(doc.url or ""))
-        # Whether the body speaks of what the title's lexicon word names (a report on 代孕 uses the
-        # word again; a hijacked title over an unrelated article does not).
-        if title_hits:  # (the title's own line, an h1 above the body, is no evidence)
-            body = "\n".join(line for line in lines if line.strip() != title)
-            in_body = _all_in(spam_lexicon.matches(title), fold(body))
-        else:
-            in_body = False
-        scores = {
-            "title_lexicon": float(sum(title_hits.values()) + url_hits),
-            "url_lexicon": float(url_hits),
-            "title_word_in_body": float(in_body),
-            "title_stuffing": round(max(stuffing), 4),
-            "title_site_words_only": float(stuffing[0] == stuffing[1] == 0 < stuffing[2]),
-            "unlinked_share": round(unlinked_share, 4),
-            "judged_sentences": float(rest),
-            "spam_share": round(sum(len(lines[i].strip()) for i in spam) / total, 4),
-            "spliced_share": round(
-                sum(len(lines[i].strip()) for i, r in spam.items() if r != "lexicon_title") / total, 4
-            ),
-            "spam_lines": float(len(spam)),
-            "hidden_tags": float(meta_count(doc.meta, "hidden_tags")),
-        }
+            total = _grow_spam_blocks(lines, spam, on_line, linked, judged)
+        scores = _page_scores(doc, lines, title, spam, judged, linked, total, p)
         return lines, spam, scores
 
     def _one_word_over_an_article(self, scores: Mapping[str, float]) -> bool:
@@ -237,6 +184,105 @@ class Spam(Filter):
                 "spam:spliced" if spliced else "spam:mostly_spam", scores["spam_share"], p.max_spam_share
             )
         return Verdict.ok(scores["unlinked_share"], p.spliced_doc_unlinked)
+
+
+def _lexicon_title_lines(text: str, lines: list[str], title: str, p: SpamParams) -> dict[int, str]:
+    """The short lines (other than the page's title) that match the spam lexicon, each marked
+    ``lexicon_title``: the injected titles that start a generator's block."""
+    spam: dict[int, str] = {}
+    for i in spam_lexicon.anchored_lines(text):
+        s = lines[i].strip()
+        if s and len(s) <= p.max_title_line_chars and s != title and spam_lexicon.search(s):
+            spam[i] = "lexicon_title"
+    return spam
+
+
+def _spare_lexicon_prose(text: str, lines: list[str], spam: dict[int, str], p: SpamParams) -> None:
+    """Take back from ``spam`` the lexicon lines that are prose about the subject, not injected.
+
+    A lexicon line that is one sentence of the page (a closing mark, and a word shared with
+    the lines around it, not only with the title) is prose about the subject, as in a report
+    on the black market or a law on invoices; an injected title stands alone, and a slogan
+    of several exclamations links only to itself.
+    """
+    reported = [i for i in spam if _PROSE_END.search(lines[i])]
+    if reported:
+        around = sentence_arrays(text, "", window=p.window)  # the title left out
+        for i in reported:
+            mine = around[0] == i
+            if mine.sum() == 1 and around[2][mine][0]:
+                del spam[i]
+
+
+def _add_spliced_lines(
+    spam: dict[int, str], on_line: np.ndarray, linked: np.ndarray, judged: np.ndarray, p: SpamParams
+) -> None:
+    """Mark as ``spliced`` the lines of several judged sentences that link to nothing around them.
+
+    A block is spliced against the page around it: a page with too few judged sentences
+    besides the block (three lines of advice) is no evidence either way.
+    """
+    found = _spliced_lines(on_line, linked, judged, p.spliced_line_sentences, p.spliced_line_unlinked)
+    rest_of_page = int(judged.sum())
+    for i in found.tolist():
+        if rest_of_page - int(judged[on_line == i].sum()) >= p.spliced_line_sentences:
+            spam.setdefault(int(i), "spliced")
+
+
+def _grow_spam_blocks(
+    lines: list[str], spam: dict[int, str], on_line: np.ndarray, linked: np.ndarray, judged: np.ndarray
+) -> int:
+    """Grow each spam line into its whole block (:func:`_grow_block`), take the block's sentences
+    out of ``judged`` (in place) and return the page's characters, which weigh the spam lines."""
+    per_line: dict[int, list[bool]] = {}
+    for k in np.flatnonzero(judged).tolist():
+        per_line.setdefault(int(on_line[k]), []).append(bool(linked[k]))
+    _grow_block(lines, spam, per_line, set(on_line[linked].tolist()))
+    # "Spliced throughout" is judged on what would remain: an article with a block of
+    # spliced text injected is cleaned, not dropped.
+    judged &= ~np.isin(on_line, list(spam))
+    return sum(len(line.strip()) for line in lines) or 1
+
+
+def _page_scores(
+    doc: Document,
+    lines: list[str],
+    title: str,
+    spam: dict[int, str],
+    judged: np.ndarray,
+    linked: np.ndarray,
+    total: int,
+    p: SpamParams,
+) -> dict[str, float]:
+    """The page's spam scores, from its spam lines, the sentences still judged, its title and
+    URL: what ``decide`` reads and the ledger records."""
+    rest = int(judged.sum())
+    unlinked_share = int((judged & ~linked).sum()) / rest if rest >= p.spliced_doc_sentences else 0.0
+    title_hits = spam_lexicon.hits(title) if title else {}
+    stuffing = _stuffing_shares(title) if title else (0.0, 0.0, 0.0)
+    url_hits = len(_url_hits(doc.url or ""))
+    # Whether the body speaks of what the title's lexicon word names (a report on 代孕 uses the
+    # word again; a hijacked title over an unrelated article does not).
+    if title_hits:  # (the title's own line, an h1 above the body, is no evidence)
+        body = "\n".join(line for line in lines if line.strip() != title)
+        in_body = _all_in(spam_lexicon.matches(title), fold(body))
+    else:
+        in_body = False
+    return {
+        "title_lexicon": float(sum(title_hits.values()) + url_hits),
+        "url_lexicon": float(url_hits),
+        "title_word_in_body": float(in_body),
+        "title_stuffing": round(max(stuffing), 4),
+        "title_site_words_only": float(stuffing[0] == stuffing[1] == 0 < stuffing[2]),
+        "unlinked_share": round(unlinked_share, 4),
+        "judged_sentences": float(rest),
+        "spam_share": round(sum(len(lines[i].strip()) for i in spam) / total, 4),
+        "spliced_share": round(
+            sum(len(lines[i].strip()) for i, r in spam.items() if r != "lexicon_title") / total, 4
+        ),
+        "spam_lines": float(len(spam)),
+        "hidden_tags": float(meta_count(doc.meta, "hidden_tags")),
+    }
 
 
 def _all_in(words: list[str], text: str) -> bool:
