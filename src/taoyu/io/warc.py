@@ -65,35 +65,50 @@ def read_warc(path: str, record_types: Iterable[str], max_record_bytes: int) -> 
                 index += 1
                 last = record
                 pending = _to_item(record, source, max_record_bytes)
-        end_of_data = guard.tell()
-        # Only the last record can be cut off, so only its extent is computed.
-        pending_end = last.stream_pos + _header_bytes(last) + _block_bytes(last) if last is not None else 0
-        if pending is not None and end_of_data < pending_end:
-            pending = InputError(
+        ending = _the_end(path, index, pending, last, guard)
+    except (OSError, ValueError, EOFError) as exc:
+        # Where the next record should have started: the end of the last one read (and its CRLFs)
+        expected = _record_end(seen) + 4 if seen is not None else 0
+        ending = [pending] if pending is not None else []
+        ending.append(
+            InputError(
+                Source(path, index, expected),
+                f"unreadable WARC data after byte {expected}; the rest of the file was skipped: {exc}",
+            )
+        )
+    yield from ending
+
+
+def _the_end(
+    path: str, index: int, pending: Document | InputError | None, last, guard: _TruncationGuard
+) -> list[Document | InputError]:
+    """What the records read end with: the last one, or an error in its place when the data stops
+    inside it, then an error for a stream that failed after it. Only the last record can be cut
+    off, so only its extent is computed."""
+    end_of_data = guard.tell()
+    if pending is not None and last is not None and end_of_data < _record_end(last):
+        return [
+            InputError(
                 pending.source,
-                f"record cut off: the data ends at byte {end_of_data}, the record needs {pending_end}"
+                f"record cut off: the data ends at byte {end_of_data}, the record needs {_record_end(last)}"
                 + (f" ({guard.error})" if guard.error else ""),
             )
-        elif guard.error is not None:
-            if pending is not None:
-                yield pending
-            pending = InputError(
+        ]
+    ending = [pending] if pending is not None else []
+    if guard.error is not None:
+        ending.append(
+            InputError(
                 Source(path, index, end_of_data),
                 f"file is truncated or corrupt after byte {end_of_data} ({guard.error}); "
                 "later records are lost",
             )
-    except (OSError, ValueError, EOFError) as exc:
-        # Where the next record should have started: the end of the last one read (and its CRLFs)
-        expected = seen.stream_pos + _header_bytes(seen) + _block_bytes(seen) + 4 if seen is not None else 0
-        if pending is not None:
-            yield pending
-            pending = None
-        yield InputError(
-            Source(path, index, expected),
-            f"unreadable WARC data after byte {expected}; the rest of the file was skipped: {exc}",
         )
-    if pending is not None:
-        yield pending
+    return ending
+
+
+def _record_end(record) -> int:
+    """Where a record ends in the stream, as its headers state it (the CRLFs after it not counted)."""
+    return record.stream_pos + _header_bytes(record) + _block_bytes(record)
 
 
 def _block_bytes(record) -> int:
