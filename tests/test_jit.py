@@ -100,6 +100,7 @@ def test_tiers_give_byte_identical_runs(tmp_path: Path) -> None:
 
 KERNEL_TESTS = [
     "test_kernels.py",
+    "test_hq_features.py",
     "test_sentences_kept.py",
     "test_page_shapes.py",
     "test_extraction_collapse.py",
