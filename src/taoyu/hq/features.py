@@ -16,7 +16,17 @@ import math
 import numpy as np
 
 from taoyu.jit import kernel
-from taoyu.text.chars import char_flags, codes
+from taoyu.text.chars import (
+    ASCII_ALPHA,
+    CLAUSE_END,
+    DECIMAL,
+    HAN,
+    LINE_END,
+    SENTENCE_END,
+    SPACE,
+    char_flags,
+    codes,
+)
 
 NAMES = (
     "log_chars",
@@ -168,12 +178,12 @@ def _counts(
         if i < n:
             p = points[i]
             f = flags[p]
-            han += (f & 4) != 0  # HAN
-            latin += (f & 256) != 0  # ASCII_ALPHA
-            digits += (f & 4096) != 0  # DECIMAL
-            spaces += (f & 1) != 0  # SPACE
-            sentence_marks += (f & 16) != 0  # SENTENCE_END
-            clause_marks += (f & 32) != 0  # CLAUSE_END
+            han += (f & HAN) != 0
+            latin += (f & ASCII_ALPHA) != 0
+            digits += (f & DECIMAL) != 0
+            spaces += (f & SPACE) != 0
+            sentence_marks += (f & SENTENCE_END) != 0
+            clause_marks += (f & CLAUSE_END) != 0
             out[17 + classes[min(p, 0xFFFF)]] += 1
             if i + 1 < n:
                 pairs[(np.int64(p) * 1_000_003 + np.int64(points[i + 1])) & 4095] += 1
@@ -192,9 +202,9 @@ def _counts(
                 continue
         a, b = line_start, i  # a line ends: strip it
         line_start = i + 1
-        while a < b and flags[points[a]] & 1:
+        while a < b and flags[points[a]] & SPACE:
             a += 1
-        while b > a and flags[points[b - 1]] & 1:
+        while b > a and flags[points[b - 1]] & SPACE:
             b -= 1
         if b == a:
             continue
@@ -202,7 +212,7 @@ def _counts(
         lines += 1
         line_chars += b - a
         short += b - a < 12
-        ending += (flags[points[b - 1]] & 1024) != 0  # LINE_END
+        ending += (flags[points[b - 1]] & LINE_END) != 0
         for m in range(markers.shape[0]):
             if markers[m, 0] == points[a] and _starts_with(points, a, b, markers, m):
                 list_lines += 1
