@@ -12,9 +12,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from taoyu.hq.features import NAMES, features
+from taoyu.hq.features import NAMES, features, matrix
 from taoyu.hq.model import QualityModel
-from taoyu.hq.train import JUNK_KINDS, auc, make_junk, train
+from taoyu.hq.train import JUNK_KINDS, VETO_ONLY, VETOES, auc, make_junk, train
 from taoyu.steps.quality_model import bucket_of_bins, keep_top_cut
 
 from .conftest import PARAGRAPHS, ledger_rows, run_cli, write_jsonl, write_recipe
@@ -49,6 +49,37 @@ def test_junk_is_made_in_every_kind_and_training_separates_it():
     assert model.score([PROSE])[0] > model.score([MENU])[0]
 
 
+def test_a_junk_kind_the_model_never_saw_is_vetoed_by_what_reference_text_never_does():
+    """Trained without repeated paragraphs or stuffed keywords among its junk, the model still
+    scores them low: past the range of its positives, character growth and repeated lines veto,
+    whatever the other statistics say (their bounds come from the positives alone)."""
+    rng = random.Random(0)
+    good = ["\n".join(rng.sample(PARAGRAPHS, 4)) for _ in range(60)]
+    seen_junk = [text for kind, text in make_junk(good, 160, seed=1) if kind not in ("repeated", "stuffing")]
+    model, _ = train(good, seen_junk, seed=2)
+    repeated = "\n".join([PARAGRAPHS[1]] * 10)
+    stuffed = "，".join(["杭州租房", "西湖租房", "杭州租房"] * 25)
+    prose, repeated_score, stuffed_score = model.score([PROSE, repeated, stuffed])
+    assert prose > 0.9 and repeated_score < 0.5 and stuffed_score < 0.5
+    pulls = dict(model.explain(repeated, top=len(NAMES)))
+    assert pulls["char_growth"] < 0 or pulls["duplicate_line_share"] < 0
+
+
+def test_a_veto_only_statistic_has_no_weight_and_every_veto_a_bound_from_the_positives():
+    rng = random.Random(0)
+    good = ["\n".join(rng.sample(PARAGRAPHS, 4)) for _ in range(60)]
+    model, _ = train(good, seed=2)
+    x = matrix(good)
+    for name, (bad, _) in VETOES.items():
+        i = NAMES.index(name)
+        bound = model.ceiling[i] if bad == "high" else model.floor[i]
+        assert np.isfinite(bound) and x[:, i].min() <= bound <= x[:, i].max()
+    for name in VETO_ONLY:
+        assert model.weights[NAMES.index(name)] == 0.0
+    untouched = [i for i, name in enumerate(NAMES) if name not in VETOES]
+    assert np.isnan(model.floor[untouched]).all() and np.isnan(model.ceiling[untouched]).all()
+
+
 def test_auc():
     assert auc(np.array([0.9, 0.8]), np.array([0.1, 0.2])) == 1.0
     assert auc(np.array([0.1]), np.array([0.9])) == 0.0
@@ -61,6 +92,9 @@ def test_model_files_round_trip_and_errors_name_the_file(tmp_path: Path):
     model.save(path)
     again = QualityModel.load(path)
     assert np.allclose(again.score([PROSE, MENU]), model.score([PROSE, MENU]))
+    for name in ("floor", "ceiling", "spread"):
+        np.testing.assert_array_equal(getattr(again, name), getattr(model, name))
+    assert again.veto == model.veto > 0
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"not a model")
     with pytest.raises(ValueError, match=r"bad\.npz"):

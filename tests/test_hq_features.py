@@ -65,6 +65,7 @@ def stated(text: str) -> list[float]:
         rate(sum(ch in "？?" for ch in text)),
         rate(sum(ch in "！!" for ch in text)),
         rate(sum(ch in "<>{}" for ch in text) + text.count('="')),
+        math.log(len(set(text[:4000]))) / math.log(min(n, 4000)) if n > 1 else 1.0,
     ]
 
 
@@ -89,10 +90,12 @@ def test_the_compiled_statistics_are_the_stated_rules(text: str) -> None:
     assert hq.features(text).tolist() == stated(text)
 
 
-def test_lines_told_apart_by_their_text_not_their_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lines_told_apart_by_their_text_not_their_hash() -> None:
     """Distinct lines are counted by comparing the lines that share a hash: lines of equal length
-    whose hashes collide (here: every hash made equal) still count as two."""
+    whose hashes collide (all zeros below) are still told apart by their text."""
     points = chars.codes("甲乙\n甲丙\n甲乙\n丁")
     starts, ends = np.array([0, 3, 6, 9]), np.array([2, 5, 8, 10])
     assert hq._distinct_spans(points, starts, ends) == 3
-    assert hq._distinct_spans(np.zeros(6, np.uint32), np.array([0, 2, 4]), np.array([2, 4, 6])) == 1
+    zeros = np.zeros(6, np.uint32)
+    assert hq._distinct_spans(zeros, np.array([0, 2, 4]), np.array([2, 4, 6])) == 1
+    assert hq._distinct_spans(zeros, np.array([0, 2, 3]), np.array([2, 3, 6])) == 3

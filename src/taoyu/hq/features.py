@@ -52,6 +52,7 @@ NAMES = (
     "question_rate",
     "exclamation_rate",
     "markup_rate",
+    "char_growth",
 )
 """The statistics, in the order of the model's weights."""
 
@@ -147,9 +148,18 @@ def features(text: str) -> np.ndarray:
             1000.0 * classes[_QUESTION] / visible,
             1000.0 * classes[_EXCLAMATION] / visible,
             1000.0 * (classes[_MARKUP] + markup_tokens) / visible,
+            _growth(distinct_chars, min(n, 4000)),
         ),
         np.float64,
     )
+
+
+def _growth(distinct: int, length: int) -> float:
+    """How fast new characters keep coming: log(distinct characters) / log(characters), over the
+    first 4,000. Text repeats itself less than its length grows (Heaps' law), so this falls where
+    text repeats (a paragraph said again, a keyword stuffed) at any length, where the plain share of
+    distinct characters also falls with length alone and so ranks every long page as repetitive."""
+    return math.log(distinct) / math.log(length) if length > 1 else 1.0
 
 
 @kernel
