@@ -61,8 +61,11 @@ def test_a_junk_kind_the_model_never_saw_is_vetoed_by_what_reference_text_never_
     stuffed = "，".join(["杭州租房", "西湖租房", "杭州租房"] * 25)
     prose, repeated_score, stuffed_score = model.score([PROSE, repeated, stuffed])
     assert prose > 0.9 and repeated_score < 0.5 and stuffed_score < 0.5
-    pulls = dict(model.explain(repeated, top=len(NAMES)))
-    assert pulls["char_growth"] < 0 or pulls["duplicate_line_share"] < 0
+    past = model._beyond_range(matrix([repeated, stuffed]))
+    assert past[0, NAMES.index("duplicate_line_share")] > 0 and past[1, NAMES.index("char_growth")] > 0
+    assert dict(model.explain(stuffed, top=len(NAMES)))["char_growth"] < 0  # a weightless statistic vetoed
+    extreme = "\n".join([PARAGRAPHS[0]] * 300)  # as far past the bounds as a text goes
+    assert model._beyond_range(matrix([extreme])).max() == 4.0  # clipped, as standardised values are
 
 
 def test_a_veto_only_statistic_has_no_weight_and_every_veto_a_bound_from_the_positives():
@@ -95,6 +98,12 @@ def test_model_files_round_trip_and_errors_name_the_file(tmp_path: Path):
     for name in ("floor", "ceiling", "spread"):
         np.testing.assert_array_equal(getattr(again, name), getattr(model, name))
     assert again.veto == model.veto > 0
+    spread = model.spread.copy()
+    spread[0] = np.nan  # a damaged file must not score every text NaN
+    with pytest.raises(ValueError, match="spread"):
+        QualityModel(
+            model.weights, model.bias, model.mean, model.scale, NAMES, model.floor, model.ceiling, spread, 4.0
+        )
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"not a model")
     with pytest.raises(ValueError, match=r"bad\.npz"):

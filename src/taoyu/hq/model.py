@@ -4,7 +4,8 @@ it scored.
 ``score`` is the probability that a text reads like the reference text the model was trained on
 (connected prose, finished sentences, little repetition or chrome) rather than like web junk.
 ``explain`` gives the statistics that moved one text's score most: each statistic's weight times
-its standardised value, so a person can read why a page landed in the bottom bucket.
+its standardised value, less its veto (below), so a person can read why a page landed in the
+bottom bucket.
 
 A linear model adds its evidence up, so a page that reads like prose in every statistic but one
 (a paragraph said eight times over, one keyword stuffed down a page) keeps a high score unless
@@ -13,7 +14,9 @@ taught the model nothing about them (AUC 0.52 on that kind, left out). So a few 
 bad side is known before any junk is seen (repeated lines, characters that stop being new) carry
 a *veto*: past the range of the reference text itself (a percentile of the positives,
 ``taoyu.hq.train.VETOES``), every standard deviation further takes ``veto`` off the log-odds. The
-bounds come from the positives alone, so they do not depend on which junk the model was shown.
+bounds come from the positives alone, so they do not depend on which junk the model was shown. As
+standardised values are clipped, so is the distance past a bound (four spreads): a veto takes at
+most ``4 * veto`` off.
 
 The packaged model is built by ``python -m taoyu.hq.train`` (MODEL_CARD.md beside it); a user's own
 is built by ``taoyu quality train``. Either is a small ``.npz`` (weights, means, scales, names,
@@ -68,11 +71,15 @@ class QualityModel:
         for name, array in (("weights", self.weights), ("mean", self.mean), ("scale", self.scale)):
             if array.shape != (len(NAMES),) or not np.isfinite(array).all():
                 raise ValueError(f"model {name}: shape {array.shape}, need {len(NAMES)} finite values")
-        for name, array in (("floor", self.floor), ("ceiling", self.ceiling), ("spread", self.spread)):
+        for name, array in (("floor", self.floor), ("ceiling", self.ceiling)):
             if array.shape != (len(NAMES),) or np.isinf(array).any():
                 raise ValueError(f"model {name}: shape {array.shape}, need {len(NAMES)} values (NaN: none)")
-        if not np.isfinite(self.veto) or self.veto < 0 or (self.spread <= 0).any():
-            raise ValueError("model vetoes are not usable (a veto below 0, or a spread of 0 or less)")
+        if self.spread.shape != (len(NAMES),) or not (np.isfinite(self.spread) & (self.spread > 0)).all():
+            raise ValueError(
+                f"model spread: shape {self.spread.shape}, need {len(NAMES)} finite values above 0"
+            )
+        if not np.isfinite(self.veto) or self.veto < 0:
+            raise ValueError(f"model veto: {self.veto}, need a finite value of 0 or more")
         if not np.isfinite(self.bias) or (self.scale <= 0).any():
             raise ValueError(
                 "model bias or scales are not usable (a non-finite bias, or a scale of 0 or less)"
@@ -88,7 +95,7 @@ class QualityModel:
         statistics without a bound)."""
         below = np.nan_to_num(self.floor - x, nan=0.0)
         above = np.nan_to_num(x - self.ceiling, nan=0.0)
-        return (np.maximum(below, 0.0) + np.maximum(above, 0.0)) / self.spread
+        return np.minimum((np.maximum(below, 0.0) + np.maximum(above, 0.0)) / self.spread, CLIP)
 
     def score(self, texts: Sequence[str]) -> np.ndarray:
         """Probability of reference-like quality per text, in [0, 1]."""

@@ -146,8 +146,9 @@ VETO_ONLY = ("char_growth",)
 """Statistics that only veto, with no weight of their own: character growth is still highest in
 the shortest texts, and with a weight of its own it moved poems up the ranking of real documents."""
 VETO = 4.0
-"""Log-odds taken off per standard deviation (of the positives) past a bound. bench/quality_model.py,
-left-out junk kinds: 2 gave keyword stuffing 0.933 and 4 gave 0.971, no other kind below 0.959."""
+"""Log-odds taken off per spread (the positives' standard deviation) past a bound, for at most four
+spreads. In a trial on bench/quality_model.py's left-out junk kinds, 2 gave keyword stuffing 0.933
+and 4 gave 0.971 (docs/benchmarks.md has the shipped figures)."""
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, epochs: int = 500, lr: float = 0.5) -> QualityModel:
@@ -169,13 +170,15 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, epochs: int = 500, lr: f
         g = (p - y) * sample_weight
         w -= lr * (z.T @ g / len(y) + l2 * w) * weighed
         b -= lr * float(g.mean())
-    floor, ceiling, spread = _veto_bounds(x[y > 0])
+    floor, ceiling, spread = _veto_bounds(x[y > 0], scale)
     return QualityModel(w, b, mean, scale, NAMES, floor, ceiling, spread, VETO)
 
 
-def _veto_bounds(positives: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Floors and ceilings (NaN: none) and spreads (standard deviations) of the statistics in
-    :data:`VETOES`, from the positives' rows."""
+def _veto_bounds(positives: np.ndarray, scale: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Floors and ceilings (NaN: none) and spreads of the statistics in :data:`VETOES`, from the
+    positives' rows. A spread is the positives' standard deviation, but at least a tenth of the
+    statistic's spread over all the training rows (``scale``): positives that never repeat a line
+    would otherwise make one repeated line a veto of thousands."""
     floor, ceiling = np.full(len(NAMES), np.nan), np.full(len(NAMES), np.nan)
     spread = np.ones(len(NAMES))
     if not len(positives):
@@ -183,7 +186,7 @@ def _veto_bounds(positives: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     for name, (bad, percentile) in VETOES.items():
         i = NAMES.index(name)
         column = positives[:, i]
-        spread[i] = max(float(column.std()), 1e-6)
+        spread[i] = max(float(column.std()), float(scale[i]) / 10, 1e-6)
         if bad == "high":
             ceiling[i] = float(np.percentile(column, percentile))
         else:
