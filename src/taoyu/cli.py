@@ -92,13 +92,21 @@ def run(
     )
 
 
+_NOTHING_RAN = (
+    RecipeError,
+    UnknownStepError,
+    InputNotFoundError,
+    OutputConflictError,
+    ExecutorNotAvailableError,
+)
+"""A mistake in the command or the recipe, found before any task ran."""
+
+
 def _run_failure(exc: BaseException, output: str | None, recipe: Path) -> tuple[str, int]:
     """What to tell the user when a run stops, and the exit code: 2 for a mistake in the command or
     the recipe (nothing ran), 1 for a run that stopped (it resumes), 130 for Ctrl-C. An unexpected
     error is shown in one line; its traceback is in the run log."""
-    if isinstance(exc, RecipeError | UnknownStepError | InputNotFoundError | OutputConflictError):
-        return str(exc), 2
-    if isinstance(exc, ExecutorNotAvailableError):
+    if isinstance(exc, _NOTHING_RAN):
         return str(exc), 2
     if isinstance(exc, StrictModeError | LedgerMismatchError | OutputDiskFullError):
         return str(exc), 1

@@ -71,15 +71,10 @@ _DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 _DISK_FULL_TEXTS = ("no space left on device", "disk quota exceeded")
 
 
-def is_disk_full(exc: BaseException | None) -> bool:
-    """Whether ``exc``, or an error it was raised from or while handling, says the disk is full.
-    Arrow's errors and errors passed on from worker processes or Ray tasks may carry the errno in
-    their text only, so the text counts too."""
-    return _disk_full_error(exc) is not None
-
-
 def _disk_full_error(exc: BaseException | None) -> BaseException | None:
-    """The error of ``exc``'s chain that says the disk is full (see :func:`is_disk_full`)."""
+    """The error of ``exc``'s chain (what it was raised from or while handling) that says the disk
+    is full. Arrow's errors and errors passed on from worker processes or Ray tasks may carry the
+    errno in their text only, so the text counts too."""
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))

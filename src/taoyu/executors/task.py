@@ -49,6 +49,7 @@ from taoyu.steps.base import (
     batch_is_full,
     run_stage_task,
     run_steps,
+    task_decisions_path,
 )
 
 INTERMEDIATE_SCHEMA = pa.schema(
@@ -460,7 +461,7 @@ def _read_intermediate(work: Path, task_index: int) -> Iterator[Document]:
 
 
 def _load_decisions(directory: Path, task_index: int) -> dict[int, dict[str, Any]]:
-    path = directory / f"{task_index:05d}.parquet"
+    path = task_decisions_path(directory, task_index)
     if not path.exists():
         return {}
     return {r["row"]: r for r in pq.ParquetFile(path).read().to_pylist()}

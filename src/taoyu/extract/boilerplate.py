@@ -45,7 +45,6 @@ _CONTROL_WORDS = (
     + tuple(p for p in vocabulary.APP_PROMPTS_ALONE if re.escape(p) == p)  # 展开, 收起 in a bar
 )
 _CONTROLS, _CONTROLS_FIRST = _words(_CONTROL_WORDS), _first(map(re.escape, _CONTROL_WORDS))
-_NAVIGATION = [*vocabulary.NAVIGATION_OPENINGS, *map(re.escape, vocabulary.BACK_TO_TOP)]
 _ALONE = vocabulary.with_app(vocabulary.APP_PROMPTS_ALONE, ignore_case=True)
 _FONT_SIZE = _words(vocabulary.FONT_SIZE_LABELS)
 _LABELS = _words(vocabulary.BYLINE_LABELS)
@@ -55,7 +54,7 @@ _CREDITS = (*vocabulary.BYLINE_LABELS, vocabulary.PICTURE_CREDIT)
 _STARTS_ALTERNATIVES: list[tuple[str, str | None]] = [
     (r"(?:【[^】]{1,8}】\s*){1,}$", "【"),
     # Previous and next, back to the top, where a breadcrumb starts (当前位置：, 您的位置：…)
-    (vocabulary.factored(_NAVIGATION), _first(_NAVIGATION)),
+    (vocabulary.factored(vocabulary.navigation_patterns()), _first(vocabulary.navigation_patterns())),
     (_words(vocabulary.CONTROLS_OPENING), _first(vocabulary.CONTROLS_OPENING)),
     (r"评论\s*\(?\d*\)?$", "评"),
     # A comment box's heading: 网友评论, 最新评论 (23)

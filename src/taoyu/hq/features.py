@@ -27,6 +27,8 @@ from taoyu.text.chars import (
     char_flags,
     codes,
 )
+from taoyu.text.literals import word_at, word_table
+from taoyu.text.tokens import hash_span
 
 NAMES = (
     "log_chars",
@@ -88,14 +90,6 @@ for _chars, _cls in (
         _CLASS[ord(_ch)] = _cls
 
 
-def _as_table(words: tuple[str, ...]) -> np.ndarray:
-    """Words as rows of code points, padded with 0 (no word holds U+0000)."""
-    table = np.zeros((len(words), max(map(len, words))), np.uint32)
-    for i, word in enumerate(words):
-        table[i, : len(word)] = [ord(ch) for ch in word]
-    return table
-
-
 def _overlaps_itself(word: str) -> bool:
     return any(word[:k] == word[-k:] for k in range(1, len(word)))
 
@@ -106,10 +100,10 @@ def _overlaps_itself(word: str) -> bool:
 _COUNTED_TOKENS = (*_LINK_TOKENS, '="')
 if any(map(_overlaps_itself, _COUNTED_TOKENS)):
     raise AssertionError("a token that overlaps itself must be counted as str.count counts it")
-_TOKENS = _as_table(_COUNTED_TOKENS)
+_TOKENS, _TOKEN_AT = word_table(_COUNTED_TOKENS)
 _TOKEN_STARTS = np.zeros(0x10000, np.bool_)
-_TOKEN_STARTS[_TOKENS[:, 0]] = True
-_MARKERS = _as_table(_LIST_MARKERS)
+_TOKEN_STARTS[_TOKENS[_TOKEN_AT[:-1]]] = True
+_MARKERS, _MARKER_AT = word_table(_LIST_MARKERS)
 
 
 def features(text: str) -> np.ndarray:
@@ -117,7 +111,9 @@ def features(text: str) -> np.ndarray:
     n = len(text)
     if n == 0:
         return np.zeros(len(NAMES), np.float64)
-    counted = _counts(codes(text), char_flags(), _CLASS, _TOKENS, _TOKEN_STARTS, _MARKERS).tolist()
+    counted = _counts(
+        codes(text), char_flags(), _CLASS, _TOKENS, _TOKEN_AT, _TOKEN_STARTS, _MARKERS, _MARKER_AT
+    ).tolist()
     (han, latin, digits, spaces, sentence_marks, clause_marks, lines, ending, line_chars, short,
      distinct_lines, distinct_chars, top_pair, list_lines, links, markup_tokens, dot_triples,
      *classes) = counted  # fmt: skip
@@ -170,8 +166,10 @@ def _counts(
     flags: np.ndarray,
     classes: np.ndarray,
     tokens: np.ndarray,
+    token_at: np.ndarray,
     token_starts: np.ndarray,
     markers: np.ndarray,
+    marker_at: np.ndarray,
 ) -> np.ndarray:
     """The counts :func:`features` divides, in the order it unpacks them, then the count of each
     character class of ``classes``. Lines are the text split at "\\n" and stripped of what
@@ -204,9 +202,9 @@ def _counts(
             else:
                 triples += dots // 3
                 dots = 0
-            for t in range(tokens.shape[0] if p < len(token_starts) and token_starts[p] else 0):
-                if tokens[t, 0] == p and _starts_with(points, i, n, tokens, t):
-                    if t == tokens.shape[0] - 1:
+            for t in range(len(token_at) - 1 if p < len(token_starts) and token_starts[p] else 0):
+                if tokens[token_at[t]] == p and word_at(points, i, tokens, token_at[t], token_at[t + 1]):
+                    if t == len(token_at) - 2:
                         markup_tokens += 1  # ="
                     else:
                         links += 1
@@ -225,8 +223,10 @@ def _counts(
         line_chars += b - a
         short += b - a < 12
         ending += (flags[points[b - 1]] & LINE_END) != 0
-        for m in range(markers.shape[0]):
-            if markers[m, 0] == points[a] and _starts_with(points, a, b, markers, m):
+        for m in range(len(marker_at) - 1):  # a marker holds no space, so it cannot run past b
+            if markers[marker_at[m]] == points[a] and word_at(
+                points, a, markers, marker_at[m], marker_at[m + 1]
+            ):
                 list_lines += 1
                 break
     distinct = _distinct_points(points[: min(n, 4000)])
@@ -261,25 +261,11 @@ def _distinct_points(points: np.ndarray) -> int:
 
 
 @kernel
-def _starts_with(points: np.ndarray, at: int, end: int, words: np.ndarray, w: int) -> bool:
-    """Whether ``points[at:end]`` starts with row ``w`` of ``words`` (padded with 0)."""
-    for k in range(words.shape[1]):
-        if words[w, k] == 0:
-            return True
-        if at + k >= end or points[at + k] != words[w, k]:
-            return False
-    return True
-
-
-@kernel
 def _span_hashes(points: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """A 64-bit FNV-1a hash of each span's code points."""
+    """A hash of each span's code points (:func:`taoyu.text.tokens.hash_span`)."""
     hashes = np.empty(len(starts), np.uint64)
     for s in range(len(starts)):
-        h = np.uint64(14695981039346656037)
-        for i in range(starts[s], ends[s]):
-            h = (h ^ np.uint64(points[i])) * np.uint64(1099511628211)
-        hashes[s] = h
+        hashes[s] = hash_span(points, starts[s], ends[s] - starts[s], 0)
     return hashes
 
 

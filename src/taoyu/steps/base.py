@@ -29,11 +29,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 from pydantic import BaseModel, ConfigDict
 
 from taoyu.document import Document, Event
 from taoyu.memory import release_unused_memory
-from taoyu.output import write_json_atomic
+from taoyu.output import replaced_atomically, write_json_atomic
 
 
 class StepParams(BaseModel):
@@ -322,6 +323,18 @@ def split_rows(table: pa.Table, part_of: np.ndarray, partitions: int) -> list[pa
     taken = table.take(pa.array(order))
     bounds = np.concatenate([[0], np.cumsum(counts)])
     return [taken.slice(int(bounds[p]), int(counts[p])) for p in range(partitions)]
+
+
+def task_decisions_path(decisions_dir: Path, task: int) -> Path:
+    """Where a resolve leaves its decisions for one task, and where that task's next phase looks."""
+    return decisions_dir / f"{task:05d}.parquet"
+
+
+def write_task_decisions(decisions_dir: Path, task: int, table: pa.Table) -> None:
+    """Write one task's decisions (:func:`task_decisions_path`) under a temporary name and rename
+    it into place: the task never reads half a file, and a full disk leaves none behind."""
+    with replaced_atomically(task_decisions_path(decisions_dir, task)) as tmp:
+        pq.write_table(table, tmp)
 
 
 def task_groups(table: pa.Table) -> Iterator[tuple[int, pa.Table]]:

@@ -120,9 +120,7 @@ _DOCUMENT_RECORD = re.compile(
 _SITE_RECORD = re.compile(
     r"^((政府)?网站(标识|识别)码|最佳浏览|(建议|推荐)您?(使用|采用).{0,30}(浏览器|分辨率|浏览))"
 )
-_NAVIGATION = re.compile(
-    f"^(?:{vocabulary.factored([*vocabulary.NAVIGATION_OPENINGS, *map(re.escape, vocabulary.BACK_TO_TOP)])})"
-)
+_NAVIGATION = re.compile(f"^(?:{vocabulary.factored(vocabulary.navigation_patterns())})")
 _POST_META = re.compile(
     rf"^(?:{vocabulary.alternation(vocabulary.DATELINE_LABELS)})\s*[:：]?\s*\d{{4}}[-/.年]"
     r"|^\S{1,20}\s*(发表于|发布于|回复于|编辑于|最后编辑于)\s*[:：]?\s*\d{4}[-/.年]"
@@ -217,8 +215,7 @@ class ChromeLines(Transform):
 _SCREEN_WORDS: dict[str, list[str]] = {
     "disclaimer": [vocabulary.required_literal(p) for p in _DISCLAIMERS],
     "counter_meta": list(vocabulary.COUNTED),
-    "navigation": [vocabulary.required_literal(p) for p in vocabulary.NAVIGATION_OPENINGS]
-    + list(vocabulary.BACK_TO_TOP),
+    "navigation": [vocabulary.required_literal(p) for p in vocabulary.navigation_patterns()],
     "widget": _WIDGET_NAMES,  # a widget bar must name a widget
     "app_prompt": [vocabulary.required_literal(p) for p in _APP_PROMPTS + _APP_PROMPTS_ALONE],
 }

@@ -20,9 +20,8 @@ import pyarrow.parquet as pq
 import xxhash
 
 from taoyu.document import Document, Event
-from taoyu.output import replaced_atomically
 from taoyu.registry import register
-from taoyu.steps.base import KeyedResolve, StepParams, split_rows, task_groups
+from taoyu.steps.base import KeyedResolve, StepParams, split_rows, task_groups, write_task_decisions
 
 _FULL_WIDTH = re.compile("[\uff01-\uff5e]")
 _HALF_WIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
@@ -158,8 +157,7 @@ class ExactDedup(KeyedResolve):
         dups = dups.sort_by([("task", "ascending"), ("row", "ascending")])
         decisions_dir.mkdir(parents=True, exist_ok=True)
         for task, part in task_groups(dups):
-            with replaced_atomically(decisions_dir / f"{task:05d}.parquet") as tmp:
-                pq.write_table(part.select(["row", "dup_of", "cluster"]), tmp)
+            write_task_decisions(decisions_dir, task, part.select(["row", "dup_of", "cluster"]))
         return {}
 
     def apply(self, doc: Document, decision: Mapping[str, Any] | None) -> Document:

@@ -50,7 +50,15 @@ from taoyu.dedup.shingle_store import ShingleSets, load_array, save_array, write
 from taoyu.document import Document, Event
 from taoyu.output import read_json, replaced_atomically, write_json_atomic
 from taoyu.registry import register
-from taoyu.steps.base import StagedResolve, StagePlan, StageTask, StepParams, split_rows, task_groups
+from taoyu.steps.base import (
+    StagedResolve,
+    StagePlan,
+    StageTask,
+    StepParams,
+    split_rows,
+    task_groups,
+    write_task_decisions,
+)
 
 BAND_ROW = np.dtype([("bucket", "<u8"), ("gid", "<i8")])
 """A document's LSH bucket in one band (the band key mixed with the band number: two different
@@ -497,9 +505,7 @@ class NearDedup(StagedResolve):
         table = table.sort_by([("task", "ascending"), ("row", "ascending")])
         decisions_dir.mkdir(parents=True, exist_ok=True)
         for task, rows in task_groups(table):
-            path = decisions_dir / f"{task:05d}.parquet"
-            with replaced_atomically(path) as tmp:
-                pq.write_table(rows.drop_columns(["task"]), tmp)
+            write_task_decisions(decisions_dir, task, rows.drop_columns(["task"]))
         return {"duplicates": table.num_rows}
 
     def _band_columns(self) -> list[str]:

@@ -30,9 +30,8 @@ from pydantic import Field
 
 from taoyu.document import Document, Event
 from taoyu.hq.model import QualityModel, packaged_model_path
-from taoyu.output import replaced_atomically
 from taoyu.registry import register
-from taoyu.steps.base import GlobalStep, StepParams
+from taoyu.steps.base import GlobalStep, StepParams, write_task_decisions
 
 _BINS = 1 << 20
 _LOGIT_RANGE = 40.0
@@ -144,8 +143,7 @@ class QualityModelStep(GlobalStep):
         decisions_dir.mkdir(parents=True, exist_ok=True)
         dropped = 0
         for task, paths in sorted(by_task.items()):
-            target = decisions_dir / f"{task:05d}.parquet"
-            dropped += _write_task_decisions(paths, target, bucket_of, cut_bin, p.min_score)
+            dropped += _write_task_decisions(decisions_dir, task, paths, bucket_of, cut_bin, p.min_score)
         # The lowest score of each bucket above the first, for run.json.
         lowest = np.searchsorted(bucket_of, np.arange(1, p.buckets), side="left")
         summary: dict[str, Any] = {
@@ -203,14 +201,15 @@ def _score_histogram(by_task: Mapping[int, Sequence[Path]]) -> np.ndarray:
 
 
 def _write_task_decisions(
+    decisions_dir: Path,
+    task: int,
     paths: Sequence[Path],
-    target: Path,
     bucket_of: np.ndarray,
     cut_bin: int | None,
     min_score: float | None,
 ) -> int:
     """The resolve's second pass for one task: write each document's score, bucket and drop
-    reason (with the statistics behind its score) to ``target``; returns how many it drops."""
+    reason (with the statistics behind its score) to its decisions file; returns how many it drops."""
     table = pa.concat_tables(pq.ParquetFile(path).read(columns=["row", "score", "why"]) for path in paths)
     scores = _scores(table)
     bins = _bin(_logit(scores))
@@ -230,8 +229,7 @@ def _write_task_decisions(
         },
         schema=_DECISIONS_SCHEMA,
     )
-    with replaced_atomically(target) as tmp:
-        pq.write_table(out, tmp)
+    write_task_decisions(decisions_dir, task, out)
     return dropped
 
 

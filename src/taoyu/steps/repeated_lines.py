@@ -26,9 +26,8 @@ import xxhash
 from pydantic import Field
 
 from taoyu.document import Document, Event
-from taoyu.output import replaced_atomically
 from taoyu.registry import register
-from taoyu.steps.base import KeyedResolve, StepParams, split_rows, task_groups
+from taoyu.steps.base import KeyedResolve, StepParams, split_rows, task_groups, write_task_decisions
 
 _SPACE = re.compile(r"\s+")
 
@@ -174,8 +173,7 @@ class RepeatedLines(KeyedResolve):
             offsets = pa.array(np.concatenate([starts, [rows.shape[0]]]).astype(np.int32))
             remove = pa.ListArray.from_arrays(offsets, part.column("line").combine_chunks())
             out = pa.table({"row": pa.array(rows[starts]), "remove": remove}, schema=_DECISION)
-            with replaced_atomically(decisions_dir / f"{task:05d}.parquet") as tmp:
-                pq.write_table(out, tmp)
+            write_task_decisions(decisions_dir, task, out)
             edited += out.num_rows
         return {"documents_edited": edited}
 

@@ -302,6 +302,14 @@ NAVIGATION_OPENINGS = (
     "您所在的?位置\\s*[:：]", "你的位置\\s*[:：]", "你位置\\s*[:：]", "你当前的?位置\\s*[:：]",
     "你现在的?位置\\s*[:：]", "你目前的?位置\\s*[:：]", "你所在的?位置\\s*[:：]",
 )  # fmt: skip
+
+
+def navigation_patterns() -> list[str]:
+    """What a navigation line opens with, as patterns: the openings, and back to the top (both
+    modules take a line that opens with either as navigation)."""
+    return [*NAVIGATION_OPENINGS, *map(re.escape, BACK_TO_TOP)]
+
+
 # The page's controls (words): a line made of them and numbers is chrome ([打印] 关闭窗口,
 # 分享 收藏 点赞 12, 网站地图 | 联系我们). Each names a widget; the step's bars of widgets must
 # name one. The extractor's controls and the step's widget names, together (the extractor lacked

@@ -44,8 +44,7 @@ class WordLists:
                 self._first[c] = groups
                 self._group_start[groups] = k
             self._group_end[groups] = k + 1
-        self._chars = codes("".join(words)).astype(np.int64)
-        self._word_start = np.concatenate([[0], np.cumsum([len(w) for w in words])]).astype(np.int64)
+        self._chars, self._word_start = word_table(words)
         self._word_mask = np.array([masks[w] for w in words], np.int64)
         self._all = (1 << len(self.names)) - 1
 
@@ -79,9 +78,18 @@ class WordLists:
         return list(map(tuple, spans.tolist()))
 
 
+def word_table(words: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Words as the compiled loops read them: their code points end to end, and where each starts
+    (word ``w`` is ``chars[starts[w]:starts[w + 1]]``)."""
+    words = list(words)
+    chars = codes("".join(words)).astype(np.int64)
+    return chars, np.concatenate([[0], np.cumsum([len(w) for w in words])]).astype(np.int64)
+
+
 @kernel
-def _word_at(points: np.ndarray, i: int, chars: np.ndarray, a: int, b: int) -> bool:
-    """Whether the word ``chars[a:b]`` (its first character already matched) starts at ``i``."""
+def word_at(points: np.ndarray, i: int, chars: np.ndarray, a: int, b: int) -> bool:
+    """Whether the word ``chars[a:b]`` of a :func:`word_table` (its first character already
+    matched) starts at ``i`` of ``points``."""
     if i + b - a > len(points):
         return False
     for k in range(1, b - a):  # noqa: SIM110 (numba compiles a loop; not all() over a generator)
@@ -112,7 +120,7 @@ def _present(
         for w in range(group_start[g], group_end[g]):
             if found & word_mask[w] == word_mask[w]:
                 continue  # its lists are already found
-            if _word_at(points, i, chars, word_start[w], word_start[w + 1]):
+            if word_at(points, i, chars, word_start[w], word_start[w + 1]):
                 found |= word_mask[w]
                 if found == everything:
                     return found
@@ -140,7 +148,7 @@ def _find_all(
             g = first[c]
             for w in range(group_start[g], group_end[g]):
                 a, b = word_start[w], word_start[w + 1]
-                if b - a > longest and _word_at(points, i, chars, a, b):
+                if b - a > longest and word_at(points, i, chars, a, b):
                     longest = b - a
         if longest:
             out[found, 0] = i

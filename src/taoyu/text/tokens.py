@@ -69,7 +69,7 @@ class WordSet(NamedTuple):
         ordered = sorted(words)
         points = codes("".join(ordered))
         start = np.concatenate([[0], np.cumsum([len(w) for w in ordered])]).astype(np.int64)
-        hashes = np.array([_hash_span(points, start[i], len(w), 0) for i, w in enumerate(ordered)], np.uint64)
+        hashes = np.array([hash_span(points, start[i], len(w), 0) for i, w in enumerate(ordered)], np.uint64)
         size = 1 << max(4, (4 * len(ordered) - 1).bit_length())
         slots = np.zeros(size, np.int64)
         for i, h in enumerate(hashes.tolist()):
@@ -100,8 +100,9 @@ def _rows(text: str, tokens: list[str]) -> np.ndarray:
 
 
 @kernel
-def _hash_span(codes: np.ndarray, start: int, n: int, fold: int) -> np.uint64:
-    """FNV-1a over ``n`` code points from ``start`` (ASCII upper case folded if ``fold``), mixed."""
+def hash_span(codes: np.ndarray, start: int, n: int, fold: int) -> np.uint64:
+    """FNV-1a over ``n`` code points from ``start`` (ASCII upper case folded if ``fold``), mixed:
+    the hash the compiled loops group words and lines by."""
     h = np.uint64(0xCBF29CE484222325)
     for k in range(start, start + n):
         c = codes[k]
@@ -184,7 +185,7 @@ def _classify(
         elif last & chars.SENTENCE_END:
             kind[t] = END
         line[t] = lines
-        h = _hash_span(codes, pos, n, 0)
+        h = hash_span(codes, pos, n, 0)
         word[t] = np.int64(h)  # the bits of the hash; read back as uint64
         punct[t] = all_punct
         han_word[t] = (first & chars.HAN_START) != 0
@@ -193,7 +194,7 @@ def _classify(
             if first & chars.HAN_START:
                 content[t] = np.int64(h >> np.uint64(1))
             elif latin and n >= _MIN_CONTENT_LATIN:
-                content[t] = np.int64(_hash_span(codes, pos, n, 1) >> np.uint64(1))
+                content[t] = np.int64(hash_span(codes, pos, n, 1) >> np.uint64(1))
         clause[t] = (last & chars.CLAUSE_END) != 0
         # As a regex's "$" would have it: a final newline is looked past.
         before_newline = flags[codes[pos + n - 2]] if n >= 2 and codes[pos + n - 1] == 10 else 0
