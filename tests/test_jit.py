@@ -154,3 +154,25 @@ def test_an_unknown_tier_is_warned_about_and_run_as_auto(monkeypatch: pytest.Mon
     with pytest.warns(UserWarning, match="TAOYU_JIT='fast' is not auto, compiled or python"):
         jit._warn_once.cache_clear()
         assert jit.mode() == "auto"
+
+
+@kernel
+def _big_hash(n: int) -> np.uint64:
+    return np.uint64(0xFFFFFFFFFFFFFFF0) + np.uint64(n)
+
+
+@kernel
+def _as_signed(n: int) -> np.int64:
+    return np.int64(_big_hash(n))  # numba wraps; so does numpy, given a uint64 and not an int
+
+
+def test_a_call_chain_keeps_its_tier(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kernel running as Python calls its kernels as Python too, even compiled ones: compiled
+    code returns a plain ``int`` where the Python tier has a ``np.uint64``, and ``np.int64`` of
+    that int overflows (every page failed the spam step in a process where a hash kernel was
+    cached on disk and its caller was not)."""
+    monkeypatch.setenv("TAOYU_JIT", "python")
+    _big_hash.compile()
+    assert isinstance(_big_hash(1), int)  # called from Python: compiled, a plain int
+    assert _as_signed(1) == np.int64(-15)  # called from a kernel running as Python: Python
+    assert jit._python_depth == 0

@@ -47,6 +47,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 PYTHON_BUDGET_SECONDS = 1.0
 """Python time a loop may take in a process before it is compiled: about what compiling one costs."""
 
+_python_depth = 0
+"""How many kernels are running as Python in this process now (one thread runs the steps)."""
+
 
 def mode() -> str:
     """``auto`` (compile what has earned it), ``compiled`` (compile at first call) or ``python``,
@@ -76,8 +79,11 @@ class Kernel:
     """A loop that runs as Python until compiling it pays, then as numba's compiled code.
 
     Called like the function it wraps. Other kernels may call it from their compiled code: numba
-    sees it as its dispatcher. Once compiled, the module's global name is rebound to the
-    dispatcher itself, so calls from its own module pay no wrapper at all.
+    sees it as its dispatcher. A call chain keeps one tier: called from a kernel that runs as
+    Python, a kernel runs as Python too, compiled or not, because compiled code hands back plain
+    Python numbers where the Python tier computes numpy scalars (a ``uint64`` hash came back as an
+    ``int`` too large for the caller's ``np.int64``: every page failed the spam step in a process
+    where the hash was cached on disk and its caller was not).
     """
 
     def __init__(self, fn: Callable[..., Any], *, python: bool = True) -> None:
@@ -91,15 +97,23 @@ class Kernel:
         functools.update_wrapper(self, fn)
 
     def __call__(self, *args: Any) -> Any:
-        """Run compiled when compiled; else as Python, unless it is time to compile."""
+        """Run compiled when compiled; else as Python, unless it is time to compile. Inside a
+        kernel running as Python, always as Python (the chain keeps its tier)."""
+        global _python_depth
+        if _python_depth and self.runs_as_python:
+            return self.py_func(*args)
         if self.compiled:
             return self.dispatcher(*args)
         if not self.runs_as_python or self._worth_compiling():
             self.compile()
             return self.dispatcher(*args)
         started = time.perf_counter()
-        with np.errstate(over="ignore"):  # compiled integer arithmetic wraps silently: so does this
-            result = self.py_func(*args)
+        _python_depth += 1
+        try:
+            with np.errstate(over="ignore"):  # compiled integer arithmetic wraps silently: so does this
+                result = self.py_func(*args)
+        finally:
+            _python_depth -= 1
         self.python_seconds += time.perf_counter() - started
         return result
 
@@ -121,9 +135,6 @@ class Kernel:
     def compile(self) -> None:
         """Run compiled from now on (numba compiles, or loads from its cache, at the next call)."""
         self.compiled = True
-        module_globals = self.py_func.__globals__
-        if module_globals.get(self.py_func.__name__) is self:
-            module_globals[self.py_func.__name__] = self.dispatcher
 
     def _worth_compiling(self) -> bool:
         chosen = mode()
@@ -178,4 +189,3 @@ def _cached_on_disk(dispatcher: Any) -> bool:
         return bool(dispatcher._cache._cache_file._load_index())
     except Exception:  # numba's internals moved: fall back to earning it
         return False
-

@@ -576,8 +576,8 @@ def _walk(root, functions, text_offset, names, leaves, tags, generator, json_ld)
 
 
 _WALK: Kernel = _walk
-"""The walk as a kernel, whatever the module name ``_walk`` is bound to once compiled: the Python
-reader charges its time here, and asks it whether compiling has paid."""
+"""The walk as a kernel: the Python reader charges its time here, and asks it whether compiling
+has paid."""
 
 
 @kernel(python=False)
