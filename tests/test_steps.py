@@ -5,11 +5,11 @@ from __future__ import annotations
 import encodings.aliases
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from taoyu import Document, Pipeline, Source
-from taoyu.io.encoding import decode_html, normalise_charset
+from taoyu.io.encoding import _common_han, decode_html, normalise_charset
 from taoyu.steps.exact_dedup import ExactDedup, normalise_for_exact
 from taoyu.steps.html_to_text import HtmlToText
 from taoyu.steps.length import LengthFilter
@@ -81,6 +81,22 @@ class TestHtmlToText:
         assert doc.text == "第一段\n第二段"
 
 
+def _encodes(ch: str, codec: str) -> bool:
+    try:
+        ch.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 class TestEncoding:
     def test_stale_meta_on_utf8_page(self):
         raw = '<meta charset="gb2312"><p>浙江杭州</p>'.encode()
@@ -95,6 +111,53 @@ class TestEncoding:
         assert raw.decode("utf-8") == "<p>һ</p>"
         assert decode_html(raw, "gbk").text == "<p>一</p>"
         assert decode_html(raw).text == "<p>һ</p>"  # undeclared: UTF-8, never guessed into Chinese
+
+    TRADITIONAL = (
+        "<html><head><title>市政府公告</title></head><body>"
+        "<p>臺北市政府今天宣布，捷運新路線將於明年春天開始營運，沿線居民對此表示歡迎。</p>"
+        "<p>交通局長說明，這條路線連接東區與學校，預計每天可以服務超過十萬名乘客。</p>"
+        "</body></html>"
+    )
+
+    def test_undeclared_big5_page_is_read_as_big5(self):
+        """GB18030 decodes Big5 bytes without an error, into kana and rare characters."""
+        raw = self.TRADITIONAL.encode("big5")
+        assert raw.decode("gb18030") != self.TRADITIONAL  # the reading the old rule took
+        decoded = decode_html(raw)
+        assert decoded.text == self.TRADITIONAL and decoded.encoding == "big5hkscs"
+
+    def test_undeclared_gbk_page_stays_gb18030(self):
+        text = "<p>杭州市政府今天宣布，地铁新线路将于明年春天开始运营，沿线居民表示欢迎。</p>"
+        decoded = decode_html(text.encode("gbk"))
+        assert decoded.text == text and decoded.encoding == "gb18030"
+
+    def test_declared_big5_page_with_a_vendor_code_or_a_stray_byte_stays_big5(self):
+        """cp950's euro sign is not in Big5-HKSCS, and one broken byte is not a reason to read a
+        Big5 page as GB18030."""
+        page = self.TRADITIONAL.replace("十萬名", "十萬名（票價 20 €）")
+        raw = page.replace("charset", "").encode("cp950")
+        assert decode_html(raw, "big5").text == page
+        # 0x81 0x40 is a character to GB18030 and no character to either Big5
+        more = "<p>市民可以上網查詢時刻表。</p>" * 30
+        article = self.TRADITIONAL.replace("</body>", more + "</body>")
+        broken = article.encode("big5").replace("說明".encode("big5"), b"\x81\x40\x81\x41")
+        decoded = decode_html(broken, "big5")
+        assert decoded.text == article.replace("說明", "\ufffd@\ufffdA") and decoded.replacements == 2
+
+    @pytest.mark.parametrize("codec", ["big5", "gbk"])
+    def test_undeclared_common_text_round_trips_in_either_script(self, codec):
+        """Any run of common characters a codec can write comes back as written, undeclared."""
+        alphabet = sorted(ch for ch in _common_han() if _encodes(ch, codec))
+
+        @settings(max_examples=150, deadline=None)
+        @given(text=st.text(alphabet=st.sampled_from(alphabet) | st.sampled_from("，。 abc"), min_size=12))
+        def round_trip(text):
+            raw = f"<p>{text}</p>".encode(codec)
+            assume(sum(ch >= "\u3400" for ch in text) >= 8)
+            assume(not _is_utf8(raw))  # valid UTF-8 by chance: the UTF-8 rule decides (tested above)
+            assert decode_html(raw).text == f"<p>{text}</p>"
+
+        round_trip()
 
     def test_bom(self):
         assert decode_html(b"\xef\xbb\xbf<p>\xe4\xb8\xad</p>").text == "<p>中</p>"
