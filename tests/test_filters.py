@@ -189,6 +189,22 @@ def test_title_stuffing_scores():
     assert title_stuffing("龙井_龙井_龙井_茶叶") == 0.75
 
 
+def test_a_headline_among_the_site_names_is_not_stuffing():
+    """A portal's column, channel and site segments share its name; with one long headline among
+    them the title is the page's own, not a keyword list. Keywords around a stem, or a repeated
+    segment, with no headline (all short, or the long one repeated) are still stuffing."""
+    assert title_stuffing("新闻眼｜城西新区的旧厂房变成了社区图书馆-新闻网浙江频道-新闻网") == 0.0
+    assert title_stuffing("城西新区的旧厂房变成了社区图书馆_晨报网_晨报网") == 0.0
+    assert title_stuffing("新闻眼｜城西图书馆开放-新闻网-新闻") == 0.75  # no headline: too short
+    assert (
+        title_stuffing("澳门最新娱乐网站大全推荐-星河娱乐城真人百家乐-星河棋牌-星河彩票") == 0.75
+    )  # not twice as long
+    assert (
+        title_stuffing("星河娱乐城官方网站注册入口-星河娱乐-星河官网") == 1.0
+    )  # the long one shares the stem
+    assert title_stuffing("全网最安全的娱乐平台注册就送-全网最安全的娱乐平台注册就送-星河") > 0  # said twice
+
+
 # --- quality ------------------------------------------------------------------------------------
 
 

@@ -41,6 +41,7 @@ from taoyu.text.tokens import tokens_of
 
 _TITLE_SEP = re.compile(r"[-_|｜—–·,，、/\s]+")
 _SITE_WORDS = re.compile(r"官网|官方|下载|注册|登录|登陆|入口|网址|平台|app|APP|App|手机版|最新版|客户端")
+_HEADLINE_CHARS = 10
 _PROSE_END = re.compile(r"[。！？!?]")
 _PREPARED_CHARS = 100_000  # longer pages are segmented when analysed, not ahead
 
@@ -367,18 +368,36 @@ def title_stuffing(title: str) -> float:
 
 def _stuffing_shares(title: str) -> tuple[float, float, float]:
     """The shares of a title's segments that repeat one segment, that share one stem, and that
-    are site words (官网, 下载, 登录…); each 0 below its least count."""
+    are site words (官网, 下载, 登录…); each 0 below its least count.
+
+    A title led by a headline of its own is not a keyword list, however often the site's name
+    recurs in the column, channel and site segments around it (新华视界｜<headline>-新华网河北频道-新华网):
+    repetition and stems count only when no segment is a headline (``_has_headline``)."""
     segments = [s for s in _TITLE_SEP.split(fold(title)) if s]  # 官網 and 下載 are site words too
     if len(segments) < 3:
         return 0.0, 0.0, 0.0
     n = len(segments)
-    repeated = max(Counter(segments).values())
-    stem = max(Counter(s[:2] for s in segments if len(s) >= 2).values(), default=0)
     site = sum(bool(_SITE_WORDS.search(s)) for s in segments)
+    site_share = site / n if site >= 3 else 0.0
+    stems = Counter(s[:2] for s in segments if len(s) >= 2)
+    if _has_headline(segments, stems):
+        return 0.0, 0.0, site_share
+    repeated = max(Counter(segments).values())
+    stem = max(stems.values(), default=0)
+    return repeated / n if repeated >= 2 else 0.0, stem / n if stem >= 3 else 0.0, site_share
+
+
+def _has_headline(segments: list[str], stems: Counter[str]) -> bool:
+    """Whether a title's longest segment reads as a headline: at least ``_HEADLINE_CHARS`` long,
+    twice as long as any other segment (so said once), and not opening with a stem other segments
+    share. A stuffed title is keywords of one length around one stem; a page's own title is one
+    long headline among short names of its column, channel and site."""
+    longest = max(segments, key=len)
+    others = [s for s in segments if s is not longest]
     return (
-        repeated / n if repeated >= 2 else 0.0,
-        stem / n if stem >= 3 else 0.0,
-        site / n if site >= 3 else 0.0,
+        len(longest) >= _HEADLINE_CHARS
+        and all(2 * len(s) <= len(longest) for s in others)
+        and stems[longest[:2]] == 1
     )
 
 
