@@ -104,7 +104,7 @@ def test_prose_that_is_mostly_links_is_not_recovered_as_a_body() -> None:
         for i, line in enumerate(_ARTICLE)
     )
     html = (
-        f"<html><body><aside>{teasers}</aside><div class=\"content\"><h1>停水通知</h1>"
+        f'<html><body><aside>{teasers}</aside><div class="content"><h1>停水通知</h1>'
         f"<p>{_ARTICLE[4]}</p></div></body></html>"
     )
     assert main_text(html) == f"停水通知\n{_ARTICLE[4]}"
@@ -117,3 +117,39 @@ def test_a_recovered_page_in_markdown_leaves_out_controls() -> None:
     markdown = main_text(html, format="markdown")
     assert _ARTICLE[0] in markdown
     assert "点赞按钮" not in markdown and "选项甲" not in markdown
+
+
+@pytest.mark.parametrize("format", ["text", "markdown"])
+def test_a_short_article_is_not_lost_to_a_disclaimer_that_outscored_it(format) -> None:
+    """A statement under a one-paragraph report (a disclaimer, with more sentences than the report)
+    wins the block scores, and every one of its lines is chrome: the result would be empty. The
+    best block outside it is the content."""
+    statement = (
+        "【免责声明】本文仅代表作者本人观点，与本网站无关。本网站对文中陈述、观点判断保持中立，"
+        "不对所包含内容的准确性、可靠性或完整性提供任何保证。请读者仅作参考，并自行承担全部责任。"
+    )
+    report = f'{_ARTICLE[9][:8]}<a href="/topic">志愿者</a>{_ARTICLE[9][8:]}'
+    html = (
+        '<html><body><div class="nav"><a href="/">首页</a></div>'
+        f'<div class="art_context"><div class="box"><p>{report}</p><div>（责任编辑：王五）</div></div></div>'
+        f'<div class="statement"><p>{statement}</p></div>'
+        '<div class="footer">客服电话：0571-88888888 版权所有 复制必究</div></body></html>'
+    )
+    text = main_text(html, format=format)
+    assert "志愿者" in text and "风雨无阻" in text
+    assert "免责声明" not in text
+
+
+def test_a_list_of_teasers_stays_empty_when_every_block_is_a_teaser() -> None:
+    """On a list page every block is a teaser cut short: the next best block is one more, whose
+    headline is all that is left of it, so an empty result stays empty."""
+    teasers = "".join(
+        f'<p>{line[:-1]}，{_ARTICLE[i + 1][:10]}... <a href="/a{i}">[详细]</a></p>'
+        for i, line in enumerate(_ARTICLE[:6])
+    )
+    one = (
+        f'<dl><dt><a href="/b">栏目标题</a> [专栏]</dt><dd>{_ARTICLE[8][:-1]}，{_ARTICLE[9][:12]}... '
+        '<a href="/b">[详细]</a></dd></dl>'
+    )
+    html = f'<html><body><div class="list">{teasers}</div><div class="box">{one}</div></body></html>'
+    assert main_text(html) == ""

@@ -114,6 +114,7 @@ class Extraction:
 
 
 _EMPTY = Extraction("", PageShape())
+_SENTENCE_END = re.compile(r"[。！？!?]|\.(?:\s|$)")
 
 
 def main_text(html: str | bytes, url: str | None = None, format: Format = "text") -> str:
@@ -209,8 +210,35 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None, prune_rule
     if not len(page.keys):  # the root itself was pruned (a <body class="footer">): nothing is left
         return Extraction("\n".join(state), PageShape()) if state else _EMPTY
     measures = measure(root, partial(chrome_texts, traditional=traditional), page)
+    extraction, positions = _extract_blocks(root, measures, state, thread_page, threads, traditional, format)
+    if extraction.text or not extraction.shape.content_chars:
+        return extraction
+    # Every line chosen was chrome: a disclaimer or a copyright footer (long, so not screened when
+    # blocks are scored) outscored a short article. The best block outside it is the content, if
+    # it holds a sentence (on a list page, the next block is one more teaser, cut short).
+    chosen = set(measures.tree.page.keys[positions].tolist())
+    ranked = _ranked_outside(chosen, chosen & set(measures.scores), measures)
+    if not len(ranked) or measures.score_at[ranked[0]] <= 0:
+        return extraction
+    best = int(ranked[0])
+    second = _extract_blocks(root, measures, state, thread_page, threads, traditional, format, best)[0]
+    return second if _SENTENCE_END.search(second.text) else extraction
+
+
+def _extract_blocks(
+    root: LexborNode,
+    measures: Measures,
+    state: list[str],
+    thread_page: bool,
+    threads: set[int],
+    traditional: bool,
+    format: Format,
+    best: int | None = None,
+) -> tuple[Extraction, list[int]]:
+    """The blocks chosen around the best one (the page's best unless ``best`` is given), with a
+    thread's replies or a table of contents, less link lists, rendered; and their positions."""
     measured = measures.tree
-    positions, posts = _chosen_blocks(measures, threads, thread_page)
+    positions, posts = _chosen_blocks(measures, threads, thread_page, best)
     # As selectolax nodes, when something needs them; found before link lists leave the DOM.
     parts: list[LexborNode] | None = None
     thread = thread_page and not posts  # a series of posts already holds the replies
@@ -229,7 +257,7 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None, prune_rule
         if parts is not None:
             parts.append(directory)
     shape = _shape(measured, positions, removed)
-    return _rendered(measured, positions, parts, removed, shape, state, traditional, format)
+    return _rendered(measured, positions, parts, removed, shape, state, traditional, format), positions
 
 
 def _read_and_prune(
@@ -250,12 +278,16 @@ def _read_and_prune(
     return read_page(root), [], False, set()
 
 
-def _chosen_blocks(measures: Measures, threads: set[int], thread_page: bool) -> tuple[list[int], bool]:
+def _chosen_blocks(
+    measures: Measures, threads: set[int], thread_page: bool, best: int | None = None
+) -> tuple[list[int], bool]:
     """The positions of the content blocks, and whether they are a series of posts (a thread's,
-    a page of reviews): the best block and its prose siblings or its series, after the choice
-    between comments and the post above them and between a feed's teaser and the article."""
+    a page of reviews): the best block (the page's, unless ``best`` is given) and its prose
+    siblings or its series, after the choice between comments and the post above them and
+    between a feed's teaser and the article."""
     measured = measures.tree
-    scores, best = measures.score_at, measures.best_at
+    scores = measures.score_at
+    best = measures.best_at if best is None else best
     in_threads = _mask(measured, threads)  # the comment threads kept for holding most of the page
     in_thread = bool(threads) and _inside_any(measured, best, in_threads)
     if in_thread:
