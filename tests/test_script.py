@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from taoyu.extract import boilerplate
 from taoyu.steps import chrome_lines
-from taoyu.text import chrome_vocabulary, spam_lexicon
-from taoyu.text.script import fold, fold_each, fold_map, has_traditional
+from taoyu.text import chrome_vocabulary, script, spam_lexicon
+from taoyu.text.script import fold, fold_each, fold_map, has_traditional, taiwan_readings
 
 from .zh_fixtures import TOPICS, article
 from .zh_hant_fixtures import HANT_BOOKSHOP
@@ -91,3 +91,44 @@ def _rule_texts() -> list[str]:
 def test_every_rule_is_written_in_characters_the_fold_leaves_alone(rule: str):
     # Rules see folded text: a Traditional character in a rule could never match.
     assert fold(rule) == rule
+
+
+# A page written in Traditional: its prose holds characters the fold changes.
+_TAIWAN_PAGE = [
+    *HANT_BOOKSHOP[:3],
+    "回覆 1",
+    "免責宣告：本文僅代表作者本人觀點。",
+    "（資料來源：參考訊息、海外網等）",
+]
+
+
+def test_a_traditional_page_has_taiwan_readings_of_its_lines():
+    """回覆 holds no character the fold changes, and 宣告 is not 声明 in any fold: the phrase table
+    gives the mainland words. Lines the phrase table leaves as the fold does have no reading."""
+    readings = taiwan_readings(_TAIWAN_PAGE, fold_each(_TAIWAN_PAGE))
+    assert readings[3] == "回复 1"
+    assert readings[4] is not None and readings[4].startswith("免责声明：")
+    assert all(r is None or r != fold(line) for r, line in zip(readings, _TAIWAN_PAGE, strict=True))
+
+
+def test_a_simplified_page_with_a_stray_character_has_no_readings(monkeypatch):
+    """A stray 於 does not make a page Traditional: the phrase table is not even asked."""
+
+    def unused():
+        raise AssertionError("the phrase table was asked")
+
+    monkeypatch.setattr(script, "_mainland_phrases", unused)
+    lines = [f"{sentence}。" for sentence in article(TOPICS[0], 8).split("。") if sentence]
+    lines.append("位於城西的图书馆今天开放。")
+    assert len(lines) >= 6
+    assert taiwan_readings(lines, fold_each(lines)) == [None] * len(lines)
+
+
+def test_both_chrome_screens_remove_taiwan_words_and_keep_the_article():
+    """Chrome in Taiwan words goes from the extractor's lines and the chrome_lines step alike: in
+    its Taiwan reading (回覆, 免責宣告) or in its fold (資料來源, which the phrase table would make
+    数据源)."""
+    article_lines = _TAIWAN_PAGE[:3]
+    assert boilerplate.without_chrome_lines(_TAIWAN_PAGE) == article_lines
+    reasons = chrome_lines.chrome_reasons(_TAIWAN_PAGE, chrome_lines.ChromeLinesParams())
+    assert sorted(reasons) == [3, 4, 5]

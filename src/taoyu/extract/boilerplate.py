@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 
 from taoyu.text import chrome_vocabulary as vocabulary
-from taoyu.text.script import fold, fold_each
+from taoyu.text.script import fold, fold_each, taiwan_readings
 
 # The words of each family come from taoyu.text.chrome_vocabulary, shared with the chrome_lines
 # step; the shapes are this module's. Case is ignored in the patterns that start the text (they
@@ -212,14 +212,22 @@ def chrome_texts(texts: list[str], traditional: bool = True) -> list[bool]:
     are not folded."""
     starts, phrases = _STARTS.match, _PHRASES.search
     separator, breadcrumb = _BREADCRUMB_SEPARATOR.search, _BREADCRUMB.match
+    readings: list[str | None] | None = None
     if traditional:
-        texts = fold_each(texts)
-    return [
+        folded = fold_each(texts)
+        readings = taiwan_readings(texts, folded) if folded is not texts else None
+        texts = folded
+    chrome = [
         starts(text) is not None
         or phrases(text) is not None
         or (separator(text) is not None and breadcrumb(text) is not None)
         for text in texts
     ]
+    if readings is not None:  # a page written in Traditional: the Taiwan reading of the rest
+        for k, reading in enumerate(readings):
+            if reading is not None and not chrome[k]:
+                chrome[k] = _is_chrome_text(reading)
+    return chrome
 
 
 def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str]:
@@ -235,11 +243,15 @@ def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str
     short = [line for line in lines if len(line) < DISCLAIMER_BELOW] if traditional else []
     folded = fold_each(short)
     texts = lines
+    readings: list[str | None] = []
     if folded is not short:  # one fold for all of them, put back in their places
         each = iter(folded)
         texts = [next(each) if len(line) < DISCLAIMER_BELOW else line for line in lines]
+        if any(taiwan := taiwan_readings(short, folded)):  # a page written in Traditional
+            each_reading = iter(taiwan)
+            readings = [next(each_reading) if len(line) < DISCLAIMER_BELOW else None for line in lines]
     kept = []
-    for line, text in zip(lines, texts, strict=True):
+    for k, (line, text) in enumerate(zip(lines, texts, strict=True)):
         size = len(line)
         if size < CHROME_LINE_BELOW:  # a short line: chrome text or a disclaimer, one scan for both
             chrome = (
@@ -251,6 +263,8 @@ def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str
             chrome = disclaimer_start(text) is not None or disclaimer(text) is not None
         else:
             chrome = False
+        if not chrome and readings and readings[k] is not None:
+            chrome = is_chrome_line(readings[k])  # the line's Taiwan reading (rare: one call)
         if not chrome:
             kept.append(line)
     return without_teasers(kept, traditional)

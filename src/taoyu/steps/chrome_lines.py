@@ -11,8 +11,11 @@ ledger says which lines went and why.
 
 The patterns are written in Simplified and matched against the page folded to Simplified
 character by character (:mod:`taoyu.text.script`), so 責任編輯：… and 上一則 on a Taiwan portal go as
-责任编辑：… and 上一则 do; the lines kept or removed are the page's own. A few Taiwan words that no
-character fold reaches are spelled in their folded form (列印 for 打印, 报导 for 报道, 点阅, 字级).
+责任编辑：… and 上一则 do; the lines kept or removed are the page's own. On a page written in
+Traditional each line is also judged in a second reading, through OpenCC's Taiwan phrase table
+(``taiwan_readings``), so Taiwan words no character fold reaches (點選 for 点击, 回覆, 使用者名稱,
+免責宣告) meet the mainland words of the patterns. A few are spelled in their folded form as well
+(列印 for 打印, 报导 for 报道, 点阅, 字级).
 User patterns (``extra_patterns``) see the line as written.
 
 The words of each family come from :mod:`taoyu.text.chrome_vocabulary`, which the extractor's
@@ -38,7 +41,7 @@ from taoyu.text import chars
 from taoyu.text import chrome_vocabulary as vocabulary
 from taoyu.text.chars import char_flags, codes
 from taoyu.text.literals import WordLists
-from taoyu.text.script import fold, fold_codes, fold_each, text_of
+from taoyu.text.script import fold, fold_codes, fold_each, taiwan_readings, text_of
 
 _PUNCT_AND_SPACE = r"\s,，.。:：;；!！?？、|｜/\\·•・\-—_~～>》<《()（）\[\]【】\"'“”‘’*#+"
 
@@ -337,9 +340,18 @@ def chrome_reasons(
     folded: list[str] | None = None,
 ) -> dict[int, str]:
     """Line index → reason, for every chrome line of a document (``screen``: of its whole text,
-    folded; ``folded``: the lines folded to Simplified, computed here when not given)."""
+    folded; ``folded``: the lines folded to Simplified, computed here when not given). On a page
+    written in Traditional a line is also judged in its Taiwan reading (``taiwan_readings``)."""
     if folded is None:
         folded = fold_each(lines)
+    readings = taiwan_readings(lines, folded) if folded is not lines else None
+
+    def reason_of(k: int, s: str) -> str | None:
+        reason = _reason(s, lines[k].strip(), p, custom, screen)
+        if reason is None and readings is not None and readings[k] is not None:
+            reason = _reason(readings[k].strip(), lines[k].strip(), p, custom, screen)
+        return reason
+
     reasons: dict[int, str] = {}
     i = seen = 0  # seen: non-empty lines before line i, outside link lists
     while i < len(lines):
@@ -357,7 +369,7 @@ def chrome_reasons(
                     after_gap = True
                     j += 1
                     continue
-                chrome = _reason(t, lines[j].strip(), p, custom, screen)
+                chrome = reason_of(j, t)
                 if not chrome and (not _is_list_item(t, p) or (after_gap and not _BULLET.match(t))):
                     break
                 reasons[j] = chrome or "link_list"
@@ -365,7 +377,7 @@ def chrome_reasons(
                 j += 1
             i = j
             continue
-        reason = _reason(s, lines[i].strip(), p, custom, screen)
+        reason = reason_of(i, s)
         if not reason and s and seen < p.header_lines and screen.dated and _NAME_DATE.match(s):
             reason = "post_meta"
         if reason:
