@@ -132,3 +132,17 @@ def test_both_chrome_screens_remove_taiwan_words_and_keep_the_article():
     assert boilerplate.without_chrome_lines(_TAIWAN_PAGE) == article_lines
     reasons = chrome_lines.chrome_reasons(_TAIWAN_PAGE, chrome_lines.ChromeLinesParams())
     assert sorted(reasons) == [3, 4, 5]
+
+
+def test_the_chrome_lines_step_judges_taiwan_readings_past_its_page_screen():
+    """The step rules patterns out for a whole page by what its folded text holds (点击 is not in
+    點選進入); a Taiwan reading is judged by every pattern, and a list heading in Taiwan words
+    (相關連結) starts a link list too."""
+    from taoyu.document import Document, Source
+
+    items = ["市立圖書館週末延長開放", "老街咖啡館推出讀書角"]
+    text = "\n".join(
+        [HANT_BOOKSHOP[0], "點選進入專題>>", *HANT_BOOKSHOP[1:3], "相關連結", *items, HANT_BOOKSHOP[3]]
+    )
+    doc = chrome_lines.ChromeLines()(Document("d", text, Source("f", 0)))
+    assert doc.text.split("\n") == HANT_BOOKSHOP[:4]

@@ -275,6 +275,9 @@ class PageScreen:
         return text, cls(**found)
 
 
+_UNSCREENED = PageScreen()
+
+
 def line_reason(
     line: str,
     p: ChromeLinesParams,
@@ -349,14 +352,19 @@ def chrome_reasons(
     def reason_of(k: int, s: str) -> str | None:
         reason = _reason(s, lines[k].strip(), p, custom, screen)
         if reason is None and readings is not None and readings[k] is not None:
-            reason = _reason(readings[k].strip(), lines[k].strip(), p, custom, screen)
+            # The reading holds words the page's screen was not asked about: it is not screened.
+            reason = _reason(readings[k].strip(), lines[k].strip(), p, custom, _UNSCREENED)
         return reason
+
+    def heading_in_reading(k: int) -> bool:
+        reading = readings[k] if readings is not None else None
+        return reading is not None and _LIST_HEADING.match(reading.strip()) is not None
 
     reasons: dict[int, str] = {}
     i = seen = 0  # seen: non-empty lines before line i, outside link lists
     while i < len(lines):
         s = folded[i].strip()
-        if p.link_lists and s and len(s) <= 12 and _LIST_HEADING.match(s):
+        if p.link_lists and s and len(s) <= 12 and (_LIST_HEADING.match(s) or heading_in_reading(i)):
             reasons[i] = "link_list"
             j = i + 1
             # The list runs while lines look like items (or are chrome themselves) and ends at the
