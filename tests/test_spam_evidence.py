@@ -153,3 +153,22 @@ def test_a_site_title_of_site_words_over_an_article_is_kept() -> None:
     assert _drop_reason(tea, title=library) is None
     assert _drop_reason("\n".join(_REPORT[:2]), title=library) == "spam:title_stuffing"
     assert _drop_reason(tea, title="星河官网-星河下载-星河注册-星河手机版") == "spam:title_stuffing"
+
+
+def test_a_loosely_linked_paragraph_on_the_pages_subject_is_kept() -> None:
+    """A feature story's paragraph whose sentences each turn to something new (no word shared
+    with a neighbour) still speaks of the page's subject: many of its words are the page's words.
+    The spliced block of unrelated sentences before it shares none and is still cut out."""
+    article = [
+        "老街修鞋师傅的铺子开了四十年，街坊们都认得师傅的工具和手艺。",
+        "师傅说，修鞋的手艺是跟父亲学的，铺子的价钱几十年只涨过两回。",
+        "如今师傅收了一个徒弟，每天在铺子里教徒弟修鞋。",
+        "老街改造以后，街坊们还是习惯到师傅的铺子修鞋。",
+    ]
+    loose = (
+        "清晨天还没亮，街坊们就在铺子门口排起了长队。师傅把修鞋的工具整整齐齐摆满了旧木桌。"
+        "年轻的徒弟低着头一针一线地练习手艺。改造以后的老街两旁新开了好几家咖啡馆。"
+    )
+    doc = Spam()(Document("d", "\n".join([*article, "".join(_UNRELATED[:5]), loose]), Source("f", 0)))
+    assert doc.dropped_by is None
+    assert doc.text.split("\n") == [*article, loose]

@@ -37,7 +37,7 @@ from taoyu.steps.base import Filter, StepParams, Verdict
 from taoyu.text import spam_lexicon
 from taoyu.text.script import fold
 from taoyu.text.sentences import sentence_arrays
-from taoyu.text.tokens import tokens_of
+from taoyu.text.tokens import Tokens, tokens_of
 
 _TITLE_SEP = re.compile(r"[-_|｜—–·,，、/\s]+")
 _SITE_WORDS = re.compile(r"官网|官方|下载|注册|登录|登陆|入口|网址|平台|app|APP|App|手机版|最新版|客户端")
@@ -58,6 +58,10 @@ class SpamParams(StepParams):
     """A line needs this many judged sentences before it can be called spliced."""
     spliced_line_unlinked: float = Field(0.75, gt=0, le=1)
     """Share of a line's judged sentences that are unlinked for the line to be a spliced block."""
+    page_words: float = Field(0.35, ge=0, le=1)
+    """A line that shares at least this share of its distinct content words with the rest of the
+    page is the page's own, not a spliced block: text spliced in from elsewhere shares a tenth
+    or so, a paragraph of the article a third or more."""
     spliced_doc_sentences: int = Field(6, ge=2)
     """A page needs this many judged sentences before it can be called spliced throughout."""
     spliced_doc_unlinked: float = Field(0.6, gt=0, le=1)
@@ -146,10 +150,11 @@ class Spam(Filter):
             # A line with no sentence mark is a headline, a caption or a list item: it shares no
             # word with its neighbours because it stands alone, not because it was spliced in.
             judged &= _prose_lines(lines)[on_line]
-        _add_spliced_lines(spam, on_line, linked, judged, p)
+        page_own = _PageOwn(tokens_of(doc.text), p.page_words)
+        _add_spliced_lines(spam, on_line, linked, judged, p, page_own)
         total = 1  # characters of the page, needed only to weigh spam lines
         if spam:
-            total = _grow_spam_blocks(lines, spam, on_line, linked, judged)
+            total = _grow_spam_blocks(lines, spam, on_line, linked, judged, page_own)
         scores = _page_scores(doc, lines, title, spam, judged, linked, total, p)
         return lines, spam, scores
 
@@ -216,29 +221,64 @@ def _spare_lexicon_prose(text: str, lines: list[str], spam: dict[int, str], p: S
 
 
 def _add_spliced_lines(
-    spam: dict[int, str], on_line: np.ndarray, linked: np.ndarray, judged: np.ndarray, p: SpamParams
+    spam: dict[int, str],
+    on_line: np.ndarray,
+    linked: np.ndarray,
+    judged: np.ndarray,
+    p: SpamParams,
+    page_own: _PageOwn,
 ) -> None:
     """Mark as ``spliced`` the lines of several judged sentences that link to nothing around them.
 
     A block is spliced against the page around it: a page with too few judged sentences
-    besides the block (three lines of advice) is no evidence either way.
+    besides the block (three lines of advice) is no evidence either way, and a paragraph of the
+    page's own words (:class:`_PageOwn`) is not spliced, however loosely its sentences follow
+    one another.
     """
     found = _spliced_lines(on_line, linked, judged, p.spliced_line_sentences, p.spliced_line_unlinked)
     rest_of_page = int(judged.sum())
     for i in found.tolist():
-        if rest_of_page - int(judged[on_line == i].sum()) >= p.spliced_line_sentences:
+        if rest_of_page - int(judged[on_line == i].sum()) < p.spliced_line_sentences:
+            continue
+        if not page_own(i):
             spam.setdefault(int(i), "spliced")
 
 
+class _PageOwn:
+    """Whether a line is the page's own: at least ``share`` of its distinct content words are
+    used elsewhere on the page (``SpamParams.page_words``). Text spliced in from elsewhere shares
+    a tenth or so; a paragraph of the article shares a third or more even when its sentences do
+    not follow one another (a feature story's paragraph on its protagonist, an essay's turn to a
+    legend it goes on to discuss). Asked only of lines already suspected, so only they pay."""
+
+    def __init__(self, tokens: Tokens, share: float) -> None:
+        self._tokens = tokens
+        self._share = share
+
+    def __call__(self, line: int) -> bool:
+        tokens = self._tokens
+        words = tokens.content >= 0
+        on_line = tokens.line == line
+        mine = np.unique(tokens.content[words & on_line])
+        if not len(mine):
+            return False
+        return float(np.isin(mine, tokens.content[words & ~on_line]).mean()) >= self._share
+
+
 def _grow_spam_blocks(
-    lines: list[str], spam: dict[int, str], on_line: np.ndarray, linked: np.ndarray, judged: np.ndarray
+    lines: list[str],
+    spam: dict[int, str],
+    on_line: np.ndarray,
+    linked: np.ndarray,
+    judged: np.ndarray,
+    page_own: _PageOwn,
 ) -> int:
     """Grow each spam line into its whole block (:func:`_grow_block`), take the block's sentences
     out of ``judged`` (in place) and return the page's characters, which weigh the spam lines."""
     per_line: dict[int, list[bool]] = {}
     for k in np.flatnonzero(judged).tolist():
         per_line.setdefault(int(on_line[k]), []).append(bool(linked[k]))
-    _grow_block(lines, spam, per_line, set(on_line[linked].tolist()))
+    _grow_block(lines, spam, per_line, set(on_line[linked].tolist()), page_own)
     # "Spliced throughout" is judged on what would remain: an article with a block of
     # spliced text injected is cleaned, not dropped.
     judged &= ~np.isin(on_line, list(spam))
@@ -305,14 +345,19 @@ def _prose_lines(lines: list[str]) -> np.ndarray:
 
 
 def _grow_block(
-    lines: list[str], spam: dict[int, str], per_line: dict[int, list[bool]], linked_lines: set[int]
+    lines: list[str],
+    spam: dict[int, str],
+    per_line: dict[int, list[bool]],
+    linked_lines: set[int],
+    page_own: _PageOwn,
 ) -> None:
     """Take in the lines that sit between or beside spam lines and cannot stand on their own.
 
     A generator's block is a title, a meta line and spliced text; the short pieces of it that
     match nothing (a byline, a lone spliced sentence) are recognised by where they are: next to
-    spam, not prose, and sharing no word with the page. Each spam line is visited once (a queue), so a
-    long page with many spam lines stays linear.
+    spam, not prose, and sharing no word with the page; a paragraph whose sentences link to
+    nothing joins the block unless its words are the page's own (:class:`_PageOwn`). Each spam
+    line is visited once (a queue), so a long page with many spam lines stays linear.
     """
     queue = sorted(spam)
     while queue:
@@ -327,7 +372,7 @@ def _grow_block(
             flags = per_line.get(j)
             # A heading shares the article's words (西湖龙井开采 above an article on 龙井茶).
             fragment = len(s) <= 40 and not _PROSE_END.search(s) and j not in linked_lines
-            orphan = bool(flags) and not any(flags)
+            orphan = bool(flags) and not any(flags) and not page_own(j)
             # Beside a lexicon title, text that is mostly unlinked is the block's spliced part
             # even when sentences from one source happen to share a word or two.
             loose = bool(flags) and spam[i] == "lexicon_title" and flags.count(False) * 2 >= len(flags)
