@@ -18,7 +18,9 @@ encoded as Big5 where the original used a legacy charset (its ``<meta>`` rewritt
 as UTF-8 otherwise. Records carry the page's URL and ``Content-Type: text/html`` with no charset.
 
 Figures per script: keep-worthy pages dropped, unworthy pages kept, must-keep sentences present,
-then the dropped keep-worthy pages with the step and reason that dropped them, for reading.
+then the dropped keep-worthy pages with the step and reason that dropped them, for reading. Then
+script parity: the lines a Traditional twin kept that its Simplified page lost (chrome the rules
+miss in Traditional words), and the reverse.
 Third-party pages: everything is written under ``--work`` (git-ignored), nothing in the repo.
 """
 
@@ -204,10 +206,35 @@ def main() -> None:
     converter = opencc.OpenCC("s2twp")
     twins = [traditional_twin(p, converter) for p in pages]
     results = {}
+    outputs = {}
     for label, batch in (("simplified", pages), ("traditional", twins)):
         decisions, kept = run_recipe(batch, args.work / label)
         results[label] = judge(batch, decisions, kept, label, args.show)
+        outputs[label] = kept
+    results["script_parity"] = script_parity(
+        outputs["simplified"], outputs["traditional"], converter, args.show
+    )
     print(json.dumps(results, indent=1))
+
+
+def script_parity(simplified: dict[int, str], traditional: dict[int, str], converter, show: int) -> dict:
+    """Lines a Traditional twin kept that its Simplified page lost (chrome the rules miss in
+    Traditional), and the reverse, with personal-data placeholders (<邮箱>, <郵箱>) made equal."""
+    placeholder = re.compile(r"<[^<>\n]{1,8}>")
+    only_traditional = only_simplified = 0
+    for index in sorted(set(simplified) | set(traditional)):
+        ours = {
+            placeholder.sub("<>", converter.convert(line)) for line in simplified.get(index, "").split("\n")
+        }
+        twins = {placeholder.sub("<>", line) for line in traditional.get(index, "").split("\n")}
+        extra, missing = twins - ours, ours - twins
+        only_traditional += len(extra)
+        only_simplified += len(missing)
+        for line in sorted(extra)[:show]:
+            print(f"  only in Traditional, page {index}: {line[:60]}")
+    figures = {"lines_only_in_traditional": only_traditional, "lines_only_in_simplified": only_simplified}
+    print(f"\n== script parity: {json.dumps(figures)}")
+    return figures
 
 
 if __name__ == "__main__":

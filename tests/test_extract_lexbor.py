@@ -17,6 +17,7 @@ from taoyu.extract.chars import SENTENCE_MARKS, is_sentence_mark, is_space
 from taoyu.extract.lexbor import PageArrays, read_page, read_page_python, unlink
 from taoyu.extract.link_lists import _ITEM_METADATA, _MAYBE_METADATA, _NO_DIGITS, word_counts
 from taoyu.extract.prune import never_content
+from taoyu.text import script
 
 pytestmark = pytest.mark.usefixtures("compiled_kernels")  # the compiled code is what is tested
 
@@ -187,6 +188,8 @@ def test_whitespace_and_sentence_marks_are_what_python_says_for_every_character(
 
 def test_after_the_first_page_no_compiled_loop_is_compiled_or_loaded() -> None:
     main_text("<p>x</p>")  # the first page of the process runs the warm-up page first
+    # The Taiwan phrase table's converter (8 ms to load) is loaded by the warm-up too.
+    assert script._mainland_phrases.cache_info().currsize == 1
     extraction = ("lexbor", "prune", "measure", "link_lists", "labels", "chars")
     modules = [f"taoyu.extract.{name}" for name in extraction]
     modules += ["taoyu.extract.main_text", "taoyu.text.script"]  # and the fold chrome patterns see
@@ -215,6 +218,9 @@ def test_after_the_first_page_no_compiled_loop_is_compiled_or_loaded() -> None:
         "<p>只有一段</p>",
         # a Simplified page with one Traditional character, and a Traditional page's chrome line
         "<div class=content><p>杭州市今天發布了城市更新计划。</p><p>責任編輯：王五</p></div>",
+        # a page written in Traditional, with chrome in Taiwan words
+        "<div class=content><p>臺北市今天發布了城市更新計畫，涉及老舊社區改造。</p>"
+        "<p>計畫提出，明年年底前完成一百個社區的改造。</p><p>回覆</p><p>點選進入專題</p></div>",
         # a thread whose content is thirty blocks
         "<div class=thread>"
         + "".join(f"<div class=post><div class=message><p>第{i}楼：同意。</p></div></div>" for i in range(30))

@@ -99,6 +99,8 @@ _TAIWAN_PAGE = [
     "回覆 1",
     "免責宣告：本文僅代表作者本人觀點。",
     "（資料來源：參考訊息、海外網等）",
+    # A disclaimer's length: the extractor reads it as far as its heading (特別宣告：).
+    "特別宣告：以上內容為自媒體平臺使用者上傳併發布，本平臺僅提供資訊儲存服務，內容的真實性請讀者自行判斷並且審慎參考使用，謝謝。",
 ]
 
 
@@ -131,7 +133,7 @@ def test_both_chrome_screens_remove_taiwan_words_and_keep_the_article():
     article_lines = _TAIWAN_PAGE[:3]
     assert boilerplate.without_chrome_lines(_TAIWAN_PAGE) == article_lines
     reasons = chrome_lines.chrome_reasons(_TAIWAN_PAGE, chrome_lines.ChromeLinesParams())
-    assert sorted(reasons) == [3, 4, 5]
+    assert sorted(reasons) == [3, 4, 5, 6]
 
 
 def test_the_chrome_lines_step_judges_taiwan_readings_past_its_page_screen():

@@ -247,9 +247,7 @@ def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str
     if folded is not short:  # one fold for all of them, put back in their places
         each = iter(folded)
         texts = [next(each) if len(line) < DISCLAIMER_BELOW else line for line in lines]
-        if any(taiwan := taiwan_readings(short, folded)):  # a page written in Traditional
-            each_reading = iter(taiwan)
-            readings = [next(each_reading) if len(line) < DISCLAIMER_BELOW else None for line in lines]
+        readings = _taiwan_readings(lines, short, folded)
     kept = []
     for k, (line, text) in enumerate(zip(lines, texts, strict=True)):
         size = len(line)
@@ -263,11 +261,29 @@ def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str
             chrome = disclaimer_start(text) is not None or disclaimer(text) is not None
         else:
             chrome = False
-        if not chrome and readings and readings[k] is not None:
-            chrome = is_chrome_line(readings[k])  # the line's Taiwan reading (rare: one call)
+        if not chrome and readings and readings[k] is not None:  # a page written in Traditional
+            reading = readings[k]
+            long = size >= CHROME_LINE_BELOW  # read as far as a disclaimer's heading
+            chrome = disclaimer_start(reading) is not None if long else is_chrome_line(reading)
         if not chrome:
             kept.append(line)
     return without_teasers(kept, traditional)
+
+
+def _taiwan_readings(lines: list[str], short: list[str], folded: list[str]) -> list[str | None]:
+    """The Taiwan reading (``taiwan_readings``) of each line that may be chrome, in its place
+    among ``lines``; [] on a page not written in Traditional. A line of a disclaimer's length is
+    read only as far as a disclaimer's heading (免責宣告：): the phrase table costs by the
+    character, and an article's paragraphs are most of a page's."""
+    cut = [text if len(text) < CHROME_LINE_BELOW else text[:_HEADING_CHARS] for text in short]
+    taiwan = taiwan_readings(cut, [text[: len(whole)] for text, whole in zip(folded, cut, strict=True)])
+    if not any(taiwan):
+        return []
+    each = iter(taiwan)
+    return [next(each) if len(line) < DISCLAIMER_BELOW else None for line in lines]
+
+
+_HEADING_CHARS = 12
 
 
 def without_teasers(lines: list[str], traditional: bool = True) -> list[str]:

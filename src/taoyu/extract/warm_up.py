@@ -55,8 +55,15 @@ _POSTS = "".join(
     f"<p>第{i}楼：城市更新关系到每一个居民的生活，这个计划值得好好讨论一下。</p></div></div>"
     for i in range(20)
 )
+# A page written in Traditional: its chrome lines are also read through OpenCC's Taiwan phrase
+# table (taoyu.text.script.taiwan_readings), whose converter takes 8 ms to load.
+_TAIWAN = (
+    "<body><div class='article'><p>市政府今天宣佈，明年將擴大公共自行車的服務範圍。</p>"
+    "<p>交通局表示，新站點將優先設在捷運站與學校附近。</p><p>回覆</p><p>點選進入專題</p></div></body>"
+)
 WARM_UP_PAGES = [
     WARM_UP_PAGE,
+    _TAIWAN,
     f"<body><div class='thread'>{_POSTS}</div></body>",
     f"<body><div class='post'><h2>城市更新</h2><p>杭州市今天发布了城市更新计划。</p></div>"
     f"<div id='comments'>{_COMMENTS}</div></body>",
