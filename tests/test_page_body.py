@@ -57,6 +57,12 @@ DROPPED = {
     "404 page": ("404 Not Found", "<h1>404</h1><p>抱歉，您访问的页面不存在。</p>", "no_body:error"),
     "deleted article": ("提示信息", "<p>该文章已被删除</p><p>返回首页</p>", "no_body:error"),
     "Traditional error": ("錯誤", "<p>頁面不存在</p>", "no_body:error"),
+    # A Taiwan word the character fold does not reach: 登入 is 登录 (請登入, 请登录).
+    "Taiwan login page": (
+        "請登入",
+        "<form>帳號 密碼</form><div><p>輸入帳號與密碼以繼續瀏覽本站。</p>",
+        "no_body:login",
+    ),
     "login page": ("用户登录", "<form>用户名 密码</form><div><p>请登录后继续访问。</p>", "no_body:login"),
     "captcha": ("安全验证", "<p>请输入验证码，以继续访问本站内容。</p>", "no_body:captcha"),
     "search results": ("降温-搜索结果", "<p>找到约 120 条结果，以下是相关内容。</p>", "no_body:search"),
@@ -75,8 +81,9 @@ KEPT = {
     "article linking words": _page(
         "本周降温",
         "<div class='article'>"
-        + _PROSE.replace("气象专家", "<a href='/p'>气象专家</a>")
-        .replace("交通部门", "<a href='/t'>交通部门</a>")
+        + _PROSE.replace("气象专家", "<a href='/p'>气象专家</a>").replace(
+            "交通部门", "<a href='/t'>交通部门</a>"
+        )
         + "</div>",
     ),
     "short notice that mentions logging in": _page(

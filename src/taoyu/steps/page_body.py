@@ -28,6 +28,7 @@ from pydantic import Field
 from taoyu.document import Document
 from taoyu.registry import register
 from taoyu.steps.base import Filter, StepParams, Verdict
+from taoyu.text.script import fold_each, taiwan_readings
 
 # A date or a time of day at the start or the end of a line, where list pages print them beside
 # each headline ("(2020-08-16 22:26)[社会] …", "… 2019-03-07"); a date inside a sentence or a
@@ -100,6 +101,21 @@ def _reads_as_prose(line: str) -> bool:
     return _OTHER_MARK.search(line) is not None and _SENTENCE_MARK.search(line) is not None
 
 
+def _says(title: str, first: str) -> int:
+    """What a short page says it is (1 + its index in ``_KINDS``), or 0: from its title, or its
+    first line when that is heading-sized. In Taiwan words too: on a Traditional page each is
+    also read through the Taiwan phrase table (請登入 is 请登录, 搜尋結果 搜索结果)."""
+    title_reading, first_reading = taiwan_readings([title, first], fold_each([title, first]))
+    for index, kind in enumerate(_KINDS, 1):
+        # The first line speaks for the page when it is a heading or a message, not a sentence
+        # of a notice ("请登录教务系统查看成绩" is about logging in elsewhere).
+        heading = len(first) <= _HEADING[kind]
+        for text in (title, first if heading else "", title_reading, first_reading if heading else None):
+            if text and _SAYS[kind].search(text):
+                return index
+    return 0
+
+
 class PageBodyParams(StepParams):
     """Where a page stops having a body of its own: the defaults hold on every site we read."""
 
@@ -142,14 +158,9 @@ class PageBody(Filter):
             "content_link_share": shape.get("content_link_chars", 0) / content if content else 0.0,
         }
         if chars < self.params.short_page_chars:
-            title, first = str(doc.meta.get("title") or ""), lines[0] if lines else ""
-            for index, kind in enumerate(_KINDS, 1):
-                # The first line speaks for the page when it is a heading or a message, not a
-                # sentence of a notice ("请登录教务系统查看成绩" is about logging in elsewhere).
-                heading = first if len(first) <= _HEADING[kind] else ""
-                if _SAYS[kind].search(title) or _SAYS[kind].search(heading):
-                    scores["says"] = float(index)
-                    break
+            says = _says(str(doc.meta.get("title") or ""), lines[0] if lines else "")
+            if says:
+                scores["says"] = float(says)
         return scores
 
     def decide(self, scores: Mapping[str, float]) -> Verdict:
