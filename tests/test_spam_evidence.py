@@ -172,3 +172,11 @@ def test_a_loosely_linked_paragraph_on_the_pages_subject_is_kept() -> None:
     doc = Spam()(Document("d", "\n".join([*article, "".join(_UNRELATED[:5]), loose]), Source("f", 0)))
     assert doc.dropped_by is None
     assert doc.text.split("\n") == [*article, loose]
+
+
+def test_a_slogan_of_patriotism_is_not_porn() -> None:
+    """做 meets 爱国, 爱党 and 爱心 in everyday prose (争做爱党爱国的好少年): words that meet, not
+    the word, which is still found where it is one."""
+    prose = ["争做爱党爱国、自立自强的新时代好少年。", "我们要做爱心人士，也要做爱岗敬业的好职工。"]
+    assert spam_lexicon.hits("\n".join(prose)) == {}
+    assert spam_lexicon.hits("在线做爱视频免费看") == {"porn": 1}
