@@ -66,6 +66,12 @@ DROPPED = {
     "login page": ("用户登录", "<form>用户名 密码</form><div><p>请登录后继续访问。</p>", "no_body:login"),
     "captcha": ("安全验证", "<p>请输入验证码，以继续访问本站内容。</p>", "no_body:captcha"),
     "search results": ("降温-搜索结果", "<p>找到约 120 条结果，以下是相关内容。</p>", "no_body:search"),
+    # A headline with a comma reads as a sentence; it is the page's title, not a body.
+    "title and byline": (
+        "海边小镇的夏天，游客比往年多了一倍_示例新闻网",
+        "<h1>海边小镇的夏天，游客比往年多了一倍</h1><div>原创 示例日报 2024-07-01 10:00</div>",
+        "no_body:no_prose",
+    ),
     "title only": ("开放时间调整", "<h3>开放时间调整</h3><span>2024-05-01</span>", "no_body:no_prose"),
 }
 
@@ -88,6 +94,10 @@ KEPT = {
     ),
     "short notice that mentions logging in": _page(
         "选课通知", "<div class='content'><p>请登录教务系统查看本学期的选课结果，如有疑问请联系教务处。</p>"
+    ),
+    "short news whose sentence begins with its title": _page(
+        "市民公园今天开放_示例新闻网",
+        "<div class='content'><h1>市民公园今天开放</h1><p>市民公园今天开放，首日接待游客三千人。</p></div>",
     ),
     "short news whose title holds a number": _page(
         "指数站上4000点", "<div class='content'><p>今天上午，指数站上4000点，成交量较昨天明显放大。</p></div>"

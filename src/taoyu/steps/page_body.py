@@ -48,6 +48,7 @@ _OTHER_MARK = re.compile(r"[.，,、]")
 _TEASER_END = re.compile(r"(?:…|\.\.|。。)$")  # searched in a (stripped) line's last two characters
 
 
+_TITLE_LINE_CHARS = 6  # a line this long found in the title is the title, not a phrase it shares
 _LONG_LINE = 60  # characters: a line this long reads as prose even without a sentence mark
 # Characters: a first line this short is a heading or a message, not a sentence; a login prompt is
 # a few words ("用户登录"), an error message may be a sentence ("抱歉，您访问的页面不存在。").
@@ -88,6 +89,13 @@ def _dated(line: str) -> bool:
     if _DATE_START.match(line) is not None:
         return True
     return _DATE_END_HINT.search(line, len(line) - 4) is not None and _DATE_END.search(line) is not None
+
+
+def _is_the_title(line: str, title: str) -> bool:
+    """Whether ``line`` is the page's title (its headline, often an h1 over the body; the <title>
+    adds the site's name): a headline is not a body, whatever marks it holds (a comma, a question),
+    so a page of its title and a byline has no body of its own."""
+    return len(line) >= _TITLE_LINE_CHARS and line in title
 
 
 def _reads_as_prose(line: str) -> bool:
@@ -147,7 +155,8 @@ class PageBody(Filter):
         chars = sum(len(line) for line in lines)
         short = [line for line in lines if len(line) < _LONG_LINE]
         dated = sum(1 for line in short if _dated(line))
-        prose = sum(len(line) for line in lines if _reads_as_prose(line))
+        title = str(doc.meta.get("title") or "")
+        prose = sum(len(line) for line in lines if _reads_as_prose(line) and not _is_the_title(line, title))
         shape = doc.meta.get("page_shape") or {}
         content = shape.get("content_chars", 0)
         scores = {
