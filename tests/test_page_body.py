@@ -111,6 +111,15 @@ def test_pages_with_a_body_are_kept(case: str) -> None:
     assert _reason(doc) is None, doc.text
 
 
+def test_times_with_am_or_pm_date_a_line() -> None:
+    """Portals print 12-hour times beside headlines: (2005-04-27 14:32PM), (2005-04-19 10:25 AM)."""
+    lines = "\n".join(
+        f"·第{i}条：本市新开一条公交线 (2005-04-{i + 1:02d} 10:2{i} {'AM' if i % 2 else 'PM'})"
+        for i in range(8)
+    )
+    assert _reason(_run(text=lines)) == "no_body:dated_list"
+
+
 def test_a_column_of_dated_lines_is_a_list_in_text_input() -> None:
     """Text input has no page shape: the dated lines alone tell a list."""
     lines = "\n".join(f"(2024-05-{i + 1:02d} 10:{i:02d})[社会] 第{i}条：本市新开一条公交线" for i in range(8))

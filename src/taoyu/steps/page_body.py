@@ -35,11 +35,11 @@ from taoyu.text.script import fold_each, taiwan_readings
 # clause ("（1986年5月通过）") is not one.
 _WHEN = (
     r"(?:(?:19|20)\d\d[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?|\d{1,2}[-/月]\d{1,2}日?)"
-    r"(?:\s*\d{1,2}:\d\d(?::\d\d)?)?"
+    r"(?:\s*\d{1,2}:\d\d(?::\d\d)?(?:\s*[AaPp][Mm])?)?"
 )
 _DATE_START = re.compile(rf"\W{{0,3}}{_WHEN}")
 _DATE_END = re.compile(rf"{_WHEN}\W{{0,3}}$")
-_DATE_END_HINT = re.compile(r"[\d日]")  # in a line's last four characters, when a date ends it
+_DATE_END_HINT = re.compile(r"[\d日Mm]")  # in a line's last four characters, when a date ends it
 # A sentence mark, or a clause mark in a line long enough to hold two clauses (chat-style writing
 # often ends its sentences with no mark at all).
 _SENTENCE_MARK = re.compile(r"[。！？；!?;…]|[.](?:[\s\"')\]]|$)|(?<=.{6})[，,、](?=.{4})")
