@@ -11,13 +11,12 @@ picks the wrong codec on about one page in eight that declares gb2312:
    their superset, because real "GB2312" pages use characters outside GB2312, and Big5 as
    Big5-HKSCS;
 4. the likeliest Chinese reading: GB18030, Big5-HKSCS or Microsoft's cp950 (Big5 with the euro
-   sign and other vendor codes), whichever gives a text whose Han
-   characters are the common ones of either script. Undeclared legacy pages are common in crawls
-   (8 of the 48 CleanEval-zh pages), and GB18030 decodes Big5 bytes without an error, into
-   nonsense that language identification calls Japanese (Big5's commonest characters land on
-   GBK's kana rows); read as the right codec, 99% or more of a page's Han characters are among
-   the 3,755 commonest Simplified or 5,401 commonest Traditional ones, read as the wrong one 60%
-   or fewer.
+   sign and other vendor codes), whichever gives a text whose Han characters are the common ones
+   of either script. Undeclared legacy pages are common in crawls (8 of the 48 CleanEval-zh
+   pages), and GB18030 decodes Big5 bytes without an error, into nonsense that language
+   identification calls Japanese (Big5's commonest characters land on GBK's kana rows). Read as
+   the right codec, 97% or more of a page's Han characters are among the 3,755 commonest
+   Simplified or 5,401 commonest Traditional ones; read as the wrong one, 60% or fewer.
 
 If nothing decodes strictly, the page is decoded with replacement characters and the count is
 reported, so the caller can reject it instead of passing garbage downstream.
@@ -188,12 +187,15 @@ def _likeliest_chinese_reading(data: bytes, declared: str | None) -> Decoded:
 
 def _common_han_share(text: str) -> float:
     """Share of the Han-like characters in a stretch of text that are common Han characters
-    of either script: near 1 for text read with its own codec, 0.6 or less for the wrong one."""
+    of either script, less the share in the private use area, which no page writes and GB18030
+    turns Big5's punctuation rows into: near 1 for text read with its own codec, 0.6 or less for
+    the wrong one."""
     first = _HAN_LIKE.search(text)
     if first is None:
         return 0.0
     sample = _HAN_LIKE.findall(text, first.start(), first.start() + _SAMPLE_SPAN)
-    return sum(map(_common_han().__contains__, sample)) / len(sample)
+    private = sum("\ue000" <= ch <= "\uf8ff" for ch in sample)
+    return (sum(map(_common_han().__contains__, sample)) - private) / len(sample)
 
 
 @functools.cache

@@ -347,7 +347,8 @@ def chrome_reasons(
     written in Traditional a line is also judged in its Taiwan reading (``taiwan_readings``)."""
     if folded is None:
         folded = fold_each(lines)
-    readings = taiwan_readings(lines, folded) if folded is not lines else None
+    longest = max(p.max_chrome_chars, p.max_disclaimer_chars, p.max_list_item_chars)
+    readings = taiwan_readings(lines, folded, longest) if folded is not lines else None
 
     def reason_of(k: int, s: str) -> str | None:
         reason = _reason(s, lines[k].strip(), p, custom, screen)
