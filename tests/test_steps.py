@@ -144,6 +144,17 @@ class TestEncoding:
         decoded = decode_html(broken, "big5")
         assert decoded.text == article.replace("說明", "\ufffd@\ufffdA") and decoded.replacements == 2
 
+    def test_a_declared_japanese_page_with_a_stray_byte_stays_japanese(self):
+        """The declared codec's reading is the one a Chinese codec must clearly beat."""
+        page = (
+            "<p>"
+            + "東京の図書館は今日から夜九時まで開いています。週末には子ども向けの読み聞かせもあります。" * 4
+            + "</p>"
+        )
+        raw = page.encode("shift_jis").replace(b"<p>", b"<p>\x80", 1)
+        decoded = decode_html(raw, "shift_jis")
+        assert decoded.encoding == "shift_jis" and decoded.text == page.replace("<p>", "<p>\ufffd", 1)
+
     @pytest.mark.parametrize("codec", ["big5", "gbk"])
     def test_undeclared_common_text_round_trips_in_either_script(self, codec):
         """Any run of 20 or more common characters a codec can write comes back as written, undeclared."""

@@ -10,9 +10,10 @@ picks the wrong codec on about one page in eight that declares gb2312:
 3. the declared charset, HTTP header first, then ``<meta>``; GB2312 and GBK are read as GB18030,
    their superset, because real "GB2312" pages use characters outside GB2312, and Big5 as
    Big5-HKSCS;
-4. the likeliest Chinese reading: GB18030, Big5-HKSCS or Microsoft's cp950 (Big5 with the euro
-   sign and other vendor codes), whichever gives a text whose Han characters are the common ones
-   of either script. Undeclared legacy pages are common in crawls (8 of the 48 CleanEval-zh
+4. the likeliest reading, with a few bytes replaced if need be: the declared codec's, or GB18030's
+   when none is declared, unless GB18030, Big5-HKSCS or Microsoft's cp950 (Big5 with the euro
+   sign and other vendor codes) gives a text whose Han characters are clearly commoner ones of
+   either script. Undeclared legacy pages are common in crawls (8 of the 48 CleanEval-zh
    pages), and GB18030 decodes Big5 bytes without an error, into nonsense that language
    identification calls Japanese (Big5's commonest characters land on GBK's kana rows). Read as
    the right codec, 97% or more of a page's Han characters are among the 3,755 commonest
@@ -165,18 +166,19 @@ def decode_html(data: bytes, http_charset: str | None = None) -> Decoded:
             return Decoded(data.decode(codec), codec, declared)
         except (UnicodeError, LookupError):
             continue
-    return _likeliest_chinese_reading(data, declared)
+    return _likeliest_reading(data, declared, candidates)
 
 
-def _likeliest_chinese_reading(data: bytes, declared: str | None) -> Decoded:
-    """Bytes that are not UTF-8 and that no declaration reads: read as GB18030, unless a Big5
-    reading is clearly likelier (module docstring, step 4). Each reading may replace a few bytes,
-    at a cost, so one stray byte does not send a Big5 page to GB18030, which decodes nearly any
-    bytes without an error."""
+def _likeliest_reading(data: bytes, declared: str | None, candidates: list[str]) -> Decoded:
+    """Bytes that are not UTF-8 and that no declared codec reads strictly: read as the declared
+    codec (GB18030 when none is), unless another Chinese reading is clearly likelier (module
+    docstring, step 4). Each reading may replace a few bytes, at a cost, so one stray byte does
+    not send a Big5 page to GB18030, which decodes nearly any bytes without an error, nor a
+    Japanese page declared Shift_JIS to a Chinese codec."""
     best: Decoded | None = None
     best_score = -1.0
-    for codec in _CHINESE_LEGACY:
-        text = data.decode(codec, errors="replace")
+    for codec in [*candidates, *(codec for codec in _CHINESE_LEGACY if codec not in candidates)]:
+        text = data.decode(codec, errors="replace")  # every candidate can (``normalise_charset``)
         replaced = text.count("\ufffd")
         score = _common_han_share(text) - _REPLACEMENT_COST * replaced / max(len(text), 1)
         if best is None or score > best_score + _CLEAR_MARGIN:
