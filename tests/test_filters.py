@@ -12,7 +12,7 @@ from taoyu.document import Document, Source
 from taoyu.steps import chrome_lines
 from taoyu.steps.chrome_lines import ChromeLines
 from taoyu.steps.normalize import NormalizeParams, normalize_text
-from taoyu.steps.quality import Quality, quality_scores
+from taoyu.steps.quality import Quality, QualityParams, quality_scores
 from taoyu.steps.safety import Safety
 from taoyu.steps.spam import Spam, title_stuffing
 from taoyu.text import spam_lexicon
@@ -227,6 +227,22 @@ def test_repeated_lines_and_keyword_stuffing_are_dropped_with_the_rule_that_fail
     assert "gram" in stuffed.dropped_by.reason or "char13" in stuffed.dropped_by.reason
     event = stuffed.dropped_by
     assert event.score > event.threshold and event.details
+
+
+def test_a_short_brief_that_prints_one_caption_twice_is_not_a_repeating_page():
+    """Under 100 words, one caption printed under three pictures (once with a note) is already
+    nearly half repeated 5-grams: no evidence of a page that repeats itself. Past 100 words it
+    is, and a line repeated outright counts at any length."""
+    lead = "市图书馆今天起延长周末开放时间，晚上九点闭馆，市民可以凭借阅证入馆自习和借书。"
+    noted = "6月1日，在市图书馆二楼阅览室（左），读者们正在安静地自习和查阅资料。 记者 王明 摄"
+    caption = noted.replace("（左）", "")
+    brief = "\n".join([lead, noted, caption, caption])
+    scores = quality_scores(brief)
+    assert scores["words"] < 100 and scores["dup_5gram_share"] > QualityParams().max_dup_ngram_share[5]
+    assert not Quality()(make(brief)).is_dropped
+    longer = "\n".join([lead, *TEA[:3], noted, caption, caption, noted, caption])
+    assert quality_scores(longer)["words"] >= 100
+    assert Quality()(make(longer)).dropped_by.reason == "quality:dup_5gram_share"
 
 
 def test_english_and_short_texts_fail_the_chinese_rules():

@@ -64,6 +64,10 @@ class QualityParams(StepParams):
     """FineWeb-2 cmn_Hani: at least two stop-words (的, 了, 是…)."""
     stop_words_min_words: int = Field(50, ge=0)
     """The stop-word rule applies from this many words: a two-line news brief has no room for them."""
+    dup_ngram_min_words: int = Field(100, ge=0)
+    """The repeated word n-gram rules apply from this many words: in a photo brief of 90 words, one
+    caption printed under two pictures is already 46% repeated 5-grams, and is no evidence of a
+    page that repeats itself (what the rules are for)."""
     max_char13_repeat: float = Field(0.5, ge=0, le=1)
     """ChineseWebText: characters covered by repeated character 13-grams."""
     verse_share: float = Field(0.6, gt=0, le=1)
@@ -105,7 +109,11 @@ class Quality(Filter):
                 continue
             if scores[key] < minimum:
                 return Verdict.drop(f"quality:{key}", scores[key], minimum)
-        for key, maximum in _rules(p).high:
+        rules = _rules(p)
+        short = scores["words"] < p.dup_ngram_min_words
+        for key, maximum in rules.high:
+            if short and key in rules.dup_ngram_keys:  # (dup_line_frac and the top n-gram shares stay)
+                continue
             if scores.get(key, 0.0) > maximum:  # dup shares for larger n are absent when they cannot fail
                 return Verdict.drop(f"quality:{key}", scores[key], maximum)
         return Verdict.ok()
@@ -384,6 +392,7 @@ def _ngram_shares(top: np.ndarray, dup: np.ndarray, rules: _NgramRules, words: i
 class _Rules(NamedTuple):
     ngrams: _NgramRules
     high: list[tuple[str, float]]  # (score, maximum) in the order decide() tries them
+    dup_ngram_keys: frozenset[str]  # the repeated n-gram rules' scores (dup_5gram_share…)
 
 
 _RULES: dict[int, tuple[QualityParams, _Rules]] = {}
@@ -404,7 +413,8 @@ def _rules(p: QualityParams) -> _Rules:
             *((key, p.max_top_ngram_share[n]) for n, key in ngrams.top_keys),
             *((key, p.max_dup_ngram_share[n]) for n, key in ngrams.dup_keys),
         ]
-        entry = _RULES[id(p)] = (p, _Rules(ngrams, high))
+        dup_keys = frozenset(key for _, key in ngrams.dup_keys)
+        entry = _RULES[id(p)] = (p, _Rules(ngrams, high, dup_keys))
     return entry[1]
 
 
