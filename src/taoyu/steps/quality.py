@@ -66,7 +66,7 @@ class QualityParams(StepParams):
     """The stop-word rule applies from this many words: a two-line news brief has no room for them."""
     dup_ngram_min_words: int = Field(100, ge=0)
     """The repeated word n-gram rules apply from this many words: in a photo brief of 90 words, one
-    caption printed under two pictures is already 46% repeated 5-grams, and is no evidence of a
+    caption printed under three pictures is already 46% repeated 5-grams, and is no evidence of a
     page that repeats itself (what the rules are for)."""
     max_char13_repeat: float = Field(0.5, ge=0, le=1)
     """ChineseWebText: characters covered by repeated character 13-grams."""

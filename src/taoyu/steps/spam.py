@@ -37,7 +37,7 @@ from taoyu.steps.base import Filter, StepParams, Verdict
 from taoyu.text import spam_lexicon
 from taoyu.text.script import fold
 from taoyu.text.sentences import sentence_arrays
-from taoyu.text.tokens import Tokens, tokens_of
+from taoyu.text.tokens import tokens_of
 
 _TITLE_SEP = re.compile(r"[-_|｜—–·,，、/\s]+")
 _SITE_WORDS = re.compile(r"官网|官方|下载|注册|登录|登陆|入口|网址|平台|app|APP|App|手机版|最新版|客户端")
@@ -150,7 +150,7 @@ class Spam(Filter):
             # A line with no sentence mark is a headline, a caption or a list item: it shares no
             # word with its neighbours because it stands alone, not because it was spliced in.
             judged &= _prose_lines(lines)[on_line]
-        page_own = _PageOwn(tokens_of(doc.text), p.page_words)
+        page_own = _PageOwn(doc.text, p.page_words)
         _add_spliced_lines(spam, on_line, linked, judged, p, page_own)
         total = 1  # characters of the page, needed only to weigh spam lines
         if spam:
@@ -249,14 +249,16 @@ class _PageOwn:
     used elsewhere on the page (``SpamParams.page_words``). Text spliced in from elsewhere shares
     a tenth or so; a paragraph of the article shares a third or more even when its sentences do
     not follow one another (a feature story's paragraph on its protagonist, an essay's turn to a
-    legend it goes on to discuss). Asked only of lines already suspected, so only they pay."""
+    legend it goes on to discuss). Asked only of lines already suspected, so only they pay; the
+    page's tokens are the segmentation the sentences were linked on (``tokens_of`` remembers it),
+    asked for only then: a page too long to be remembered is segmented again."""
 
-    def __init__(self, tokens: Tokens, share: float) -> None:
-        self._tokens = tokens
+    def __init__(self, text: str, share: float) -> None:
+        self._text = text
         self._share = share
 
     def __call__(self, line: int) -> bool:
-        tokens = self._tokens
+        tokens = tokens_of(self._text)
         words = tokens.content >= 0
         on_line = tokens.line == line
         mine = np.unique(tokens.content[words & on_line])
