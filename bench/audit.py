@@ -164,17 +164,16 @@ def judge(pages: list[Page], decisions: dict[int, dict], kept: dict[int, str], l
     """The audit's figures for one run, and the dropped keep-worthy pages printed for reading."""
     worthy = [i for i, p in enumerate(pages) if p.worthy]
     unworthy = [i for i, p in enumerate(pages) if p.worthy is False]
-    rid = list(range(len(pages)))  # a record's index in the WARC
-    dropped = [i for i in worthy if rid[i] not in kept]
-    kept_bad = [i for i in unworthy if rid[i] in kept]
+    dropped = [i for i in worthy if i not in kept]  # records are keyed by their index in the WARC
+    kept_bad = [i for i in unworthy if i in kept]
     present = total = 0
     missing_by_page = {}
     for i in worthy:
-        text = squeeze(kept.get(rid[i], ""))
+        text = squeeze(kept.get(i, ""))
         found = sum(s in text for s in pages[i].must_keep)
         present += found
         total += len(pages[i].must_keep)
-        if pages[i].must_keep and found < len(pages[i].must_keep) and rid[i] in kept:
+        if pages[i].must_keep and found < len(pages[i].must_keep) and i in kept:
             missing_by_page[pages[i].key] = (len(pages[i].must_keep) - found, len(pages[i].must_keep))
     figures = {
         "worthy_pages": len(worthy),
@@ -186,7 +185,7 @@ def judge(pages: list[Page], decisions: dict[int, dict], kept: dict[int, str], l
     }
     print(f"\n== {label}: {json.dumps({k: round(v, 3) for k, v in figures.items()})}")
     for i in dropped[:show]:
-        d = decisions.get(rid[i], {})
+        d = decisions.get(i, {})
         print(f"  dropped  {pages[i].key:60s} {d.get('step')}:{d.get('reason')} score={d.get('score')}")
     for i in kept_bad[:show]:
         print(f"  kept     {pages[i].key}")
