@@ -273,10 +273,8 @@ def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str
 def _taiwan_readings(lines: list[str], short: list[str], folded: list[str]) -> list[str | None]:
     """The Taiwan reading (``taiwan_readings``) of each line that may be chrome, in its place
     among ``lines``; [] on a page not written in Traditional. A line of a disclaimer's length is
-    read only as far as a disclaimer's heading (免責宣告：): the phrase table costs by the
-    character, and an article's paragraphs are most of a page's."""
-    cut = [text if len(text) < CHROME_LINE_BELOW else text[:_HEADING_CHARS] for text in short]
-    taiwan = taiwan_readings(cut, [text[: len(whole)] for text, whole in zip(folded, cut, strict=True)])
+    read only as far as a disclaimer's heading (免責宣告：)."""
+    taiwan = taiwan_readings(short, folded, CHROME_LINE_BELOW - 1, _HEADING_CHARS)
     if not any(taiwan):
         return []
     each = iter(taiwan)

@@ -256,15 +256,19 @@ class _PageOwn:
     def __init__(self, text: str, share: float) -> None:
         self._text = text
         self._share = share
+        self._words: tuple[np.ndarray, np.ndarray] | None = None  # content words and their lines
 
     def __call__(self, line: int) -> bool:
-        tokens = tokens_of(self._text)
-        words = tokens.content >= 0
-        on_line = tokens.line == line
-        mine = np.unique(tokens.content[words & on_line])
+        if self._words is None:
+            tokens = tokens_of(self._text)
+            content = tokens.content >= 0
+            self._words = tokens.content[content], tokens.line[content]
+        words, lines = self._words
+        on_line = lines == line
+        mine = np.unique(words[on_line])
         if not len(mine):
             return False
-        return float(np.isin(mine, tokens.content[words & ~on_line]).mean()) >= self._share
+        return float(np.isin(mine, words[~on_line]).mean()) >= self._share
 
 
 def _grow_spam_blocks(

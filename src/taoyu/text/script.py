@@ -160,7 +160,9 @@ def fold(text: str) -> str:
     return text if folded is None else text_of(folded)
 
 
-def taiwan_readings(texts: list[str], folded: list[str], longest: int | None = None) -> list[str | None]:
+def taiwan_readings(
+    texts: list[str], folded: list[str], longest: int | None = None, opening: int = 0
+) -> list[str | None]:
     """A second reading of each text for the Simplified rules, on a page written in Traditional:
     the text read through OpenCC's Taiwan phrase table (``tw2sp``) and folded, where that differs
     from its fold (``folded``, from :func:`fold_each`); None elsewhere. A line is chrome when
@@ -172,19 +174,22 @@ def taiwan_readings(texts: list[str], folded: list[str], longest: int | None = N
     A page is written in Traditional when at least a fifth of the texts hold a character the fold
     changes: a Simplified page with a stray 於 or 後 is not, and pays nothing more (the phrase
     table costs about 3 µs a line). Words like 回覆 hold no such character, so on a Traditional
-    page every text is read, not only the changed ones; every text up to ``longest`` characters,
-    when given (a caller whose rules judge no longer line)."""
+    page every text is read, not only the changed ones. When ``longest`` is given, a longer text
+    is read only as far as its first ``opening`` characters (a disclaimer's heading, 免責宣告：;
+    none by default): the table costs by the character, and an article's paragraphs are most of a
+    page's."""
     changed = sum(done != text for text, done in zip(texts, folded, strict=True))
     if not changed or changed < _TRADITIONAL_SHARE * len(texts):
         return [None] * len(texts)
-    # Texts longer than ``longest`` (no rule judges them) are read as empty: the table costs by
-    # the character, and an article's paragraphs are most of a page's.
-    read = texts if longest is None else [text if len(text) <= longest else "" for text in texts]
+    read, seen = texts, folded
+    if longest is not None:  # the fold keeps lengths: a text's opening folds to its fold's opening
+        read = [text if len(text) <= longest else text[:opening] for text in texts]
+        seen = [done[: len(text)] for text, done in zip(read, folded, strict=True)]
     converted = _mainland_phrases().convert("\n".join(read)).split("\n")
     if len(converted) != len(read):  # a text held a line break of its own
         converted = [_mainland_phrases().convert(text) for text in read]
     readings: list[str | None] = []
-    for text, done in zip(converted, folded, strict=True):
+    for text, done in zip(converted, seen, strict=True):
         reading = fold(text)
         readings.append(reading if text and reading != done else None)
     return readings
