@@ -9,6 +9,13 @@ allows, from 60-odd sites:
 * keep-worthy pages: every Chinese page of the extraction sources whose gold holds at least 100
   characters (cwced_zh, magic_html_bench), and GNE's saved news pages (corpus/html_gne ``tests/``);
 * pages not worth keeping: the extraction sources' list page (empty gold) and GNE's list pages;
+  and each keep-worthy page with gold as its site would serve it once the article is gone (a
+  "headless" page): the element holding the gold's sentences replaced by a message (page not found,
+  article deleted, log in to read, a captcha), the site's chrome, the title and byline around it
+  kept. The messages are the few words such pages print, so this measures whether the page is
+  judged in its chrome, not whether the words are known. A headless page that still holds 150 Han
+  characters of sentences outside links (readers' comments, a second post of a blog, a column of
+  summaries) is left unjudged: whether it is worth keeping is a reader's call;
 * must-keep sentences: every sentence of a gold text with at least 10 Han characters, looked for
   in the text the run kept for its page (a dropped page keeps none).
 
@@ -37,6 +44,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import lxml.html
 import opencc
 import pyarrow.parquet as pq
 import zstandard
@@ -116,6 +124,72 @@ def gne_pages(shared: Path) -> list[Page]:
         url = f"https://{parts[1]}.gne.test/{'/'.join(parts[2:])}"
         pages.append(Page(f"gne/{row['path']}", url, row["text"].encode("utf-8"), parts[0] == "tests"))
     return pages
+
+
+# What a site prints where an article was (rotated over the pages), in a block of its own.
+HEADLESS_MESSAGES = (
+    "抱歉，您访问的页面不存在或已被删除。",
+    "该文章已被删除",
+    "请登录后查看全文",
+    "404 Not Found",
+    "访问过于频繁，请输入验证码后继续",
+    "内容已下线",
+)
+_NOT_BODY = {"script", "style", "head", "title", "meta", "link"}
+
+
+def headless_twin(page: Page, number: int) -> Page | None:
+    """``page`` with its article replaced by a message (HEADLESS_MESSAGES[number % 6]), or None when
+    the article has no element of its own to replace (its sentences share only <body>) or the page
+    keeps a tenth of them elsewhere (a summary, a second copy)."""
+    if len(page.must_keep) < 2:
+        return None
+    root = lxml.html.fromstring(decode_html(page.html).text)
+    # In document order: of the elements holding a sentence, the last is the deepest.
+    texts = [
+        (e, squeeze(e.text_content()))
+        for e in root.iter()
+        if isinstance(e.tag, str) and e.tag not in _NOT_BODY
+    ]
+    holders = []
+    for sentence in page.must_keep:
+        deepest = None
+        for element, text in texts:
+            if sentence[:12] in text:
+                deepest = element
+        if deepest is not None:
+            holders.append([*reversed(list(deepest.iterancestors())), deepest])
+    if not holders:
+        return None
+    common = None
+    for level in zip(*holders, strict=False):
+        if any(element is not level[0] for element in level):
+            break
+        common = level[0]
+    if common is None or common.tag in ("html", "body") or common.getparent() is None:
+        return None
+    message = lxml.html.fromstring(f"<div><p>{HEADLESS_MESSAGES[number % len(HEADLESS_MESSAGES)]}</p></div>")
+    message.tail = common.tail
+    common.getparent().replace(common, message)
+    html = lxml.html.tostring(root, encoding="unicode")
+    left = squeeze(lxml.html.fromstring(html).text_content())
+    if sum(sentence[:12] in left for sentence in page.must_keep) > 0.1 * len(page.must_keep):
+        return None
+    worthy = False if _prose_outside_links(root) < _HEADLESS_PROSE else None
+    return Page(f"{page.key}#headless", page.url, html.encode("utf-8"), worthy)
+
+
+_HEADLESS_PROSE = 150
+_STOP = re.compile(r"[。！？!?]")
+
+
+def _prose_outside_links(root: lxml.html.HtmlElement) -> int:
+    """Han characters in the page's text lines that hold a sentence mark, links, scripts and
+    styles left out: what a headless page still says of its own. (Removes those from ``root``.)"""
+    for element in root.xpath("//script|//style|//a|//head|//noscript"):
+        if element.getparent() is not None:
+            element.drop_tree()
+    return sum(len(_HAN.findall(line)) for line in root.text_content().split("\n") if _STOP.search(line))
 
 
 def traditional_twin(page: Page, converter: opencc.OpenCC) -> Page:
@@ -202,6 +276,8 @@ def main() -> None:
     ap.add_argument("--show", type=int, default=20)
     args = ap.parse_args()
     pages = extraction_pages(args.shared) + gne_pages(args.shared)
+    headless = (headless_twin(page, number) for number, page in enumerate(p for p in pages if p.worthy))
+    pages += [page for page in headless if page is not None]
     converter = opencc.OpenCC("s2twp")
     twins = [traditional_twin(p, converter) for p in pages]
     results = {}

@@ -137,6 +137,8 @@ PROSE_WITH_CHROME_WORDS = [
     "当前位置信息显示该船已驶离港口。",
     "您的位置很重要",
     "免责声明的效力问题一直有争议，法院认为格式条款中的免责声明无效。",
+    # A footer's licence has its number; prose names the licence alone.
+    "国家网信办向该公司颁发了互联网新闻信息服务许可证，有效期三年。",
 ]
 CHROME_WITH_THE_SAME_WORDS = [
     "当前位置 首页 > 新闻 > 正文",

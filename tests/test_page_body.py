@@ -73,6 +73,20 @@ DROPPED = {
         "no_body:no_prose",
     ),
     "title only": ("开放时间调整", "<h3>开放时间调整</h3><span>2024-05-01</span>", "no_body:no_prose"),
+    # A site's error page keeps its breadcrumb and the missing article's headline and byline: the
+    # message is the only sentence, and not the page's first line.
+    "error page in the site's chrome": (
+        "海边小镇的夏天，游客比往年多了一倍_示例新闻网",
+        "<div class='crumb'>首页 新闻 正文</div><h1>海边小镇的夏天，游客比往年多了一倍</h1>"
+        "<div>2024-07-01 10:00 来源：示例日报</div><div><p>抱歉，您访问的页面不存在或已被删除。</p></div>",
+        "no_body:error",
+    ),
+    "Traditional error page in the site's chrome": (
+        "海邊小鎮的夏天，遊客比往年多了一倍_示例新聞網",
+        "<div class='crumb'>首頁 新聞 正文</div><h1>海邊小鎮的夏天，遊客比往年多了一倍</h1>"
+        "<div>2024-07-01 10:00 來源：示例日報</div><div><p>抱歉，您要找的網頁已下線。</p></div>",
+        "no_body:error",
+    ),
 }
 
 
@@ -138,6 +152,12 @@ def test_a_page_of_teasers_has_no_body() -> None:
          "学校今年又迎来了一批新同学，开学典礼上校长寄语大家珍惜时光……"]
     )  # fmt: skip
     assert _reason(_run(text=teasers)) == "no_body:no_prose"
+
+
+def test_a_message_on_a_page_with_prose_does_not_drop_it() -> None:
+    """A message is not prose, but the page's other sentences are its body."""
+    text = "市民公园今天开放，首日接待游客三千人。\n请登录后发表评论\n页面不存在"
+    assert _reason(_run(text=text)) is None
 
 
 def test_a_short_poem_has_prose() -> None:

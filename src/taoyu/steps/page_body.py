@@ -15,7 +15,10 @@ signals here hold on any site:
   cut short with an ellipsis (a teaser); a page with next to none holds a title, captions, cells
   or teasers, not a body;
 - **what the page says it is**, only on a short page: a title or a short first line saying 404,
-  page not found, log in, captcha or search results.
+  page not found, log in, captcha or search results; and a message of that kind anywhere on a
+  short page is not its prose (a site's error page keeps the site's breadcrumb and the missing
+  article's title above "抱歉，您访问的页面不存在"), so a page whose only prose is the message is
+  dropped as what the message says.
 """
 
 from __future__ import annotations
@@ -109,19 +112,29 @@ def _reads_as_prose(line: str) -> bool:
     return _OTHER_MARK.search(line) is not None and _SENTENCE_MARK.search(line) is not None
 
 
-def _says(title: str, first: str) -> int:
-    """What a short page says it is (1 + its index in ``_KINDS``), or 0: from its title, or its
-    first line when that is heading-sized. In Taiwan words too: on a Traditional page each is
-    also read through the Taiwan phrase table (請登入 is 请登录, 搜尋結果 搜索结果)."""
-    title_reading, first_reading = taiwan_readings([title, first], fold_each([title, first]))
+def _says(text: str, reading: str | None, heading_only: bool) -> int:
+    """What ``text`` says the page is (1 + its index in ``_KINDS``), or 0. With ``heading_only``,
+    only when ``text`` is heading-sized for that kind: a heading or a message speaks for the page,
+    a sentence of a notice does not ("请登录教务系统查看成绩" is about logging in elsewhere).
+    ``reading`` is its reading in mainland words on a Traditional page (請登入 is 请登录)."""
     for index, kind in enumerate(_KINDS, 1):
-        # The first line speaks for the page when it is a heading or a message, not a sentence
-        # of a notice ("请登录教务系统查看成绩" is about logging in elsewhere).
-        heading = len(first) <= _HEADING[kind]
-        for text in (title, first if heading else "", title_reading, first_reading if heading else None):
-            if text and _SAYS[kind].search(text):
-                return index
+        if heading_only and len(text) > _HEADING[kind]:
+            continue
+        if _SAYS[kind].search(text) or (reading and _SAYS[kind].search(reading)):
+            return index
     return 0
+
+
+def _short_page_says(title: str, lines: list[str]) -> tuple[int, list[int]]:
+    """What a short page says it is from its title or its first line (0 when neither says), and
+    what each of its lines says as a message (0 for a line that is not one): the first is the
+    page, the second lines that are not its prose. In Taiwan words too: on a Traditional page
+    every text is also read through the Taiwan phrase table (搜尋結果 is 搜索结果)."""
+    texts = [title, *lines]
+    readings = taiwan_readings(texts, fold_each(texts))
+    messages = [_says(line, reading, True) for line, reading in zip(lines, readings[1:], strict=True)]
+    page = _says(title, readings[0], False) if title else 0
+    return page or (messages[0] if messages else 0), messages
 
 
 class PageBodyParams(StepParams):
@@ -156,7 +169,12 @@ class PageBody(Filter):
         short = [line for line in lines if len(line) < _LONG_LINE]
         dated = sum(1 for line in short if _dated(line))
         title = str(doc.meta.get("title") or "")
-        prose = sum(len(line) for line in lines if _reads_as_prose(line) and not _is_the_title(line, title))
+        says, messages = _short_page_says(title, lines) if chars < self.params.short_page_chars else (0, [])
+        prose = sum(
+            len(line)
+            for index, line in enumerate(lines)
+            if _reads_as_prose(line) and not _is_the_title(line, title) and not (messages and messages[index])
+        )
         shape = doc.meta.get("page_shape") or {}
         content = shape.get("content_chars", 0)
         scores = {
@@ -166,15 +184,16 @@ class PageBody(Filter):
             "prose_chars": float(prose),
             "content_link_share": shape.get("content_link_chars", 0) / content if content else 0.0,
         }
-        if chars < self.params.short_page_chars:
-            says = _says(str(doc.meta.get("title") or ""), lines[0] if lines else "")
-            if says:
-                scores["says"] = float(says)
+        if says:
+            scores["says"] = float(says)
+        message = next((kind for kind in messages if kind), 0)
+        if message:
+            scores["message"] = float(message)
         return scores
 
     def decide(self, scores: Mapping[str, float]) -> Verdict:
         """Drop with the first reason that holds: what the page says it is, links, a dated list,
-        no prose; keep otherwise."""
+        no prose (as what its message says, when it holds one); keep otherwise."""
         p = self.params
         says = int(scores.get("says", 0))
         if says:
@@ -186,5 +205,7 @@ class PageBody(Filter):
         if scores["lines"] >= p.min_list_lines and dated >= p.max_dated_line_share:
             return Verdict.drop("no_body:dated_list", round(dated, 4), p.max_dated_line_share)
         if scores["prose_chars"] < p.min_prose_chars:
-            return Verdict.drop("no_body:no_prose", scores["prose_chars"], p.min_prose_chars)
+            message = int(scores.get("message", 0))
+            reason = f"no_body:{_KINDS[message - 1]}" if message else "no_body:no_prose"
+            return Verdict.drop(reason, scores["prose_chars"], p.min_prose_chars)
         return Verdict.ok(scores["prose_chars"], p.min_prose_chars)

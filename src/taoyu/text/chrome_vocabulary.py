@@ -227,7 +227,12 @@ COUNT_SUFFIXES = ("数", "量", "次数", "率")
 COPYRIGHT = ("版权所有", "版权归.{0,12}所有", "版权均属", "©", "公网安备")
 # The step's only: in the extractor's short lines it flagged prose on telecom licensing
 # (bench/chrome_false_positives.py: 新闻联播 0 → 6 lines, laws 23 → 25; "鼓励增值电信业务先行先试").
-COPYRIGHT_STEP_ONLY = ("增值电信业务",)
+COPYRIGHT_STEP_ONLY = (
+    "增值电信业务",
+    # A licence a Chinese portal must print in its footer, with its number (互联网新闻信息服务许可证
+    # 32120170004, 信息网络传播视听节目许可证1008318号); prose names a licence without a number.
+    "(?:新闻信息服务|视听节目|文化经营|节目制作经营|出版物经营)许可证(?:编号|号)?\\s*[:：]?\\s*(?:[\u4e00-\u9fff]字第)?[0-9]",
+)
 COPYRIGHT_LATIN = ("copyright", "all rights reserved", "icp备", "icp证")
 # Terms that reserve the rights: no prose writes them, so both modules drop them in a line up
 # to a paragraph long. 著作权所有人 and 著作权所有者 are the law's words for the owner.
@@ -248,6 +253,9 @@ DISCLAIMER = (
     # 免责声明 as a heading or a footer's link (版权与免责声明), not in prose about disclaimers
     # ("法院认为格式条款中的免责声明无效")
     "免责声明\\s*(?:[:：]|(?m:$))", "凡本(?:网|站|报)注明", "同本(?:网|站)联系", "转载目的在于传递更多信息",
+    # The reprint disclaimer most portals print under a reprinted article ("本网转载此文出于传递更多
+    # 信息之目的，并不意味着赞同其观点或证实其描述"), in its two halves, either of which may stand alone
+    "传递更多信息之目的", "不意味着赞同其观点",
     # A portal's reprint terms and its price list for reprinting pictures
     "转载本(?:网|站|报)(?:图片|照片|作品|稿件|文章)", "图片转载(?:价格|费用|收费|标准|稿酬)",
     "图片使用(?:价格|费用|收费|标准|稿酬)", "照片转载(?:价格|费用|收费|标准|稿酬)",
