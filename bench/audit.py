@@ -18,6 +18,10 @@ allows, from 60-odd sites:
   summaries) is left unjudged: whether it is worth keeping is a reader's call;
 * must-keep sentences: every sentence of a gold text with at least 10 Han characters, looked for
   in the text the run kept for its page (a dropped page keeps none).
+* kept lines outside the gold: of the lines of 4 characters or more kept for a page with a gold,
+  the share the gold does not hold, the stand-in for "must-go chrome lines absent" (it also counts
+  what the gold leaves out and a reader may keep: headlines, bylines, readers' comments, so it is
+  read for its changes and its lines, not against the audit's 0.95).
 
 Every page is run twice, in separate runs (near dedup would otherwise pair a page with its twin):
 as published, and as a Traditional-Chinese twin made with OpenCC ``s2twp`` over the whole page,
@@ -69,6 +73,7 @@ class Page:
     html: bytes
     worthy: bool | None
     must_keep: list[str] = field(default_factory=list)
+    gold: str = ""  # the gold text, squeezed (:func:`squeeze`), where the page has one
 
 
 def must_keep_sentences(gold: str) -> list[str]:
@@ -107,6 +112,7 @@ def extraction_pages(shared: Path) -> list[Page]:
                         (folder / f"{row['name']}.html").read_bytes(),
                         worthy,
                         must_keep_sentences(gold) if worthy else [],
+                        squeeze(gold) if worthy else "",
                     )
                 )
     return pages
@@ -200,9 +206,8 @@ def traditional_twin(page: Page, converter: opencc.OpenCC) -> Page:
         data = _META.sub(rb"\1big5", text.encode("big5hkscs", errors="xmlcharrefreplace"), count=1)
     else:
         data = _META.sub(rb"\1utf-8", text.encode("utf-8"), count=1)
-    return Page(
-        page.key, page.url, data, page.worthy, [squeeze(converter.convert(s)) for s in page.must_keep]
-    )
+    must_keep = [squeeze(converter.convert(s)) for s in page.must_keep]
+    return Page(page.key, page.url, data, page.worthy, must_keep, squeeze(converter.convert(page.gold)))
 
 
 def run_recipe(pages: list[Page], work: Path) -> tuple[dict[int, dict], dict[int, str]]:
@@ -234,6 +239,9 @@ def run_recipe(pages: list[Page], work: Path) -> tuple[dict[int, dict], dict[int
     return decisions, kept
 
 
+_LINE_CHARS = 4  # a kept line this long or longer is looked for in the gold
+
+
 def judge(pages: list[Page], decisions: dict[int, dict], kept: dict[int, str], label: str, show: int) -> dict:
     """The audit's figures for one run, and the dropped keep-worthy pages printed for reading."""
     worthy = [i for i, p in enumerate(pages) if p.worthy]
@@ -242,7 +250,14 @@ def judge(pages: list[Page], decisions: dict[int, dict], kept: dict[int, str], l
     kept_bad = [i for i in unworthy if i in kept]
     present = total = 0
     missing_by_page = {}
+    outside = lines = 0  # kept lines of pages with a gold, and those the gold does not hold
     for i in worthy:
+        if pages[i].gold and i in kept:
+            for line in kept[i].split("\n"):
+                line = squeeze(line)
+                if len(line) >= _LINE_CHARS:
+                    lines += 1
+                    outside += line not in pages[i].gold
         text = squeeze(kept.get(i, ""))
         found = sum(s in text for s in pages[i].must_keep)
         present += found
@@ -256,6 +271,7 @@ def judge(pages: list[Page], decisions: dict[int, dict], kept: dict[int, str], l
         "unworthy_kept": len(kept_bad) / max(1, len(unworthy)),
         "must_keep_sentences": total,
         "must_keep_present": present / max(1, total),
+        "kept_lines_outside_gold": outside / max(1, lines),
     }
     print(f"\n== {label}: {json.dumps({k: round(v, 3) for k, v in figures.items()})}")
     for i in dropped[:show]:

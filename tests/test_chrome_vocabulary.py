@@ -104,6 +104,10 @@ SHARED: dict[str, list[str]] = {
     "advertisement": list(v.case_forms(v.ADVERTISEMENT)),
     "app_prompt": [example(p) for p in v.with_app(v.APP_PROMPTS, ignore_case=False)],
     "app_prompt_alone": [example(p) for p in v.with_app(v.APP_PROMPTS_ALONE, ignore_case=False)],
+    "pager": [f"< {word} | 1 | 2 | 3 >" for word in v.PAGER_WORDS]
+    + [f"1 2 3 {word}" for word in v.PAGER_WORDS]
+    + ["< 第一页 |上一页| 1 | 下一页 | 最末页>", "[首页] [上页] [下页] [尾页]"]
+    + ["共 3 页: 上一页 1 [2] 3 下一页"],
 }
 # Entries measured out of the extractor (each says why where it is written): the step's alone.
 STEP_ONLY: dict[str, list[str]] = {
@@ -137,6 +141,10 @@ PROSE_WITH_CHROME_WORDS = [
     "当前位置信息显示该船已驶离港口。",
     "您的位置很重要",
     "免责声明的效力问题一直有争议，法院认为格式条款中的免责声明无效。",
+    # A pager's words in a line of text: a pager is the words, numbers and marks alone.
+    "首页新闻 2 条",
+    "1 首页设计要简洁",
+    "第一页写的是目录，末页是附录。",
     # A footer's licence has its number; prose names the licence alone.
     "国家网信办向该公司颁发了互联网新闻信息服务许可证，有效期三年。",
 ]
@@ -219,7 +227,7 @@ added = {
     "NAVIGATION_OPENINGS": ("测一篇", "测一篇：城郊湿地公园"), "PAGE_CONTROLS": ("测控", "测控"),
     "CONTROLS_OPENING": ("测赞", "测赞"), "CONTROLS_IN_LINE": ("测享到", "测享到：微信 微博"),
     "FONT_SIZE_LABELS": ("测号", "测号：大 中 小"), "APP_PROMPTS": ("测开{app}", "测开APP"),
-    "APP_PROMPTS_ALONE": ("测打开", "测打开"),
+    "APP_PROMPTS_ALONE": ("测打开", "测打开"), "PAGER_WORDS": ("测末页", "测末页 1 2 3"),
 }
 for name, (entry, _) in added.items():
     setattr(v, name, getattr(v, name) + (entry,))

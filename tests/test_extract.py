@@ -83,6 +83,20 @@ def test_a_listing_of_teasers_gives_no_text_and_breadcrumbs_are_chrome():
     assert "第5段" in text and "首页" not in text and "新闻频道" not in text and "更多内容" not in text
 
 
+def test_a_breadcrumb_ending_with_the_headline_is_chrome_but_a_manuals_path_sentence_is_not():
+    crumb = "示例社会学论坛·示例网社会论坛 » 学术前沿 » 社会资本、人力资本与下岗职工的再就业"
+    manual = "打开菜单 > 更多工具 > 开发者工具。"
+    text = main_text(page(f"<div class='article'><p>{crumb}</p>{ARTICLE}<p>{manual}</p></div>"))
+    assert "学术前沿" not in text and manual in text and "第5段" in text
+
+
+def test_a_pager_is_chrome_in_any_order():
+    pagers = ["< 第一页 |上一页| 1 | 下一页 | 最末页>", "首页 上一页 1 2 下一页 尾页", "[首頁] [末頁]"]
+    lines = "".join(f"<p>{pager}</p>" for pager in pagers)
+    text = main_text(page(f"<div class='article'>{ARTICLE}{lines}</div>"))
+    assert "第5段" in text and "页" not in text and "頁" not in text
+
+
 def test_hidden_seo_text_is_dropped_but_wechat_content_is_kept():
     seo = "<div style='display:none'>澳门赌场官网注册送彩金，澳门赌场官网下载，真人百家乐在线投注。</div>"
     wechat = f"<div id='js_content' style='visibility: hidden;'>{ARTICLE}</div>"

@@ -80,6 +80,8 @@ _STARTS_ALTERNATIVES: list[tuple[str, str | None]] = [
     (rf"{vocabulary.ADVERTISEMENT}\s*$", None),
     # Headings of link lists: 延伸阅读, 热门新闻 (a line of its own; the words can be prose too)
     (rf"(?:{_words(vocabulary.LIST_HEADINGS)})\s*[:：>》»]*$", _first(vocabulary.LIST_HEADINGS)),
+    # A pager, alone on its line: 首页 上一页 1 2 3 下一页 尾页
+    (vocabulary.pager_line(), vocabulary.pager_first()),
     # Pages of a story, and the comment box under it
     (
         r"第\s*\d+\s*页\s*/\s*共\s*\d+\s*页$|[<《«\s]*(?:上一页|下一页)(?:.{0,20}下一页)?[>》»\s]*$",
@@ -121,9 +123,15 @@ _STARTS_OPENINGS = (
 )
 _STARTS = re.compile(f"(?={_STARTS_FIRST}|{_STARTS_OPENINGS})(?:{_STARTS_PATTERN})", re.IGNORECASE)
 # Breadcrumbs (当前位置：首页 > 新闻 > 正文), asked only of texts with a separator in them.
-# A step is a short name: no brackets or commas, which code and lists of types have.
-_CRUMB = r"[^<>›»＞\n,，]{1,12}"
-_BREADCRUMB = re.compile(rf"(?:当前位置[:：]\s*)?{_CRUMB}(?:\s*[>›»＞]\s*{_CRUMB}){{2,}}$")
+# A step is a short name: no brackets or commas, which code and lists of types have. The last
+# step may be the page's own headline (论坛 » 学术前沿 » 社会资本、人力资本与下岗职工的再就业),
+# after two steps at least, and ends with no sentence mark (菜单 > 更多工具 > 开发者工具。 is a
+# sentence of a manual).
+_CRUMB = r"[^<>›»＞\n,，]{1,16}"
+_HEADLINE_CRUMB = r"[^<>›»＞\n]{0,39}[^<>›»＞\n。！？；.!?;]"
+_BREADCRUMB = re.compile(
+    rf"(?:当前位置[:：]\s*)?{_CRUMB}(?:\s*[>›»＞]\s*{_CRUMB}){{1,}}\s*[>›»＞]\s*{_HEADLINE_CRUMB}$"
+)
 _BREADCRUMB_SEPARATOR = re.compile(r"[>›»＞]")
 # Phrases anywhere in the text: the vocabulary's, factored on their openings, and this module's own.
 # Each alternative starts with a literal character (see above).

@@ -75,10 +75,11 @@ _WIDGET_NAMES = _forms(
 _FILLERS = (
     "复制网址", "链接已复制", "窗口", "视窗", "本页", "默认", "好友", "人民号", "头条号", "facebook",
     "twitter", "line", "plurk", "e-mail", "email", "脸书", "推特", "原文", "访问次数", "访问量", "播放量",
-    "条评论", "次", "人", "来自", "顶部", "首页", "使用帮助", "意见反馈",
+    "条评论", "次", "人", "来自", "顶部", "使用帮助", "意见反馈",
 )  # fmt: skip
 _WIDGET_FILLERS = [
     *_forms(_FILLERS),
+    *vocabulary.PAGER_WORDS,  # 首页 in a footer's bar
     *[counted + suffix for counted in vocabulary.COUNTED for suffix in vocabulary.COUNT_SUFFIXES],
 ]
 # A bar of widgets: once these words, numbers and punctuation are taken away, nothing is left.
@@ -124,6 +125,8 @@ _SITE_RECORD = re.compile(
     r"^((政府)?网站(标识|识别)码|最佳浏览|(建议|推荐)您?(使用|采用).{0,30}(浏览器|分辨率|浏览))"
 )
 _NAVIGATION = re.compile(f"^(?:{vocabulary.factored(vocabulary.navigation_patterns())})")
+# A pager alone on its line, at any length (the words and numbers are all it holds).
+_PAGER = re.compile(vocabulary.pager_line())
 _POST_META = re.compile(
     rf"^(?:{vocabulary.alternation(vocabulary.DATELINE_LABELS)})\s*[:：]?\s*\d{{4}}[-/.年]"
     r"|^\S{1,20}\s*(发表于|发布于|回复于|编辑于|最后编辑于)\s*[:：]?\s*\d{4}[-/.年]"
@@ -303,6 +306,8 @@ def _reason(
         return "disclaimer"
     if screen.counter_meta and n <= p.max_chrome_chars * 1.5 and _COUNTER_META.search(s):
         return "post_meta"  # dates, names and counters make these longer than other chrome
+    if "页" in s and _PAGER.match(s):
+        return "navigation"
     if n > p.max_chrome_chars:
         return None
     if screen.dated and _TIMESTAMP.match(s):

@@ -312,6 +312,36 @@ NAVIGATION_OPENINGS = (
 )  # fmt: skip
 
 
+# A pager's words (首页 上一页 1 2 3 下一页 尾页). A line opening with 上一页 or 下一页 is navigation
+# above; a line made of these, page numbers and the marks between them is a pager, in any order
+# (< 第一页 | 上一页 | 1 | 下一页 | 最末页 >, [首页] [上页] [下页] [末页]).
+PAGER_WORDS = (
+    "首页", "第一页", "上一页", "下一页", "上页", "下页", "前一页", "后一页", "末页", "尾页", "最末页",
+    "最后一页",
+)  # fmt: skip
+# What may stand between a pager's words and numbers.
+_PAGER_MARKS = r"[\s|｜/<>＜＞《》«»‹›\[\]【】()（）:：.…·\-]*"
+# A page number: 12 (where its digits end, so a run of digits is read one way), 第3页, 共5页.
+_PAGE_NUMBER = r"(?:\d{1,5}(?!\d)|[第共]\s*\d{1,5}\s*页)"
+
+
+def pager_line() -> str:
+    """A whole line made of pager words (:data:`PAGER_WORDS`, one at least), page numbers and the
+    marks between them, as a pattern anchored at its end (``match`` anchors its start). No text
+    can be read two ways (a number ends where its digits do, no mark is a word's), so a line
+    that fails fails at once, whatever its length."""
+    words = alternation(PAGER_WORDS)
+    marks, number = _PAGER_MARKS, _PAGE_NUMBER
+    return rf"{marks}(?:{number}{marks})*(?:{words}){marks}(?:(?:{words}|{number}){marks})*$"
+
+
+def pager_first() -> str:
+    """What a pager line (:func:`pager_line`) can start with, as a character class's contents: a
+    mark, a number, or a pager word's first character (the extractor's first test of a line)."""
+    openings = "".join(sorted({re.escape(word[0]) for word in PAGER_WORDS}))
+    return r"\s|｜/<>＜＞《》«»‹›\[\]【】()（）:：.…·\-\d共" + openings
+
+
 def navigation_patterns() -> list[str]:
     """What a navigation line opens with, as patterns: the openings, and back to the top (both
     modules take a line that opens with either as navigation)."""
