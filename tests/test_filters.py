@@ -112,6 +112,17 @@ def test_a_recommendation_heading_takes_its_list_with_it():
     assert doc.text == article(TEA)
 
 
+def test_a_posters_profile_goes_but_a_single_field_and_a_resume_stay():
+    profile = ["级别：入学了", "积分：235", "", "12 帖子", "注册时间：2005-3-1"]
+    doc = make("\n".join([*profile, article(TEA)]))
+    ChromeLines()(doc)
+    assert doc.text == article(TEA)
+    kept = ["积分：235", article(TEA), "姓名：张三", "性别：男", "级别：正处级", article(RAIL)]
+    doc = make("\n".join(kept))
+    ChromeLines()(doc)
+    assert doc.text == "\n".join(kept)
+
+
 def test_chrome_lines_leaves_a_clean_article_untouched():
     doc = make(article(RAIL))
     ChromeLines()(doc)

@@ -144,6 +144,12 @@ _TIMESTAMP = re.compile(f"^{vocabulary.DATE_ALONE}")
 _NAME_DATE = re.compile(
     r"^[^\s。，！？；：:,!?;]{2,30}\s+\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s+\d{1,2}:\d{2}(:\d{2})?)?$"
 )
+# One field of a poster's profile, alone on its line: the field and a short value (积分：235, 级别：
+# 入学了), or a number and the field (12 帖子).
+_POSTER_FIELD = re.compile(
+    rf"^(?:({vocabulary.alternation(vocabulary.POSTER_FIELDS)})\s*[:：]?\s*[^\s。，！？；]{{1,16}}"
+    rf"|\d+\s*({vocabulary.alternation(vocabulary.POSTER_FIELDS)}))$"
+)
 _LIST_HEADINGS = (
     vocabulary.LIST_HEADINGS
     + vocabulary.LIST_HEADINGS_STEP_ONLY
@@ -398,8 +404,29 @@ def chrome_reasons(
             reasons[i] = reason
         seen += bool(s)
         i += 1
+    _mark_poster_profiles(folded, reasons)
     _mark_footer(lines, reasons, p)
     return reasons
+
+
+def _mark_poster_profiles(folded: list[str], reasons: dict[int, str]) -> None:
+    """A run of lines each a field of a poster's profile (:data:`_POSTER_FIELD`), two different
+    fields at least, is the profile beside a forum post: post metadata."""
+    run: list[int] = []
+    fields: set[str] = set()
+    for i in range(len(folded) + 1):
+        s = folded[i].strip() if i < len(folded) else None
+        if s == "":
+            continue  # blank lines do not end a run
+        found = _POSTER_FIELD.match(s) if s is not None and len(s) <= 24 else None
+        if found is not None:
+            run.append(i)
+            fields.add(found.group(1) or found.group(2))
+            continue
+        if len(fields) >= 2:
+            for k in run:
+                reasons.setdefault(k, "post_meta")
+        run, fields = [], set()
 
 
 def _mark_footer(lines: list[str], reasons: dict[int, str], p: ChromeLinesParams) -> None:

@@ -342,6 +342,15 @@ def pager_first() -> str:
     return r"\s|｜/<>＜＞《》«»‹›\[\]【】()（）:：.…·\-\d共" + openings
 
 
+# A forum poster's profile beside each post (Discuz, PHPWind and their kind): 积分：235, 帖子 12,
+# 注册时间 2005-3-1. One such line can be a notice's own (a points table, a rank); two different
+# fields in a row are a profile (the step's only: the extractor judges lines one by one).
+POSTER_FIELDS = (
+    "积分", "帖子", "精华", "威望", "金钱", "金币", "贡献", "经验", "等级", "级别", "用户组", "头衔",
+    "注册时间", "注册日期", "最后登录", "在线时间", "阅读权限", "发帖数", "回帖数", "主题数", "UID",
+)  # fmt: skip
+
+
 def navigation_patterns() -> list[str]:
     """What a navigation line opens with, as patterns: the openings, and back to the top (both
     modules take a line that opens with either as navigation)."""
