@@ -5,10 +5,12 @@ from __future__ import annotations
 import time
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from taoyu import Document, Source
 from taoyu.extract import main_text
 from taoyu.extract.boilerplate import chrome_texts, is_chrome_line, without_chrome_lines
+from taoyu.extract.main_text import extract_tree
 from taoyu.steps.extract_html import ExtractHtml
 
 from .zh_hant_fixtures import HANT_BOOKSHOP, HANT_SHORT_PROSE, LINE_FAMILIES
@@ -88,6 +90,18 @@ def test_a_breadcrumb_ending_with_the_headline_is_chrome_but_a_manuals_path_sent
     manual = "打开菜单 > 更多工具 > 开发者工具。"
     text = main_text(page(f"<div class='article'><p>{crumb}</p>{ARTICLE}<p>{manual}</p></div>"))
     assert "学术前沿" not in text and manual in text and "第5段" in text
+
+
+def test_linked_headlines_and_their_items_are_counted_in_either_format():
+    item = "<li><a href='/n/{0}'>第{0}条新闻的标题文字</a><p>这是第{0}条新闻的摘要，写了一句话。</p></li>"
+    items = "".join(item.format(i) for i in range(6))
+    html = page(f"<ul>{items}</ul>")
+    for format in ("text", "markdown"):
+        shape = extract_tree(LexborHTMLParser(html), format, None, html).shape
+        counted = shape.headline_lines, shape.teaser_lines, shape.lines, shape.other_chars
+        assert counted == (6, 12, 12, 0), format
+    article = extract_tree(LexborHTMLParser(page(ARTICLE)), "text", None, page(ARTICLE)).shape
+    assert article.headline_lines == 0 and "headline_lines" not in article.as_meta()
 
 
 def test_a_pager_is_chrome_in_any_order():

@@ -36,6 +36,24 @@ def _headline_list(dated: bool) -> str:
     return "<div class='list'><ul>" + "".join(items) + "</ul></div>"
 
 
+_TOWNS = ["东湖", "西溪", "南山", "北塘", "中河", "青石", "白沙", "红岭"]
+
+
+# One paragraph of an article (over 200 characters), its sentences run together.
+_INTRO = "".join(re.findall(r"<p>(.*?)</p>", _PROSE)) * 2
+
+
+def _teasers(count: int) -> str:
+    """A column of teasers: each a linked headline over a one-sentence summary and a date."""
+    items = []
+    for i, town in enumerate(_TOWNS[:count]):
+        headline = f"{town}街道老旧小区改造完工"
+        summary = f"{town}街道的居民今年搬回了改造后的新家，小区加装了电梯，还新建了养老服务站。"
+        when = f"<span>2024-05-0{i + 1}</span>"
+        items.append(f"<li><a href='/n/{i}.html'>{headline}</a><p>{summary}</p>{when}</li>")
+    return "<ul class='news'>" + "".join(items) + "</ul>"
+
+
 def _run(raw: bytes | None = None, text: str = "", title: str | None = None) -> Document:
     doc = Document("d", text, Source("f", 0), url="https://example.cn/a.html", raw=raw)
     if title is not None:
@@ -73,6 +91,8 @@ DROPPED = {
         "no_body:no_prose",
     ),
     "title only": ("开放时间调整", "<h3>开放时间调整</h3><span>2024-05-01</span>", "no_body:no_prose"),
+    # A column's page: linked headlines over full-sentence summaries (few links, many sentences).
+    "teasers with summaries": ("街道新闻", _teasers(6), "no_body:teasers"),
     # A site's error page keeps its breadcrumb and the missing article's headline and byline: the
     # message is the only sentence, and not the page's first line.
     "error page in the site's chrome": (
@@ -112,6 +132,22 @@ KEPT = {
     "short news whose sentence begins with its title": _page(
         "市民公园今天开放_示例新闻网",
         "<div class='content'><h1>市民公园今天开放</h1><p>市民公园今天开放，首日接待游客三千人。</p></div>",
+    ),
+    "article over a column of teasers": _page(
+        "本周降温", "<div class='main'><div class='article'>" + _PROSE + "</div>" + _teasers(5) + "</div>"
+    ),
+    # An article's own paragraphs over its list of picks, each a link and a line under it.
+    "article of picks": _page(
+        "周末好去处", "<div class='article'><p>" + _INTRO + "</p>" + _teasers(8) + "</div>"
+    ),
+    "forum thread whose posters' names are links": _page(
+        "周末去哪儿",
+        "<div class='thread'>"
+        + "".join(
+            f"<div class='post'><a href='/u/{i}'>热心网友{i}号</a><p>{sentence}</p></div>"
+            for i, sentence in enumerate(re.findall(r"<p>(.*?)</p>", _PROSE) * 2)
+        )
+        + "</div>",
     ),
     "short news whose title holds a number": _page(
         "指数站上4000点", "<div class='content'><p>今天上午，指数站上4000点，成交量较昨天明显放大。</p></div>"

@@ -54,7 +54,7 @@ from taoyu.extract.labels import LabelPattern
 from taoyu.extract.lexbor import PageArrays, read_page, tag_id
 from taoyu.extract.link_lists import drop_link_lists
 from taoyu.extract.markdown import block_markdown
-from taoyu.extract.measure import Measures, PageTree, measure
+from taoyu.extract.measure import Measures, PageTree, measure, stripped_codes
 from taoyu.extract.page_type import is_thread_page
 from taoyu.extract.prune import POSITIVE, REPLY_LABEL, never_content, prune
 from taoyu.extract.warm_up import warm_up
@@ -88,6 +88,16 @@ class PageShape:
     """Characters of content added from the app state the page embeds (:mod:`taoyu.extract.app_state`)."""
     recovered: bool = False
     """Whether the first extraction collapsed and this is the second reading (``extract_tree``)."""
+    headline_lines: int = 0
+    """Lines of the content that are a link alone, 8 characters or more: linked headlines."""
+    teaser_lines: int = 0
+    """Lines in the items those headlines lead: each headline and up to two lines under it (its
+    summary, its date), the shape of a column's page of teasers (:func:`_teasers`)."""
+    lines: int = 0
+    """Lines of the content, counted when it has linked headlines."""
+    other_chars: int = 0
+    """Characters of the content's lines outside those items (whitespace aside): an article's
+    paragraphs above a list of headlines, where a page of teasers has a heading at most."""
 
     def as_meta(self) -> dict[str, int]:
         """The shape as the extract_html step stores it in ``meta.page_shape`` (the optional
@@ -102,6 +112,11 @@ class PageShape:
             meta["state_chars"] = self.state_chars
         if self.recovered:
             meta["recovered"] = 1
+        if self.headline_lines:
+            meta["headline_lines"] = self.headline_lines
+            meta["teaser_lines"] = self.teaser_lines
+            meta["lines"] = self.lines
+            meta["other_chars"] = self.other_chars
         return meta
 
 
@@ -257,7 +272,64 @@ def _extract_blocks(
         if parts is not None:
             parts.append(directory)
     shape = _shape(measured, positions, removed)
-    return _rendered(measured, positions, parts, removed, shape, state, traditional, format), positions
+    extraction = _rendered(measured, positions, parts, removed, shape, state, traditional, format)
+    if shape.content_link_chars >= _HEADLINE_GATE * shape.content_chars and shape.content_link_chars:
+        extraction = _teasers(extraction, measured, positions, removed, format)
+    return extraction, positions
+
+
+# Linked headlines. A column's page of teasers (each a linked headline over a summary and a date)
+# keeps most of its text outside links, so the share of links does not tell it from an article;
+# its lines do: most are a headline or the line or two under one. Counted only where links are a
+# tenth of the content or more (an article's inline links never fill a line of their own).
+_HEADLINE_GATE = 0.1
+_HEADLINE_CHARS = 8  # a link alone on its line this long is a headline, not a name or a control
+_TEASER_BELOW = 2  # lines under a headline that belong to its item
+
+
+def _teasers(
+    extraction: Extraction, tree: PageTree, positions: list[int], removed: list[int], format: Format
+) -> Extraction:
+    """``extraction`` with its linked headlines and the lines of the items they lead counted in
+    its shape (:class:`PageShape`): a line is a headline when it is the whole text of a link in the
+    chosen blocks (whitespace aside). Lines are the plain text's in either format (Markdown
+    writes a headline as a link, [headline](url), and the page is the same page)."""
+    links: set[str] = set()
+    for position in positions:
+        if 0 <= position < len(tree.page.keys):
+            codes, bounds = stripped_codes(tree, position, removed)
+            text, starts = codes.tobytes().decode("utf-32-le", "surrogatepass"), bounds.tolist()
+            for k in range(1, len(starts) - 1):  # the block's own text first, then each link's
+                if starts[k + 1] - starts[k] >= _HEADLINE_CHARS:
+                    links.add(_WHITESPACE.sub("", text[starts[k] : starts[k + 1]]))
+    if not links:
+        return extraction
+    if format == "markdown":
+        plain = [line for part in tree.lines(positions, removed) for line in part]
+    else:
+        plain = extraction.text.split("\n")
+    lines = [line for line in (_WHITESPACE.sub("", line) for line in plain) if line]
+    headlines = teaser = other = 0
+    under = _TEASER_BELOW + 1  # lines since the last headline (none yet)
+    for line in lines:
+        if line in links:
+            headlines += 1
+            under = 0
+        else:
+            under += 1
+        if under <= _TEASER_BELOW:
+            teaser += 1
+        else:
+            other += len(line)
+    if not headlines:
+        return extraction
+    shape = replace(
+        extraction.shape, headline_lines=headlines, teaser_lines=teaser, lines=len(lines), other_chars=other
+    )
+    return Extraction(extraction.text, shape)
+
+
+_WHITESPACE = re.compile(r"\s+")
 
 
 def _read_and_prune(

@@ -11,6 +11,11 @@ signals here hold on any site:
   (``meta.page_shape``); an article's content is at most a quarter links, even a Wikipedia page's,
   while a list's is mostly links;
 - **dated lines**: a column of short lines each with a date or time is a list, whatever its markup;
+- **teasers**: a column's page that shows each piece as a linked headline over a summary keeps
+  most of its text outside links; its lines are headlines and the line or two under each
+  (``meta.page_shape``'s ``headline_lines`` and ``teaser_lines``, counted by extraction), with a
+  heading at most besides, where an article's lines are its own paragraphs, with a list of
+  related headlines under them at most;
 - **prose**: characters in lines that read as sentences (a sentence mark, or a long line), not
   cut short with an ellipsis (a teaser); a page with next to none holds a title, captions, cells
   or teasers, not a body;
@@ -147,6 +152,14 @@ class PageBodyParams(StepParams):
     max_dated_line_share: float = Field(0.5, ge=0, le=1)
     """A page is a list when at least this share of its lines are short and start or end with a
     date or time."""
+    min_headlines: int = Field(5, ge=1)
+    """Linked headlines (lines that are a link alone) the content needs before it can be teasers."""
+    min_teaser_share: float = Field(0.8, ge=0, le=1)
+    """The content is a page of teasers when at least this share of its lines are headlines and
+    the lines under them (up to two each)..."""
+    max_other_chars: int = Field(200, ge=0)
+    """... and its other lines hold fewer characters than this: a column's heading, not an
+    article's paragraphs over a list of picks."""
     min_prose_chars: int = Field(10, ge=0)
     """Characters of prose (lines with a sentence mark, or long) a page needs to have a body."""
     short_page_chars: int = Field(400, ge=0)
@@ -163,7 +176,8 @@ class PageBody(Filter):
 
     def score(self, doc: Document) -> Mapping[str, float]:
         """The page's characters and lines, its dated-line share, its prose, the share of its
-        content in links (from ``meta.page_shape``), and, on a short page, what it says it is."""
+        content in links and its linked headlines (from ``meta.page_shape``), and, on a short
+        page, what it says it is."""
         lines = [line.strip() for line in doc.text.splitlines() if line.strip()]
         chars = sum(len(line) for line in lines)
         short = [line for line in lines if len(line) < _LONG_LINE]
@@ -184,6 +198,11 @@ class PageBody(Filter):
             "prose_chars": float(prose),
             "content_link_share": shape.get("content_link_chars", 0) / content if content else 0.0,
         }
+        headlines = shape.get("headline_lines", 0)
+        if headlines:  # a page of teasers? (extraction counts them only where links are many)
+            scores["headline_lines"] = float(headlines)
+            scores["teaser_share"] = shape.get("teaser_lines", 0) / max(1, shape.get("lines", 0))
+            scores["other_chars"] = float(shape.get("other_chars", 0))
         if says:
             scores["says"] = float(says)
         message = next((kind for kind in messages if kind), 0)
@@ -193,7 +212,7 @@ class PageBody(Filter):
 
     def decide(self, scores: Mapping[str, float]) -> Verdict:
         """Drop with the first reason that holds: what the page says it is, links, a dated list,
-        no prose (as what its message says, when it holds one); keep otherwise."""
+        teasers, no prose (as what its message says, when it holds one); keep otherwise."""
         p = self.params
         says = int(scores.get("says", 0))
         if says:
@@ -204,6 +223,10 @@ class PageBody(Filter):
         dated = scores["dated_line_share"]
         if scores["lines"] >= p.min_list_lines and dated >= p.max_dated_line_share:
             return Verdict.drop("no_body:dated_list", round(dated, 4), p.max_dated_line_share)
+        teasers = scores.get("teaser_share", 0.0)
+        headlines, other = scores.get("headline_lines", 0), scores.get("other_chars", 0)
+        if headlines >= p.min_headlines and teasers >= p.min_teaser_share and other < p.max_other_chars:
+            return Verdict.drop("no_body:teasers", round(teasers, 4), p.min_teaser_share)
         if scores["prose_chars"] < p.min_prose_chars:
             message = int(scores.get("message", 0))
             reason = f"no_body:{_KINDS[message - 1]}" if message else "no_body:no_prose"
