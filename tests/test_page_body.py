@@ -101,6 +101,13 @@ DROPPED = {
         "<div>2024-07-01 10:00 来源：示例日报</div><div><p>抱歉，您访问的页面不存在或已被删除。</p></div>",
         "no_body:error",
     ),
+    # The headline reads as prose by its commas; beside a message only a whole sentence does.
+    "captcha page under a headline that is not the title": (
+        "示例论坛",
+        "<h1>城东、城西两个街区，今年同时启动改造</h1><div>2024-07-01</div>"
+        "<div><p>访问过于频繁，请输入验证码后继续</p></div>",
+        "no_body:captcha",
+    ),
     "Traditional error page in the site's chrome": (
         "海邊小鎮的夏天，遊客比往年多了一倍_示例新聞網",
         "<div class='crumb'>首頁 新聞 正文</div><h1>海邊小鎮的夏天，遊客比往年多了一倍</h1>"

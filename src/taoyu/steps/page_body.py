@@ -22,8 +22,9 @@ signals here hold on any site:
 - **what the page says it is**, only on a short page: a title or a short first line saying 404,
   page not found, log in, captcha or search results; and a message of that kind anywhere on a
   short page is not its prose (a site's error page keeps the site's breadcrumb and the missing
-  article's title above "抱歉，您访问的页面不存在"), so a page whose only prose is the message is
-  dropped as what the message says.
+  article's title above "抱歉，您访问的页面不存在"), and beside one only a whole sentence (with a
+  stop) is, so a page whose only prose is the message, or a headline, is dropped as what the
+  message says.
 """
 
 from __future__ import annotations
@@ -184,10 +185,15 @@ class PageBody(Filter):
         dated = sum(1 for line in short if _dated(line))
         title = str(doc.meta.get("title") or "")
         says, messages = _short_page_says(title, lines) if chars < self.params.short_page_chars else (0, [])
+        # Beside a message, only a whole sentence speaks for a body: the missing article's headline
+        # reads as prose by its commas ("…举行“六、四”意义座谈会") and ends with no stop.
+        whole = any(messages)
         prose = sum(
             len(line)
             for index, line in enumerate(lines)
-            if _reads_as_prose(line) and not _is_the_title(line, title) and not (messages and messages[index])
+            if _reads_as_prose(line)
+            and not _is_the_title(line, title)
+            and not (whole and (messages[index] or _STOP.search(line) is None))
         )
         shape = doc.meta.get("page_shape") or {}
         content = shape.get("content_chars", 0)
