@@ -156,6 +156,19 @@ CHROME_WITH_THE_SAME_WORDS = [
 ]
 
 
+# As Taiwan and Hong Kong portals write them under a story: the fold makes them the entries.
+TAIWAN_PORTAL_CHROME = [
+    "快加入好友", "按讚加入粉絲團", "追蹤我們", "訂閱電子報", "看完整新聞", "點我看更多", "留言",
+    "最後更新時間：2024/05/07 10:00", "本文經授權轉載自示例新聞網", "原文連結：示例新聞網",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("line", TAIWAN_PORTAL_CHROME)
+def test_taiwan_portal_chrome_is_removed_by_both(line: str) -> None:
+    assert extractor_removes(line)
+    assert step_removes(line)
+
+
 @pytest.mark.parametrize("line", PROSE_WITH_CHROME_WORDS)
 def test_prose_that_uses_a_breadcrumb_or_disclaimer_word_is_kept_by_both(line: str) -> None:
     """Where-you-are openings need a separator, 首页 or the line's end after them, and 免责声明 a

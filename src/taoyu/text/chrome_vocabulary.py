@@ -171,7 +171,11 @@ def first_characters(patterns: Iterable[str]) -> str:
 # The step drops a short line that is a label, a separator and up to 24 characters of a name with
 # no sentence end. The extractor drops a short line that opens with one of these labels and a
 # colon, or is one of them, a slash and a name (文／李四).
-BYLINE_LABELS = ("作者", "文", "译", "撰文", "摄影", "编译", "整理", "供稿", "通讯员")
+BYLINE_LABELS = (
+    "作者", "文", "译", "撰文", "摄影", "编译", "整理", "供稿", "通讯员",
+    # Where the story is online (原文網址：https://…, Taiwan portals under each story)
+    "原文网址", "原文链接", "原文连结", "原文地址", "本文链接",
+)  # fmt: skip
 # A picture's credit: the extractor takes it only before a slash (图／新华社): 图： opens a caption.
 PICTURE_CREDIT = "图"
 # The step's only. In the extractor, in the step's shape, they dropped six bylines that
@@ -208,6 +212,7 @@ REPORTER_LINE = (
 # 于 forms (发布于 2026-01-05); the step's is all of these.
 DATELINE_LABELS = (
     "发布时间", "发表时间", "更新时间", "发布日期", "时间", "日期", "发布于", "发表于", "更新于",
+    "最后更新时间", "最后更新",
 )  # fmt: skip
 # A date alone on its line (a post's or a story's timestamp), the same pattern in both modules.
 DATE_ALONE = r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$"
@@ -239,7 +244,8 @@ COPYRIGHT_LATIN = ("copyright", "all rights reserved", "icp备", "icp证")
 RESERVED_RIGHTS = ("著作权所有(?![人者])", "转载必究", "翻印必究", "盗版必究")
 # Reprint notices (patterns). The extractor's list lacked 谢绝转载; the step's 转载时务请注明.
 REPRINT = (
-    "禁止转载", "谢绝转载", "严禁转载", "不得转载", "请勿转载", "转载时?务?请注明",
+    "禁止转载", "谢绝转载", "严禁转载", "不得转载", "请勿转载", "转载时?务?请注明", "本文经授权转载",
+    "本文转载自",
 )  # fmt: skip
 # The step's only: laws write it ("未经许可，在合同中使用他人的专利号…"; in the extractor,
 # bench/chrome_false_positives.py's laws went from 23 to 28 lines flagged).
@@ -370,7 +376,7 @@ PAGE_CONTROLS = (
     "朋友圈", "微信朋友圈", "qq", "qq空间", "抖音", "豆瓣", "我要跟帖", "跟帖", "阅读原文",
     "播放", "热度", "在看", "喜欢", "顶", "踩", "支持", "反对", "更多",
     "查看更多", "网站地图", "联系我们", "关于我们", "网站声明", "隐私政策", "法律声明", "设为首页",
-    "友情链接", "网站导航",
+    "友情链接", "网站导航", "留言",
 )  # fmt: skip
 # Controls that make a short line chrome when they open it, whatever follows (点赞 12 收藏 3).
 CONTROLS_OPENING = ("点赞", "收藏")
@@ -406,4 +412,8 @@ APP_PROMPTS_STEP_ONLY = ("点击(?:关注|下载|查看|进入|阅读|播放)", 
 APP_PROMPTS_ALONE = (
     "打开", "直接打开", "展开", "收起", "安装(?:应用|软件|{app})", "下载(?:应用|软件|{app})",
     "打开(?:应用|软件|{app})",
+    # Taiwan and Hong Kong portals' prompts under a story (看更多, 請繼續往下閱讀, 快加入好友,
+    # 按讚加入粉絲團, 追蹤我們, 訂閱電子報), as the fold writes them
+    "看更多", "点我看更多", "看完整(?:新闻|内容|文章|全文|报导|报道)", "继续往下阅读", "请继续往下阅读",
+    "往下继续阅读", "加入好友", "快加入好友", "加入粉丝团", "按赞加入粉丝团", "追踪我们", "订阅电子报",
 )  # fmt: skip
