@@ -112,6 +112,12 @@ def test_a_recommendation_heading_takes_its_list_with_it():
     assert doc.text == article(TEA)
 
 
+def test_a_source_and_author_line_under_a_story_goes():
+    doc = make(article(TEA) + "\n本文来源：示例财经日报 作者：李明")
+    ChromeLines()(doc)
+    assert doc.text == article(TEA)
+
+
 def test_a_posters_profile_goes_but_a_single_field_and_a_resume_stay():
     profile = ["级别：入学了", "积分：235", "", "12 帖子", "注册时间：2005-3-1"]
     doc = make("\n".join([*profile, article(TEA)]))

@@ -190,7 +190,9 @@ BYLINE_LABELS_STEP_ONLY = (
 # Where a story came from. Apart from the people above because 来源： opens a line of prose too
 # ("来源：据统计…" in a law's notes): the extractor takes it only with nothing after it (a field the
 # page left empty) or a short source after it, wherever it stands.
-SOURCE_LABELS = ("来源", "资料来源", "新闻来源", "信息来源", "文章来源", "稿件来源", "图片来源", "图源")
+SOURCE_LABELS = (
+    "来源", "本文来源", "资料来源", "新闻来源", "信息来源", "文章来源", "稿件来源", "图片来源", "图源",
+)  # fmt: skip
 
 # A reporter's line: 记者陈大文／台北报导, （记者 张三 李四）, （中央社记者林佳慧／综合报导）.
 REPORTER_DESKS = ("本报", "本台", "本网", "中央社")
