@@ -46,6 +46,7 @@ import subprocess
 import sys
 import unicodedata
 from dataclasses import dataclass, field
+from html import escape as html_escape
 from pathlib import Path
 
 import lxml.html
@@ -148,6 +149,62 @@ def headless_twin(page: Page, number: int) -> Page | None:
     """``page`` with its article replaced by a message (HEADLESS_MESSAGES[number % 6]), or None when
     the article has no element of its own to replace (its sentences share only <body>) or the page
     keeps a tenth of them elsewhere (a summary, a second copy)."""
+    found = _article_element(page)
+    if found is None:
+        return None
+    root, common = found
+    message = lxml.html.fromstring(f"<div><p>{HEADLESS_MESSAGES[number % len(HEADLESS_MESSAGES)]}</p></div>")
+    html = _replaced(root, common, message, page)
+    if html is None:
+        return None
+    worthy = False if _prose_outside_links(root) < _HEADLESS_PROSE else None
+    return Page(f"{page.key}#headless", page.url, html.encode("utf-8"), worthy)
+
+
+_LIST_SHAPES = ("dated headlines", "headlines over summaries", "headings over summaries")
+_HEADLINE = re.compile(r"^.{8,40}$")
+
+
+def list_twin(page: Page, number: int) -> Page | None:
+    """``page`` as its site's column page: the article replaced by a list of the page's own linked
+    headlines (its related and sidebar links, 8-40 characters, 6 to 12 of them) in one of three
+    shapes (_LIST_SHAPES[number % 3]): each with a date; over a summary (one of the gold's
+    sentences, as a column shows its pieces' first lines); or as a heading over a summary. None
+    when the page links fewer than 6 headlines or the article has no element of its own."""
+    found = _article_element(page)
+    if found is None:
+        return None
+    root, common = found
+    inside = {id(e) for e in common.iter()}
+    headlines = []
+    for link in root.iter("a"):
+        text = " ".join(link.text_content().split())
+        if id(link) not in inside and _HEADLINE.match(text) and text not in headlines:
+            headlines.append(text)
+    if len(headlines) < 6:
+        return None
+    shape = number % len(_LIST_SHAPES)
+    items = []
+    for i, headline in enumerate(headlines[:12]):
+        link = f"<a href='/list/{i}.html'>{html_escape(headline)}</a>"
+        when = f"<span>2024-05-{i + 1:02d}</span>"
+        summary = html_escape(page.must_keep[i % len(page.must_keep)][:80])
+        if shape == 0:
+            items.append(f"<li>{link}{when}</li>")
+        elif shape == 1:
+            items.append(f"<li><div>{link}</div><p>{summary}</p>{when}</li>")
+        else:
+            items.append(f"<li><h3>{link}</h3><p>{summary}</p>{when}</li>")
+    listing = lxml.html.fromstring(f"<div><ul>{''.join(items)}</ul></div>")
+    html = _replaced(root, common, listing, page)
+    if html is None:
+        return None
+    return Page(f"{page.key}#list-{shape}", page.url, html.encode("utf-8"), False)
+
+
+def _article_element(page: Page) -> tuple[lxml.html.HtmlElement, lxml.html.HtmlElement] | None:
+    """The page parsed, and the element holding its gold's sentences (the lowest one holding them
+    all), or None when only <body> does or the page has under two sentences to look for."""
     if len(page.must_keep) < 2:
         return None
     root = lxml.html.fromstring(decode_html(page.html).text)
@@ -174,15 +231,22 @@ def headless_twin(page: Page, number: int) -> Page | None:
         common = level[0]
     if common is None or common.tag in ("html", "body") or common.getparent() is None:
         return None
-    message = lxml.html.fromstring(f"<div><p>{HEADLESS_MESSAGES[number % len(HEADLESS_MESSAGES)]}</p></div>")
-    message.tail = common.tail
-    common.getparent().replace(common, message)
+    return root, common
+
+
+def _replaced(
+    root: lxml.html.HtmlElement, common: lxml.html.HtmlElement, new: lxml.html.HtmlElement, page: Page
+) -> str | None:
+    """The page's HTML with ``common`` replaced by ``new``, or None when a tenth of the gold's
+    sentences are still on it (a summary, a second copy: the article is not gone)."""
+    new.tail = common.tail
+    common.getparent().replace(common, new)
     html = lxml.html.tostring(root, encoding="unicode")
     left = squeeze(lxml.html.fromstring(html).text_content())
-    if sum(sentence[:12] in left for sentence in page.must_keep) > 0.1 * len(page.must_keep):
+    without = [sentence for sentence in page.must_keep if sentence[:80] not in squeeze(new.text_content())]
+    if sum(sentence[:12] in left for sentence in without) > 0.1 * len(page.must_keep):
         return None
-    worthy = False if _prose_outside_links(root) < _HEADLESS_PROSE else None
-    return Page(f"{page.key}#headless", page.url, html.encode("utf-8"), worthy)
+    return html
 
 
 _HEADLESS_PROSE = 150
@@ -292,8 +356,9 @@ def main() -> None:
     ap.add_argument("--show", type=int, default=20)
     args = ap.parse_args()
     pages = extraction_pages(args.shared) + gne_pages(args.shared)
-    headless = (headless_twin(page, number) for number, page in enumerate(p for p in pages if p.worthy))
-    pages += [page for page in headless if page is not None]
+    worthy = [page for page in pages if page.worthy]
+    twins = [twin(page, number) for twin in (headless_twin, list_twin) for number, page in enumerate(worthy)]
+    pages += [page for page in twins if page is not None]
     converter = opencc.OpenCC("s2twp")
     twins = [traditional_twin(p, converter) for p in pages]
     results = {}
