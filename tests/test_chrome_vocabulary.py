@@ -169,6 +169,15 @@ def test_taiwan_portal_chrome_is_removed_by_both(line: str) -> None:
     assert step_removes(line)
 
 
+# The step's only (the extractor leaves list headings and bracketed reporters to it).
+TAIWAN_PORTAL_CHROME_STEP = ["〔記者王小明／台北報導〕", "﹝記者林美／台北報導﹞", "你可能也想看", "今日熱門"]
+
+
+@pytest.mark.parametrize("line", TAIWAN_PORTAL_CHROME_STEP)
+def test_taiwan_portal_chrome_is_removed_by_the_step(line: str) -> None:
+    assert step_removes(line)
+
+
 @pytest.mark.parametrize("line", PROSE_WITH_CHROME_WORDS)
 def test_prose_that_uses_a_breadcrumb_or_disclaimer_word_is_kept_by_both(line: str) -> None:
     """Where-you-are openings need a separator, 首页 or the line's end after them, and 免责声明 a

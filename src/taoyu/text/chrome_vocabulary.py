@@ -200,12 +200,12 @@ REPORTER_KINDS = ("特约", "实习")
 REPORTED = ("报导", "报道")
 
 
-_REPORTER_OPENING = rf"[【\[（(]?\s*{_group(REPORTER_DESKS)}?{_group(REPORTER_KINDS)}?记者"
+_REPORTER_OPENING = rf"[【\[（(〔﹝]?\s*{_group(REPORTER_DESKS)}?{_group(REPORTER_KINDS)}?记者"
 # The whole line, for a match at its start (both modules). The step's shape: the extractor's
 # lacked 中央社, 特约 and 实习, and brackets around the slashed form.
 REPORTER_LINE = (
-    rf"{_REPORTER_OPENING}\s*[^。！？，,]{{1,20}}?[／/]\s*[^。！？，,\s]{{1,12}}{_group(REPORTED)}\s*[】\]）)]?$"
-    rf"|[【\[（(]\s*{_group(REPORTER_DESKS)}?{_group(REPORTER_KINDS)}?记者\s*[^。！？，,()（）\[\]【】]{{1,20}}[】\]）)]$"
+    rf"{_REPORTER_OPENING}\s*[^。！？，,]{{1,20}}?[／/]\s*[^。！？，,\s]{{1,12}}{_group(REPORTED)}\s*[】\]）)〕﹞]?$"
+    rf"|[【\[（(〔﹝]\s*{_group(REPORTER_DESKS)}?{_group(REPORTER_KINDS)}?记者\s*[^。！？，,()（）\[\]【】〔〕﹝﹞]{{1,20}}[】\]）)〕﹞]$"
 )
 
 # --- datelines and counters ------------------------------------------------------------------
@@ -290,7 +290,8 @@ LIST_HEADINGS_STEP_ONLY = (
     "相关链接", "相关资讯", "相关专题", "为你推荐", "更多精彩", "精彩推荐", "今日推荐", "编辑推荐",
     "重点推荐", "本站推荐", "小编推荐", "专题推荐", "推荐新闻", "排行榜", "点击排行", "阅读排行",
     "最新文章", "最新资讯", "热点新闻", "热点资讯", "即时新闻", "人气文章", "大家都在看", "看了又看",
-    "猜你想看",
+    "猜你想看", "你可能也想看", "你可能会喜欢", "你可能感兴趣", "更多推荐", "今日热门", "推荐文章",
+    "精选文章", "热门话题",
 )  # fmt: skip
 # Headings the extractor drops wherever they stand in a short line ("相关阅读：…"); the step,
 # like the others, alone on a line.
