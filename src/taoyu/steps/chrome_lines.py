@@ -146,9 +146,9 @@ _NAME_DATE = re.compile(
 )
 # One field of a poster's profile, alone on its line: the field and a short value (积分：235, 级别：
 # 入学了), or a number and the field (12 帖子).
+_POSTER_FIELDS = vocabulary.alternation(vocabulary.POSTER_FIELDS + vocabulary.POSTER_FIELDS_IN_PROSE)
 _POSTER_FIELD = re.compile(
-    rf"^(?:({vocabulary.alternation(vocabulary.POSTER_FIELDS)})\s*[:：]?\s*[^\s。，！？；]{{1,16}}"
-    rf"|\d+\s*({vocabulary.alternation(vocabulary.POSTER_FIELDS)}))$"
+    rf"^(?:({_POSTER_FIELDS})\s*[:：]?\s*[^\s。，！？；]{{1,16}}|\d+\s*({_POSTER_FIELDS}))$"
 )
 _LIST_HEADINGS = (
     vocabulary.LIST_HEADINGS
@@ -230,6 +230,7 @@ _SCREEN_WORDS: dict[str, list[str]] = {
     "navigation": [vocabulary.required_literal(p) for p in vocabulary.navigation_patterns()],
     "widget": _WIDGET_NAMES,  # a widget bar must name a widget
     "app_prompt": [vocabulary.required_literal(p) for p in _APP_PROMPTS + _APP_PROMPTS_ALONE],
+    "poster": list(vocabulary.POSTER_FIELDS),  # a profile holds one of these at least
 }
 _SCREENS = WordLists(_SCREEN_WORDS)
 
@@ -263,6 +264,7 @@ class PageScreen:
     navigation: bool = True
     widget: bool = True
     app_prompt: bool = True
+    poster: bool = True
 
     @classmethod
     def of(cls, text: str) -> PageScreen:
@@ -404,14 +406,19 @@ def chrome_reasons(
             reasons[i] = reason
         seen += bool(s)
         i += 1
-    _mark_poster_profiles(folded, reasons)
+    if screen.poster:
+        _mark_poster_profiles(folded, reasons)
     _mark_footer(lines, reasons, p)
     return reasons
 
 
+_PROSE_FIELDS = frozenset(vocabulary.POSTER_FIELDS_IN_PROSE)
+
+
 def _mark_poster_profiles(folded: list[str], reasons: dict[int, str]) -> None:
     """A run of lines each a field of a poster's profile (:data:`_POSTER_FIELD`), two different
-    fields at least, is the profile beside a forum post: post metadata."""
+    fields at least and one of them a forum's own (积分, 帖子, not 等级 alone), is the profile
+    beside a forum post: post metadata. Asked only of pages holding a forum's own field word."""
     run: list[int] = []
     fields: set[str] = set()
     for i in range(len(folded) + 1):
@@ -423,7 +430,7 @@ def _mark_poster_profiles(folded: list[str], reasons: dict[int, str]) -> None:
             run.append(i)
             fields.add(found.group(1) or found.group(2))
             continue
-        if len(fields) >= 2:
+        if len(fields) >= 2 and not fields <= _PROSE_FIELDS:
             for k in run:
                 reasons.setdefault(k, "post_meta")
         run, fields = [], set()

@@ -238,7 +238,11 @@ COPYRIGHT_STEP_ONLY = (
     "增值电信业务",
     # A licence a Chinese portal must print in its footer, with its number (互联网新闻信息服务许可证
     # 32120170004, 信息网络传播视听节目许可证1008318号); prose names a licence without a number.
-    "(?:新闻信息服务|视听节目|文化经营|节目制作经营|出版物经营)许可证(?:编号|号)?\\s*[:：]?\\s*(?:[\u4e00-\u9fff]字第)?[0-9]",
+    # (one entry per licence: each entry starts with a literal, see ``factored``)
+    *(
+        f"{licence}许可证(?:编号|号)?\\s*[:：]?\\s*(?:[\u4e00-\u9fff]字第)?[0-9]"
+        for licence in ("新闻信息服务", "视听节目", "文化经营", "节目制作经营", "出版物经营")
+    ),
 )
 COPYRIGHT_LATIN = ("copyright", "all rights reserved", "icp备", "icp证")
 # Terms that reserve the rights: no prose writes them, so both modules drop them in a line up
@@ -353,11 +357,14 @@ def pager_first() -> str:
 
 # A forum poster's profile beside each post (Discuz, PHPWind and their kind): 积分：235, 帖子 12,
 # 注册时间 2005-3-1. One such line can be a notice's own (a points table, a rank); two different
-# fields in a row are a profile (the step's only: the extractor judges lines one by one).
+# fields in a row are a profile, one of them at least a word only forums use (the step's only:
+# the extractor judges lines one by one).
 POSTER_FIELDS = (
-    "积分", "帖子", "精华", "威望", "金钱", "金币", "贡献", "经验", "等级", "级别", "用户组", "头衔",
-    "注册时间", "注册日期", "最后登录", "在线时间", "阅读权限", "发帖数", "回帖数", "主题数", "UID",
+    "积分", "帖子", "精华", "威望", "用户组", "注册时间", "注册日期", "最后登录", "在线时间", "阅读权限",
+    "发帖数", "回帖数", "主题数", "UID",
 )  # fmt: skip
+# Fields a profile shows that prose writes too (经验, 等级): a profile's only beside one above.
+POSTER_FIELDS_IN_PROSE = ("金钱", "金币", "贡献", "经验", "等级", "级别", "头衔")
 
 
 def navigation_patterns() -> list[str]:
