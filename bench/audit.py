@@ -15,7 +15,9 @@ allows, from 60-odd sites:
   kept. The messages are the few words such pages print, so this measures whether the page is
   judged in its chrome, not whether the words are known. A headless page that still holds 150 Han
   characters of sentences outside links (readers' comments, a second post of a blog, a column of
-  summaries) is left unjudged: whether it is worth keeping is a reader's call;
+  summaries) is left unjudged: whether it is worth keeping is a reader's call; and each as its
+  site's column page: the article replaced by a list of the page's own linked headlines (its
+  related and sidebar links) with dates, over summaries, or as headings over summaries;
 * must-keep sentences: every sentence of a gold text with at least 10 Han characters, looked for
   in the text the run kept for its page (a dropped page keeps none).
 * kept lines outside the gold: of the lines of 4 characters or more kept for a page with a gold,

@@ -124,6 +124,7 @@ def test_a_posters_profile_goes_but_a_single_field_and_a_resume_stay():
     ChromeLines()(doc)
     assert doc.text == article(TEA)
     kept = ["积分：235", article(TEA), "姓名：张三", "性别：男", "级别：正处级", article(RAIL)]
+    kept += ["招聘要求", "经验：三年以上", "等级：高级工", article(TEA)]  # fields prose writes too
     doc = make("\n".join(kept))
     ChromeLines()(doc)
     assert doc.text == "\n".join(kept)

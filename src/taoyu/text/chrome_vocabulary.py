@@ -340,9 +340,9 @@ _PAGE_NUMBER = r"(?:\d{1,5}(?!\d)|[第共]\s*\d{1,5}\s*页)"
 
 def pager_line() -> str:
     """A whole line made of pager words (:data:`PAGER_WORDS`, one at least), page numbers and the
-    marks between them, as a pattern anchored at its end (``match`` anchors its start). No text
-    can be read two ways (a number ends where its digits do, no mark is a word's), so a line
-    that fails fails at once, whatever its length."""
+    marks between them, as a pattern anchored at its end (``match`` anchors its start). A run of
+    digits is read one way (a number ends where its digits do) and no mark starts a word, so a
+    line that fails does not backtrack through ways to split it, whatever its length."""
     words = alternation(PAGER_WORDS)
     marks, number = _PAGER_MARKS, _PAGE_NUMBER
     return rf"{marks}(?:{number}{marks})*(?:{words}){marks}(?:(?:{words}|{number}){marks})*$"
