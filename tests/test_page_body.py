@@ -143,6 +143,13 @@ KEPT = {
     "article over a column of teasers": _page(
         "本周降温", "<div class='main'><div class='article'>" + _PROSE + "</div>" + _teasers(5) + "</div>"
     ),
+    # A short report (under 200 characters) over its related teasers, in one container.
+    "short report over related teasers": _page(
+        "本周降温",
+        "<div class='article'><p>市气象台昨天发布消息，本周后半段将有一次明显降温过程，最低气温零度。</p>"
+        + _teasers(8)
+        + "</div>",
+    ),
     # An article's own paragraphs over its list of picks, each a link and a line under it.
     "article of picks": _page(
         "周末好去处", "<div class='article'><p>" + _INTRO + "</p>" + _teasers(8) + "</div>"

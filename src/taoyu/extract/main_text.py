@@ -98,6 +98,9 @@ class PageShape:
     other_chars: int = 0
     """Characters of the content's lines outside those items (whitespace aside): an article's
     paragraphs above a list of headlines, where a page of teasers has a heading at most."""
+    lead_chars: int = 0
+    """Of those, the characters of lines with a full stop (。) above the first headline: a short
+    report over a column of related teasers, where a column's page has its name there."""
 
     def as_meta(self) -> dict[str, int]:
         """The shape as the extract_html step stores it in ``meta.page_shape`` (the optional
@@ -117,6 +120,7 @@ class PageShape:
             meta["teaser_lines"] = self.teaser_lines
             meta["lines"] = self.lines
             meta["other_chars"] = self.other_chars
+            meta["lead_chars"] = self.lead_chars
         return meta
 
 
@@ -309,7 +313,7 @@ def _teasers(
     else:
         plain = extraction.text.split("\n")
     lines = [line for line in (_WHITESPACE.sub("", line) for line in plain) if line]
-    headlines = teaser = other = 0
+    headlines = teaser = other = lead = 0
     under = _TEASER_BELOW + 1  # lines since the last headline (none yet)
     for line in lines:
         if line in links:
@@ -321,10 +325,17 @@ def _teasers(
             teaser += 1
         else:
             other += len(line)
+            if not headlines and "。" in line:  # a report's sentence; a thread's title ends with ？
+                lead += len(line)
     if not headlines:
         return extraction
     shape = replace(
-        extraction.shape, headline_lines=headlines, teaser_lines=teaser, lines=len(lines), other_chars=other
+        extraction.shape,
+        headline_lines=headlines,
+        teaser_lines=teaser,
+        lines=len(lines),
+        other_chars=other,
+        lead_chars=lead,
     )
     return Extraction(extraction.text, shape)
 

@@ -159,8 +159,11 @@ class PageBodyParams(StepParams):
     """The content is a page of teasers when at least this share of its lines are headlines and
     the lines under them (up to two each)..."""
     max_other_chars: int = Field(200, ge=0)
-    """... and its other lines hold fewer characters than this: a column's heading, not an
-    article's paragraphs over a list of picks."""
+    """... its other lines hold fewer characters than this: a column's heading, not an article's
+    paragraphs over a list of picks..."""
+    max_lead_chars: int = Field(20, ge=0)
+    """... and the lines with a full stop above its first headline fewer than this: a column's
+    name there, not a short report over its related teasers."""
     min_prose_chars: int = Field(10, ge=0)
     """Characters of prose (lines with a sentence mark, or long) a page needs to have a body."""
     short_page_chars: int = Field(400, ge=0)
@@ -209,6 +212,7 @@ class PageBody(Filter):
             scores["headline_lines"] = float(headlines)
             scores["teaser_share"] = shape.get("teaser_lines", 0) / max(1, shape.get("lines", 0))
             scores["other_chars"] = float(shape.get("other_chars", 0))
+            scores["lead_chars"] = float(shape.get("lead_chars", 0))
         if says:
             scores["says"] = float(says)
         message = next((kind for kind in messages if kind), 0)
@@ -231,7 +235,8 @@ class PageBody(Filter):
             return Verdict.drop("no_body:dated_list", round(dated, 4), p.max_dated_line_share)
         teasers = scores.get("teaser_share", 0.0)
         headlines, other = scores.get("headline_lines", 0), scores.get("other_chars", 0)
-        if headlines >= p.min_headlines and teasers >= p.min_teaser_share and other < p.max_other_chars:
+        own = other < p.max_other_chars and scores.get("lead_chars", 0) < p.max_lead_chars
+        if headlines >= p.min_headlines and teasers >= p.min_teaser_share and own:
             return Verdict.drop("no_body:teasers", round(teasers, 4), p.min_teaser_share)
         if scores["prose_chars"] < p.min_prose_chars:
             message = int(scores.get("message", 0))
