@@ -363,12 +363,12 @@ def chrome_reasons(
     longest = max(p.max_chrome_chars, p.max_disclaimer_chars, p.max_list_item_chars)
     readings = taiwan_readings(lines, folded, longest) if folded is not lines else None
 
-    def reason_of(k: int, s: str) -> str | None:
-        reason = _reason(s, lines[k].strip(), p, custom, screen)
-        if reason is None and readings is not None and readings[k] is not None:
-            # The reading holds words the page's screen was not asked about: it is not screened.
-            reason = _reason(readings[k].strip(), lines[k].strip(), p, custom, _UNSCREENED)
-        return reason
+    def reading_reason(k: int) -> str | None:
+        """Why line ``k``'s Taiwan reading is chrome (asked only on a page written in Traditional,
+        of a line its fold did not find chrome): a Simplified page pays no call a line for it.
+        The reading holds words the page's screen was not asked about: it is not screened."""
+        reading = readings[k] if readings is not None else None
+        return None if reading is None else _reason(reading.strip(), lines[k].strip(), p, custom, _UNSCREENED)
 
     def heading_in_reading(k: int) -> bool:
         reading = readings[k] if readings is not None else None
@@ -391,7 +391,9 @@ def chrome_reasons(
                     after_gap = True
                     j += 1
                     continue
-                chrome = reason_of(j, t)
+                chrome = _reason(t, lines[j].strip(), p, custom, screen)
+                if chrome is None and readings is not None:
+                    chrome = reading_reason(j)
                 if not chrome and (not _is_list_item(t, p) or (after_gap and not _BULLET.match(t))):
                     break
                 reasons[j] = chrome or "link_list"
@@ -399,7 +401,9 @@ def chrome_reasons(
                 j += 1
             i = j
             continue
-        reason = reason_of(i, s)
+        reason = _reason(s, lines[i].strip(), p, custom, screen)
+        if reason is None and readings is not None:
+            reason = reading_reason(i)
         if not reason and s and seen < p.header_lines and screen.dated and _NAME_DATE.match(s):
             reason = "post_meta"
         if reason:
