@@ -31,9 +31,11 @@ encoded as Big5 where the original used a legacy charset (its ``<meta>`` rewritt
 as UTF-8 otherwise. Records carry the page's URL and ``Content-Type: text/html`` with no charset.
 
 Figures per script: keep-worthy pages dropped, unworthy pages kept, must-keep sentences present,
-then the dropped keep-worthy pages with the step and reason that dropped them, for reading. Then
-script parity: the lines a Traditional twin kept that its Simplified page lost (chrome the rules
-miss in Traditional words), and the reverse.
+the quality model's AUC of keep-worthy against unworthy pages (issue #22: over the pages that reach
+the ``quality_model`` step, and over every page whose extraction left text; the run keeps its
+rejects for this), then the dropped keep-worthy pages with the step and reason that dropped them,
+for reading. Then script parity: the lines a Traditional twin kept that its Simplified page lost
+(chrome the rules miss in Traditional words), and the reverse.
 Third-party pages: everything is written under ``--work`` (git-ignored), nothing in the repo.
 """
 
@@ -177,11 +179,13 @@ def list_twin(page: Page, number: int) -> Page | None:
     if found is None:
         return None
     root, common = found
-    inside = {id(e) for e in common.iter()}
+    # The elements themselves, not their id(): lxml makes a proxy object per element on demand, and
+    # the id of a proxy freed after the set was built can be reused by another element's proxy.
+    inside = set(common.iter())
     headlines = []
     for link in root.iter("a"):
         text = " ".join(link.text_content().split())
-        if id(link) not in inside and _HEADLINE.match(text) and text not in headlines:
+        if link not in inside and _HEADLINE.match(text) and text not in headlines:
             headlines.append(text)
     if len(headlines) < 6:
         return None
@@ -294,6 +298,7 @@ def run_recipe(pages: list[Page], work: Path) -> tuple[dict[int, dict], dict[int
         "--output",
         str(out),
         "--overwrite",
+        "--keep-rejects",
     ]
     subprocess.run(cmd, check=True, cwd=REPO)
     ledger = pq.ParquetDataset(sorted(str(p) for p in (out / "ledger").glob("*.parquet"))).read().to_pylist()
@@ -302,7 +307,45 @@ def run_recipe(pages: list[Page], work: Path) -> tuple[dict[int, dict], dict[int
     for part in sorted((out / "data").glob("*.parquet")):
         for row in pq.read_table(part, columns=["source_index", "text"]).to_pylist():
             kept[row["source_index"]] = row["text"]
+    for part in sorted((out / "rejects").glob("**/*.parquet")):
+        for row in pq.read_table(part, columns=["source_index", "text"]).to_pylist():
+            decisions.setdefault(row["source_index"], {})["rejected_text"] = row["text"] or ""
     return decisions, kept
+
+
+_AFTER_QUALITY_MODEL = {"exact_dedup", "near_dedup", "repeated_lines", "industry"}
+"""zh-web's steps after ``quality_model``: a page they drop reached the score."""
+
+
+def quality_model_auc(
+    pages: list[Page], decisions: dict[int, dict], kept: dict[int, str]
+) -> dict[str, float]:
+    """How well the learned quality score (issue #22) separates keep-worthy pages from the rest:
+    the AUC over the pages that reach the ``quality_model`` step (kept, or dropped after it), and
+    over every page whose extraction left any text (as if the score were the only filter). Each
+    page's text is scored as the run left it (its kept text, or the text it was dropped with)."""
+    from taoyu.hq.model import QualityModel
+    from taoyu.hq.train import auc
+
+    model = QualityModel.load()
+    reaching: dict[bool, list[str]] = {True: [], False: []}
+    every: dict[bool, list[str]] = {True: [], False: []}
+    for i, page in enumerate(pages):
+        if page.worthy is None:
+            continue
+        decision = decisions.get(i, {})
+        text = kept.get(i, decision.get("rejected_text", ""))
+        if not text.strip():
+            continue
+        every[page.worthy].append(text)
+        if i in kept or decision.get("step") in _AFTER_QUALITY_MODEL:
+            reaching[page.worthy].append(text)
+    figures = {}
+    for name, groups in (("reaching", reaching), ("every", every)):
+        good, bad = groups[True], groups[False]
+        figures[f"hq_auc_{name}"] = auc(model.score(good), model.score(bad)) if good and bad else float("nan")
+        figures[f"hq_pages_{name}"] = f"{len(good)} worthy, {len(bad)} not"
+    return figures
 
 
 _LINE_CHARS = 4  # a kept line this long or longer is looked for in the gold
@@ -338,8 +381,10 @@ def judge(pages: list[Page], decisions: dict[int, dict], kept: dict[int, str], l
         "must_keep_sentences": total,
         "must_keep_present": present / max(1, total),
         "kept_lines_outside_gold": outside / max(1, lines),
+        **quality_model_auc(pages, decisions, kept),
     }
-    print(f"\n== {label}: {json.dumps({k: round(v, 3) for k, v in figures.items()})}")
+    shown = {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}
+    print(f"\n== {label}: {json.dumps(shown)}")
     for i in dropped[:show]:
         d = decisions.get(i, {})
         print(f"  dropped  {pages[i].key:60s} {d.get('step')}:{d.get('reason')} score={d.get('score')}")
