@@ -136,12 +136,17 @@ _JUNK = {
 }
 
 
-VETOES = {"char_growth": ("low", 99.0), "duplicate_line_share": ("high", 100.0)}
+VETOES = {
+    "char_growth": ("low", 99.0),
+    "duplicate_line_share": ("high", 100.0),
+    "link_token_rate": ("high", 100.0),
+}
 """Statistics whose bad side is known before any junk is seen (characters that stop being new,
-repeated lines: taoyu.hq.model says why they veto), and the percentile of the positives past which
-they do. Repeated lines veto only past every reference text: a document repeats code fences and
-table rules (a fifth of TiDB's documents are past the positives' 99th percentile), a junk page
-repeats a paragraph (three quarters of its lines and more)."""
+repeated lines, links and download bars: taoyu.hq.model says why they veto), and the percentile of
+the positives past which they do. Repeated lines and link tokens veto only past every reference
+text: a document repeats code fences and table rules (a fifth of TiDB's documents are past the
+positives' 99th percentile), and a manual names a download page; a junk page repeats a paragraph
+(three quarters of its lines and more), a link bar has a URL or a 下载 on every line."""
 VETO_ONLY = ("char_growth",)
 """Statistics that only veto, with no weight of their own: character growth is still highest in
 the shortest texts, and with a weight of its own it moved poems up the ranking of real documents."""
@@ -151,10 +156,50 @@ spreads. In a trial on bench/quality_model.py's left-out junk kinds, 2 gave keyw
 and 4 gave 0.971 (docs/benchmarks.md has the shipped figures)."""
 
 
-def fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, epochs: int = 500, lr: float = 0.5) -> QualityModel:
+def genre_statistics(
+    positives: np.ndarray, genres: Sequence[str], negatives: np.ndarray, negative_kinds: Sequence[str]
+) -> list[str]:
+    """The statistics that tell the positives' genres apart more than they tell junk from them:
+    those left out of the weights (issue #22's genre neutrality).
+
+    For each statistic, in units of its spread over all positives: the range of the genres' means
+    (how far a statute and a manual differ), against the largest distance of a negative kind's mean
+    from the positives' mean (how far the junk that statistic betrays lies). A statistic whose
+    genres differ more than any junk does ranks good text by genre, not quality: Han and Latin
+    shares, function words, questions and exclamations, list markers and brackets on the reference
+    corpora (bench/quality_model.py). With fewer than two genres nothing is left out. Veto-only
+    statistics are not judged here."""
+    names = sorted(set(genres))
+    if len(names) < 2 or not len(negatives):
+        return []
+    genre_of = np.asarray(genres)
+    kinds = np.asarray(negative_kinds)
+    spread = positives.std(axis=0)
+    spread[spread < 1e-9] = 1.0
+    centre = positives.mean(axis=0)
+    means = np.array([positives[genre_of == g].mean(axis=0) for g in names])
+    genre_range = (means.max(axis=0) - means.min(axis=0)) / spread
+    junk_distance = np.max(
+        [np.abs(negatives[kinds == k].mean(axis=0) - centre) / spread for k in sorted(set(negative_kinds))],
+        axis=0,
+    )
+    return [
+        name for i, name in enumerate(NAMES) if name not in VETO_ONLY and junk_distance[i] < genre_range[i]
+    ]
+
+
+def fit(
+    x: np.ndarray,
+    y: np.ndarray,
+    l2: float = 1e-3,
+    epochs: int = 500,
+    lr: float = 0.5,
+    left_out: Sequence[str] = (),
+) -> QualityModel:
     """Logistic regression on standardised statistics, full-batch gradient descent (a few thousand
     rows of two dozen columns: seconds), classes weighted to balance; then the vetoes' bounds,
-    from the positives' rows alone (:data:`VETOES`)."""
+    from the positives' rows alone (:data:`VETOES`). The statistics in ``left_out`` (and the
+    veto-only ones) keep a weight of 0 (:func:`genre_statistics`)."""
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0
@@ -164,7 +209,7 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, epochs: int = 500, lr: f
     sample_weight = np.where(y > 0, len(y) / (2 * pos), len(y) / (2 * neg))
     w = np.zeros(z.shape[1])
     b = 0.0
-    weighed = np.array([name not in VETO_ONLY for name in NAMES], np.float64)
+    weighed = np.array([name not in VETO_ONLY and name not in left_out for name in NAMES], np.float64)
     for _ in range(epochs):
         p = 1.0 / (1.0 + np.exp(-np.clip(z @ w + b, -40, 40)))
         g = (p - y) * sample_weight
@@ -216,24 +261,47 @@ def auc(scores_pos: np.ndarray, scores_neg: np.ndarray) -> float:
 
 
 def train(
-    positives: Sequence[str], negatives: Sequence[str] | None = None, seed: int = 0
+    positives: Sequence[str],
+    negatives: Sequence[str] | None = None,
+    seed: int = 0,
+    genres: Sequence[str] | None = None,
+    negative_kinds: Sequence[str] | None = None,
 ) -> tuple[QualityModel, dict[str, object]]:
     """Train on ``positives`` against ``negatives`` (default: junk made from the positives), holding
-    out a fifth of each for the report; the model returned is refitted on everything."""
+    out a fifth of each for the report; the model returned is refitted on everything.
+
+    ``genres`` names each positive's genre (its source); given two or more, the statistics that
+    tell the genres apart more than they tell junk from them get no weight
+    (:func:`genre_statistics`), so the score ranks good text of every genre alike.
+    ``negative_kinds`` names each negative's kind of junk (made junk knows its own); without it,
+    the negatives are one kind."""
     rng = random.Random(seed)
-    pos = list(positives)
-    if not pos:
+    if genres is not None and len(genres) != len(positives):
+        raise ValueError(f"{len(genres)} genres for {len(positives)} positive texts")
+    paired = list(zip(positives, genres if genres is not None else [""] * len(positives), strict=True))
+    if not paired:
         raise ValueError("no positive texts to train on")
-    neg = list(negatives) if negatives is not None else [t for _, t in make_junk(pos, len(pos), seed)]
-    if not neg:
+    pos = [text for text, _ in paired]
+    if negative_kinds is not None and negatives is not None and len(negative_kinds) != len(negatives):
+        raise ValueError(f"{len(negative_kinds)} kinds for {len(negatives)} negative texts")
+    if negatives is not None:
+        kinds = negative_kinds if negative_kinds is not None else [""] * len(negatives)
+        made = list(zip(kinds, negatives, strict=True))
+    else:
+        made = make_junk(pos, len(pos), seed)
+    if not made:
         raise ValueError("no negative texts to train on")
-    rng.shuffle(pos)
-    rng.shuffle(neg)
+    rng.shuffle(paired)
+    rng.shuffle(made)
+    pos = [text for text, _ in paired]
+    neg = [text for _, text in made]
     cut_p, cut_n = len(pos) // 5, len(neg) // 5
     x_pos, x_neg = matrix(pos), matrix(neg)
+    left_out = genre_statistics(x_pos, [g for _, g in paired], x_neg, [k for k, _ in made])
     held = fit(
         np.vstack([x_pos[cut_p:], x_neg[cut_n:]]),
         np.concatenate([np.ones(len(pos) - cut_p), np.zeros(len(neg) - cut_n)]),
+        left_out=left_out,
     )
     s_pos = held.score(pos[:cut_p])
     s_neg = held.score(neg[:cut_n])
@@ -249,7 +317,10 @@ def train(
             "auc": round(auc(s_pos, s_neg), 4) if cut_p and cut_n else None,
         },
     }
-    model = fit(np.vstack([x_pos, x_neg]), np.concatenate([np.ones(len(pos)), np.zeros(len(neg))]))
+    model = fit(
+        np.vstack([x_pos, x_neg]), np.concatenate([np.ones(len(pos)), np.zeros(len(neg))]), left_out=left_out
+    )
+    report["genre_statistics"] = left_out
     report["weights"] = {name: round(float(w), 4) for name, w in zip(NAMES, model.weights, strict=True)}
     return model, report
 
@@ -303,6 +374,7 @@ def main(argv: list[str] | None = None) -> None:
     sources += [args.shared / "data" / "corpus" / "tidb_docs_cn" / "docs.jsonl.zst"]
     rng = random.Random(0)
     positives: list[str] = []
+    genres: list[str] = []
     per_source = {}
     for path in sources:
         pieces = chunks(read_texts(path))
@@ -312,7 +384,8 @@ def main(argv: list[str] | None = None) -> None:
             pieces
         )
         positives += pieces
-    model, report = train(positives, seed=0)
+        genres += [path.name] * len(pieces)
+    model, report = train(positives, seed=0, genres=genres)
     report["sources"] = per_source
     report["junk_kinds"] = list(JUNK_KINDS)
     args.out.mkdir(parents=True, exist_ok=True)
