@@ -259,6 +259,17 @@ def test_markdown_keeps_headings_lists_tables_and_code():
     assert "#" not in plain and "**" not in plain and "|" not in plain.replace("西湖|北", "")
 
 
+def test_a_paragraph_wrapped_in_the_source_is_one_line_in_text_and_markdown():
+    """A template's line breaks inside a paragraph are whitespace: none between two Han
+    characters, a space beside a Latin word; a code block keeps its lines."""
+    wrapped = "<p>FreeCell\n  Quest是一款游戏，一个巫师统治了这\n  里，玩家踏上了冒险的征程，故事很长。</p>"
+    code = "<pre>a = 1\nb = 2</pre>"
+    html = page(f"<div>{wrapped}{ARTICLE}{code}</div>")
+    line = "FreeCell Quest是一款游戏，一个巫师统治了这里，玩家踏上了冒险的征程，故事很长。"
+    assert line in main_text(html).split("\n") and "a = 1\nb = 2" in main_text(html)
+    assert line in main_text(html, format="markdown").split("\n")
+
+
 def test_the_step_writes_markdown_when_asked():
     doc = Document("d", "", Source("f.warc", 0), raw=page(STRUCTURED).encode())
     ExtractHtml(format="markdown")(doc)

@@ -95,7 +95,7 @@ def texts() -> st.SearchStrategy[str]:
     return st.lists(piece, max_size=12).map("".join)
 
 
-def fragments(depth: int = 3) -> st.SearchStrategy[str]:
+def fragments(depth: int = 3, tags: list[str] = TAGS) -> st.SearchStrategy[str]:
     leaf = st.one_of(
         texts().map(lambda t: t.replace("<", "&lt;").replace("&", "&amp;")),
         st.just("<br>"),
@@ -103,8 +103,8 @@ def fragments(depth: int = 3) -> st.SearchStrategy[str]:
     )
     if depth == 0:
         return leaf
-    inner = st.lists(fragments(depth - 1), max_size=4).map("".join)
-    element = st.tuples(st.sampled_from(TAGS), inner).map(lambda t: f"<{t[0]}>{t[1]}</{t[0]}>")
+    inner = st.lists(fragments(depth - 1, tags), max_size=4).map("".join)
+    element = st.tuples(st.sampled_from(tags), inner).map(lambda t: f"<{t[0]}>{t[1]}</{t[0]}>")
     return st.one_of(leaf, element)
 
 
@@ -183,10 +183,20 @@ TABLE_AND_LIST = (
 )
 
 
+WRAPPED_SOURCE = (
+    "<p>FreeCell\n  Quest是一款\n  游戏，统治了这\n  里。</p><pre>x = 1\n<b>y</b>\n\nz 这\n里</pre>"
+)
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(fragments(), min_size=1, max_size=5).map("".join), st.lists(st.integers(0, 40), max_size=3))
+@given(
+    st.lists(fragments(tags=[*TAGS, "pre"]), min_size=1, max_size=5).map("".join),
+    st.lists(st.integers(0, 40), max_size=3),
+)
 @example(TABLE_AND_LIST, [])
 @example(TABLE_AND_LIST, [4, 1])
+@example(WRAPPED_SOURCE, [])
+@example(WRAPPED_SOURCE, [2])
 def test_lines_from_the_measured_tree_are_the_lines_the_dom_gives(html: str, picks: list[int]) -> None:
     # Measured first, then link lists removed from the DOM, as extraction does.
     root = LexborHTMLParser(f"<html><body><div>{html}</div></body></html>").body
@@ -205,6 +215,17 @@ def test_lines_from_the_measured_tree_are_the_lines_the_dom_gives(html: str, pic
     for node in removed:
         node.decompose()
     assert tree.lines(tree.positions([part]), positions) == [block_lines(part)]
+
+
+def test_a_line_break_of_the_source_is_a_space_and_none_between_two_han_characters() -> None:
+    """Templates wrap long paragraphs in their source: the break is whitespace, as a browser shows
+    it, so no sentence (and no word) is cut in two; only preformatted text keeps its lines."""
+    root = LexborHTMLParser(f"<html><body><div>{WRAPPED_SOURCE}</div></body></html>").body
+    measured = measure(root, chrome_texts)
+    part = root.css_first("div")
+    lines = measured.tree.lines(measured.tree.positions([part]), [])[0]
+    assert lines == ["FreeCell Quest是一款游戏，统治了这里。", "x = 1", "y", "z 这", "里"]
+    assert block_lines(part) == lines
 
 
 LINE_PIECES = st.one_of(

@@ -85,6 +85,33 @@ def test_a_name_and_a_date_under_the_title_are_metadata_further_down_content():
     reasons = {line: reason for _, reason, line in doc.trace[-1].details["removed"]}
     assert reasons == {"西湖区农业农村局 2024-04-02": "post_meta", "点击次数:": "widget"}
     assert deadline in doc.text.split("\n")
+    # On one line (a template that wrapped them in its source), with the counter a script fills in.
+    joined = "西湖区农业农村局 2024-04-02 点击次数:"
+    doc = make("\n".join(["龙井茶采摘节开幕", joined, *article(TEA).split("\n"), deadline]))
+    ChromeLines()(doc)
+    assert [line for _, _, line in doc.trace[-1].details["removed"]] == [joined]
+    assert deadline in doc.text.split("\n")
+
+
+def test_a_bar_of_links_on_one_line_goes_at_any_length_a_table_row_and_a_spec_line_stay():
+    """A site's link bar, however many links it holds (a template that wraps it in its source
+    puts it on one line), is navigation; a Markdown table's row, a line of specifications with
+    their colons, a sentence that lists names and a short route stay."""
+    links = ["ChinaRen", "搜狐招聘", "网站登录", "网站建设", "设置首页", "广告服务", "联系方式"]
+    bar = " - ".join([*links, "保护隐私权", "About SOHU"])
+    assert chrome_lines.PageScreen.of(f"正文。\n{bar}").link_bar  # a line's separators are the page's
+    kept = [
+        "| 名称 | 类型 | 说明 | 默认 |",
+        "发动机总排量：1171ml | 最大功率：51Kw | 驱动型式：前置前驱 | 变速箱：手动五速",
+        "甲 - 乙 - 丙 - 丁四个人一起去了北京，路上说了很多话。",
+        "西湖 - 灵隐寺 - 龙井村",  # a route of three stops, not a bar
+    ]
+    doc = make("\n".join([*kept, *article(TEA).split("\n"), bar, "首页 | 新闻 | 体育 | 关于我们"]))
+    ChromeLines()(doc)
+    assert [reason for _, reason, _ in doc.trace[-1].details["removed"]] == ["navigation", "navigation"]
+    lines = doc.text.split("\n")
+    assert bar not in lines and "首页 | 新闻 | 体育 | 关于我们" not in lines
+    assert all(line in lines for line in kept)
 
 
 def test_a_government_page_record_and_site_record_go_its_notice_stays():

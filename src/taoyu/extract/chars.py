@@ -30,6 +30,36 @@ def is_space(code):  # type: ignore[no-untyped-def]
 
 
 @kernel
+def is_wide(code):  # type: ignore[no-untyped-def]
+    """Whether the character is written in the wide, space-free way of Chinese and Japanese: Han
+    (with its radicals, compatibility and supplementary planes), kana, CJK punctuation and the
+    full-width forms; not Hangul, which Korean spaces. Two such characters on either side of a
+    line break in the page's source join without a space, as CSS's segment-break rule joins them
+    (``统治了这⏎里`` is ``统治了这里``, ``FreeCell⏎Quest`` is ``FreeCell Quest``)."""
+    if code < 0x2E80:
+        return False
+    if code <= 0x9FFF:
+        return not (0x3130 <= code <= 0x318F)  # Hangul compatibility jamo
+    if code < 0xF900:
+        return False
+    if code <= 0xFAFF:
+        return True
+    if code < 0xFE30:
+        return False
+    if code <= 0xFE4F:
+        return True
+    if code < 0xFF00:
+        return False
+    if code <= 0xFF60:
+        return True
+    if code < 0xFFE0:
+        return False
+    if code <= 0xFFE6:
+        return True
+    return 0x20000 <= code <= 0x3FFFF
+
+
+@kernel
 def is_sentence_mark(code):  # type: ignore[no-untyped-def]
     """Whether the character is one of :data:`SENTENCE_MARKS`."""
     if code < 0x80:

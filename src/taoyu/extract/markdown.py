@@ -11,6 +11,8 @@ import re
 
 from selectolax.lexbor import LexborNode
 
+from taoyu.extract.text import join_segment_breaks
+
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _BLOCK = {
     "p", "div", "section", "article", "main", "header", "figure", "figcaption", "center", "dl", "dt", "dd",
@@ -34,7 +36,7 @@ def block_markdown(node: LexborNode) -> list[str]:
 
 
 def _flush(buffer: list[str], blocks: list[str]) -> None:
-    text = _SPACES.sub(" ", "".join(buffer)).strip()
+    text = _SPACES.sub(" ", join_segment_breaks("".join(buffer))).strip()
     buffer.clear()
     if text:
         blocks.append(text)

@@ -30,9 +30,9 @@ from functools import cache
 import numpy as np
 from selectolax.lexbor import LexborNode
 
-from taoyu.extract.chars import is_sentence_mark, is_space
+from taoyu.extract.chars import is_sentence_mark, is_space, is_wide
 from taoyu.extract.lexbor import PageArrays, read_page, tag_id, tag_table, unlink
-from taoyu.extract.text import LINE_BREAKS
+from taoyu.extract.text import LINE_BREAKS, PREFORMATTED
 from taoyu.jit import kernel
 
 # fmt: off
@@ -127,7 +127,7 @@ class PageTree:
     page: PageArrays  # the measured nodes, their text
     parents: np.ndarray  # and, past the page's nodes, the root's parent and grandparent
     kinds: np.ndarray
-    breaks: np.ndarray  # elements that start and end a line
+    breaks: np.ndarray  # elements that start and end a line: 1, or 2 for preformatted ones
     ends: np.ndarray  # one past each node's last descendant: a subtree is a run of positions
     total: np.ndarray  # stripped text in each node's subtree
     linked: np.ndarray  # of which inside links
@@ -203,8 +203,11 @@ def _kind_table() -> np.ndarray:
 
 @cache
 def _break_table() -> np.ndarray:
-    """Whether a tag breaks lines, by lexbor tag id (every such tag is a known one)."""
-    return tag_table(LINE_BREAKS.split(", "))
+    """Whether a tag breaks lines, by lexbor tag id (every such tag is a known one): 1, or 2 for
+    preformatted text, whose source line breaks are line breaks too."""
+    table = tag_table([*LINE_BREAKS.split(", "), *PREFORMATTED], np.int8)
+    table[[tag_id(name) for name in PREFORMATTED]] = 2
+    return table
 
 
 def measure(
@@ -303,7 +306,7 @@ def _measure_sums(page_parents, tag_ids, codes, starts, outside, kind_table, bre
     for i in range(outside):
         parents[count + i] = count + i + 1 if i + 1 < outside else -1
     kinds = np.full(count + outside, _INLINE, np.int8)
-    breaks = np.zeros(count, np.bool_)
+    breaks = np.zeros(count, np.int8)
     for i in range(count):
         if tag_ids[i] < len(kind_table):
             kinds[i] = kind_table[tag_ids[i]]
@@ -517,8 +520,9 @@ def _subtree_ends(parents, count):  # type: ignore[no-untyped-def]
 
 @kernel
 def _line_tokens(start, removed, ends, kinds, breaks):  # type: ignore[no-untyped-def]
-    """The part's text as tokens in document order: a text node's position, or -1 for a line
-    break before and after each line-breaking element inside it; removed subtrees are skipped."""
+    """The part's text as tokens in document order: a text node's position (``-2 - position``
+    inside preformatted text), or -1 for a line break before and after each line-breaking element
+    inside it; removed subtrees are skipped."""
     gone = np.zeros(len(breaks), np.bool_)
     for node in removed:
         if node >= 0:
@@ -526,6 +530,7 @@ def _line_tokens(start, removed, ends, kinds, breaks):  # type: ignore[no-untype
     end = ends[start]
     closing = np.zeros(end - start + 1, np.int64)  # line breaks after elements that end here
     tokens = np.empty(3 * (end - start), np.int64)
+    preformatted_until = end if breaks[start] == 2 else start  # positions before it are in a <pre>
     k = 0
     j = start + 1
     while j < end:
@@ -539,8 +544,10 @@ def _line_tokens(start, removed, ends, kinds, breaks):  # type: ignore[no-untype
             tokens[k] = -1
             k += 1
             closing[ends[j] - start] += 1
+            if breaks[j] == 2 and ends[j] > preformatted_until:
+                preformatted_until = ends[j]
         elif kinds[j] == _TEXT:
-            tokens[k] = j
+            tokens[k] = j if j >= preformatted_until else -2 - j
             k += 1
         j += 1
     for _ in range(closing[end - start]):
@@ -551,28 +558,48 @@ def _line_tokens(start, removed, ends, kinds, breaks):  # type: ignore[no-untype
 
 @kernel
 def _rendered(tokens, starts, codes):  # type: ignore[no-untyped-def]
-    """The tokens' text as lines: each line's whitespace collapsed to single spaces and stripped,
-    empty lines dropped, lines joined by newlines (a newline inside a text node ends a line too,
-    as ``str.split("\\n")`` ends it)."""
+    """The tokens' text as lines, as :func:`taoyu.extract.text.block_lines` renders them: each
+    line's whitespace collapsed to single spaces and stripped, empty lines dropped, lines joined
+    by newlines. A newline inside a text node is whitespace, taken out between two wide characters
+    (:func:`taoyu.extract.chars.is_wide`); in preformatted text it ends a line."""
     size = len(tokens)
     for token in tokens:
-        if token >= 0:
-            size += starts[token + 1] - starts[token]
+        if token != -1:
+            node = token if token >= 0 else -2 - token
+            size += starts[node + 1] - starts[node]
     out = np.empty(size, np.uint32)
     used = 0
     words = False  # the line so far has a word
     space = False  # whitespace since the line's last word
+    broken = False  # and a newline in it
     for token in tokens:
-        first, last = (starts[token], starts[token + 1]) if token >= 0 else (0, 1)
+        if token == -1:  # a line-breaking element ends the line
+            first, last, preformatted = 0, 0, True
+            if words:
+                out[used] = 10
+                used += 1
+            words = space = broken = False
+        else:
+            node = token if token >= 0 else -2 - token
+            first, last, preformatted = starts[node], starts[node + 1], token < -1
         for j in range(first, last):
-            code = codes[j] if token >= 0 else 10  # a line-breaking element ends the line too
-            if code == 10:
+            code = codes[j]
+            if code == 10 and preformatted:
                 if words:
                     out[used] = 10
                     used += 1
-                words = space = False
+                words = space = broken = False
+            elif is_space(code):
+                if words:
+                    space = True
+                    broken = broken or code == 10
             else:
-                used, words, space = _collapse(code, out, used, words, space)
+                if space and not (broken and is_wide(out[used - 1]) and is_wide(code)):
+                    out[used] = 32
+                    used += 1
+                out[used] = code
+                used += 1
+                words, space, broken = True, False, False
     if used and out[used - 1] == 10:
         used -= 1
     return out[:used]

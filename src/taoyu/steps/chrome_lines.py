@@ -127,6 +127,15 @@ _SITE_RECORD = re.compile(
 _NAVIGATION = re.compile(f"^(?:{vocabulary.factored(vocabulary.navigation_patterns())})")
 # A pager alone on its line, at any length (the words and numbers are all it holds).
 _PAGER = re.compile(vocabulary.pager_line())
+# A bar of links on one line, at any length up to _LINK_BAR_CHARS: four or more short items between
+# three bars or more, or three dashes or dots with spaces around them, no item with a sentence mark
+# or a colon (ChinaRen - 搜狐招聘 - 网站登录 - …, 首页 | 新闻 | 体育 | 关于我们). Split, not matched:
+# an item may hold a space (About SOHU), and a pattern would try every way to split a line that
+# fails. A Markdown table's row starts with its bar.
+_LINK_BAR_SPLIT = re.compile(r"\s*[|｜]\s*| +[-·•] +")
+_LINK_BAR_ITEM_BREAK = re.compile(r"[。，！？；：,!?;:]")
+_LINK_BAR_CHARS = 200
+_LINK_BAR_ITEM_CHARS = 16
 _POST_META = re.compile(
     rf"^(?:{vocabulary.alternation(vocabulary.DATELINE_LABELS)})\s*[:：]?\s*\d{{4}}[-/.年]"
     r"|^\S{1,20}\s*(发表于|发布于|回复于|编辑于|最后编辑于)\s*[:：]?\s*\d{4}[-/.年]"
@@ -139,10 +148,13 @@ _COUNTER_META = re.compile(rf"(^{_DATE_OR_BYLINE}){_COUNTER}")
 _COUNTER_META_ANYWHERE = re.compile(rf"({_DATE_OR_BYLINE}){_COUNTER}")
 _TIMESTAMP = re.compile(f"^{vocabulary.DATE_ALONE}")
 # A name and a date, alone on a line under the title: who published it and when ("深圳中学
-# 2013-03-26", "cn.engadget.com 2012-08-04"). Only among a page's first lines: further down the
-# same shape is a notice's own line ("报名截止 2024-05-10").
+# 2013-03-26", "cn.engadget.com 2012-08-04", "深圳中学 2014-09-03 点击次数:"). Only among a
+# page's first lines: further down the same shape is a notice's own line ("报名截止 2024-05-10").
 _NAME_DATE = re.compile(
-    r"^[^\s。，！？；：:,!?;]{2,30}\s+\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s+\d{1,2}:\d{2}(:\d{2})?)?$"
+    r"^[^\s。，！？；：:,!?;]{2,30}\s+\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s+\d{1,2}:\d{2}(:\d{2})?)?"
+    # and a counter after them, its number often filled in by a script ("点击次数:")
+    rf"(\s+(?:{vocabulary.alternation(vocabulary.COUNTED)})"
+    rf"(?:{vocabulary.alternation(vocabulary.COUNT_SUFFIXES)})?\s*[:：]?\s*\d*\s*次?)?$"
 )
 # One field of a poster's profile, alone on its line: the field and a short value (积分：235, 级别：
 # 入学了), or a number and the field (12 帖子).
@@ -265,6 +277,7 @@ class PageScreen:
     widget: bool = True
     app_prompt: bool = True
     poster: bool = True
+    link_bar: bool = True
 
     @classmethod
     def of(cls, text: str) -> PageScreen:
@@ -283,6 +296,7 @@ class PageScreen:
         found["dated"] = _dated(points, char_flags())
         found["disclaimer"] = found["disclaimer"] and bool(_DISCLAIMER.search(text))
         found["counter_meta"] = found["counter_meta"] and bool(_COUNTER_META_ANYWHERE.search(text))
+        found["link_bar"] = _may_hold_link_bar(text)
         return text, cls(**found)
 
 
@@ -316,6 +330,8 @@ def _reason(
         return "post_meta"  # dates, names and counters make these longer than other chrome
     if "页" in s and _PAGER.match(s):
         return "navigation"
+    if screen.link_bar and n <= _LINK_BAR_CHARS and _link_bar(s):
+        return "navigation"
     if n > p.max_chrome_chars:
         return None
     if screen.dated and _TIMESTAMP.match(s):
@@ -338,6 +354,25 @@ def _reason(
     if custom and any(c.search(original) for c in custom):
         return "custom"
     return None
+
+
+def _may_hold_link_bar(text: str) -> bool:
+    """Whether ``text`` has the separators of a link bar (:func:`_link_bar`): three bars, or three
+    dashes or dots with spaces around them."""
+    return (
+        text.count("|") + text.count("｜") >= 3
+        or text.count(" - ") + text.count(" · ") + text.count(" • ") >= 3
+    )
+
+
+def _link_bar(s: str) -> bool:
+    """Whether a stripped line is a bar of four or more links (see ``_LINK_BAR_SPLIT``)."""
+    if not _may_hold_link_bar(s):
+        return False  # most lines: no split
+    items = _LINK_BAR_SPLIT.split(s)
+    return len(items) >= 4 and all(
+        0 < len(item) <= _LINK_BAR_ITEM_CHARS and _LINK_BAR_ITEM_BREAK.search(item) is None for item in items
+    )
 
 
 def _is_list_item(line: str, p: ChromeLinesParams) -> bool:
