@@ -441,6 +441,18 @@ def test_each_chrome_line_is_chrome_in_either_script(line):
     assert without_chrome_lines(["正文第一段。", line, "正文第二段。"]) == ["正文第一段。", "正文第二段。"]
 
 
+def test_a_bar_of_links_goes_from_the_extracted_text_at_any_length():
+    """A footer's links between spaced dashes, longer than other chrome lines may be, are not the
+    article; a table row, a line of specifications and a three-stop route are kept."""
+    links = ["ChinaRen", "搜狐招聘", "网站登录", "网站建设", "设置首页", "广告服务", "联系方式"]
+    bar = " - ".join([*links, "保护隐私权", "About SOHU"])
+    kept = ["| 名称 | 类型 | 说明 | 默认 |", "发动机总排量：1171ml | 最大功率：51Kw | 驱动 | 变速箱"]
+    kept.append("西湖 - 灵隐寺 - 龙井村")
+    assert len(bar) > 60 and not is_chrome_line(bar)  # past the other chrome's length
+    article = ["正文第一段。", *kept, "正文第二段。"]
+    assert without_chrome_lines([*article[:-1], bar, article[-1]]) == article
+
+
 def test_traditional_prose_that_uses_chrome_words_is_not_chrome():
     lines = [*HANT_BOOKSHOP, *HANT_SHORT_PROSE]
     assert [line for line in lines if is_chrome_line(line)] == []

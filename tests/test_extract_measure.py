@@ -197,6 +197,7 @@ WRAPPED_SOURCE = (
 @example(TABLE_AND_LIST, [4, 1])
 @example(WRAPPED_SOURCE, [])
 @example(WRAPPED_SOURCE, [2])
+@example("<p>甲\ufdd0乙</p><p>丙</p>", [])  # the character block_lines would stand for a line's end
 def test_lines_from_the_measured_tree_are_the_lines_the_dom_gives(html: str, picks: list[int]) -> None:
     # Measured first, then link lists removed from the DOM, as extraction does.
     root = LexborHTMLParser(f"<html><body><div>{html}</div></body></html>").body

@@ -239,7 +239,8 @@ def chrome_texts(texts: list[str], traditional: bool = True) -> list[bool]:
 
 
 def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str]:
-    """The lines less chrome lines (:func:`is_chrome_line`) and teasers (:func:`without_teasers`),
+    """The lines less chrome lines (:func:`is_chrome_line`), bars of links
+    (:func:`taoyu.text.chrome_vocabulary.is_link_bar`) and teasers (:func:`without_teasers`),
     in one loop: a page has a hundred lines, and a Python call apiece costs as much as the
     patterns. ``traditional``: as for :func:`chrome_texts`."""
     starts_or_disclaimer, phrases_or_disclaimer = _STARTS_OR_DISCLAIMER.match, _PHRASES_OR_DISCLAIMER.search
@@ -273,6 +274,8 @@ def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str
             reading = readings[k]
             long = size >= CHROME_LINE_BELOW  # read as far as a disclaimer's heading
             chrome = disclaimer_start(reading) is not None if long else is_chrome_line(reading)
+        if not chrome and size <= vocabulary.LINK_BAR_CHARS and vocabulary.is_link_bar(line):
+            chrome = True  # a bar of links, longer than other chrome may be
         if not chrome:
             kept.append(line)
     return without_teasers(kept, traditional)

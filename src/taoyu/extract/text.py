@@ -22,7 +22,8 @@ LINE_BREAKS = (
 PREFORMATTED = ("pre", "listing", "xmp", "plaintext")
 """Elements whose source line breaks are line breaks."""
 
-_LINE_END = "\ufdd0"  # a noncharacter: never in a page's text, so it can stand for a line's end
+_LINE_ENDS = tuple(map(chr, range(0xFDD0, 0xFDF0)))
+"""Noncharacters, to stand for a line's end in the text: the first one the page does not hold."""
 _SEGMENT_BREAK = re.compile(r"(?<=(\S))\s*\n\s*(?=(\S))")
 
 
@@ -47,17 +48,19 @@ def block_lines(node: LexborNode) -> list[str]:
     It edits the tree (inserts line-end text nodes, and turns preformatted elements to their
     text), so call it once, on a tree you own.
     """
+    source = node.text(separator="") or ""
+    end = next((mark for mark in _LINE_ENDS if mark not in source), _LINE_ENDS[-1])
     for block in node.css(LINE_BREAKS):
-        block.insert_before(_LINE_END)
-        block.insert_after(_LINE_END)
+        block.insert_before(end)
+        block.insert_after(end)
     if node.tag in PREFORMATTED:
-        text = (node.text(separator="") or "").replace("\n", _LINE_END)
+        text = (node.text(separator="") or "").replace("\n", end)
     else:
         for pre in node.css(", ".join(PREFORMATTED)):
             if not _inside_preformatted(pre, node):
-                pre.replace_with((pre.text(separator="") or "").replace("\n", _LINE_END))
+                pre.replace_with((pre.text(separator="") or "").replace("\n", end))
         text = node.text(separator="")
-    lines = (" ".join(join_segment_breaks(line).split()) for line in text.split(_LINE_END))
+    lines = (" ".join(join_segment_breaks(line).split()) for line in text.split(end))
     return [line for line in lines if line]
 
 

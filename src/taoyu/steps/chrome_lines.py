@@ -127,15 +127,6 @@ _SITE_RECORD = re.compile(
 _NAVIGATION = re.compile(f"^(?:{vocabulary.factored(vocabulary.navigation_patterns())})")
 # A pager alone on its line, at any length (the words and numbers are all it holds).
 _PAGER = re.compile(vocabulary.pager_line())
-# A bar of links on one line, at any length up to _LINK_BAR_CHARS: four or more short items between
-# three bars or more, or three dashes or dots with spaces around them, no item with a sentence mark
-# or a colon (ChinaRen - 搜狐招聘 - 网站登录 - …, 首页 | 新闻 | 体育 | 关于我们). Split, not matched:
-# an item may hold a space (About SOHU), and a pattern would try every way to split a line that
-# fails. A Markdown table's row starts with its bar.
-_LINK_BAR_SPLIT = re.compile(r"\s*[|｜]\s*| +[-·•] +")
-_LINK_BAR_ITEM_BREAK = re.compile(r"[。，！？；：,!?;:]")
-_LINK_BAR_CHARS = 200
-_LINK_BAR_ITEM_CHARS = 16
 _POST_META = re.compile(
     rf"^(?:{vocabulary.alternation(vocabulary.DATELINE_LABELS)})\s*[:：]?\s*\d{{4}}[-/.年]"
     r"|^\S{1,20}\s*(发表于|发布于|回复于|编辑于|最后编辑于)\s*[:：]?\s*\d{4}[-/.年]"
@@ -296,7 +287,7 @@ class PageScreen:
         found["dated"] = _dated(points, char_flags())
         found["disclaimer"] = found["disclaimer"] and bool(_DISCLAIMER.search(text))
         found["counter_meta"] = found["counter_meta"] and bool(_COUNTER_META_ANYWHERE.search(text))
-        found["link_bar"] = _may_hold_link_bar(text)
+        found["link_bar"] = vocabulary.may_hold_link_bar(text)
         return text, cls(**found)
 
 
@@ -330,7 +321,7 @@ def _reason(
         return "post_meta"  # dates, names and counters make these longer than other chrome
     if "页" in s and _PAGER.match(s):
         return "navigation"
-    if screen.link_bar and n <= _LINK_BAR_CHARS and _link_bar(s):
+    if screen.link_bar and n <= vocabulary.LINK_BAR_CHARS and vocabulary.is_link_bar(s):
         return "navigation"
     if n > p.max_chrome_chars:
         return None
@@ -354,25 +345,6 @@ def _reason(
     if custom and any(c.search(original) for c in custom):
         return "custom"
     return None
-
-
-def _may_hold_link_bar(text: str) -> bool:
-    """Whether ``text`` has the separators of a link bar (:func:`_link_bar`): three bars, or three
-    dashes or dots with spaces around them."""
-    return (
-        text.count("|") + text.count("｜") >= 3
-        or text.count(" - ") + text.count(" · ") + text.count(" • ") >= 3
-    )
-
-
-def _link_bar(s: str) -> bool:
-    """Whether a stripped line is a bar of four or more links (see ``_LINK_BAR_SPLIT``)."""
-    if not _may_hold_link_bar(s):
-        return False  # most lines: no split
-    items = _LINK_BAR_SPLIT.split(s)
-    return len(items) >= 4 and all(
-        0 < len(item) <= _LINK_BAR_ITEM_CHARS and _LINK_BAR_ITEM_BREAK.search(item) is None for item in items
-    )
 
 
 def _is_list_item(line: str, p: ChromeLinesParams) -> bool:

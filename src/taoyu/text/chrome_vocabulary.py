@@ -355,6 +355,38 @@ def pager_first() -> str:
     return r"\s|｜/<>＜＞《》«»‹›\[\]【】()（）:：.…·\-\d共" + openings
 
 
+# A bar of links on one line, at any length up to LINK_BAR_CHARS: four or more short items between
+# three bars or more, or three dashes or dots with spaces around them, no item with a sentence mark
+# or a colon (ChinaRen - 搜狐招聘 - 网站登录 - …, 首页 | 新闻 | 体育 | 关于我们). Split, not matched:
+# an item may hold a space (About SOHU), and a pattern would try every way to split a line that
+# fails. A Markdown table's row starts with its bar.
+_LINK_BAR_SPLIT = re.compile(r"\s*[|｜]\s*| +[-·•] +")
+_LINK_BAR_ITEM_BREAK = re.compile(r"[。，！？；：,!?;:]")
+LINK_BAR_CHARS = 200
+_LINK_BAR_ITEM_CHARS = 16
+
+
+def may_hold_link_bar(text: str) -> bool:
+    """Whether ``text`` has the separators of a link bar (:func:`is_link_bar`): three bars, or
+    three dashes or dots with spaces around them. A line's are its page's, so a page without them
+    holds no bar."""
+    return (
+        text.count("|") + text.count("｜") >= 3
+        or text.count(" - ") + text.count(" · ") + text.count(" • ") >= 3
+    )
+
+
+def is_link_bar(line: str) -> bool:
+    """Whether a stripped line is a bar of four or more links (see ``_LINK_BAR_SPLIT``): chrome at
+    any length up to :data:`LINK_BAR_CHARS`, which the length caps of other chrome would miss."""
+    if not may_hold_link_bar(line):
+        return False  # most lines: no split
+    items = _LINK_BAR_SPLIT.split(line)
+    return len(items) >= 4 and all(
+        0 < len(item) <= _LINK_BAR_ITEM_CHARS and _LINK_BAR_ITEM_BREAK.search(item) is None for item in items
+    )
+
+
 # A forum poster's profile beside each post (Discuz, PHPWind and their kind): 积分：235, 帖子 12,
 # 注册时间 2005-3-1. One such line can be a notice's own (a points table, a rank); two different
 # fields in a row are a profile, one of them at least a word only forums use (the step's only:
