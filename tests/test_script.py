@@ -77,7 +77,7 @@ def test_long_texts_fold_as_their_lines_do():
 
 def _rule_texts() -> list[str]:
     texts = []
-    for module in (chrome_lines, boilerplate, spam_lexicon):
+    for module in (chrome_lines, boilerplate, spam_lexicon, chrome_vocabulary):
         texts += [value.pattern for value in vars(module).values() if isinstance(value, re.Pattern)]
     texts += [word for words in chrome_lines._SCREEN_WORDS.values() for word in words]
     # The shared vocabulary both modules build from, entry by entry.
