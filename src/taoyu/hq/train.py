@@ -297,12 +297,13 @@ def train(
     neg = [text for _, text in made]
     cut_p, cut_n = len(pos) // 5, len(neg) // 5
     x_pos, x_neg = matrix(pos), matrix(neg)
-    left_out = genre_statistics(x_pos, [g for _, g in paired], x_neg, [k for k, _ in made])
-    held = fit(
+    genres_of, kinds_of = [g for _, g in paired], [k for k, _ in made]
+    held = fit(  # the held-out fifth is not seen, not even to choose the statistics
         np.vstack([x_pos[cut_p:], x_neg[cut_n:]]),
         np.concatenate([np.ones(len(pos) - cut_p), np.zeros(len(neg) - cut_n)]),
-        left_out=left_out,
+        left_out=genre_statistics(x_pos[cut_p:], genres_of[cut_p:], x_neg[cut_n:], kinds_of[cut_n:]),
     )
+    left_out = genre_statistics(x_pos, genres_of, x_neg, kinds_of)
     s_pos = held.score(pos[:cut_p])
     s_neg = held.score(neg[:cut_n])
     report: dict[str, object] = {

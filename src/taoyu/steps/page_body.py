@@ -190,13 +190,13 @@ class PageBody(Filter):
         says, messages = _short_page_says(title, lines) if chars < self.params.short_page_chars else (0, [])
         # Beside a message, only a whole sentence speaks for a body: the missing article's headline
         # reads as prose by its commas ("…举行“六、四”意义座谈会") and ends with no stop.
-        whole = any(messages)
+        beside_message = any(messages)
         prose = sum(
             len(line)
             for index, line in enumerate(lines)
             if _reads_as_prose(line)
             and not _is_the_title(line, title)
-            and not (whole and (messages[index] or _STOP.search(line) is None))
+            and not (beside_message and (messages[index] or _STOP.search(line) is None))
         )
         shape = doc.meta.get("page_shape") or {}
         content = shape.get("content_chars", 0)
