@@ -471,3 +471,89 @@ def test_a_traditional_page_is_extracted_without_its_chrome():
     # A teaser in Traditional goes too, headline and all.
     teaser = "<p>老城區書店的第二個十年...</p><p>店主說，十年前開店時只有兩個書架，藏書已經超過...[詳細]</p>"
     assert "第二個十年" not in main_text(page("<div class='article'>" + story + teaser + "</div>"))
+
+
+NOTICE = (
+    "各位师生请注意：假期将至，为确保大家度过一个安全的假期，现将有关事项通知如下：一是不到水边玩耍，"
+    "不私自下水游泳；二是外出注意交通安全，遵守交通规则；三是上山祭扫要做好防火措施，谨慎使用明火；"
+    "四是集体活动要按程序报批，健全组织和应急预案；五是假期安排专人值班，如有突发事件要妥善处置，"
+    "并及时上报学校。"
+)
+
+
+@pytest.mark.usefixtures("compiled_kernels")
+@pytest.mark.parametrize("full_stop", ["。", ".", "！”"])
+def test_a_short_closing_paragraph_beside_the_body_is_kept(full_stop: str) -> None:
+    # A school's notice: long paragraphs, then a short closing wish in a block of its own. It
+    # weighs far less than a fifth of the body, and it is still the notice's last sentence
+    # (readability keeps a short paragraph that ends a sentence and holds no link). A full stop
+    # typed on a Latin keyboard after Han characters ends a Chinese sentence too.
+    closing = f"“没有比生命更宝贵的财富”，顺祝全校师生有一个安全而又愉快的假期{full_stop}"
+    body = (
+        "<div class='detail'><div class='title'><h3>关于做好假期师生安全工作的通知</h3>"
+        "<span>示例中学 2014-04-04</span></div><div>本校三项措施：保障师生假期安全、平安返校</div>"
+        f"<div><p>{NOTICE}</p><p>{NOTICE}</p></div><div>{closing}</div><div>示例中学安全领导小组</div>"
+        "<div>相关阅读：<a href='/1'>校园开放日活动顺利举行，家长纷纷点赞。</a></div></div>"
+    )
+    text = main_text(page(f"{CHROME}{body}{CHROME}"))
+    assert NOTICE in text and closing in text
+    assert "三项措施" not in text, "a headline's line does not end a sentence: not taken"
+    assert "校园开放日" not in text, "a block with a link is not a closing paragraph"
+
+
+TEASERS = [
+    ("金融委召开会议部署下一阶段重点工作", "国庆假期前，金融委召开会议，部署了一系列金融领域的重点工作。"),
+    ("黄金周后市场怎么走，数据里有答案", "今天是节前最后一个交易日，持股还是持币过节又成为投资者的难题。"),
+    ("我国又发现十亿吨级大油田，利好有多大", "国庆节前夕，一家石油公司发布公告，在鄂尔多斯勘探发现大油田。"),
+    ("又见金融股权大笔划转，社保基金再添筹码", "以昨日收盘价计算，这次划转的股份对应市值约两百六十亿元。"),
+]
+
+
+def _teaser_list(items: list[tuple[str, str]]) -> str:
+    return (
+        "<div class='recommend'><h2>为你推荐</h2><div>"
+        + "".join(
+            f"<dl><dt><a href='/n{i}'><img src='/t{i}.jpg'></a></dt><dd class='t'><a href='/n{i}'>{headline}</a></dd>"
+            f"<dd class='e'>{summary}</dd><dd class='d'>2019-09-30 07:4{i}</dd></dl>"
+            for i, (headline, summary) in enumerate(items)
+        )
+        + "</div></div>"
+    )
+
+
+@pytest.mark.usefixtures("compiled_kernels")
+def test_teasers_of_other_pages_beside_a_short_article_are_dropped() -> None:
+    # A market brief, then "为你推荐": linked headlines, each over a summary and a date, in the
+    # article's own column. Their summaries are prose, so the list is not mostly links; each line
+    # under a headline belongs to that headline's teaser, and the article holds more words.
+    brief = (
+        "证券时报讯，多家上市公司午间发布公告：一家材料公司以九千多万元竞得工业用地，将用于新材料产业基地；"
+        "一家药企获高管增持；一家风电设备商确定为两个风电场项目的机组供应商，中标价七亿元；"
+        "一家装备公司确认中标汽车涂装车间搬送设备项目，中标额六千多万元；一家精密机械公司收到监管部门的"
+        "行政监管措施决定书；一家电气公司拟以一千多万元收购控股子公司的少数股权，交易完成后将全资持有该公司。"
+    )
+    column = f"<div class='left'><h2>午间公告</h2><div class='txt'>{brief}</div>{_teaser_list(TEASERS)}</div>"
+    text = main_text(page(f"{CHROME}{column}{CHROME}"))
+    assert brief in text
+    for headline, summary in TEASERS:
+        assert headline not in text and summary not in text
+    assert "为你推荐" not in text
+
+
+@pytest.mark.usefixtures("compiled_kernels")
+def test_linked_names_over_paragraphs_are_the_article() -> None:
+    # A guide whose places are each a linked name over a paragraph of its own, after a longer
+    # introduction: the paragraphs are too long to be teasers' summaries, so the places stay.
+    items = [
+        (
+            f"第{i}站：西溪国家湿地公园周家村入口，秋天看芦花、坐摇橹船、逛河渚街的好去处",
+            "从周家村入口进，离停车场近，摇橹船周末人多，最好前一天在公众号上预约。" * 4
+            + "湿地里风大，记得带件外套。",
+        )
+        for i in range(3)
+    ]
+    column = (
+        f"<div class='left'><h2>杭州秋游</h2><div class='txt'>{ARTICLE * 3}{_teaser_list(items)}</div></div>"
+    )
+    text = main_text(page(f"{CHROME}{column}{CHROME}"))
+    assert text.count("离停车场近") == 12 and text.count("杭州市今年继续推进城市更新") == 15

@@ -51,8 +51,11 @@ def test_a_wechat_article_keeps_its_beginning(compiled: bool, monkeypatch: pytes
 
 def test_only_a_container_the_markup_names_widens_the_choice() -> None:
     """The same nested sections in a container with no name stay as scored: widening to any
-    ancestor would pull in teasers and comments on pages whose markup says nothing."""
-    body = "".join(_wrapped(p, 3) for p in _PARAS[:7]) + "<section>" + "".join(
+    ancestor would pull in teasers and comments on pages whose markup says nothing. (The first
+    sections end in a link here, as teasers do: a sibling that closes a sentence and holds no
+    link is taken as the article's own short paragraph, a rule of its own.)"""
+    teasers = [f"{p}<a href='/more'>详情</a>" for p in _PARAS[:7]]
+    body = "".join(_wrapped(p, 3) for p in teasers) + "<section>" + "".join(
         _wrapped(p, 0) for p in _PARAS[7:]) + "</section>"  # fmt: skip
     page = _wechat(body).replace('class="rich_media_content" id="js_content"', 'class="box"')
     assert main_text(page).splitlines() == _PARAS[7:]

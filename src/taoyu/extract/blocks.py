@@ -13,8 +13,9 @@ from functools import cache
 
 import numpy as np
 
+from taoyu.extract.chars import is_space, is_wide
 from taoyu.extract.lexbor import tag_ids
-from taoyu.extract.measure import TEXT, PageTree
+from taoyu.extract.measure import PROSE_BLOCK, TEXT, PageTree
 from taoyu.jit import kernel
 
 _SERIES_SHARE, _SERIES_FLOOR = 0.05, 20.0  # of the best block's score, and at least
@@ -43,11 +44,17 @@ def is_feed(tree: PageTree, items: list[int]) -> bool:
     return bool(_is_feed(*arrays, _tag_ids()))
 
 
-def prose_siblings(tree: PageTree, best: int, scores: np.ndarray, skip: np.ndarray) -> list[int]:
+def prose_siblings(
+    tree: PageTree, best: int, scores: np.ndarray, skip: np.ndarray, closing: bool = True
+) -> list[int]:
     """The best block and its siblings that score at least a fifth of it (and 50), but not the
-    ``skip`` ones (positions): readability's sibling step."""
-    arrays = tree.page.tag_ids, tree.kinds, tree.parents, tree.ends
-    return _prose_siblings(best, *arrays, scores, skip, _tag_ids()).tolist()  # type: ignore[no-any-return]
+    ``skip`` ones (positions): readability's sibling step. With ``closing``, a sibling that
+    weighs less is taken too when it holds 20 characters of prose or more (``PROSE_BLOCK``), no
+    link, and ends a Chinese sentence: readability's rule for short paragraphs, which keeps an
+    article's closing wish or its lead when each sits in a block of its own."""
+    arrays = tree.page.tag_ids, tree.kinds, tree.parents, tree.ends, tree.linked, tree.prose_before
+    text = tree.page.starts, tree.page.codes
+    return _prose_siblings(best, *arrays, *text, scores, skip, closing, _tag_ids()).tolist()  # type: ignore[no-any-return]
 
 
 @kernel
@@ -111,7 +118,9 @@ def _is_feed(items, tag_ids, parents, ends, tags):  # type: ignore[no-untyped-de
 
 
 @kernel
-def _prose_siblings(best, tag_ids, kinds, parents, ends, scores, skip, tags):  # type: ignore[no-untyped-def]
+def _prose_siblings(
+    best, tag_ids, kinds, parents, ends, linked, prose, starts, codes, scores, skip, closing, tags
+):  # type: ignore[no-untyped-def]
     count = len(tag_ids)
     alone = np.full(1, best, np.int64)
     parent = parents[best]
@@ -122,9 +131,46 @@ def _prose_siblings(best, tag_ids, kinds, parents, ends, scores, skip, tags):  #
     kept = 0
     child = parent + 1
     while child < ends[parent]:
-        prose = kinds[child] != TEXT and scores[child] >= floor and not skip[child]
-        if child == best or prose:
+        # A short paragraph that closes a Chinese sentence and holds no link is the article's
+        # too, however little it weighs: readability's rule for short paragraphs, read in Chinese.
+        short = closing and linked[child] == 0 and prose[ends[child]] - prose[child] >= PROSE_BLOCK
+        short = short and _ends_chinese_sentence(child, ends[child], starts, codes)
+        taken = kinds[child] != TEXT and (scores[child] >= floor or short) and not skip[child]
+        if child == best or taken:
             found[kept] = child
             kept += 1
         child = ends[child]
     return found[:kept]
+
+
+@kernel
+def _ends_chinese_sentence(first, end, starts, codes):  # type: ignore[no-untyped-def]
+    """Whether the text of positions ``first`` to ``end`` ends a Chinese sentence: its last
+    character, closing quotes and brackets aside, is 。！？ or …, or a Latin . ! ? after a wide
+    character (a full stop typed on the wrong keyboard)."""
+    last = -1
+    for node in range(end - 1, first - 1, -1):
+        for j in range(starts[node + 1] - 1, starts[node] - 1, -1):
+            code = codes[j]
+            if is_space(code):
+                continue
+            if last < 0:
+                if _is_closer(code):
+                    continue
+                if code == 0x3002 or code == 0xFF01 or code == 0xFF1F or code == 0x2026:
+                    return True
+                if code != 46 and code != 33 and code != 63:
+                    return False
+                last = code
+                continue
+            return bool(is_wide(code))
+    return False
+
+
+@kernel
+def _is_closer(code):  # type: ignore[no-untyped-def]
+    """Closing quotes and brackets, which a sentence's end may stand inside."""
+    return (
+        code == 0x201D or code == 0x2019 or code == 0x300D or code == 0x300F or code == 0xFF09
+        or code == 41 or code == 34 or code == 39 or code == 0x300B or code == 0x3011
+    )  # fmt: skip

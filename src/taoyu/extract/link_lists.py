@@ -39,6 +39,50 @@ _ITEM_METADATA = re.compile(
 _MAYBE_METADATA = re.compile(r"[\d\s·•|【】()（）\[\]<>《》:：,，/_~\-.年月日字次楼回复阅读评论AaPpMm]+")
 
 
+_TEASERS = 3  # linked headlines a list of teasers has at least
+_TEASER_LINK_SHARE = 0.15  # of a list of teasers' text, in links (the headlines) at least
+_HEADLINE_CHARS = 8  # a link alone on its line this long is a headline, not a name or a control
+_TEASER_BELOW = 2  # lines of summary, date and source under a headline
+_TEASER_LINE = 120  # a longer line under a headline is a paragraph, not a teaser's summary
+_LIST_TITLE = 16  # a line above the first headline as long as a list's title (为你推荐)
+_SUMMARY_WORDS = 10  # letters (Han included) in a line under a headline that says something
+
+
+def _is_teaser_list(node: int, tree: PageTree, removed: list[int]) -> bool:
+    """Whether the block is linked headlines, each over at most two short lines (a summary, a
+    date), and nothing else but a short title above them: a line is a headline when it is the
+    whole text of a link in the block."""
+    codes, bounds = stripped_codes(tree, node, removed)
+    text, starts = codes.tobytes().decode("utf-32-le", "surrogatepass"), bounds.tolist()
+    links = {
+        _WHITESPACE.sub("", text[starts[k] : starts[k + 1]])
+        for k in range(1, len(starts) - 1)
+        if starts[k + 1] - starts[k] >= _HEADLINE_CHARS and not _ADDRESS.match(text, starts[k])
+    }
+    headlines = summaries = 0
+    under = 0
+    for line in tree.lines([node], removed)[0]:
+        line = _WHITESPACE.sub("", line)
+        if not line:
+            continue
+        if line in links:
+            headlines += 1
+            under = 0
+            continue
+        under += 1
+        if headlines and (under > _TEASER_BELOW or len(line) > _TEASER_LINE):
+            return False
+        if not headlines and (under > 1 or len(line) > _LIST_TITLE):
+            return False
+        summaries += headlines > 0 and sum(char.isalpha() for char in line) >= _SUMMARY_WORDS
+    # Most teasers say something under the headline; a table's linked names over figures do not.
+    return headlines >= _TEASERS and 2 * summaries >= headlines
+
+
+_WHITESPACE = re.compile(r"\s+")
+_ADDRESS = re.compile(r"\s*(?:[a-z][a-z0-9+.-]*://|www\.)", re.IGNORECASE)  # a link that shows its URL
+
+
 def drop_link_lists(part: int, tree: PageTree) -> list[int]:
     """Remove the link lists inside the part at position ``part`` of the measured tree from the
     DOM, and return their positions (the measured arrays stay as they were)."""
@@ -60,12 +104,20 @@ def drop_link_lists(part: int, tree: PageTree) -> list[int]:
             continue
         # Linked headlines with dates, times or counts beside them: once that metadata is out,
         # a few characters an item are left, and the article, not the list, holds the words.
-        words = _Words(node, tree, removed)
         few = (1 - _LISTED_WITH_METADATA) * chars
-        if words.at_least() > few or words.exactly() > few:
-            continue
-        part_words = part_words or _Words(part, tree, removed)
-        if words.exactly() < 0.5 * part_words.at_least() or words.exactly() < 0.5 * part_words.exactly():
+        words = _Words(node, tree, removed) if links >= _LISTED_SHARE * chars else None
+        if words is not None and words.at_least() <= few and words.exactly() <= few:
+            part_words = part_words or _Words(part, tree, removed)
+            if words.exactly() < 0.5 * part_words.at_least() or words.exactly() < 0.5 * part_words.exactly():
+                removed.append(node)
+                continue
+        # Linked headlines over a line or two of summary each (为你推荐, 相关阅读, 猜你喜欢):
+        # teasers of other pages, beside an article that holds more words than they do.
+        if (
+            links >= _TEASERS * _HEADLINE_CHARS
+            and chars - links < 0.5 * prose
+            and _is_teaser_list(node, tree, removed)
+        ):
             removed.append(node)
     if removed:
         tree.remove(removed)
@@ -362,7 +414,8 @@ def _list_blocks() -> np.ndarray:
 @kernel
 def _candidates(part, parents, ends, kinds, tag_ids, blocks, text_chars, link_chars):  # type: ignore[no-untyped-def]
     """The list blocks in the part (the part too, as a DOM query includes it), in document order,
-    with text, at least a third of it in links, and two links or more."""
+    with text, at least a sixth of it in links (teasers' summaries are most of theirs), and two
+    links or more."""
     links = np.zeros(ends[part] - part, np.int64)  # links in each node's subtree, bottom-up
     for node in range(ends[part] - 1, part, -1):
         links[parents[node] - part] += links[node - part] + (kinds[node] == LINK)
@@ -370,7 +423,7 @@ def _candidates(part, parents, ends, kinds, tag_ids, blocks, text_chars, link_ch
     for node in range(part, ends[part]):
         chars = text_chars[node]
         block = tag_ids[node] < len(blocks) and blocks[tag_ids[node]]
-        listed = block and chars and link_chars[node] >= _LISTED_SHARE * chars
+        listed = block and chars and link_chars[node] >= _TEASER_LINK_SHARE * chars
         found[node - part] = listed and links[node - part] >= _LEAST_LINKS
     return part + np.flatnonzero(found)
 

@@ -229,7 +229,10 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None, prune_rule
     if not len(page.keys):  # the root itself was pruned (a <body class="footer">): nothing is left
         return Extraction("\n".join(state), PageShape()) if state else _EMPTY
     measures = measure(root, partial(chrome_texts, traditional=traditional), page)
-    extraction, positions = _extract_blocks(root, measures, state, thread_page, threads, traditional, format)
+    blocks = partial(
+        _extract_blocks, root, measures, state, thread_page, threads, traditional, format, pruned=prune_rules
+    )
+    extraction, positions = blocks()
     if extraction.text or not extraction.shape.content_chars:
         return extraction
     # Every line chosen was chrome: a disclaimer or a copyright footer (long, so not screened when
@@ -240,7 +243,7 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None, prune_rule
     if not len(ranked) or measures.score_at[ranked[0]] <= 0:
         return extraction
     best = int(ranked[0])
-    second = _extract_blocks(root, measures, state, thread_page, threads, traditional, format, best)[0]
+    second = blocks(best)[0]
     return second if _SENTENCE_END.search(second.text) else extraction
 
 
@@ -253,11 +256,14 @@ def _extract_blocks(
     traditional: bool,
     format: Format,
     best: int | None = None,
+    *,
+    pruned: bool = True,
 ) -> tuple[Extraction, list[int]]:
     """The blocks chosen around the best one (the page's best unless ``best`` is given), with a
-    thread's replies or a table of contents, less link lists, rendered; and their positions."""
+    thread's replies or a table of contents, less link lists, rendered; and their positions.
+    ``pruned``: whether what is never content was pruned first (see :func:`_chosen_blocks`)."""
     measured = measures.tree
-    positions, posts = _chosen_blocks(measures, threads, thread_page, best)
+    positions, posts = _chosen_blocks(measures, threads, thread_page, best, pruned=pruned)
     # As selectolax nodes, when something needs them; found before link lists leave the DOM.
     parts: list[LexborNode] | None = None
     thread = thread_page and not posts  # a series of posts already holds the replies
@@ -362,12 +368,14 @@ def _read_and_prune(
 
 
 def _chosen_blocks(
-    measures: Measures, threads: set[int], thread_page: bool, best: int | None = None
+    measures: Measures, threads: set[int], thread_page: bool, best: int | None = None, *, pruned: bool = True
 ) -> tuple[list[int], bool]:
     """The positions of the content blocks, and whether they are a series of posts (a thread's,
     a page of reviews): the best block (the page's, unless ``best`` is given) and its prose
     siblings or its series, after the choice between comments and the post above them and
-    between a feed's teaser and the article."""
+    between a feed's teaser and the article. A short sibling that closes a sentence is taken
+    only on a ``pruned`` page: on a second reading (after a collapse) a cookie banner or a
+    widget's notice still stands beside the body."""
     measured = measures.tree
     scores = measures.score_at
     best = measures.best_at if best is None else best
@@ -394,7 +402,7 @@ def _chosen_blocks(
             feed = bool(series) and is_feed(measured, series)
     # Once the comments lost to the post, they do not come back as its sibling.
     skip = np.zeros(len(scores), np.bool_) if in_thread else in_threads
-    positions = (series if not feed else []) or prose_siblings(measured, best, scores, skip)
+    positions = (series if not feed else []) or prose_siblings(measured, best, scores, skip, closing=pruned)
     posts = bool(series) and not feed
     if not thread_page and not posts:
         positions = _widened(measured, positions, skip)

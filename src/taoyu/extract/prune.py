@@ -40,7 +40,7 @@ NEGATIVE = LabelPattern(
     r"breadcrumb|crumb|menu|navbar|nav\b|nav-|nav_|topbar|toolbar|tool-bar|header|masthead|login|register|"
     r"advert|\bad\b|ad-|ad_|ads|banner|sponsor|promo|popup|modal|qrcode|download|app-|appdown|subscribe|"
     r"pagination|pager|next|prev(?!iew)|tags?\b|keyword|widget|author-info|reward|dashang|report|jubao|player|"
-    r"navbox|infobox|hatnote|ambox|noprint|\btoc\b"
+    r"navbox|infobox|hatnote|ambox|noprint|\btoc\b|cookie|consent|gdpr"
 )
 # Chrome however much of the page it holds: a long article's reference list can outweigh its text.
 ALWAYS_CHROME = LabelPattern(r"\breferences\b|reflist|footnotes|editsection|catlinks")
