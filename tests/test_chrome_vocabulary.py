@@ -147,6 +147,9 @@ PROSE_WITH_CHROME_WORDS = [
     "第一页写的是目录，末页是附录。",
     # A footer's licence has its number; prose names the licence alone.
     "国家网信办向该公司颁发了互联网新闻信息服务许可证，有效期三年。",
+    # A web tutorial writes of cookies, privacy and consent; a cookie notice asks for it.
+    "浏览器再次访问该站点时，会将本地cookie内容发送给服务器，从而完成验证，或继续上一步操作。",
+    "用户可以设置浏览器不接受 Cookie，浏览器设置里面有cookie隐私数据选项。",
 ]
 CHROME_WITH_THE_SAME_WORDS = [
     "当前位置 首页 > 新闻 > 正文",
@@ -160,6 +163,8 @@ CHROME_WITH_THE_SAME_WORDS = [
 TAIWAN_PORTAL_CHROME = [
     "快加入好友", "按讚加入粉絲團", "追蹤我們", "訂閱電子報", "看完整新聞", "點我看更多", "留言",
     "最後更新時間：2024/05/07 10:00", "本文經授權轉載自示例新聞網", "原文連結：示例新聞網",
+    "本網站使用Cookie以提升您的瀏覽體驗，繼續瀏覽即表示您同意本網站的隱私權政策。",
+    "我們使用 cookies 改善服務，繼續使用本網站即表示您同意。", "接受所有 Cookies",
 ]  # fmt: skip
 
 

@@ -275,6 +275,11 @@ DISCLAIMER = (
     # "如有侵权，请联系删除"
     "如有侵权", "如有版权", "如存在侵权", "如存在版权", "如涉及侵权", "如涉及版权",
     "侵权.{0,8}(?:删除|联系|删)",
+    # A cookie notice ("本站使用Cookie以改善浏览体验，继续浏览即表示同意"): the cookie and the consent
+    # to it in one line (a web tutorial writes of cookies, and of 隐私 and 接受, but not of this)
+    "C(?i:ookies?).{0,40}(?:继续浏览|继续使用|即表示(?:您)?同意|即视为(?:您)?同意)",
+    "c(?i:ookies?).{0,40}(?:继续浏览|继续使用|即表示(?:您)?同意|即视为(?:您)?同意)",
+    "继续浏览.{0,40}(?i:cookie)", "继续使用.{0,40}(?i:cookie)", "接受(?:所有|全部)\\s*(?i:cookie)",
 )  # fmt: skip
 # A disclaimer's heading, with a colon after it: 特别声明：…, 平台声明：… (the extractor took them
 # only at a line's start).
