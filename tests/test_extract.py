@@ -513,8 +513,9 @@ def _teaser_list(items: list[tuple[str, str]]) -> str:
     return (
         "<div class='recommend'><h2>为你推荐</h2><div>"
         + "".join(
-            f"<dl><dt><a href='/n{i}'><img src='/t{i}.jpg'></a></dt><dd class='t'><a href='/n{i}'>{headline}</a></dd>"
-            f"<dd class='e'>{summary}</dd><dd class='d'>2019-09-30 07:4{i}</dd></dl>"
+            f"<dl><dt><a href='/n{i}'><img src='/t{i}.jpg'></a></dt>"
+            f"<dd class='t'><a href='/n{i}'>{headline}</a></dd><dd class='e'>{summary}</dd>"
+            f"<dd class='d'>2019-09-30 07:4{i}</dd></dl>"
             for i, (headline, summary) in enumerate(items)
         )
         + "</div></div>"
