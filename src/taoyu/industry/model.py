@@ -26,6 +26,7 @@ import numpy as np
 import orjson
 
 from taoyu.industry.features import DEFAULT_BITS, DEFAULT_MAX_CHARS, Features, featurize, head_of
+from taoyu.industry.seeds import SeedMatcher
 from taoyu.industry.taxonomy import OTHER, Taxonomy, parse
 from taoyu.jit import kernel
 from taoyu.npz import save_npz
@@ -86,6 +87,7 @@ class LabelModel:
         url_boost: float = 1.5,
         runner_up_ratio: float = 0.5,
         max_chars: int = DEFAULT_MAX_CHARS,
+        seed_weight: float = 0.0,
     ) -> None:
         k = len(taxonomy.labels)
         if weights.shape != (1 << bits, k):
@@ -102,6 +104,12 @@ class LabelModel:
         self.url_boost = float(url_boost)
         self.runner_up_ratio = float(runner_up_ratio)
         self.max_chars = int(max_chars)
+        self.seed_weight = float(seed_weight)
+
+    @functools.cached_property
+    def seeds(self) -> SeedMatcher:
+        """The taxonomy's seed words, matched in the text the model reads (built when first used)."""
+        return SeedMatcher(self.taxonomy)
 
     # -- scoring ---------------------------------------------------------------------------------
 
@@ -125,7 +133,12 @@ class LabelModel:
                 hit = self.taxonomy.url_label(url)
                 if hit is not None:
                     z[i, hit] += self.url_boost
-        return softmax(z / self.temperature)
+        z /= self.temperature
+        if self.seed_weight:
+            # The taxonomy's own words, weighed as written: each label's distinct seed words in
+            # what the model read, log(1 + n) times ``seed_weight``, beside the learned weights.
+            z += self.seed_weight * np.log1p(self.seeds.counts_of(heads)[1])
+        return softmax(z)
 
     def predict(
         self,
@@ -182,6 +195,7 @@ class LabelModel:
                     url_boost=float(config["url_boost"]),
                     runner_up_ratio=float(config["runner_up_ratio"]),
                     max_chars=int(config["max_chars"]),
+                    seed_weight=float(config.get("seed_weight", 0.0)),
                 )
         except (KeyError, zipfile.BadZipFile, OSError, TypeError, ValueError) as exc:
             if str(exc).startswith(where):
@@ -197,6 +211,7 @@ class LabelModel:
             "url_boost": self.url_boost,
             "runner_up_ratio": self.runner_up_ratio,
             "max_chars": self.max_chars,
+            "seed_weight": self.seed_weight,
         }
 
     def save(self, path: str | Path) -> None:

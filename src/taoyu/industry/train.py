@@ -86,6 +86,14 @@ class TrainConfig:
     holdout: float = 0.15
     """Share of the weak-labelled texts kept back for calibration and the report."""
     url_boost: float = 1.5
+    seed_weight: float = 2.0
+    """What each label's distinct seed words in a text add to its logit: ``seed_weight`` times
+    log(1 + n), beside the learned weights (:class:`LabelModel`). The learned weights spread a
+    seed's evidence over its characters and pairs, and the texts the temperature is fitted on have
+    their seeds cut out, so a text that names its subject in the taxonomy's own words was labelled
+    no surer than one that does not. 2 is the least weight at which the project's own paragraphs
+    (bench/data/industry_own.jsonl) are labelled best; news titles and real news pages, which
+    did not choose it, gained too (docs/benchmarks.md)."""
     background: Literal["own", "corpus"] = "own"
     """Where the windows around seed words come from: ``own``, the label's own weak-labelled texts
     (right when the corpus is the kind of text to be labelled: a window of another label's text
@@ -370,7 +378,14 @@ def train(
         features = _stack(s_features, corpus_features.take(rows))
         labels = np.concatenate([s_labels, weak[weak_train], extra_labels])
         weights, bias = fit(features, labels, k, config, rng)
-        model = LabelModel(taxonomy, weights, bias, bits=config.bits, max_chars=config.max_chars)
+        model = LabelModel(
+            taxonomy,
+            weights,
+            bias,
+            bits=config.bits,
+            max_chars=config.max_chars,
+            seed_weight=config.seed_weight,
+        )
         if round_ == config.rounds:
             break
         extra, extra_labels = _confident(model, corpus_features, weak, holdout, masked, config)
@@ -380,7 +395,7 @@ def train(
         say(f"round {round_ + 1}: {len(extra)} texts self-labelled: {report.self_labelled}")
 
     _calibrate(model, masked, weak[holdout], config, report)
-    _describe_corpus(model, corpus_features, report)
+    _describe_corpus(model, corpus_features, heads, report)
     report.seconds = round(time.perf_counter() - started, 1)
     say(f"held-out accuracy {report.holdout_accuracy:.3f} on {len(holdout)} weak-labelled texts without "
         f"their seed words; "
@@ -467,8 +482,13 @@ def _lowest_threshold(k: int) -> float:
     return min(2.0 / k, (1.0 + 1.0 / k) / 2)
 
 
-def _describe_corpus(model: LabelModel, corpus: Features, report: TrainReport) -> None:
-    probs = softmax(model.logits(corpus) / model.temperature)
+def _describe_corpus(model: LabelModel, corpus: Features, heads: Sequence[str], report: TrainReport) -> None:
+    """The labels and confidence the model gives the corpus it was trained on, as it will state
+    them (seed words weighed, :class:`LabelModel`)."""
+    logits = model.logits(corpus) / model.temperature
+    if model.seed_weight:
+        logits += model.seed_weight * np.log1p(model.seeds.counts_of(heads)[1])
+    probs = softmax(logits)
     best, score = probs.argmax(axis=1), probs.max(axis=1)
     names = np.array([*model.codes, "other"])
     chosen = np.where(score >= model.threshold, best, len(model.codes))
