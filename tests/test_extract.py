@@ -558,3 +558,22 @@ def test_linked_names_over_paragraphs_are_the_article() -> None:
     )
     text = main_text(page(f"{CHROME}{column}{CHROME}"))
     assert text.count("离停车场近") == 12 and text.count("杭州市今年继续推进城市更新") == 15
+
+
+@pytest.mark.usefixtures("compiled_kernels")
+def test_a_consent_managers_policy_is_chrome_however_long() -> None:
+    # OneTrust's preference centre ships the site's whole tracking policy in the page, often more
+    # text than a short article; a vendor's name marks it whatever its length. "consent" in a
+    # site's own feature flags on <body> marks nothing.
+    policy = "".join(
+        f"<p>第{i}条：我们与合作伙伴使用追踪技术分析网站流量、衡量广告效果并提供个性化的内容与服务。</p>"
+        for i in range(40)
+    )
+    brief = "<div class='story'>" + ARTICLE + "</div>"
+    manager = (
+        f"<div id='onetrust-consent-sdk'><div id='onetrust-pc-sdk' class='otPcCenter'>{policy}</div></div>"
+    )
+    html = page(brief + manager).replace("<body>", "<body class='mm-use-consent-management-enabled'>")
+    text = main_text(html)
+    assert text.count("杭州市今年继续推进城市更新") == 5
+    assert "追踪技术" not in text

@@ -56,7 +56,7 @@ from taoyu.extract.link_lists import drop_link_lists
 from taoyu.extract.markdown import block_markdown
 from taoyu.extract.measure import Measures, PageTree, measure, stripped_codes
 from taoyu.extract.page_type import is_thread_page
-from taoyu.extract.prune import POSITIVE, REPLY_LABEL, never_content, prune
+from taoyu.extract.prune import CONSENT_MANAGER_SELECTOR, POSITIVE, REPLY_LABEL, never_content, prune
 from taoyu.extract.warm_up import warm_up
 from taoyu.io.encoding import decode_html
 from taoyu.jit import kernel
@@ -186,9 +186,13 @@ _RECOVERED_PROSE = 300  # Han characters in sentences the second reading must ho
 _RECOVERED_FACTOR = 3  # and this many times the Han characters of the first result
 _RECOVERED_LINKS = 0.3  # at most this share of its content inside links
 _RECOVERED_STOPS = 20  # full stops (。) the page's source must hold for a second reading to be tried
-# What is never text a person reads, whatever the page does with it: the second reading keeps
-# navigation, asides, footers, forms, <noscript>, <template>, hidden and chrome-labelled blocks.
-_NEVER_READ = "script, style, head, svg, canvas, object, embed, map, iframe, select, button, input, rt, rp"
+# What is never text a person reads, whatever the page does with it, and a consent manager's
+# policy: the second reading keeps navigation, asides, footers, forms, <noscript>, <template>,
+# hidden and chrome-labelled blocks.
+_NEVER_READ = (
+    "script, style, head, svg, canvas, object, embed, map, iframe, select, button, input, rt, rp, "
+    + CONSENT_MANAGER_SELECTOR  # a consent manager's policy is no page's body
+)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SENTENCE = re.compile(r"[。！？；!?;]")
 

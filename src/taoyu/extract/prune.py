@@ -42,8 +42,18 @@ NEGATIVE = LabelPattern(
     r"pagination|pager|next|prev(?!iew)|tags?\b|keyword|widget|author-info|reward|dashang|report|jubao|player|"
     r"navbox|infobox|hatnote|ambox|noprint|\btoc\b|cookie|consent|gdpr"
 )
-# Chrome however much of the page it holds: a long article's reference list can outweigh its text.
-ALWAYS_CHROME = LabelPattern(r"\breferences\b|reflist|footnotes|editsection|catlinks")
+# Consent managers, by their vendors' names in the ids and classes thousands of sites load as they
+# are (OneTrust, Cookiebot, Didomi, Quantcast's qc-cmp, TrustArc, Sourcepoint): a manager's cookie
+# policy (OneTrust's preference centre is thousands of words) can outweigh a short article, and
+# "consent" alone names a site's feature flags too (<body class="…-consent-management-enabled">).
+CONSENT_MANAGERS = ("onetrust", "cookiebot", "didomi", "qc-cmp", "truste-", "truste_", "sp_message")
+# The same as a CSS selector, for a reading that prunes nothing else (main_text's second reading).
+CONSENT_MANAGER_SELECTOR = ", ".join(f'[id*="{name}" i], [class*="{name}" i]' for name in CONSENT_MANAGERS)
+# Chrome however much of the page it holds: a long article's reference list can outweigh its text,
+# and a consent manager's policy a short article's.
+ALWAYS_CHROME = LabelPattern(
+    r"\breferences\b|reflist|footnotes|editsection|catlinks|" + "|".join(CONSENT_MANAGERS)
+)
 POSITIVE = LabelPattern(
     r"article|content|post|entry|main|text|body|story|detail|news|message|t_f|postmessage|js_content|rich"
 )
@@ -188,8 +198,10 @@ def _decided(keys, parents, elements, labelled, labels, thread_page, functions, 
     """The chrome-labelled blocks, in document order (``labels``: the vocabulary's bits): kept
     when they hold most of the page, else removed. A label names chrome when it matches the
     negative or always-chrome words and no positive one; on a thread page, not when it names
-    replies. An inline element with text on both sides of it in its parent is a word of a
-    sentence, whatever its label says: removing it would cut the sentence. Then the removed
+    replies. Chrome inside a kept block stays with it (a thread's replies inside its "comments"
+    block), but always-chrome goes wherever it stands. An inline element with text on both sides
+    of it in its parent is a word of a sentence, whatever its label says: removing it would cut
+    the sentence. Then the removed
     subtrees are unlinked from the DOM (through lexbor, when ``functions`` are given); returns
     which nodes are left, the kept blocks' addresses, and the removed subtrees' roots."""
     count = len(parents)
@@ -207,9 +219,10 @@ def _decided(keys, parents, elements, labelled, labels, thread_page, functions, 
             parent = parents[i]
             if first_text[parent] < i < last_text[parent]:  # inside running text: a word of it
                 continue
-        if left[i] >= _CONTENT_BLOCK * total and (bits & _ALWAYS_BIT) == 0:
+        always = (bits & _ALWAYS_BIT) != 0
+        if left[i] >= _CONTENT_BLOCK * total and not always:
             kept[i] = True
-        elif not _below(kept, True, parents, i):
+        elif always or not _below(kept, True, parents, i):  # always-chrome goes from a kept block too
             _remove(i, gone, left, parents)
     removed = np.flatnonzero(gone)
     if len(functions):
