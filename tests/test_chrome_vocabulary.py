@@ -150,6 +150,10 @@ PROSE_WITH_CHROME_WORDS = [
     # A web tutorial writes of cookies, privacy and consent; a cookie notice asks for it.
     "浏览器再次访问该站点时，会将本地cookie内容发送给服务器，从而完成验证，或继续上一步操作。",
     "用户可以设置浏览器不接受 Cookie，浏览器设置里面有cookie隐私数据选项。",
+    "网站使用Cookie来保存会话状态，这是网页编程的常见做法。",
+    # The words of Taiwan portals' prompts in a sentence.
+    "他想加入好友的社團，卻被拒絕了。",
+    "訂閱電子報的讀者越來越多，編輯部決定改版。",
 ]
 CHROME_WITH_THE_SAME_WORDS = [
     "当前位置 首页 > 新闻 > 正文",
@@ -165,6 +169,8 @@ TAIWAN_PORTAL_CHROME = [
     "最後更新時間：2024/05/07 10:00", "本文經授權轉載自示例新聞網", "原文連結：示例新聞網",
     "本網站使用Cookie以提升您的瀏覽體驗，繼續瀏覽即表示您同意本網站的隱私權政策。",
     "我們使用 cookies 改善服務，繼續使用本網站即表示您同意。", "接受所有 Cookies",
+    "本網站使用 Cookies 以提升您的瀏覽體驗。", "加入LINE好友", "訂閱《聯合報》電子報",
+    "首圖來源：shutterstock",
 ]  # fmt: skip
 
 
@@ -175,7 +181,10 @@ def test_taiwan_portal_chrome_is_removed_by_both(line: str) -> None:
 
 
 # The step's only (the extractor leaves list headings and bracketed reporters to it).
-TAIWAN_PORTAL_CHROME_STEP = ["〔記者王小明／台北報導〕", "﹝記者林美／台北報導﹞", "你可能也想看", "今日熱門"]
+TAIWAN_PORTAL_CHROME_STEP = [
+    "〔記者王小明／台北報導〕", "﹝記者林美／台北報導﹞", "你可能也想看", "今日熱門", "你可能也會喜歡",
+    "贊助商連結", "（首圖來源：shutterstock）",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("line", TAIWAN_PORTAL_CHROME_STEP)

@@ -192,6 +192,8 @@ BYLINE_LABELS_STEP_ONLY = (
 # page left empty) or a short source after it, wherever it stands.
 SOURCE_LABELS = (
     "来源", "本文来源", "资料来源", "新闻来源", "信息来源", "文章来源", "稿件来源", "图片来源", "图源",
+    # the lead picture's source (首圖來源：shutterstock, 题图来源：视觉中国)
+    "首图来源", "题图来源", "头图来源", "封面来源",
 )  # fmt: skip
 
 # A reporter's line: 记者陈大文／台北报导, （记者 张三 李四）, （中央社记者林佳慧／综合报导）.
@@ -280,6 +282,7 @@ DISCLAIMER = (
     "C(?i:ookies?).{0,40}(?:继续浏览|继续使用|即表示(?:您)?同意|即视为(?:您)?同意)",
     "c(?i:ookies?).{0,40}(?:继续浏览|继续使用|即表示(?:您)?同意|即视为(?:您)?同意)",
     "继续浏览.{0,40}(?i:cookie)", "继续使用.{0,40}(?i:cookie)", "接受(?:所有|全部)\\s*(?i:cookie)",
+    "本(?:网站|站|网)\\s*(?:会)?\\s*使用\\s*(?i:cookie)",
 )  # fmt: skip
 # A disclaimer's heading, with a colon after it: 特别声明：…, 平台声明：… (the extractor took them
 # only at a line's start).
@@ -301,6 +304,8 @@ LIST_HEADINGS_STEP_ONLY = (
     "最新文章", "最新资讯", "热点新闻", "热点资讯", "即时新闻", "人气文章", "大家都在看", "看了又看",
     "猜你想看", "你可能也想看", "你可能会喜欢", "你可能感兴趣", "更多推荐", "今日热门", "推荐文章",
     "精选文章", "热门话题",
+    # Taiwan portals' (你可能也會喜歡, 贊助商連結), as the fold writes them
+    "你可能也会喜欢", "你可能也喜欢", "赞助商链接", "赞助商连结", "赞助内容",
 )  # fmt: skip
 # Headings the extractor drops wherever they stand in a short line ("相关阅读：…"); the step,
 # like the others, alone on a line.
@@ -462,5 +467,6 @@ APP_PROMPTS_ALONE = (
     # Taiwan and Hong Kong portals' prompts under a story (看更多, 請繼續往下閱讀, 快加入好友,
     # 按讚加入粉絲團, 追蹤我們, 訂閱電子報), as the fold writes them
     "看更多", "点我看更多", "看完整(?:新闻|内容|文章|全文|报导|报道)", "继续往下阅读", "请继续往下阅读",
-    "往下继续阅读", "加入好友", "快加入好友", "加入粉丝团", "按赞加入粉丝团", "追踪我们", "订阅电子报",
+    "往下继续阅读", "加入\\s*(?:LINE|Line|line)?\\s*好友", "快加入好友", "加入粉丝团", "按赞加入粉丝团",
+    "追踪我们", "订阅.{{0,10}}电子报",
 )  # fmt: skip
