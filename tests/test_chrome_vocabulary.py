@@ -300,3 +300,33 @@ def test_an_entry_added_to_the_vocabulary_reaches_both_modules() -> None:
     done = subprocess.run([sys.executable, "-c", _ADDED], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {"extractor": [], "step": []}
+
+
+# An English page's invitations around its story (written here, in the shapes every site uses).
+ENGLISH_CHROME = [
+    "You may also like", "Related Stories", "Read more:", "READ MORE ON EXAMPLE NEWS",
+    "Sign up for our daily newsletter", "Follow us on Instagram", "Share this article",
+    "Follow Example Radio on Facebook, Twitter and YouTube.",
+    "Filed under: Politics, Economy |", "Click here to download the app", "3 Comments", "Sponsored content",
+    "Sharing is caring!", "Like this story? Share it with a friend!", "More Great Example Stories",
+    "Get the latest headlines delivered to your inbox. Subscribe to our newsletters.",
+]  # fmt: skip
+# Prose that uses the same words runs on past them.
+ENGLISH_PROSE = [
+    "You may also like the new park, which opened last week.", "Read more books, the council urged.",
+    "Comments from residents were mostly positive.", "Follow the river path for two miles to the old mill.",
+    "More than 100 people signed the petition.", "Popular demand kept the ferry running.",
+    "Sign up sheets were left at the library desk for volunteers.",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("line", ENGLISH_CHROME)
+def test_english_pages_invitations_are_removed_by_both(line: str) -> None:
+    assert extractor_removes(line)
+    assert step_removes(line)
+
+
+@pytest.mark.parametrize("line", ENGLISH_PROSE)
+def test_english_prose_with_the_same_words_is_kept_by_both(line: str) -> None:
+    assert not extractor_removes(line)
+    assert not step_removes(line)

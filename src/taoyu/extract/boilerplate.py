@@ -200,6 +200,8 @@ def is_chrome_text(text: str) -> bool:
 def _is_chrome_text(text: str) -> bool:
     if _STARTS.match(text) is not None or _PHRASES.search(text) is not None:
         return True
+    if vocabulary.is_english_chrome(text):
+        return True
     return _BREADCRUMB_SEPARATOR.search(text) is not None and _BREADCRUMB.match(text) is not None
 
 
@@ -207,6 +209,8 @@ def is_chrome_line(line: str) -> bool:
     """Whether a line of extracted text is chrome: a short chrome text, or a disclaimer."""
     line = fold(line)
     if len(line) < CHROME_LINE_BELOW and _is_chrome_text(line):
+        return True
+    if vocabulary.is_english_chrome(line):  # up to ENGLISH_CHROME_CHARS
         return True
     if len(line) >= DISCLAIMER_BELOW:
         return False
@@ -225,10 +229,12 @@ def chrome_texts(texts: list[str], traditional: bool = True) -> list[bool]:
         folded = fold_each(texts)
         readings = taiwan_readings(texts, folded) if folded is not texts else None
         texts = folded
+    english = vocabulary.is_english_chrome
     chrome = [
         starts(text) is not None
         or phrases(text) is not None
         or (separator(text) is not None and breadcrumb(text) is not None)
+        or english(text)
         for text in texts
     ]
     if readings is not None:  # a page written in Traditional: the Taiwan reading of the rest
@@ -276,6 +282,8 @@ def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str
             chrome = disclaimer_start(reading) is not None if long else is_chrome_line(reading)
         if not chrome and size <= vocabulary.LINK_BAR_CHARS and vocabulary.is_link_bar(line):
             chrome = True  # a bar of links, longer than other chrome may be
+        if not chrome and size <= vocabulary.ENGLISH_CHROME_CHARS and vocabulary.is_english_chrome(line):
+            chrome = True
         if not chrome:
             kept.append(line)
     return without_teasers(kept, traditional)

@@ -470,3 +470,52 @@ APP_PROMPTS_ALONE = (
     "往下继续阅读", "加入\\s*(?:LINE|Line|line)?\\s*好友", "快加入好友", "加入粉丝团", "按赞加入粉丝团",
     "追踪我们", "订阅.{{0,10}}电子报",
 )  # fmt: skip
+
+# --- English pages --------------------------------------------------------------------------
+
+# What an English page prints around its story and never in it, each a whole line of its own:
+# invitations to read on, share, follow and subscribe, and the headings of lists of other
+# stories ("You may also like", "More Great WIRED Stories", "Sign up for our newsletter",
+# "Follow us on Twitter", "Filed under: …"). Written from the shapes such lines take on every
+# site, not from one site's words; whole lines only, so prose that uses the words runs on past
+# them. A list, not a family: each alternative opens with a group, not the literal the families
+# above need (their tests read every tuple of this module).
+_ENGLISH_CHROME = [
+    r"(?:you (?:may|might|will|would|should) (?:also )?(?:like|love|enjoy|be interested in)"
+    r"|we (?:think|thought) you(?:'|’)d (?:like|enjoy))(?: these| this| reading)?"
+    r"(?: posts?| stories| articles?| reads?)?",
+    r"(?:more |other |further )?(?:related|recommended|suggested|trending|popular|top|latest|must[- ]read)"
+    r"(?: news)? (?:stories|articles|posts|reads|reading|content|links|videos|coverage|headlines)",
+    r"more(?: \S+){0,2} (?:stories|articles)",
+    r"more (?:on|from|at|in) \S+(?: \S+){0,3}",
+    r"(?:popular|trending) (?:on|at) \S+(?: \S+){0,2}",
+    r"(?:read|see|watch) (?:more|next|also|this next|the full story|full story)"
+    r"(?: (?:on|at|about|from|here) .{0,40})?",
+    r"(?:continue|keep) reading",
+    r"(?:sign up|subscribe|register)(?: now| today| here| free| for free)?(?: (?:for|to) .{0,60})?",
+    r"(?:get|receive) (?:the latest|our|the best|the top) .{0,50}(?:in|to) your inbox.{0,40}",
+    r"follow (?:us|\S+(?: \S+){0,3}) on "
+    r"(?:facebook|twitter|x|instagram|youtube|tiktok|linkedin|threads|bluesky).{0,60}",
+    r"(?:share|email|print|tweet) (?:this|the) (?:article|story|post|page|video)",
+    r"sharing is caring",
+    r"(?:did you )?(?:like|enjoy|love) this (?:story|article|post)\?.{0,50}",
+    r"click here (?:to|for) .{0,60}",
+    r"(?:filed under|posted in|categories|category|tags?|topics?)\s*:.{0,70}",
+    r"this (?:slideshow|video|content|feature|page) requires javascript.{0,40}",
+    r"(?:leave|post|add|write) a (?:comment|reply|review)",
+    r"(?:\d+\s*)?comments?(?:\s*\(\d+\))?",
+    r"(?:advertisement|sponsored(?: content| links?| stories)?|paid content|promoted(?: stories| content)?)",
+]
+ENGLISH_CHROME_CHARS = 80
+"""An English chrome line is this long at most (a subscription prompt names its newsletter)."""
+_ENGLISH_CHROME_LINE = re.compile(r"\s*(?:" + "|".join(_ENGLISH_CHROME) + r")\s*[.:!…>»›]*\s*", re.IGNORECASE)
+
+
+def is_english_chrome(line: str) -> bool:
+    """Whether ``line`` is, whole, one of the lines an English page prints around its story
+    (:data:`_ENGLISH_CHROME`). Only a line of :data:`ENGLISH_CHROME_CHARS` or fewer that starts
+    with a Latin letter or a digit is read: a Chinese page's lines fail the first test."""
+    text = line.strip()
+    if not text or len(text) > ENGLISH_CHROME_CHARS or not (text[0].isascii() and text[0].isalnum()):
+        return False
+    return _ENGLISH_CHROME_LINE.fullmatch(text) is not None
