@@ -19,6 +19,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from taoyu.industry.taxonomy import builtin
+
 from .conftest import REPO, ledger_rows, run_cli, write_jsonl, write_recipe
 
 CHROMIUM = os.environ.get("TAOYU_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -94,7 +96,11 @@ def test_report_is_one_offline_file_with_every_section(example_run: Path, browse
         assert page.locator(f"div.filter[data-step='{step}'] svg").count() == 1
     assert "threshold 50" in page.inner_text("div.filter[data-step='length_filter']")
     assert page.locator("table.pii td").first.inner_text() in ("landline", "wechat")
-    assert "金融业" in page.inner_text("div.label[data-label='industry']")  # section names in Chinese
+    # Each section the kept documents were labelled with, by its code and its name in Chinese.
+    labelled = {row["industry"] for row in pq.read_table(example_run / "data").to_pylist()} - {"other"}
+    names = {label.code: label.name for label in builtin().labels}
+    shown_labels = page.inner_text("div.label[data-label='industry']")
+    assert labelled and all(f"{code} {names[code]}" in shown_labels for code in labelled)
     assert page.locator("div.edit-sample del").count() >= 1
     assert "casino-888.example" in page.inner_text("table.sites")
     assert "examples/zh-web.warc.gz" in page.inner_text("section#run")
