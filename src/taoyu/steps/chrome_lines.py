@@ -323,7 +323,7 @@ def _reason(
         return "navigation"
     if screen.link_bar and n <= vocabulary.LINK_BAR_CHARS and vocabulary.is_link_bar(s):
         return "navigation"
-    if n <= vocabulary.ENGLISH_CHROME_CHARS and vocabulary.is_english_chrome(s):
+    if s[0] < "\x80" and n <= vocabulary.ENGLISH_CHROME_CHARS and vocabulary.is_english_chrome(s):
         return "navigation"  # an English page's invitations to read on, share and subscribe
     if n > p.max_chrome_chars:
         return None

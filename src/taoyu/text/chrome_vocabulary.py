@@ -279,10 +279,14 @@ DISCLAIMER = (
     "侵权.{0,8}(?:删除|联系|删)",
     # A cookie notice ("本站使用Cookie以改善浏览体验，继续浏览即表示同意"): the cookie and the consent
     # to it in one line (a web tutorial writes of cookies, and of 隐私 and 接受, but not of this)
-    "C(?i:ookies?).{0,40}(?:继续浏览|继续使用|即表示(?:您)?同意|即视为(?:您)?同意)",
-    "c(?i:ookies?).{0,40}(?:继续浏览|继续使用|即表示(?:您)?同意|即视为(?:您)?同意)",
-    "继续浏览.{0,40}(?i:cookie)", "继续使用.{0,40}(?i:cookie)", "接受(?:所有|全部)\\s*(?i:cookie)",
-    "本(?:网站|站|网)\\s*(?:会)?\\s*使用\\s*(?i:cookie)",
+    # (each entry opens with a word a page rarely holds otherwise: the step asks the page for it
+    # before it searches the page, and 使用, 接受 or a lone "c" would send every page on)
+    "Cookies?.{0,40}(?:继续浏览|继续使用|即表示(?:您)?同意|即视为(?:您)?同意)",
+    "cookies?.{0,40}(?:继续浏览|继续使用|即表示(?:您)?同意|即视为(?:您)?同意)",
+    "COOKIES?.{0,40}(?:继续浏览|继续使用|即表示(?:您)?同意|即视为(?:您)?同意)",
+    "继续浏览.{0,40}(?i:cookie)", "继续使用.{0,40}(?i:cookie)", "接受所有\\s*(?i:cookie)",
+    "接受全部\\s*(?i:cookie)", "本网站\\s*(?:会)?\\s*使用\\s*(?i:cookie)",
+    "本站\\s*(?:会)?\\s*使用\\s*(?i:cookie)",
 )  # fmt: skip
 # A disclaimer's heading, with a colon after it: 特别声明：…, 平台声明：… (the extractor took them
 # only at a line's start).
