@@ -200,8 +200,6 @@ def is_chrome_text(text: str) -> bool:
 def _is_chrome_text(text: str) -> bool:
     if _STARTS.match(text) is not None or _PHRASES.search(text) is not None:
         return True
-    if vocabulary.is_english_chrome(text):
-        return True
     return _BREADCRUMB_SEPARATOR.search(text) is not None and _BREADCRUMB.match(text) is not None
 
 
@@ -229,12 +227,10 @@ def chrome_texts(texts: list[str], traditional: bool = True) -> list[bool]:
         folded = fold_each(texts)
         readings = taiwan_readings(texts, folded) if folded is not texts else None
         texts = folded
-    english = vocabulary.is_english_chrome
     chrome = [
         starts(text) is not None
         or phrases(text) is not None
         or (separator(text) is not None and breadcrumb(text) is not None)
-        or english(text)
         for text in texts
     ]
     if readings is not None:  # a page written in Traditional: the Taiwan reading of the rest
@@ -252,6 +248,7 @@ def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str
     starts_or_disclaimer, phrases_or_disclaimer = _STARTS_OR_DISCLAIMER.match, _PHRASES_OR_DISCLAIMER.search
     separator, breadcrumb = _BREADCRUMB_SEPARATOR.search, _BREADCRUMB.match
     disclaimer_start, disclaimer = _DISCLAIMER_START.match, _DISCLAIMER.search
+    english, english_chars = vocabulary.is_english_chrome, vocabulary.ENGLISH_CHROME_CHARS
     # Only lines this short can be chrome, so only they are folded (an article's paragraphs,
     # most of its characters, are not even looked at), and only on a page where one of them
     # holds a Traditional character: one check for all of them.
@@ -282,7 +279,7 @@ def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str
             chrome = disclaimer_start(reading) is not None if long else is_chrome_line(reading)
         if not chrome and size <= vocabulary.LINK_BAR_CHARS and vocabulary.is_link_bar(line):
             chrome = True  # a bar of links, longer than other chrome may be
-        if not chrome and size <= vocabulary.ENGLISH_CHROME_CHARS and vocabulary.is_english_chrome(line):
+        if not chrome and "0" <= line[:1] <= "z" and size <= english_chars and english(line):
             chrome = True
         if not chrome:
             kept.append(line)

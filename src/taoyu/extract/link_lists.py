@@ -59,6 +59,8 @@ def _is_teaser_list(node: int, tree: PageTree, removed: list[int]) -> bool:
         for k in range(1, len(starts) - 1)
         if starts[k + 1] - starts[k] >= _HEADLINE_CHARS and not _ADDRESS.match(text, starts[k])
     }
+    if len(links) < _TEASERS:
+        return False  # too few headlines to be a list of teasers: no need to render the block
     headlines = summaries = 0
     under = 0
     for line in tree.lines([node], removed)[0]:

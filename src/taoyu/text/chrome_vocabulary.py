@@ -512,6 +512,16 @@ _ENGLISH_CHROME = [
 ]
 ENGLISH_CHROME_CHARS = 80
 """An English chrome line is this long at most (a subscription prompt names its newsletter)."""
+# The words those lines open with: a line that opens with another word (most lines of an English
+# page) is not matched against the alternatives at all.
+_ENGLISH_CHROME_OPENINGS = frozenset((
+    "you", "we", "more", "other", "further", "related", "recommended", "suggested", "trending",
+    "popular", "top", "latest", "must", "must-read", "read", "see", "watch", "continue", "keep", "sign",
+    "subscribe", "register", "get", "receive", "follow", "share", "email", "print", "tweet", "sharing",
+    "did", "like", "enjoy", "love", "click", "filed", "posted", "categories", "category", "tag", "tags",
+    "topic", "topics", "this", "leave", "post", "add", "write", "comment", "comments", "advertisement",
+    "sponsored", "paid", "promoted",
+))  # fmt: skip
 _ENGLISH_CHROME_LINE = re.compile(r"\s*(?:" + "|".join(_ENGLISH_CHROME) + r")\s*[.:!…>»›]*\s*", re.IGNORECASE)
 
 
@@ -520,6 +530,14 @@ def is_english_chrome(line: str) -> bool:
     (:data:`_ENGLISH_CHROME`). Only a line of :data:`ENGLISH_CHROME_CHARS` or fewer that starts
     with a Latin letter or a digit is read: a Chinese page's lines fail the first test."""
     text = line.strip()
-    if not text or len(text) > ENGLISH_CHROME_CHARS or not (text[0].isascii() and text[0].isalnum()):
+    if not text or len(text) > ENGLISH_CHROME_CHARS:
+        return False
+    head = text[0]
+    if "0" <= head <= "9":  # "3 Comments" opens with its count
+        return _ENGLISH_CHROME_LINE.fullmatch(text) is not None
+    if not ("A" <= head <= "Z" or "a" <= head <= "z"):
+        return False
+    # An English page's lines are mostly prose: its first word sends most of them away at once.
+    if text.split(None, 1)[0].lower().rstrip(":.!?,…") not in _ENGLISH_CHROME_OPENINGS:
         return False
     return _ENGLISH_CHROME_LINE.fullmatch(text) is not None
