@@ -4,7 +4,9 @@ the same topic, a tag cloud, a thread's index of replies.
 They sit inside the article's container, so choosing the container keeps them; readability
 cleans them out the same way. A block of the kinds lists are made of (``ul, ol, dl, div, table,
 td, section, p``) with two links or more is one when it is mostly links and the part's prose is
-elsewhere, or when it is linked headlines whose other text is dates, times and counts.
+elsewhere, when it is linked headlines whose other text is dates, times and counts, or when it is
+teasers of other pages (为你推荐: linked headlines over a line or two of summary each) beside an
+article that holds more words than they do.
 
 The blocks are found on the measured tree's arrays (:class:`taoyu.extract.measure.PageTree`),
 in document order as a DOM query meets them, and their metadata is counted in compiled code.
@@ -41,8 +43,8 @@ _MAYBE_METADATA = re.compile(r"[\d\s·•|【】()（）\[\]<>《》:：,，/_~\
 
 _TEASERS = 3  # linked headlines a list of teasers has at least
 _TEASER_LINK_SHARE = 0.15  # of a list of teasers' text, in links (the headlines) at least
-_HEADLINE_CHARS = 8  # a link alone on its line this long is a headline, not a name or a control
-_TEASER_BELOW = 2  # lines of summary, date and source under a headline
+HEADLINE_CHARS = 8  # a link alone on its line this long is a headline, not a name or a control
+TEASER_BELOW = 2  # lines of summary, date and source under a headline that belong to its item
 _TEASER_LINE = 120  # a longer line under a headline is a paragraph, not a teaser's summary
 _LIST_TITLE = 16  # a line above the first headline as long as a list's title (为你推荐)
 _SUMMARY_WORDS = 10  # letters (Han included) in a line under a headline that says something
@@ -57,7 +59,7 @@ def _is_teaser_list(node: int, tree: PageTree, removed: list[int]) -> bool:
     links = {
         _WHITESPACE.sub("", text[starts[k] : starts[k + 1]])
         for k in range(1, len(starts) - 1)
-        if starts[k + 1] - starts[k] >= _HEADLINE_CHARS and not _ADDRESS.match(text, starts[k])
+        if starts[k + 1] - starts[k] >= HEADLINE_CHARS and not _ADDRESS.match(text, starts[k])
     }
     if len(links) < _TEASERS:
         return False  # too few headlines to be a list of teasers: no need to render the block
@@ -72,7 +74,7 @@ def _is_teaser_list(node: int, tree: PageTree, removed: list[int]) -> bool:
             under = 0
             continue
         under += 1
-        if headlines and (under > _TEASER_BELOW or len(line) > _TEASER_LINE):
+        if headlines and (under > TEASER_BELOW or len(line) > _TEASER_LINE):
             return False
         if not headlines and (under > 1 or len(line) > _LIST_TITLE):
             return False
@@ -116,7 +118,7 @@ def drop_link_lists(part: int, tree: PageTree) -> list[int]:
         # Linked headlines over a line or two of summary each (为你推荐, 相关阅读, 猜你喜欢):
         # teasers of other pages, beside an article that holds more words than they do.
         if (
-            links >= _TEASERS * _HEADLINE_CHARS
+            links >= _TEASERS * HEADLINE_CHARS
             and chars - links < 0.5 * prose
             and _is_teaser_list(node, tree, removed)
         ):

@@ -52,7 +52,7 @@ from taoyu.extract.blocks import series as series_of
 from taoyu.extract.boilerplate import chrome_texts, without_chrome_lines
 from taoyu.extract.labels import LabelPattern
 from taoyu.extract.lexbor import PageArrays, read_page, tag_id
-from taoyu.extract.link_lists import drop_link_lists
+from taoyu.extract.link_lists import HEADLINE_CHARS, TEASER_BELOW, drop_link_lists
 from taoyu.extract.markdown import block_markdown
 from taoyu.extract.measure import Measures, PageTree, measure, stripped_codes
 from taoyu.extract.page_type import is_thread_page
@@ -297,8 +297,6 @@ def _extract_blocks(
 # its lines do: most are a headline or the line or two under one. Counted only where links are a
 # tenth of the content or more (an article's inline links never fill a line of their own).
 _HEADLINE_GATE = 0.1
-_HEADLINE_CHARS = 8  # a link alone on its line this long is a headline, not a name or a control
-_TEASER_BELOW = 2  # lines under a headline that belong to its item
 
 
 def _teasers(
@@ -314,7 +312,7 @@ def _teasers(
             codes, bounds = stripped_codes(tree, position, removed)
             text, starts = codes.tobytes().decode("utf-32-le", "surrogatepass"), bounds.tolist()
             for k in range(1, len(starts) - 1):  # the block's own text first, then each link's
-                if starts[k + 1] - starts[k] >= _HEADLINE_CHARS:
+                if starts[k + 1] - starts[k] >= HEADLINE_CHARS:
                     links.add(_WHITESPACE.sub("", text[starts[k] : starts[k + 1]]))
     if not links:
         return extraction
@@ -324,14 +322,14 @@ def _teasers(
         plain = extraction.text.split("\n")
     lines = [line for line in (_WHITESPACE.sub("", line) for line in plain) if line]
     headlines = teaser = other = lead = 0
-    under = _TEASER_BELOW + 1  # lines since the last headline (none yet)
+    under = TEASER_BELOW + 1  # lines since the last headline (none yet)
     for line in lines:
         if line in links:
             headlines += 1
             under = 0
         else:
             under += 1
-        if under <= _TEASER_BELOW:
+        if under <= TEASER_BELOW:
             teaser += 1
         else:
             other += len(line)
