@@ -317,6 +317,8 @@ ENGLISH_PROSE = [
     "Comments from residents were mostly positive.", "Follow the river path for two miles to the old mill.",
     "More than 100 people signed the petition.", "Popular demand kept the ferry running.",
     "Sign up sheets were left at the library desk for volunteers.",
+    # A manual's syntax and a document's front matter: "COMMENT:" names a SQL clause.
+    "COMMENT:", "category: Releases", "Topic: tables,",
 ]  # fmt: skip
 
 

@@ -504,10 +504,12 @@ _ENGLISH_CHROME = [
     r"sharing is caring",
     r"(?:did you )?(?:like|enjoy|love) this (?:story|article|post)\?.{0,50}",
     r"click here (?:to|for) .{0,60}",
-    r"(?:filed under|posted in|categories|category|tags?|topics?)\s*:.{0,70}",
+    # (not "Category:", "Tags:" or "Topic:": a document's front matter writes them as its fields)
+    r"(?:filed under|posted in)\s*:.{0,70}",
     r"this (?:slideshow|video|content|feature|page) requires javascript.{0,40}",
     r"(?:leave|post|add|write) a (?:comment|reply|review)",
-    r"(?:\d+\s*)?comments?(?:\s*\(\d+\))?",
+    # comments counted, or the heading "Comments" (a manual's "COMMENT:" names a SQL clause)
+    r"\d+\s*comments?|comments?\s*\(\d+\)|comments",
     r"(?:advertisement|sponsored(?: content| links?| stories)?|paid content|promoted(?: stories| content)?)",
 ]
 ENGLISH_CHROME_CHARS = 80
@@ -518,9 +520,8 @@ _ENGLISH_CHROME_OPENINGS = frozenset((
     "you", "we", "more", "other", "further", "related", "recommended", "suggested", "trending",
     "popular", "top", "latest", "must", "must-read", "read", "see", "watch", "continue", "keep", "sign",
     "subscribe", "register", "get", "receive", "follow", "share", "email", "print", "tweet", "sharing",
-    "did", "like", "enjoy", "love", "click", "filed", "posted", "categories", "category", "tag", "tags",
-    "topic", "topics", "this", "leave", "post", "add", "write", "comment", "comments", "advertisement",
-    "sponsored", "paid", "promoted",
+    "did", "like", "enjoy", "love", "click", "filed", "posted", "this", "leave", "post", "add", "write",
+    "comments", "advertisement", "sponsored", "paid", "promoted",
 ))  # fmt: skip
 _ENGLISH_CHROME_LINE = re.compile(r"\s*(?:" + "|".join(_ENGLISH_CHROME) + r")\s*[.:!…>»›]*\s*", re.IGNORECASE)
 
