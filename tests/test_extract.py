@@ -12,6 +12,7 @@ from taoyu.extract import main_text
 from taoyu.extract.boilerplate import chrome_texts, is_chrome_line, without_chrome_lines
 from taoyu.extract.main_text import extract_tree
 from taoyu.steps.extract_html import ExtractHtml
+from taoyu.steps.html_to_text import HtmlToText
 
 from .zh_hant_fixtures import HANT_BOOKSHOP, HANT_SHORT_PROSE, LINE_FAMILIES
 
@@ -577,3 +578,23 @@ def test_a_consent_managers_policy_is_chrome_however_long() -> None:
     text = main_text(html)
     assert text.count("杭州市今年继续推进城市更新") == 5
     assert "追踪技术" not in text
+
+
+@pytest.mark.parametrize(
+    ("written", "title"),
+    [
+        (
+            "(99+ 封私信 / 81 条消息) 为什么同一件事情差这么多？ - 示例问答",
+            "为什么同一件事情差这么多？ - 示例问答",
+        ),
+        ("(3 条消息) 城市更新惠及数万户", "城市更新惠及数万户"),
+        ("(2 messages) Inbox", "Inbox"),
+        ("(1) 第一章 山雨欲来", "(1) 第一章 山雨欲来"),  # a numbered title is the page's own
+        ("（二）关于做好冬季工作的通知", "（二）关于做好冬季工作的通知"),
+    ],
+)
+def test_a_sites_unread_count_is_not_the_pages_title(written: str, title: str) -> None:
+    html = page(f"<div class='article'>{ARTICLE}</div>", head=f"<title>{written}</title>")
+    for step in (ExtractHtml(), HtmlToText()):  # both steps that read a page's title
+        doc = step(Document("d", "", Source("m", 0), raw=html.encode()))
+        assert doc.meta["title"] == title, step.name

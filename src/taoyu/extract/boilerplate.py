@@ -192,6 +192,20 @@ CHROME_LINE_BELOW = 60
 DISCLAIMER_BELOW = 300
 
 
+# A site's count of unread messages or notifications, which it writes before the page's <title>
+# ("(99+ 封私信 / 81 条消息) 问题 - 知乎", "(3 条消息) …", "(2 messages) …"): the reader's, not the page's.
+_TITLE_COUNTER = re.compile(
+    r"^\s*[(（]\s*(?:\d+\+?\s*(?:封私信|条消息|条新消息|条通知|个通知|条未读|new messages?|messages?|"
+    r"notifications?|unread)\s*[/／|,，]?\s*)+[)）]\s*",
+    re.IGNORECASE,
+)
+
+
+def page_title(title: str) -> str:
+    """A page's ``<title>`` without the count of unread messages a site writes before it."""
+    return _TITLE_COUNTER.sub("", title, count=1).strip() or title.strip()
+
+
 def is_chrome_text(text: str) -> bool:
     """Whether a short text (a line, a block's own text) is portal chrome."""
     return _is_chrome_text(fold(text))

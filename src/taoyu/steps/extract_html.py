@@ -10,6 +10,7 @@ import pyarrow as pa
 from selectolax.lexbor import LexborHTMLParser
 
 from taoyu.document import Document, Event, meta_count
+from taoyu.extract.boilerplate import page_title
 from taoyu.extract.main_text import extract_tree
 from taoyu.registry import register
 from taoyu.steps.base import Step
@@ -82,7 +83,7 @@ class ExtractHtml(Step):
         tree = LexborHTMLParser(html)
         title = tree.css_first("title") or tree.css_first("h1")
         if title is not None and title.text(strip=True):
-            doc.meta["title"] = title.text(strip=True)
+            doc.meta["title"] = page_title(title.text(strip=True))
         date = _publish_date(tree)  # read before extraction prunes the tree
         for key, value in _page_metadata(tree, html, doc.url).items():
             doc.meta[key] = value

@@ -12,6 +12,7 @@ from pydantic import Field
 from selectolax.lexbor import LexborHTMLParser
 
 from taoyu.document import Document, Event
+from taoyu.extract.boilerplate import page_title
 from taoyu.extract.text import block_lines
 from taoyu.io.encoding import decode_html
 from taoyu.registry import register
@@ -45,7 +46,7 @@ class HtmlToText(Step):
         tree = LexborHTMLParser(html)
         title = tree.css_first("title")
         if title is not None:
-            doc.meta["title"] = title.text(strip=True) or None
+            doc.meta["title"] = page_title(title.text(strip=True)) or None
         for node in tree.css(_NON_CONTENT):
             node.decompose()
         root = tree.body or tree.root
