@@ -50,17 +50,23 @@ _LIST_TITLE = 16  # a line above the first headline as long as a list's title (ä
 _SUMMARY_WORDS = 10  # letters (Han included) in a line under a headline that says something
 
 
+def linked_headlines(tree: PageTree, node: int, removed: list[int]) -> list[str]:
+    """The texts of the links in the block at position ``node`` long enough to be headlines
+    (``HEADLINE_CHARS``), whitespace taken out: a line equal to one is a linked headline."""
+    codes, bounds = stripped_codes(tree, node, removed)
+    text, starts = codes.tobytes().decode("utf-32-le", "surrogatepass"), bounds.tolist()
+    return [  # the block's own text first, then each link's
+        _WHITESPACE.sub("", text[starts[k] : starts[k + 1]])
+        for k in range(1, len(starts) - 1)
+        if starts[k + 1] - starts[k] >= HEADLINE_CHARS
+    ]
+
+
 def _is_teaser_list(node: int, tree: PageTree, removed: list[int]) -> bool:
     """Whether the block is linked headlines, each over at most two short lines (a summary, a
     date), and nothing else but a short title above them: a line is a headline when it is the
-    whole text of a link in the block."""
-    codes, bounds = stripped_codes(tree, node, removed)
-    text, starts = codes.tobytes().decode("utf-32-le", "surrogatepass"), bounds.tolist()
-    links = {
-        _WHITESPACE.sub("", text[starts[k] : starts[k + 1]])
-        for k in range(1, len(starts) - 1)
-        if starts[k + 1] - starts[k] >= HEADLINE_CHARS and not _ADDRESS.match(text, starts[k])
-    }
+    whole text of a link in the block (a link that shows its URL is not one)."""
+    links = {link for link in linked_headlines(tree, node, removed) if not _ADDRESS.match(link)}
     if len(links) < _TEASERS:
         return False  # too few headlines to be a list of teasers: no need to render the block
     headlines = summaries = 0
@@ -84,7 +90,7 @@ def _is_teaser_list(node: int, tree: PageTree, removed: list[int]) -> bool:
 
 
 _WHITESPACE = re.compile(r"\s+")
-_ADDRESS = re.compile(r"\s*(?:[a-z][a-z0-9+.-]*://|www\.)", re.IGNORECASE)  # a link that shows its URL
+_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)", re.IGNORECASE)  # a link that shows its URL
 
 
 def drop_link_lists(part: int, tree: PageTree) -> list[int]:

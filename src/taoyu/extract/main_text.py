@@ -52,9 +52,9 @@ from taoyu.extract.blocks import series as series_of
 from taoyu.extract.boilerplate import chrome_texts, without_chrome_lines
 from taoyu.extract.labels import LabelPattern
 from taoyu.extract.lexbor import PageArrays, read_page, tag_id
-from taoyu.extract.link_lists import HEADLINE_CHARS, TEASER_BELOW, drop_link_lists
+from taoyu.extract.link_lists import TEASER_BELOW, drop_link_lists, linked_headlines
 from taoyu.extract.markdown import block_markdown
-from taoyu.extract.measure import Measures, PageTree, measure, stripped_codes
+from taoyu.extract.measure import Measures, PageTree, measure
 from taoyu.extract.page_type import is_thread_page
 from taoyu.extract.prune import CONSENT_MANAGER_SELECTOR, POSITIVE, REPLY_LABEL, never_content, prune
 from taoyu.extract.warm_up import warm_up
@@ -309,11 +309,7 @@ def _teasers(
     links: set[str] = set()
     for position in positions:
         if 0 <= position < len(tree.page.keys):
-            codes, bounds = stripped_codes(tree, position, removed)
-            text, starts = codes.tobytes().decode("utf-32-le", "surrogatepass"), bounds.tolist()
-            for k in range(1, len(starts) - 1):  # the block's own text first, then each link's
-                if starts[k + 1] - starts[k] >= HEADLINE_CHARS:
-                    links.add(_WHITESPACE.sub("", text[starts[k] : starts[k + 1]]))
+            links.update(linked_headlines(tree, position, removed))
     if not links:
         return extraction
     if format == "markdown":

@@ -133,12 +133,15 @@ class LabelModel:
                 hit = self.taxonomy.url_label(url)
                 if hit is not None:
                     z[i, hit] += self.url_boost
-        z /= self.temperature
-        if self.seed_weight:
-            # The taxonomy's own words, weighed as written: each label's distinct seed words in
-            # what the model read, log(1 + n) times ``seed_weight``, beside the learned weights.
-            z += self.seed_weight * np.log1p(self.seeds.counts_of(heads)[1])
-        return softmax(z)
+        return softmax(z / self.temperature + self.seed_logits(heads))
+
+    def seed_logits(self, heads: Sequence[str]) -> np.ndarray | float:
+        """What the taxonomy's own words add to each label's calibrated logit, weighed as written:
+        the label's distinct seed words in each text the model read, log(1 + n) times
+        ``seed_weight``, beside the learned weights (0 when the weight is 0)."""
+        if not self.seed_weight:
+            return 0.0
+        return self.seed_weight * np.log1p(self.seeds.counts_of(heads)[1])
 
     def predict(
         self,

@@ -485,10 +485,7 @@ def _lowest_threshold(k: int) -> float:
 def _describe_corpus(model: LabelModel, corpus: Features, heads: Sequence[str], report: TrainReport) -> None:
     """The labels and confidence the model gives the corpus it was trained on, as it will state
     them (seed words weighed, :class:`LabelModel`)."""
-    logits = model.logits(corpus) / model.temperature
-    if model.seed_weight:
-        logits += model.seed_weight * np.log1p(model.seeds.counts_of(heads)[1])
-    probs = softmax(logits)
+    probs = softmax(model.logits(corpus) / model.temperature + model.seed_logits(heads))
     best, score = probs.argmax(axis=1), probs.max(axis=1)
     names = np.array([*model.codes, "other"])
     chosen = np.where(score >= model.threshold, best, len(model.codes))

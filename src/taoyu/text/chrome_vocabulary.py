@@ -534,8 +534,8 @@ def is_english_chrome(line: str) -> bool:
     if not text or len(text) > ENGLISH_CHROME_CHARS:
         return False
     head = text[0]
-    if "0" <= head <= "9":  # "3 Comments" opens with its count
-        return _ENGLISH_CHROME_LINE.fullmatch(text) is not None
+    if "0" <= head <= "9":  # "3 Comments" opens with its count; other lines with a digit do not
+        return "omment" in text.lower() and _ENGLISH_CHROME_LINE.fullmatch(text) is not None
     if not ("A" <= head <= "Z" or "a" <= head <= "z"):
         return False
     # An English page's lines are mostly prose: its first word sends most of them away at once.
