@@ -310,6 +310,13 @@ ENGLISH_CHROME = [
     "Filed under: Politics, Economy |", "Click here to download the app", "3 Comments", "Sponsored content",
     "Sharing is caring!", "Like this story? Share it with a friend!", "More Great Example Stories",
     "Get the latest headlines delivered to your inbox. Subscribe to our newsletters.",
+    # another story's headline under a heading, a slideshow's counter and controls, a credit line
+    "Read more: Council approves the new bus lanes", "Related post: Ten easy soups for winter",
+    "Related: The ferry's last summer", "Image 2 of 5", "1 of 6", "Photo: Jane Doe, AP", "Back to Gallery",
+    "Caption", "Close", "Advert", "Trending", "Explore further", "Like this:", "Like Loading...",
+    # datelines
+    "Nov. 19, 2019 8:03 am ET", "Published 11:34 PM EST Nov 19, 2019", "Updated at 1:23 p.m.",
+    "Saturday, September 10th, 2005 10:56 am", "November 20, 2019 - 11:28 GMT", "19 November 2019",
 ]  # fmt: skip
 # Prose that uses the same words runs on past them.
 ENGLISH_PROSE = [
@@ -319,6 +326,11 @@ ENGLISH_PROSE = [
     "Sign up sheets were left at the library desk for volunteers.",
     # A manual's syntax and a document's front matter: "COMMENT:" names a SQL clause.
     "COMMENT:", "category: Releases", "Topic: tables,",
+    "1 of 6 residents said they would use the new lanes.", "Close to 200 people came.",
+    "Related findings were published last year.", "Photo booths were set up in the hall.",
+    "like this:",  # a manual's sentence, wrapped in its source
+    "May I help you?", "March on, soldiers.", "Updated guidance for 2019", "Published by Example Press, 2019",
+    "November 20, 2019 was the day the ferry stopped.",
 ]  # fmt: skip
 
 
@@ -332,3 +344,10 @@ def test_english_pages_invitations_are_removed_by_both(line: str) -> None:
 def test_english_prose_with_the_same_words_is_kept_by_both(line: str) -> None:
     assert not extractor_removes(line)
     assert not step_removes(line)
+
+
+def test_an_english_dateline_is_a_timestamp_to_the_step() -> None:
+    """The step says why it removed a line: a dateline is a timestamp, not navigation."""
+    params = chrome_lines.ChromeLinesParams()
+    assert chrome_lines.line_reason("Nov. 19, 2019 8:03 am ET", params) == "timestamp"
+    assert chrome_lines.line_reason("Read more: The ferry's last summer", params) == "navigation"

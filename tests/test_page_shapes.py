@@ -153,3 +153,34 @@ def test_an_article_container_does_not_bring_back_the_comments_that_lost() -> No
         f"<p>{post[0]}</p><p>{post[1]}</p></div><div id='comments'>{comments}</div></article></body></html>"
     )
     assert main_text(html) == "\n".join(["城市更新", *post])
+
+
+_STORY = [
+    f"Paragraph {i} of the story: the council met again on Tuesday and argued about the new bus lanes, "
+    "the parking fees and the budget for the coming year."
+    for i in range(20)
+]
+
+
+def _chunked_story(first: int) -> str:
+    """An article whose body a CMS cut into two chunks, each in a grid of its own beside an ad
+    rail, with ``first`` paragraphs in the first chunk."""
+
+    def chunk(paragraphs: list[str]) -> str:
+        body = "".join(f"<p>{p}</p>" for p in paragraphs)
+        return f'<div class="grid"><div class="grid-item body">{body}</div><div class="rail"></div></div>'
+
+    return (
+        "<html><body><header class='site'><a href='/'>Home</a></header>"
+        "<article class='story'><h1>Bus lanes</h1><div class='chunks'>"
+        f"{chunk(_STORY[:first])}<div class='ad-slot'>ADVERTISEMENT</div>{chunk(_STORY[first:])}"
+        "</div></article><footer>About us</footer></body></html>"
+    )
+
+
+@pytest.mark.parametrize("first", [13, 12])
+def test_an_article_cut_into_chunks_comes_out_whole(first: int) -> None:
+    """The best chunk holds two thirds of the article's prose (13 or 12 of its 20 paragraphs): the
+    article container around it holds the rest, so the choice widens to it. A chosen block that
+    holds less than 70% of its article's prose is not the whole article."""
+    assert main_text(_chunked_story(first)).splitlines() == ["Bus lanes", *_STORY]

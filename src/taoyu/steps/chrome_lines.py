@@ -324,7 +324,8 @@ def _reason(
     if screen.link_bar and n <= vocabulary.LINK_BAR_CHARS and vocabulary.is_link_bar(s):
         return "navigation"
     if s[0] < "\x80" and n <= vocabulary.ENGLISH_CHROME_CHARS and vocabulary.is_english_chrome(s):
-        return "navigation"  # an English page's invitations to read on, share and subscribe
+        # an English page's invitations to read on, share and subscribe, or its dateline
+        return "timestamp" if vocabulary.is_english_dateline(s) else "navigation"
     if n > p.max_chrome_chars:
         return None
     if screen.dated and _TIMESTAMP.match(s):

@@ -495,6 +495,9 @@ _ENGLISH_CHROME = [
     r"(?:popular|trending) (?:on|at) \S+(?: \S+){0,2}",
     r"(?:read|see|watch) (?:more|next|also|this next|the full story|full story)"
     r"(?: (?:on|at|about|from|here) .{0,40})?",
+    # another story's headline under a heading of its own: "Read more: …", "Related post: …"
+    r"(?:read|see|watch) (?:more|next|also)\s*:.{1,70}",
+    r"related(?: posts?| articles?| stor(?:y|ies)| coverage| roundup| links?| reading)?\s*:.{0,70}",
     r"(?:continue|keep) reading",
     r"(?:sign up|subscribe|register)(?: now| today| here| free| for free)?(?: (?:for|to) .{0,60})?",
     r"(?:get|receive) (?:the latest|our|the best|the top) .{0,50}(?:in|to) your inbox.{0,40}",
@@ -510,7 +513,15 @@ _ENGLISH_CHROME = [
     r"(?:leave|post|add|write) a (?:comment|reply|review)",
     # comments counted, or the heading "Comments" (a manual's "COMMENT:" names a SQL clause)
     r"\d+\s*comments?|comments?\s*\(\d+\)|comments",
-    r"(?:advertisement|sponsored(?: content| links?| stories)?|paid content|promoted(?: stories| content)?)",
+    r"(?:advertisement|advert|sponsored(?: content| links?| stories)?|paid content"
+    r"|promoted(?: stories| content)?)",
+    # a slideshow's counter and controls, a picture's credit on a line of its own, a widget's
+    # heading: "Image 2 of 5", "1 of 6", "Photo: …, AP", "Back to Gallery", WordPress's "Like this:"
+    # (capitalised: a manual's sentence wrapped in its source leaves a line "like this:")
+    r"(?:(?:image|photo|picture|slide)s? )?\d{1,3} of \d{1,3}",
+    r"photo(?:graph)?s?\s*:.{1,60}",
+    r"back to (?:gallery|top)|caption|close|explore further|trending(?: now)?",
+    r"(?-i:Like) this|(?-i:Like) loading\W*",
 ]
 ENGLISH_CHROME_CHARS = 80
 """An English chrome line is this long at most (a subscription prompt names its newsletter)."""
@@ -521,24 +532,79 @@ _ENGLISH_CHROME_OPENINGS = frozenset((
     "popular", "top", "latest", "must", "must-read", "read", "see", "watch", "continue", "keep", "sign",
     "subscribe", "register", "get", "receive", "follow", "share", "email", "print", "tweet", "sharing",
     "did", "like", "enjoy", "love", "click", "filed", "posted", "this", "leave", "post", "add", "write",
-    "comments", "advertisement", "sponsored", "paid", "promoted",
+    "comments", "advertisement", "sponsored", "paid", "promoted", "advert", "image", "photo",
+    "picture", "slide", "images", "photos", "pictures", "slides", "photograph", "photographs", "back",
+    "caption", "close", "explore",
 ))  # fmt: skip
 _ENGLISH_CHROME_LINE = re.compile(r"\s*(?:" + "|".join(_ENGLISH_CHROME) + r")\s*[.:!…>»›]*\s*", re.IGNORECASE)
 
 
-def is_english_chrome(line: str) -> bool:
-    """Whether ``line`` is, whole, one of the lines an English page prints around its story
-    (:data:`_ENGLISH_CHROME`). Only a line of :data:`ENGLISH_CHROME_CHARS` or fewer that starts
-    with a Latin letter or a digit is read: a Chinese page's lines fail the first test."""
+# A story's dateline on a line of its own: a date that names its month, with or without a time
+# and a time zone, or a time alone after "Updated" ("Nov. 19, 2019 8:03 am ET", "Published 11:34
+# PM EST Nov 19, 2019", "Saturday, September 10th, 2005 10:56 am", "Updated at 1:23 p.m."). Only
+# date words: a line that says anything else is not one. (A date in digits alone, 2019-11-19, is
+# left to the Chinese rules, which know when a page is dated.)
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?"
+_ZONE = r"(?:[ecmp][sd]?t|utc|gmt|bst|cet|cest|hkt|jst|ist|aest|amt)"
+_NUMBER = r"\d{1,4}(?:st|nd|rd|th)?,?"
+_TIME = rf"\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?\s*(?:[ap]\.?m\.?)?(?:\s*{_ZONE})?"
+_DATE = rf"(?:{_WEEKDAY}\s*)?(?:{_MONTH}\s*{_NUMBER}(?:\s*{_NUMBER})?|{_NUMBER}\s*{_MONTH}(?:\s*{_NUMBER})?)"
+_ENGLISH_DATELINE = re.compile(
+    rf"\s*(?:(?:first published|published|updated|last updated|posted)(?: on| at)?\s*:?\s*)?"
+    rf"(?:{_DATE}(?:\s*(?:at|[-–—|,])?\s*{_TIME})?|{_TIME}\s*(?:on|[-–—|,])?\s*{_DATE}"
+    rf"|(?:updated|published) (?:at )?{_TIME})\s*\.?\s*",
+    re.IGNORECASE,
+)
+_DATELINE_OPENINGS = frozenset((
+    "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul",
+    "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec",
+    "december", "mon", "monday", "tue", "tues", "tuesday", "wed", "wednesday", "thu", "thur", "thurs",
+    "thursday", "fri", "friday", "sat", "saturday", "sun", "sunday", "published", "updated", "posted",
+    "last", "first",
+))  # fmt: skip
+
+
+def is_english_dateline(line: str) -> bool:
+    """Whether ``line`` is, whole, an English story's dateline (:data:`_ENGLISH_DATELINE`)."""
     text = line.strip()
     if not text or len(text) > ENGLISH_CHROME_CHARS:
         return False
     head = text[0]
-    if "0" <= head <= "9":  # "3 Comments" opens with its count; other lines with a digit do not
-        return "omment" in text.lower() and _ENGLISH_CHROME_LINE.fullmatch(text) is not None
+    if "0" <= head <= "9":
+        return _ENGLISH_DATELINE.fullmatch(text) is not None
+    if not ("A" <= head <= "Z" or "a" <= head <= "z"):
+        return False
+    return _opens_dateline(text.split(None, 1)[0].lower()) and _ENGLISH_DATELINE.fullmatch(text) is not None
+
+
+def _opens_dateline(first: str) -> bool:
+    return first.rstrip(":.,") in _DATELINE_OPENINGS
+
+
+def is_english_chrome(line: str) -> bool:
+    """Whether ``line`` is, whole, one of the lines an English page prints around its story
+    (:data:`_ENGLISH_CHROME`) or its dateline (:func:`is_english_dateline`). Only a line of
+    :data:`ENGLISH_CHROME_CHARS` or fewer that starts with a Latin letter or a digit is read: a
+    Chinese page's lines fail the first test."""
+    text = line.strip()
+    if not text or len(text) > ENGLISH_CHROME_CHARS:
+        return False
+    head = text[0]
+    if "0" <= head <= "9":  # "3 Comments", "1 of 6" open with a count; other lines with a digit do not
+        if _ENGLISH_DATELINE.fullmatch(text) is not None:
+            return True
+        counted = "omment" in text.lower() or " of " in text
+        return counted and _ENGLISH_CHROME_LINE.fullmatch(text) is not None
     if not ("A" <= head <= "Z" or "a" <= head <= "z"):
         return False
     # An English page's lines are mostly prose: its first word sends most of them away at once.
-    if text.split(None, 1)[0].lower().rstrip(":.!?,…") not in _ENGLISH_CHROME_OPENINGS:
+    first = text.split(None, 1)[0].lower()
+    if _opens_dateline(first) and _ENGLISH_DATELINE.fullmatch(text) is not None:
+        return True
+    if first.rstrip(":.!?,…") not in _ENGLISH_CHROME_OPENINGS:
         return False
     return _ENGLISH_CHROME_LINE.fullmatch(text) is not None
