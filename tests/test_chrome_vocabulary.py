@@ -154,6 +154,9 @@ PROSE_WITH_CHROME_WORDS = [
     # The words of Taiwan portals' prompts in a sentence.
     "他想加入好友的社團，卻被拒絕了。",
     "訂閱電子報的讀者越來越多，編輯部決定改版。",
+    "加入會員後可以享有折扣，也能收到最新消息。",
+    "最新消息顯示，颱風將於明天清晨登陸。",
+    "圖文並茂的說明書讓老人也能看懂。",
 ]
 CHROME_WITH_THE_SAME_WORDS = [
     "当前位置 首页 > 新闻 > 正文",
@@ -170,7 +173,7 @@ TAIWAN_PORTAL_CHROME = [
     "本網站使用Cookie以提升您的瀏覽體驗，繼續瀏覽即表示您同意本網站的隱私權政策。",
     "我們使用 cookies 改善服務，繼續使用本網站即表示您同意。", "接受所有 Cookies",
     "本網站使用 Cookies 以提升您的瀏覽體驗。", "加入LINE好友", "訂閱《聯合報》電子報",
-    "首圖來源：shutterstock",
+    "首圖來源：shutterstock", "加入會員", "訂閱我們的YouTube頻道", "圖文／王小明",
 ]  # fmt: skip
 
 
@@ -183,7 +186,8 @@ def test_taiwan_portal_chrome_is_removed_by_both(line: str) -> None:
 # The step's only (the extractor leaves list headings and bracketed reporters to it).
 TAIWAN_PORTAL_CHROME_STEP = [
     "〔記者王小明／台北報導〕", "﹝記者林美／台北報導﹞", "你可能也想看", "今日熱門", "你可能也會喜歡",
-    "贊助商連結", "（首圖來源：shutterstock）",
+    "贊助商連結", "（首圖來源：shutterstock）", "你可能有興趣", "看完這篇的人也看了", "最新消息",
+    "核稿編輯：陳大文",
 ]  # fmt: skip
 
 

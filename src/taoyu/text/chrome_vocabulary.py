@@ -172,7 +172,7 @@ def first_characters(patterns: Iterable[str]) -> str:
 # no sentence end. The extractor drops a short line that opens with one of these labels and a
 # colon, or is one of them, a slash and a name (文／李四).
 BYLINE_LABELS = (
-    "作者", "文", "译", "撰文", "摄影", "编译", "整理", "供稿", "通讯员",
+    "作者", "文", "译", "撰文", "摄影", "编译", "整理", "供稿", "通讯员", "图文",
     # Where the story is online (原文網址：https://…, Taiwan portals under each story)
     "原文网址", "原文链接", "原文连结", "原文地址", "本文链接",
 )  # fmt: skip
@@ -185,7 +185,7 @@ PICTURE_CREDIT = "图"
 # pipeline the step removes these bylines right after extraction anyway.
 BYLINE_LABELS_STEP_ONLY = (
     "责任编辑", "责编", "编辑", "主编", "值班编辑", "实习编辑", "审核", "审校", "校对", "记者", "撰稿",
-    "摄像", "出品", "监制", "策划", "制作",
+    "摄像", "出品", "监制", "策划", "制作", "核稿编辑",
 )  # fmt: skip
 # Where a story came from. Apart from the people above because 来源： opens a line of prose too
 # ("来源：据统计…" in a law's notes): the extractor takes it only with nothing after it (a field the
@@ -310,6 +310,9 @@ LIST_HEADINGS_STEP_ONLY = (
     "精选文章", "热门话题",
     # Taiwan portals' (你可能也會喜歡, 贊助商連結), as the fold writes them
     "你可能也会喜欢", "你可能也喜欢", "赞助商链接", "赞助商连结", "赞助内容",
+    # (你可能有興趣, 看完這篇的人也看了, 最新消息)
+    "你可能有兴趣", "你可能会有兴趣", "你可能也有兴趣", "看完这篇的人也看了", "看过本文的人还看了",
+    "看了本文的人还看了", "最新消息",
 )  # fmt: skip
 # Headings the extractor drops wherever they stand in a short line ("相关阅读：…"); the step,
 # like the others, alone on a line.
@@ -472,7 +475,7 @@ APP_PROMPTS_ALONE = (
     # 按讚加入粉絲團, 追蹤我們, 訂閱電子報), as the fold writes them
     "看更多", "点我看更多", "看完整(?:新闻|内容|文章|全文|报导|报道)", "继续往下阅读", "请继续往下阅读",
     "往下继续阅读", "加入\\s*(?:LINE|Line|line)?\\s*好友", "快加入好友", "加入粉丝团", "按赞加入粉丝团",
-    "追踪我们", "订阅.{{0,10}}电子报",
+    "追踪我们", "订阅.{{0,10}}电子报", "订阅.{{0,10}}(?:YouTube|youtube|Youtube)\\s*频道", "加入会员",
 )  # fmt: skip
 
 # --- English pages --------------------------------------------------------------------------
