@@ -184,3 +184,39 @@ def test_an_article_cut_into_chunks_comes_out_whole(first: int) -> None:
     article container around it holds the rest, so the choice widens to it. A chosen block that
     holds less than 70% of its article's prose is not the whole article."""
     assert main_text(_chunked_story(first)).splitlines() == ["Bus lanes", *_STORY]
+
+
+_ENTRY = [
+    f"第{i}段：高新区以核心区为中心布局五个产业园区，围绕卫星互联网和北斗等方向发展新一代信息技术产业。"
+    * (8 if i == 2 else 1)
+    for i in range(6)
+]
+
+
+def _encyclopedia_entry() -> str:
+    """An encyclopedia entry as a JavaScript-era wiki renders it: every paragraph a ``div`` of the
+    same classes, the section headings ``div``s of others between them, the lead summary in a
+    container of its own above."""
+    paragraph = "<div class='para content MARK'><span class='text'>{}</span></div>"
+    sections = ""
+    for k, heading in enumerate(("历史沿革", "区域规划", "地理环境")):
+        sections += f"<div class='paraTitle level-2'><h2>{heading}</h2></div>"
+        sections += "".join(paragraph.format(p) for p in _ENTRY[2 * k : 2 * k + 2])
+    return (
+        "<html><body><div class='tabs'><div class='lemmaSummary'>"
+        "<div class='para summary MARK'>高新区，隶属于新区，简称高新区，为省级高新技术产业开发区。"
+        "</div></div>"
+        f"<div class='lemma-content'>{sections}</div></div><div class='side'><a href='/x'>相关词条</a></div>"
+        "</body></html>"
+    )
+
+
+def test_an_entrys_paragraphs_of_one_class_are_an_article_not_a_thread() -> None:
+    """Same-classed blocks that are all children of one element are an article's paragraphs: the
+    element is the block, so its headings come with them, and so does the lead summary beside it.
+    (Read as a series of posts, the entry lost its headings and its summary.)"""
+    lines = main_text(_encyclopedia_entry()).splitlines()
+    assert lines == [
+        "高新区，隶属于新区，简称高新区，为省级高新技术产业开发区。",
+        "历史沿革", *_ENTRY[0:2], "区域规划", *_ENTRY[2:4], "地理环境", *_ENTRY[4:6],
+    ]  # fmt: skip

@@ -400,6 +400,15 @@ def _chosen_blocks(
             feed = bool(series) and is_feed(measured, series)
     # Once the comments lost to the post, they do not come back as its sibling.
     skip = np.zeros(len(scores), np.bool_) if in_thread else in_threads
+    # Same-classed blocks that are all children of one element, on a page that is not a thread,
+    # are an article's paragraphs (an encyclopedia entry renders each paragraph a <div> of the
+    # same classes, its headings <div>s of others between them): the element is the block, so the
+    # headings come with them and the lead beside it can join as a sibling. A thread's posts stay
+    # a series: page_type says it is a thread.
+    if series and not feed and not thread_page and not in_thread:
+        parent = int(measured.parents[series[0]])
+        if parent > 0 and all(int(measured.parents[p]) == parent for p in series):
+            best, series = parent, []
     positions = (series if not feed else []) or prose_siblings(measured, best, scores, skip, closing=pruned)
     posts = bool(series) and not feed
     if not thread_page and not posts:
