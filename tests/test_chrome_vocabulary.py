@@ -355,3 +355,31 @@ def test_an_english_dateline_is_a_timestamp_to_the_step() -> None:
     params = chrome_lines.ChromeLinesParams()
     assert chrome_lines.line_reason("Nov. 19, 2019 8:03 am ET", params) == "timestamp"
     assert chrome_lines.line_reason("Read more: The ferry's last summer", params) == "navigation"
+
+
+_STORY_LINE = "The council met on Tuesday to argue about the new bus lanes and the fees drivers will pay."
+_LAST_LINE = "The ferry stopped running in 2019, and the town has not been the same since then."
+_OTHER_STORIES = [
+    "YouTubers must unionize, no matter what Google says",
+    "Paid political ads are not the problem. Our perceptions are",
+    "Could an astronaut lost in space use gravity to get around?",
+]
+
+
+@pytest.mark.parametrize(
+    "heading", ["More Great Example Stories", "You may also like", "Related", "Read next"]
+)
+def test_the_headlines_under_an_english_list_heading_go_with_it(heading: str) -> None:
+    """A list of other stories under its heading is chrome to both modules, up to the first line
+    that ends a sentence: the article goes on there."""
+    lines = [_STORY_LINE, heading, *_OTHER_STORIES, _LAST_LINE]
+    assert boilerplate.without_chrome_lines(lines) == [_STORY_LINE, _LAST_LINE]
+    doc = Document("d", "\n".join(lines), Source("f.jsonl", 0))
+    ChromeLines()(doc)
+    assert doc.text.split("\n") == [_STORY_LINE, _LAST_LINE]
+
+
+def test_short_lines_under_other_english_chrome_stay() -> None:
+    """Only a list's heading takes the lines under it: a subscription prompt does not."""
+    lines = [_STORY_LINE, "Sign up for our daily newsletter", *_OTHER_STORIES, _LAST_LINE]
+    assert boilerplate.without_chrome_lines(lines) == [_STORY_LINE, *_OTHER_STORIES, _LAST_LINE]

@@ -275,6 +275,7 @@ def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str
         texts = [next(each) if len(line) < DISCLAIMER_BELOW else line for line in lines]
         readings = _taiwan_readings(lines, short, folded)
     kept = []
+    items = False  # under an English list heading: its headlines are chrome
     for k, (line, text) in enumerate(zip(lines, texts, strict=True)):
         size = len(line)
         if size < CHROME_LINE_BELOW:  # a short line: chrome text or a disclaimer, one scan for both
@@ -295,6 +296,9 @@ def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str
             chrome = True  # a bar of links, longer than other chrome may be
         if not chrome and "0" <= line[:1] <= "z" and size <= english_chars and english(line):
             chrome = True
+            items = items or vocabulary.is_english_list_heading(line)  # the headlines under it go too
+        elif items and not chrome:  # the run of headlines ends at the first line of prose
+            chrome = items = vocabulary.is_english_list_item(line)
         if not chrome:
             kept.append(line)
     return without_teasers(kept, traditional)

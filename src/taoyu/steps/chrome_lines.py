@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -350,6 +351,15 @@ def _reason(
     return None
 
 
+def _english_list_heading(line: str) -> bool:
+    """An English page's heading of a list of other stories ("You may also like", "Related")."""
+    return (
+        len(line) <= vocabulary.ENGLISH_CHROME_CHARS
+        and vocabulary.is_english_chrome(line)
+        and vocabulary.is_english_list_heading(line)
+    )
+
+
 def _is_list_item(line: str, p: ChromeLinesParams) -> bool:
     s = line.strip()
     if _BULLET.match(s):
@@ -388,8 +398,12 @@ def chrome_reasons(
     i = seen = 0  # seen: non-empty lines before line i, outside link lists
     while i < len(lines):
         s = folded[i].strip()
-        if p.link_lists and s and len(s) <= 12 and (_LIST_HEADING.match(s) or heading_in_reading(i)):
+        english = p.link_lists and "0" <= s[:1] <= "z" and _english_list_heading(s)
+        if english or (
+            p.link_lists and s and len(s) <= 12 and (_LIST_HEADING.match(s) or heading_in_reading(i))
+        ):
             reasons[i] = "link_list"
+            is_item = vocabulary.is_english_list_item if english else partial(_is_list_item, p=p)
             j = i + 1
             # The list runs while lines look like items (or are chrome themselves) and ends at the
             # first line of prose. Across a blank line only bulleted items continue it: a short
@@ -404,7 +418,7 @@ def chrome_reasons(
                 chrome = _reason(t, lines[j].strip(), p, custom, screen)
                 if chrome is None and readings is not None:
                     chrome = reading_reason(j)
-                if not chrome and (not _is_list_item(t, p) or (after_gap and not _BULLET.match(t))):
+                if not chrome and (not is_item(t) or (after_gap and not _BULLET.match(t))):
                     break
                 reasons[j] = chrome or "link_list"
                 after_gap = False

@@ -503,7 +503,7 @@ _ENGLISH_CHROME = [
     r"(?: (?:on|at|about|from|here) .{0,40})?",
     # another story's headline under a heading of its own: "Read more: …", "Related post: …"
     r"(?:read|see|watch) (?:more|next|also)\s*:.{1,70}",
-    r"related(?: posts?| articles?| stor(?:y|ies)| coverage| roundup| links?| reading)?\s*:.{0,70}",
+    r"related(?: posts?| articles?| stor(?:y|ies)| coverage| roundup| links?| reading)?(?:\s*:.{0,70})?",
     r"(?:continue|keep) reading",
     r"(?:sign up|subscribe|register)(?: now| today| here| free| for free)?(?: (?:for|to) .{0,60})?",
     r"(?:get|receive) (?:the latest|our|the best|the top) .{0,50}(?:in|to) your inbox.{0,40}",
@@ -543,6 +543,14 @@ _ENGLISH_CHROME_OPENINGS = frozenset((
     "caption", "close", "explore",
 ))  # fmt: skip
 _ENGLISH_CHROME_LINE = re.compile(r"\s*(?:" + "|".join(_ENGLISH_CHROME) + r")\s*[.:!…>»›]*\s*", re.IGNORECASE)
+# Of those lines, the headings of a list of other stories (the first five alternatives, and "Read
+# next"): the lines under one are its items.
+_ENGLISH_LIST_HEADING = re.compile(
+    r"\s*(?:"
+    + "|".join(_ENGLISH_CHROME[:5])
+    + r"|(?:read|watch) (?:next|also|more)|related)\s*[.:!…>»›]*\s*",
+    re.IGNORECASE,
+)
 
 
 # A story's dateline on a line of its own: a date that names its month, with or without a time
@@ -614,3 +622,21 @@ def is_english_chrome(line: str) -> bool:
     if first.rstrip(":.!?,…") not in _ENGLISH_CHROME_OPENINGS:
         return False
     return _ENGLISH_CHROME_LINE.fullmatch(text) is not None
+
+
+ENGLISH_LIST_ITEM_CHARS = 120
+"""A line under an English list heading is one of its items when it is this short and does not
+end a sentence (a headline ends in no mark, or asks a question)."""
+
+
+def is_english_list_heading(line: str) -> bool:
+    """Whether ``line`` (one :func:`is_english_chrome` takes) heads a list of other stories: "You
+    may also like", "More Great Example Stories", "Related", "Read next"."""
+    return _ENGLISH_LIST_HEADING.fullmatch(line) is not None
+
+
+def is_english_list_item(line: str) -> bool:
+    """Whether ``line``, under an English list heading, is one of the list's items: a headline,
+    up to :data:`ENGLISH_LIST_ITEM_CHARS`, not ending a sentence."""
+    text = line.strip()
+    return 0 < len(text) <= ENGLISH_LIST_ITEM_CHARS and text[-1] not in ".。!！:：;；,，"
