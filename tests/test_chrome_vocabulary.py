@@ -318,6 +318,9 @@ ENGLISH_CHROME = [
     "Read more: Council approves the new bus lanes", "Related post: Ten easy soups for winter",
     "Related: The ferry's last summer", "Image 2 of 5", "1 of 6", "Photo: Jane Doe, AP", "Back to Gallery",
     "Caption", "Close", "Advert", "Trending", "Explore further", "Like this:", "Like Loading...",
+    # a wire story's credits
+    "Jane Doe contributed reporting from Hong Kong.", "Example News' John Roe contributed to this report.",
+    "Reporting by Jane Doe; additional reporting by John Roe; Editing by Sam Poe",
     # datelines
     "Nov. 19, 2019 8:03 am ET", "Published 11:34 PM EST Nov 19, 2019", "Updated at 1:23 p.m.",
     "Saturday, September 10th, 2005 10:56 am", "November 20, 2019 - 11:28 GMT", "19 November 2019",
@@ -335,6 +338,8 @@ ENGLISH_PROSE = [
     "like this:",  # a manual's sentence, wrapped in its source
     "May I help you?", "March on, soldiers.", "Updated guidance for 2019", "Published by Example Press, 2019",
     "November 20, 2019 was the day the ferry stopped.",
+    "Reporting by the Example Post found that the agency ignored the warnings.", "He contributed.",
+    "Several agencies contributed to the fund last year, officials said.",
 ]  # fmt: skip
 
 

@@ -222,7 +222,7 @@ def is_chrome_line(line: str) -> bool:
     line = fold(line)
     if len(line) < CHROME_LINE_BELOW and _is_chrome_text(line):
         return True
-    if vocabulary.is_english_chrome(line):  # up to ENGLISH_CHROME_CHARS
+    if vocabulary.is_english_chrome(line) or vocabulary.is_english_credits(line):  # up to 80 and 250
         return True
     if len(line) >= DISCLAIMER_BELOW:
         return False
@@ -299,6 +299,8 @@ def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str
             items = items or vocabulary.is_english_list_heading(line)  # the headlines under it go too
         elif items and not chrome:  # the run of headlines ends at the first line of prose
             chrome = items = vocabulary.is_english_list_item(line)
+        if not chrome and "A" <= line[:1] <= "Z" and vocabulary.is_english_credits(line):
+            chrome = True
         if not chrome:
             kept.append(line)
     return without_teasers(kept, traditional)

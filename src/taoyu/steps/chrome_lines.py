@@ -327,6 +327,8 @@ def _reason(
     if s[0] < "\x80" and n <= vocabulary.ENGLISH_CHROME_CHARS and vocabulary.is_english_chrome(s):
         # an English page's invitations to read on, share and subscribe, or its dateline
         return "timestamp" if vocabulary.is_english_dateline(s) else "navigation"
+    if "A" <= s[0] <= "Z" and n <= vocabulary.ENGLISH_CREDITS_CHARS and vocabulary.is_english_credits(s):
+        return "byline"  # a wire story's credits
     if n > p.max_chrome_chars:
         return None
     if screen.dated and _TIMESTAMP.match(s):

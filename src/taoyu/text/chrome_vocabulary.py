@@ -624,6 +624,30 @@ def is_english_chrome(line: str) -> bool:
     return _ENGLISH_CHROME_LINE.fullmatch(text) is not None
 
 
+# A wire story's credits at its end, on a line of their own: "Keith Bradsher contributed reporting
+# from Hong Kong.", "Associated Press writers … contributed to this report.", Reuters' "Reporting by
+# …; Editing by …" (only with its editor: "Reporting by ProPublica found that…" opens a sentence).
+_ENGLISH_CREDITS = re.compile(
+    r"\s*(?:[A-Z][^!?]{0,200}? contributed(?: reporting| to this (?:report|story|article))"
+    r"(?: from [A-Z][\w .,'’-]{0,40})?"
+    r"|(?:Reporting|Writing|Additional reporting) by [^!?]{1,200}?"
+    r"(?:;|,)\s*(?:[Ee]dited|[Ee]diting) by [^!?]{1,80}?)"
+    r"\s*\.?\s*"
+)
+ENGLISH_CREDITS_CHARS = 250
+"""A wire story's credits run longer than other English chrome (a list of contributing writers)."""
+
+
+def is_english_credits(line: str) -> bool:
+    """Whether ``line`` is, whole, a wire story's credits (:data:`_ENGLISH_CREDITS`)."""
+    text = line.strip()
+    if not text or len(text) > ENGLISH_CREDITS_CHARS or not ("A" <= text[0] <= "Z"):
+        return False
+    if "contributed" not in text and " by " not in text:
+        return False
+    return _ENGLISH_CREDITS.fullmatch(text) is not None
+
+
 ENGLISH_LIST_ITEM_CHARS = 120
 """A line under an English list heading is one of its items when it is this short and does not
 end a sentence (a headline ends in no mark, or asks a question)."""
