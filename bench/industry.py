@@ -286,23 +286,48 @@ def custom(shared: Path, seed: int = 0) -> None:
     )
 
 
-def content_types(shared: Path, n: int = 500) -> None:
-    """What the content-type rules call texts of corpora whose genre is known (no labelled web text
-    exists that the project may use): the share given the expected type, and the rest."""
+def news_items(shared: Path, n: int) -> list[str]:
+    """``n`` news items of the 新闻联播 transcripts (evaluation only): a day's transcript is many
+    reports, each a paragraph of 200–3,000 characters, taken one by one."""
+    import re
+
+    tags = re.compile(r"<[^>]+>")
+    items: list[str] = []
+    for text in read_texts([shared / "data/corpus/xinwenlianbo"], chunk_chars=1 << 30):
+        for item in text.split("\n\n"):
+            item = tags.sub("", item).strip()  # each report is a <p> of the transcript
+            if 200 <= len(item) <= 3000:
+                items.append(item)
+        if len(items) >= n:
+            break
+    return items[:n]
+
+
+def content_types(shared: Path, news_pages: Sequence[str], n: int = 500) -> None:
+    """What the content-type rules call texts whose genre is known (no labelled web text exists
+    that the project may train on): real news pages (GNE's, each its title over taoyu's
+    extraction), news items, statutes, TiDB docs, poems and Wikipedia paragraphs; the share given
+    the expected type, and the rest."""
     from taoyu.industry import content_type
 
-    corpora = {
-        "news transcripts (expect news)": (shared / "data/corpus/xinwenlianbo", "news"),
+    corpora: dict[str, tuple[Path | list[str], str]] = {
+        f"real news pages, GNE (expect news; {len(news_pages)} pages)": (list(news_pages), "news"),
+        "news transcripts, one report each (expect news)": (news_items(shared, n), "news"),
         "statutes (expect legal)": (shared / "data/corpus/laws", "legal"),
         "TiDB docs (expect tutorial)": (shared / "data/corpus/tidb_docs_cn", "tutorial"),
         "poems (expect literature)": (shared / "data/corpus/poetry", "literature"),
         "Wikipedia (expect other)": (shared / "data/quality/wiki_cmrc.jsonl.zst", "other"),
     }
-    print(f"\n## content type on corpora of a known genre ({n} texts each)\n")
+    print(f"\n## content type on texts of a known genre ({n} texts each unless said)\n")
     print("| corpus | expected type | share | other types given |")
     print("|---|---|---|---|")
-    for name, (path, expected) in corpora.items():
-        texts = list(itertools.islice(read_texts([path], per_file=1), n))
+    for name, (source, expected) in corpora.items():
+        if isinstance(source, list):
+            texts = source
+        else:
+            texts = list(itertools.islice(read_texts([source], per_file=1), n))
+        if not texts:
+            continue
         kinds = Counter(content_type.classify(t).kind for t in texts)
         rest = ", ".join(f"{k} {v / len(texts):.0%}" for k, v in kinds.most_common() if k != expected)
         print(f"| {name} | {expected} | {kinds[expected] / len(texts):.0%} | {rest} |")
@@ -326,15 +351,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "THUOCL keyword count": count_labeller(thuocl_words(args.shared)),
         "seed-word count": seed_labeller(SeedMatcher(builtin())),
     }
+    news_pages = gne_news(args.shared)
     for name, rows in (
         ("TNEWS titles mapped to sections", tnews(args.shared)),
-        ("real news pages (GNE), our labels", gne_news(args.shared)),
+        ("real news pages (GNE), our labels", news_pages),
         ("own paragraphs", own_set()),
     ):
         texts = [t for t, _ in rows]
         report(name, {who: score(rows, run(texts)) for who, run in labellers.items()})
     speed(args.shared, {k: labellers[k] for k in ("taoyu model", "THUOCL keyword count")}, args.speed_docs)
-    content_types(args.shared)
+    content_types(args.shared, [text for text, _ in news_pages])
     path = Path(__import__("taoyu.industry.model", fromlist=["x"]).__file__).with_name("industry_model.npz")
     print(f"\nmodel file: {path.stat().st_size / 2**20:.1f} MB")
     if args.custom:

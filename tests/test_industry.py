@@ -406,3 +406,32 @@ def test_a_computer_on_this_desk_is_not_a_news_agency():
 def test_plain_prose_without_genre_marks_is_other():
     result = content_type.classify("秋天的西湖边很安静，湖面上飘着几片落叶。")
     assert result.kind == content_type.OTHER and result.score < content_type.MIN_SCORE
+
+
+# How reports open on portals that carry them, each of which alone makes a text news.
+NEWS_LEADS = [
+    "（原标题：三条公交线路下月调整）\n市交通局决定调整三条公交线路，调整后换乘更方便。",
+    "原标题：三条公交线路下月调整\n市交通局决定调整三条公交线路，调整后换乘更方便。",
+    "示例晚报讯（记者 王明）市交通局决定调整三条公交线路，调整后换乘更方便。",
+    "示例网-示例客户端讯 市交通局决定调整三条公交线路，调整后换乘更方便。",
+    "今（9）日，市交通局决定调整三条公交线路，调整后换乘更方便。",
+    "市民今日（23日）起可以乘坐新开通的公交线路，换乘更方便。",
+    "记者从市交通局获悉，三条公交线路将于下月调整，调整后换乘更方便。",
+]
+
+
+@pytest.mark.parametrize("text", NEWS_LEADS)
+def test_a_reports_lead_makes_it_news(text):
+    result = content_type.classify(text)
+    assert result.kind == "news", result.scores
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "移动通讯，是指移动用户之间的通信方式，包括无线电话和寻呼。",  # 讯 of a word, not of a newsroom
+        "1949年10月1日，中华人民共和国中央人民政府宣告成立，首都定在北京。",  # an encyclopedia's date
+    ],
+)
+def test_a_word_or_a_date_alone_does_not_make_news(text):
+    assert content_type.classify(text).kind != "news"

@@ -59,8 +59,22 @@ CUES: dict[str, tuple[Cue, ...]] = {
         _cue(r"(?:记者|通讯员)\s*[\u4e00-\u9fff]{2,4}(?:\s|报道|摄|）|\))", 1.5, 2),
         _cue(rf"月{_NUM}{{1,3}}日(?:电|讯)", 2.0, 1),
         _cue(r"据[^。\n]{1,20}(?:报道|消息|介绍|了解)", 1.0, 2),
-        _cue(r"(?:近日|日前|昨天|昨日|今天上午|当天|记者从|记者了解到|消息称|表示)", 0.4, 5),
+        _cue(r"(?:近日|日前|昨天|昨日|今天上午|当天|记者从|记者了解到|消息称|表示|据悉|获悉)", 0.4, 5),
         _cue(r"(?:责任编辑|编辑|来源)[:：]", 0.7, 2),
+        # A portal's reprint of another newsroom's report names the original headline; a lead
+        # opens with the newsroom and 讯 (新京报讯, 北京商报讯, 华龙网-新重庆客户端讯).
+        _cue(r"(?:^|[（(])(?:本文)?原标题[:：]", 2.0, 1),
+        _cue(r"^[^\n，。！？]{0,16}(?<![通资])讯(?:[ \t　]|\s*[，,（(])", 2.0, 1),
+        # Today's date as reports write it (今（9）日, 今日（23日）), a reporter told something, and a
+        # dated event with its reporting verb.
+        _cue(r"今日?\s*[（(]\s*\d{1,2}\s*日?\s*[）)]", 2.0, 1),
+        _cue(r"记者从[^。\n]{1,20}(?:获悉|了解到)", 2.0, 1),
+        _cue(r"(?:告诉|对)[^。\n]{0,12}记者", 1.0, 2),
+        _cue(
+            rf"{_NUM}{{1,3}}月{_NUM}{{1,3}}日[^。\n]{{0,30}}?(?:表示|称|宣布|发布|获悉|介绍|透露|召开|举行|通报)",
+            0.8,
+            2,
+        ),
     ),
     "government_notice": (
         _cue(r"特此(?:通知|公告|通告|公示|函告)", 3.0, 1),
