@@ -388,3 +388,18 @@ def test_short_lines_under_other_english_chrome_stay() -> None:
     """Only a list's heading takes the lines under it: a subscription prompt does not."""
     lines = [_STORY_LINE, "Sign up for our daily newsletter", *_OTHER_STORIES, _LAST_LINE]
     assert boilerplate.without_chrome_lines(lines) == [_STORY_LINE, *_OTHER_STORIES, _LAST_LINE]
+
+
+@pytest.mark.parametrize("line", ["(2006-12-24 03:45:27)", "（2024年5月20日 10:30）", "(2006-12-24)"])
+def test_a_timestamp_in_brackets_is_removed_by_both(line: str) -> None:
+    """A blog prints each comment's time in brackets on a line of its own."""
+    assert extractor_removes(line)
+    assert step_removes(line)
+
+
+@pytest.mark.parametrize(
+    "line", ["（2007年6月29日第十届全国人民代表大会常务委员会第二十八次会议通过）", "(2006-12-24 发布)"]
+)
+def test_a_bracket_that_says_more_than_a_date_stays(line: str) -> None:
+    assert not extractor_removes(line)
+    assert not step_removes(line)

@@ -101,6 +101,7 @@ _STARTS_ALTERNATIVES: list[tuple[str, str | None]] = [
     ),
     # A date alone on its line: a post's or a story's timestamp (the step reads the date itself)
     (vocabulary.DATE_ALONE, r"\d"),
+    (vocabulary.DATE_IN_BRACKETS, r"(（"),
     # Bylines (the extraction step reads the author from the page's markup): 作者：…, 文／…, 图／…,
     # 来源： left empty, and a reporter's line (记者陈大文／台北报导, （记者 张三）; openings below)
     (rf"(?:{_LABELS})\s*[:：]", _first(vocabulary.BYLINE_LABELS)),

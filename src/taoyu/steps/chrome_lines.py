@@ -138,7 +138,7 @@ _COUNTER = rf".{{0,40}}(?:{vocabulary.alternation(vocabulary.COUNTED)})\s*[(（:
 _COUNTER_META = re.compile(rf"(^{_DATE_OR_BYLINE}){_COUNTER}")
 # Unanchored, it matches a page wherever _COUNTER_META matches one of its lines.
 _COUNTER_META_ANYWHERE = re.compile(rf"({_DATE_OR_BYLINE}){_COUNTER}")
-_TIMESTAMP = re.compile(f"^{vocabulary.DATE_ALONE}")
+_TIMESTAMP = re.compile(f"^(?:{vocabulary.DATE_ALONE}|{vocabulary.DATE_IN_BRACKETS})")
 # A name and a date, alone on a line under the title: who published it and when ("深圳中学
 # 2013-03-26", "cn.engadget.com 2012-08-04", "深圳中学 2014-09-03 点击次数:"). Only among a
 # page's first lines: further down the same shape is a notice's own line ("报名截止 2024-05-10").

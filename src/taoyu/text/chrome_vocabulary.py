@@ -220,6 +220,8 @@ DATELINE_LABELS = (
 )  # fmt: skip
 # A date alone on its line (a post's or a story's timestamp), the same pattern in both modules.
 DATE_ALONE = r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$"
+# The same in brackets, as blogs print each comment's time: (2006-12-24 03:45:27).
+DATE_IN_BRACKETS = r"[（(]\s*" + DATE_ALONE.removesuffix("$") + r"\s*[)）]$"
 # What a counter counts: 阅读：5450045, 浏览次数：1234, 点阅数：88, 人气(3). Each is a page control
 # too (阅读 12 in a bar of widgets). The extractor's list lacked 评论 and 人气 (the step counts them
 # in a post's meta line).
