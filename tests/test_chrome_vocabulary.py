@@ -318,6 +318,8 @@ ENGLISH_CHROME = [
     "Read more: Council approves the new bus lanes", "Related post: Ten easy soups for winter",
     "Related: The ferry's last summer", "Image 2 of 5", "1 of 6", "Photo: Jane Doe, AP", "Back to Gallery",
     "Caption", "Close", "Advert", "Trending", "Explore further", "Like this:", "Like Loading...",
+    # a forum post's byline with its age
+    "jdoe - 2 years ago | thread parent", "Posted 3 hours ago", "5 days ago (edited)",
     # a wire story's credits
     "Jane Doe contributed reporting from Hong Kong.", "Example News' John Roe contributed to this report.",
     "Reporting by Jane Doe; additional reporting by John Roe; Editing by Sam Poe",
@@ -340,6 +342,7 @@ ENGLISH_PROSE = [
     "November 20, 2019 was the day the ferry stopped.",
     "Reporting by the Example Post found that the agency ignored the warnings.", "He contributed.",
     "Several agencies contributed to the fund last year, officials said.",
+    "2 years ago, the council voted to close the ferry.", "He left a year ago | and never came back",
 ]  # fmt: skip
 
 

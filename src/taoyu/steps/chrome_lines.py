@@ -326,6 +326,8 @@ def _reason(
         return "navigation"
     if s[0] < "\x80" and n <= vocabulary.ENGLISH_CHROME_CHARS and vocabulary.is_english_chrome(s):
         # an English page's invitations to read on, share and subscribe, or its dateline
+        if vocabulary.is_english_post_meta(s):
+            return "post_meta"
         return "timestamp" if vocabulary.is_english_dateline(s) else "navigation"
     if "A" <= s[0] <= "Z" and n <= vocabulary.ENGLISH_CREDITS_CHARS and vocabulary.is_english_credits(s):
         return "byline"  # a wire story's credits

@@ -584,6 +584,27 @@ _DATELINE_OPENINGS = frozenset((
 ))  # fmt: skip
 
 
+# A post's or a comment's byline on a forum: a name, how long ago, and the thread's controls
+# ("ale - 2 years ago | thread parent", "Posted 3 hours ago", "5 days ago (edited)"). Nothing but
+# a parenthesis and controls after "ago": "2 years ago, the council voted" is a sentence.
+_ENGLISH_POST_META = re.compile(
+    r"\s*(?:[^\s.,;:!?][^.;:!?]{0,40}?\s+[-–—·|]\s+)?(?:posted |updated |edited |submitted )?"
+    r"(?:\d+|an?|one)\s+(?:second|minute|min|hour|hr|day|week|month|year)s?\s+ago"
+    r"(?:\s*\([^()]{0,40}\))?(?:\s*[|·•]\s*[^|.,;:!?]{0,30})*\s*",
+    re.IGNORECASE,
+)
+
+
+def is_english_post_meta(line: str) -> bool:
+    """Whether ``line`` is, whole, a forum post's byline with its age (:data:`_ENGLISH_POST_META`)."""
+    text = line.strip()
+    return (
+        0 < len(text) <= ENGLISH_CHROME_CHARS
+        and " ago" in text.lower()
+        and _ENGLISH_POST_META.fullmatch(text) is not None
+    )
+
+
 def is_english_dateline(line: str) -> bool:
     """Whether ``line`` is, whole, an English story's dateline (:data:`_ENGLISH_DATELINE`)."""
     text = line.strip()
@@ -610,6 +631,8 @@ def is_english_chrome(line: str) -> bool:
     if not text or len(text) > ENGLISH_CHROME_CHARS:
         return False
     head = text[0]
+    if " ago" in text and _ENGLISH_POST_META.fullmatch(text) is not None:
+        return True  # whatever its first word: it is a poster's name
     if "0" <= head <= "9":  # "3 Comments", "1 of 6" open with a count; other lines with a digit do not
         if _ENGLISH_DATELINE.fullmatch(text) is not None:
             return True
