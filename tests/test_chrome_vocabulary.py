@@ -318,6 +318,8 @@ ENGLISH_CHROME = [
     "Read more: Council approves the new bus lanes", "Related post: Ten easy soups for winter",
     "Related: The ferry's last summer", "Image 2 of 5", "1 of 6", "Photo: Jane Doe, AP", "Back to Gallery",
     "Caption", "Close", "Advert", "Trending", "Explore further", "Like this:", "Like Loading...",
+    # a podcast's invitation to listen elsewhere
+    "Listen to Example Radio on Spotify, Apple Podcasts and Google Podcasts.",
     # a forum post's byline with its age
     "jdoe - 2 years ago | thread parent", "Posted 3 hours ago", "5 days ago (edited)",
     # a wire story's credits
@@ -342,7 +344,7 @@ ENGLISH_PROSE = [
     "November 20, 2019 was the day the ferry stopped.",
     "Reporting by the Example Post found that the agency ignored the warnings.", "He contributed.",
     "Several agencies contributed to the fund last year, officials said.",
-    "2 years ago, the council voted to close the ferry.", "He left a year ago | and never came back",
+    "2 years ago, the council voted to close the ferry.", "Listen to the river on a quiet night.", "He left a year ago | and never came back",
 ]  # fmt: skip
 
 

@@ -512,6 +512,8 @@ _ENGLISH_CHROME = [
     r"follow (?:us|\S+(?: \S+){0,3}) on "
     r"(?:facebook|twitter|x|instagram|youtube|tiktok|linkedin|threads|bluesky).{0,60}",
     r"(?:share|email|print|tweet) (?:this|the) (?:article|story|post|page|video)",
+    r"(?:listen|subscribe) (?:to|on) \S+(?: \S+){0,4} (?:on|via|at) "
+    r"(?:spotify|apple podcasts|google podcasts|itunes|stitcher|soundcloud|youtube).{0,60}",
     r"sharing is caring",
     r"(?:did you )?(?:like|enjoy|love) this (?:story|article|post)\?.{0,50}",
     r"click here (?:to|for) .{0,60}",
@@ -542,7 +544,7 @@ _ENGLISH_CHROME_OPENINGS = frozenset((
     "did", "like", "enjoy", "love", "click", "filed", "posted", "this", "leave", "post", "add", "write",
     "comments", "advertisement", "sponsored", "paid", "promoted", "advert", "image", "photo",
     "picture", "slide", "images", "photos", "pictures", "slides", "photograph", "photographs", "back",
-    "caption", "close", "explore",
+    "caption", "close", "explore", "listen",
 ))  # fmt: skip
 _ENGLISH_CHROME_LINE = re.compile(r"\s*(?:" + "|".join(_ENGLISH_CHROME) + r")\s*[.:!…>»›]*\s*", re.IGNORECASE)
 # Of those lines, the headings of a list of other stories (the first five alternatives, and "Read
