@@ -344,7 +344,8 @@ ENGLISH_PROSE = [
     "November 20, 2019 was the day the ferry stopped.",
     "Reporting by the Example Post found that the agency ignored the warnings.", "He contributed.",
     "Several agencies contributed to the fund last year, officials said.",
-    "2 years ago, the council voted to close the ferry.", "Listen to the river on a quiet night.", "He left a year ago | and never came back",
+    "2 years ago, the council voted to close the ferry.", "Listen to the river on a quiet night.",
+    "He left a year ago | and never came back",
 ]  # fmt: skip
 
 
