@@ -109,6 +109,27 @@ def test_a_next_js_article_comes_from_its_data() -> None:
     assert "一句话摘要" not in text
 
 
+def test_a_next_js_pages_menus_in_its_data_are_not_its_text() -> None:
+    """A news app carries its header and footer as markup in its state: menus, mostly links over
+    many lines, are left out; a paragraph with a long link in it is not a menu."""
+    menu = (
+        "<ul>"
+        + "".join(f"<li><a href='/{s}'>{s}</a></li>" for s in ("要闻", "财经", "体育", "娱乐", "科技"))
+        + "</ul>"
+    )
+    linked = (
+        "<p>据<a href='/r'>本台此前报道的那场持续了整整三天三夜的大型国际马拉松比赛</a>，"
+        "今年报名人数再创新高。</p>"
+    )
+    state = {"props": {"header": {"html": menu}, "story": {"body": [*_PARAS[:3], linked]}}}
+    text = main_text(_app_shell("<div>加载中…</div>", state, "__NEXT_DATA__"))
+    story = [
+        *_PARAS[:3],
+        "据本台此前报道的那场持续了整整三天三夜的大型国际马拉松比赛，今年报名人数再创新高。",
+    ]
+    assert text.splitlines() == ["加载中…", *story]  # the shell's own line, then the story
+
+
 def test_a_rendered_page_is_not_padded_from_its_state() -> None:
     """A page rendered on the server shows its content: its state then only adds what extraction
     rightly left out (an author's bio)."""

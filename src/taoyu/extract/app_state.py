@@ -10,7 +10,9 @@ so what is content in it is told by what the strings are, not by the site's fiel
 - a string holding paragraph markup (``<p>``, ``<br>``) is rich text: rendered to lines;
 - a plain string of a sentence or more (a sentence mark, 40 characters) is prose;
 - summaries, excerpts, descriptions and SEO fields repeat the content in short and are skipped,
-  and so is a string whose text was already taken (an answer's excerpt inside its content).
+  and so is a string whose text was already taken (an answer's excerpt inside its content);
+- a fragment of markup that is mostly links over several lines is the site's header or footer,
+  rendered into the state (a Next.js news page carries its menus so): skipped.
 
 Found in document order of the JSON. Only the scripts named above are read: extraction finds their
 ids among the labels it reads anyway, and only then queries the page for them (a substring search
@@ -44,6 +46,8 @@ _SKIPPED_KEYS = re.compile(
 _MIN_PROSE = 40  # characters of a plain string that reads as content
 _MIN_ADDED = 30  # characters the state must add to the page's text to be used
 _MIN_RICH = 10  # characters of rendered rich text worth keeping
+_NAVIGATION_LINKS = 0.6  # share of a fragment's text in links that makes it navigation...
+_NAVIGATION_LINES = 4  # ...when it renders to this many lines or more (a paragraph's links do not)
 _MAX_DEPTH = 64
 _MAX_STATE_CHARS = 20_000_000  # a larger blob is not parsed
 
@@ -112,5 +116,10 @@ def _lines(value: str) -> list[str]:
         tree = LexborHTMLParser(value)
         root = tree.body or tree.root
         lines = block_lines(root) if root is not None else []
-        return lines if sum(map(len, lines)) >= _MIN_RICH else []
+        text = sum(map(len, lines))
+        if len(lines) >= _NAVIGATION_LINES and root is not None:
+            linked = sum(len("".join(link.text().split())) for link in root.css("a"))
+            if linked >= _NAVIGATION_LINKS * sum(len("".join(line.split())) for line in lines):
+                return []  # a header's or a footer's menus
+        return lines if text >= _MIN_RICH else []
     return [" ".join(line.split()) for line in value.splitlines() if line.strip()]
