@@ -290,6 +290,28 @@ def test_a_short_brief_that_prints_one_caption_twice_is_not_a_repeating_page():
     assert Quality()(make(longer)).dropped_by.reason == "quality:dup_5gram_share"
 
 
+def test_a_sports_brief_without_function_words_is_not_a_keyword_list():
+    """Four sentences of a match report (50–80 words) can lack 的, 了 and 是 altogether; from 80
+    words a text with fewer than two stop words is a keyword list, not prose."""
+    brief = "\n".join(
+        [
+            "北京时间5月20日，今天季后赛步行者130-109战胜尼克斯，大比分4-3晋级东部决赛。",
+            "尼克斯官方宣布，主力后卫第三节遭遇左手骨折，本场比赛不会回归。",
+            "这名后卫全场出战29分钟，投篮17投6得到17分9次助攻。",
+            "步行者东部决赛对阵凯尔特人，首场比赛定于北京时间5月22日举行。",
+        ]
+    )
+    scores = quality_scores(brief)
+    assert 50 <= scores["words"] < 80 and scores["stop_words"] < 2
+    assert not Quality()(make(brief)).is_dropped
+    keywords = (
+        "，".join(["龙井茶价格", "龙井茶批发", "西湖龙井官网", "明前龙井", "龙井茶哪里买", "正宗龙井"] * 6)
+        + "。"
+    )
+    assert quality_scores(keywords)["words"] >= 80
+    assert Quality()(make(keywords)).is_dropped
+
+
 def test_english_and_short_texts_fail_the_chinese_rules():
     english = Quality()(make("This page is written in English only. " * 20))
     assert english.dropped_by.reason == "quality:han_ratio"
