@@ -435,3 +435,34 @@ def test_a_reports_lead_makes_it_news(text):
 )
 def test_a_word_or_a_date_alone_does_not_make_news(text):
     assert content_type.classify(text).kind != "news"
+
+
+def test_a_question_page_is_qa_by_its_title_and_address():
+    """A Q&A site's answer says nothing of its genre in its text: its title asks, and its
+    address is a question's. Either alone is not enough (a report may ask in its headline)."""
+    answer = "我去年在社区办过一次，材料准备齐全的话当天就能拿到回执，记得提前预约。"
+    title, url = "居住证怎么办理？ - 示例问答", "https://www.example.com/question/123/answer/456"
+    assert content_type.classify(answer, title=title, url=url).kind == "qa"
+    assert content_type.classify(answer, title=title).kind == content_type.OTHER
+    report = "示例晚报讯（记者 王明）居住证今年起可以在网上办理，材料准备齐全的话当天就能拿到回执。"
+    assert (
+        content_type.classify(report, title="居住证还要排队吗？", url="https://news.example.com/a/1").kind
+        == "news"
+    )
+
+
+def test_a_forums_address_counts_for_forum():
+    post = "楼主 发表于 2026-3-1\n这台洗衣机值得买吗？"
+    plain = content_type.classify(post)
+    addressed = content_type.classify(post, url="https://bbs.example.com/thread-123-1-1.html")
+    assert addressed.scores["forum"] > plain.scores["forum"] and addressed.kind == "forum"
+
+
+def test_the_step_reads_a_pages_title_and_address_for_its_content_type():
+    from taoyu.document import Document, Source
+    from taoyu.steps.industry import Industry
+
+    answer = "我去年在社区办过一次，材料准备齐全的话当天就能拿到回执，记得提前预约。"
+    doc = Document("d", answer, Source("f", 0), url="https://www.example.com/question/123")
+    doc.meta["title"] = "居住证怎么办理？ - 示例问答"
+    assert Industry()(doc).meta["content_type"] == "qa"

@@ -544,7 +544,7 @@ def label(
         _fail(str(exc))
     probs = labeller.predict_proba([text], urls=[url])[0]
     prediction = labeller.prediction(probs)
-    kind = content_type.classify(text)
+    kind = content_type.classify(text, url=url)
     names = {lb.code: lb.name for lb in labeller.taxonomy.labels}
     ranked = sorted(zip(labeller.codes, probs.tolist(), strict=True), key=lambda x: -x[1])[: max(top, 1)]
     if as_json:

@@ -163,8 +163,22 @@ def listing_score(text: str) -> float:
     return round(max(0.0, share - 0.5) * 8 * min(len(lines), 20) / 20, 3)
 
 
-def classify(text: str, max_chars: int = 1500) -> ContentType:
-    """The kind of ``text`` (its first ``max_chars`` characters are read)."""
+# Where a page says what it is before its text does: a question as its title (the site's name
+# after it aside: "…为什么？ - 知乎"), a Q&A site's or a forum's address.
+_QUESTION_TITLE = re.compile(r"[？?]\s*(?:[-_|｜—–]+\s*[^？?]{1,30})?\s*$")
+_QA_URL = re.compile(r"/questions?/|zhidao\.|wenda\.|/wenda/|/ask/|/answers?/", re.IGNORECASE)
+_FORUM_URL = re.compile(r"/thread-|/forum|viewthread|showtopic|/bbs/|//bbs\.|tieba\.|/t/\d", re.IGNORECASE)
+_PAGE_CUES = {"qa": 1.5, "forum": 1.5}
+"""What a question title and a Q&A address each add to ``qa``, a forum's address to ``forum``:
+more than one cue of the text, less than a type's minimum alone (a report may ask in its
+headline); a question at a question's address is Q&A."""
+
+
+def classify(
+    text: str, max_chars: int = 1500, title: str | None = None, url: str | None = None
+) -> ContentType:
+    """The kind of ``text`` (its first ``max_chars`` characters are read), with the page's
+    ``title`` and ``url`` when known: a question for a title, a Q&A site's or a forum's address."""
     head = text[:max_chars]
     scores = {kind: 0.0 for kind in KINDS}
     for kind, cues in CUES.items():
@@ -178,6 +192,10 @@ def classify(text: str, max_chars: int = 1500) -> ContentType:
             total += cue.weight * hits
         scores[kind] = round(total, 3)
     scores["listing"] = listing_score(head)
+    for asks in (bool(title and _QUESTION_TITLE.search(title)), bool(url and _QA_URL.search(url))):
+        scores["qa"] = round(scores["qa"] + _PAGE_CUES["qa"] * asks, 3)
+    if url and _FORUM_URL.search(url):
+        scores["forum"] = round(scores["forum"] + _PAGE_CUES["forum"], 3)
     kind = max(KINDS, key=lambda k: scores[k])
     if scores[kind] < MIN_SCORE:
         return ContentType(OTHER, scores[kind], scores)

@@ -100,7 +100,7 @@ class Industry(Annotator):
             labels["industry_runner_up"] = prediction.runner_up
             labels["industry_runner_up_score"] = prediction.runner_up_score
         if self.params.content_type:
-            kind = content_type.classify(doc.text)
+            kind = content_type.classify(doc.text, title=_title(doc), url=doc.url)
             labels["content_type"] = kind.kind
             labels["content_type_score"] = kind.score
             labels["content_type_scores"] = {k: v for k, v in kind.scores.items() if v}
