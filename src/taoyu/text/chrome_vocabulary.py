@@ -626,9 +626,10 @@ def _opens_dateline(first: str) -> bool:
 
 def is_english_chrome(line: str) -> bool:
     """Whether ``line`` is, whole, one of the lines an English page prints around its story
-    (:data:`_ENGLISH_CHROME`) or its dateline (:func:`is_english_dateline`). Only a line of
-    :data:`ENGLISH_CHROME_CHARS` or fewer that starts with a Latin letter or a digit is read: a
-    Chinese page's lines fail the first test."""
+    (:data:`_ENGLISH_CHROME`), its dateline (:func:`is_english_dateline`) or a forum post's byline
+    with its age (:func:`is_english_post_meta`, whatever its first character: a poster's name).
+    Otherwise only a line of :data:`ENGLISH_CHROME_CHARS` or fewer that starts with a Latin letter
+    or a digit is read: a Chinese page's lines fail the first test."""
     text = line.strip()
     if not text or len(text) > ENGLISH_CHROME_CHARS:
         return False
