@@ -409,3 +409,28 @@ def test_a_timestamp_in_brackets_is_removed_by_both(line: str) -> None:
 def test_a_bracket_that_says_more_than_a_date_stays(line: str) -> None:
     assert not extractor_removes(line)
     assert not step_removes(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "马亮南生 10月前",
+        "小诺抓 (楼主)10月前",
+        "张三 2小时前 · 北京",
+        "张三 5分钟前 来自iPhone客户端",
+        "李四 刚刚",
+    ],
+)
+def test_a_replys_byline_with_its_age_is_removed_by_both(line: str) -> None:
+    """A forum or a comment box prints each reply's poster and how long ago it was posted."""
+    assert extractor_removes(line)
+    assert step_removes(line)
+
+
+@pytest.mark.parametrize(
+    "line", ["我3天前去了北京。", "刚刚装好的大月亮", "11 天前", "2019年 3年前，这里还是一片农田。"]
+)
+def test_prose_and_a_bare_age_are_kept_by_both(line: str) -> None:
+    """A sentence that says how long ago stays; so does a bare age, which a forum's gold keeps."""
+    assert not extractor_removes(line)
+    assert not step_removes(line)

@@ -225,6 +225,8 @@ def is_chrome_line(line: str) -> bool:
         return True
     if vocabulary.is_english_chrome(line) or vocabulary.is_english_credits(line):  # up to 80 and 250
         return True
+    if vocabulary.is_post_age_line(line):
+        return True
     if len(line) >= DISCLAIMER_BELOW:
         return False
     return _DISCLAIMER_START.match(line) is not None or _DISCLAIMER.search(line) is not None
@@ -301,6 +303,8 @@ def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str
         elif items and not chrome:  # the run of headlines ends at the first line of prose
             chrome = items = vocabulary.is_english_list_item(line)
         if not chrome and "A" <= line[:1] <= "Z" and vocabulary.is_english_credits(line):
+            chrome = True
+        if not chrome and size <= vocabulary.POST_AGE_CHARS and vocabulary.is_post_age_line(text):
             chrome = True
         if not chrome:
             kept.append(line)

@@ -331,6 +331,8 @@ def _reason(
         return "timestamp" if vocabulary.is_english_dateline(s) else "navigation"
     if "A" <= s[0] <= "Z" and n <= vocabulary.ENGLISH_CREDITS_CHARS and vocabulary.is_english_credits(s):
         return "byline"  # a wire story's credits
+    if n <= vocabulary.POST_AGE_CHARS and vocabulary.is_post_age_line(s):
+        return "post_meta"  # a reply's byline with its age
     if n > p.max_chrome_chars:
         return None
     if screen.dated and _TIMESTAMP.match(s):

@@ -222,6 +222,26 @@ DATELINE_LABELS = (
 DATE_ALONE = r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$"
 # The same in brackets, as blogs print each comment's time: (2006-12-24 03:45:27).
 DATE_IN_BRACKETS = r"[（(]\s*" + DATE_ALONE.removesuffix("$") + r"\s*[)）]$"
+# A reply's byline on a forum or under a post: the poster's name, and how long ago (马亮南生 10月前,
+# 小诺抓 (楼主)10月前, 张三 2小时前 · 北京, 张三 5分钟前 来自iPhone客户端). The name is needed, apart
+# from the time by a space or a (楼主): a time alone ("11 天前") is kept in a forum's gold.
+_RELATIVE_TIME = r"(?:\d{1,3}\s*(?:秒|分钟|小时|天|周|星期|个月|月|年)前|刚刚)"
+POST_AGE_LINE = re.compile(
+    rf"\s*(?!\d)[^\s。，！？；：,!?;:]{{1,16}}(?:\s+|\s*[(（](?:楼主|作者|博主|up主|UP主)[)）]\s*){_RELATIVE_TIME}"
+    r"(?:\s+来自\S{1,12}|\s*[·|｜]\s*[^\s。，！？；,!?;]{1,10}|\s+IP属地[:：]?\s*\S{1,8})?\s*$"
+)
+POST_AGE_CHARS = 48
+
+
+def is_post_age_line(line: str) -> bool:
+    """Whether ``line`` is, whole, a reply's byline with its age (:data:`POST_AGE_LINE`)."""
+    return (
+        len(line) <= POST_AGE_CHARS
+        and ("前" in line or "刚刚" in line)
+        and POST_AGE_LINE.match(line) is not None
+    )
+
+
 # What a counter counts: 阅读：5450045, 浏览次数：1234, 点阅数：88, 人气(3). Each is a page control
 # too (阅读 12 in a bar of widgets). The extractor's list lacked 评论 and 人气 (the step counts them
 # in a post's meta line).
