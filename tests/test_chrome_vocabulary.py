@@ -396,7 +396,7 @@ def test_short_lines_under_other_english_chrome_stay() -> None:
     assert boilerplate.without_chrome_lines(lines) == [_STORY_LINE, *_OTHER_STORIES, _LAST_LINE]
 
 
-@pytest.mark.parametrize("line", ["(2006-12-24 03:45:27)", "（2024年5月20日 10:30）", "(2006-12-24)"])
+@pytest.mark.parametrize("line", ["(2006-12-24 03:45:27)", "（2024年5月20日 10:30）", "(2006-12-24 09:07)"])
 def test_a_timestamp_in_brackets_is_removed_by_both(line: str) -> None:
     """A blog prints each comment's time in brackets on a line of its own."""
     assert extractor_removes(line)
@@ -404,9 +404,15 @@ def test_a_timestamp_in_brackets_is_removed_by_both(line: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "line", ["（2007年6月29日第十届全国人民代表大会常务委员会第二十八次会议通过）", "(2006-12-24 发布)"]
+    "line",
+    [
+        "（2007年6月29日第十届全国人民代表大会常务委员会第二十八次会议通过）",
+        "(2006-12-24 发布)",
+        "（2025年1月23日）",
+    ],
 )
 def test_a_bracket_that_says_more_than_a_date_stays(line: str) -> None:
+    """A date without its time in brackets is a decision's or a speech's, under its title."""
     assert not extractor_removes(line)
     assert not step_removes(line)
 

@@ -220,8 +220,9 @@ DATELINE_LABELS = (
 )  # fmt: skip
 # A date alone on its line (a post's or a story's timestamp), the same pattern in both modules.
 DATE_ALONE = r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$"
-# The same in brackets, as blogs print each comment's time: (2006-12-24 03:45:27).
-DATE_IN_BRACKETS = r"[（(]\s*" + DATE_ALONE.removesuffix("$") + r"\s*[)）]$"
+# A date and a time in brackets, as blogs print each comment's time: (2006-12-24 03:45:27). With its
+# time only: a decision's or a speech's date under its title is its own, （2025年1月23日）.
+DATE_IN_BRACKETS = r"[（(]\s*\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*\d{1,2}:\d{2}(?::\d{2})?\s*[)）]$"
 # A reply's byline on a forum or under a post: the poster's name, and how long ago (马亮南生 10月前,
 # 小诺抓 (楼主)10月前, 张三 2小时前 · 北京, 张三 5分钟前 来自iPhone客户端). The name is needed, apart
 # from the time by a space or a (楼主): a time alone ("11 天前") is kept in a forum's gold.
