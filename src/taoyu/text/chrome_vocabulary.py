@@ -512,8 +512,9 @@ APP_PROMPTS_ALONE = (
 # "Follow us on Twitter", "Filed under: …"). Written from the shapes such lines take on every
 # site, not from one site's words; whole lines only, so prose that uses the words runs on past
 # them. A list, not a family: each alternative opens with a group, not the literal the families
-# above need (their tests read every tuple of this module).
-_ENGLISH_CHROME = [
+# above need (their tests read every tuple of this module). The headings of lists come first, on
+# their own: the lines under one are its items (is_english_list_heading).
+_ENGLISH_LIST_HEADINGS = [
     r"(?:you (?:may|might|will|would|should) (?:also )?(?:like|love|enjoy|be interested in)"
     r"|we (?:think|thought) you(?:'|’)d (?:like|enjoy))(?: these| this| reading)?"
     r"(?: posts?| stories| articles?| reads?)?",
@@ -522,6 +523,9 @@ _ENGLISH_CHROME = [
     r"more(?: \S+){0,2} (?:stories|articles)",
     r"more (?:on|from|at|in) \S+(?: \S+){0,3}",
     r"(?:popular|trending) (?:on|at) \S+(?: \S+){0,2}",
+]
+_ENGLISH_CHROME = [
+    *_ENGLISH_LIST_HEADINGS,
     r"(?:read|see|watch) (?:more|next|also|this next|the full story|full story)"
     r"(?: (?:on|at|about|from|here) .{0,40})?",
     # another story's headline under a heading of its own: "Read more: …", "Related post: …"
@@ -568,11 +572,11 @@ _ENGLISH_CHROME_OPENINGS = frozenset((
     "caption", "close", "explore", "listen",
 ))  # fmt: skip
 _ENGLISH_CHROME_LINE = re.compile(r"\s*(?:" + "|".join(_ENGLISH_CHROME) + r")\s*[.:!…>»›]*\s*", re.IGNORECASE)
-# Of those lines, the headings of a list of other stories (the first five alternatives, and "Read
-# next"): the lines under one are its items.
+# Of those lines, the headings of a list of other stories (and "Read next", "Related" alone): the
+# lines under one are its items.
 _ENGLISH_LIST_HEADING = re.compile(
     r"\s*(?:"
-    + "|".join(_ENGLISH_CHROME[:5])
+    + "|".join(_ENGLISH_LIST_HEADINGS)
     + r"|(?:read|watch) (?:next|also|more)|related)\s*[.:!…>»›]*\s*",
     re.IGNORECASE,
 )
