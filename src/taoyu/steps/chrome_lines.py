@@ -358,11 +358,13 @@ def _reason(
 
 
 def _english_list_heading(line: str) -> bool:
-    """An English page's heading of a list of other stories ("You may also like", "Related")."""
+    """An English page's heading of a list of other stories ("You may also like", "Related"). The
+    heading's own expression first: most lines fail it at once, and _reason then asks the line
+    whether it is English chrome only once."""
     return (
         len(line) <= vocabulary.ENGLISH_CHROME_CHARS
-        and vocabulary.is_english_chrome(line)
         and vocabulary.is_english_list_heading(line)
+        and vocabulary.is_english_chrome(line)
     )
 
 

@@ -219,10 +219,12 @@ DATELINE_LABELS = (
     "最后更新时间", "最后更新",
 )  # fmt: skip
 # A date alone on its line (a post's or a story's timestamp), the same pattern in both modules.
-DATE_ALONE = r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$"
+_DAY = r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?"
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?"
+DATE_ALONE = rf"{_DAY}(?:\s*{_CLOCK})?$"
 # A date and a time in brackets, as blogs print each comment's time: (2006-12-24 03:45:27). With its
 # time only: a decision's or a speech's date under its title is its own, （2025年1月23日）.
-DATE_IN_BRACKETS = r"[（(]\s*\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*\d{1,2}:\d{2}(?::\d{2})?\s*[)）]$"
+DATE_IN_BRACKETS = rf"[（(]\s*{_DAY}\s*{_CLOCK}\s*[)）]$"
 # A reply's byline on a forum or under a post: the poster's name, and how long ago (马亮南生 10月前,
 # 小诺抓 (楼主)10月前, 张三 2小时前 · 北京, 张三 5分钟前 来自iPhone客户端). The name is needed, apart
 # from the time by a space or a (楼主): a time alone ("11 天前") is kept in a forum's gold.
@@ -625,11 +627,11 @@ _ENGLISH_POST_META = re.compile(
 def is_english_post_meta(line: str) -> bool:
     """Whether ``line`` is, whole, a forum post's byline with its age (:data:`_ENGLISH_POST_META`)."""
     text = line.strip()
-    return (
-        0 < len(text) <= ENGLISH_CHROME_CHARS
-        and " ago" in text.lower()
-        and _ENGLISH_POST_META.fullmatch(text) is not None
-    )
+    return 0 < len(text) <= ENGLISH_CHROME_CHARS and _is_post_meta(text)
+
+
+def _is_post_meta(text: str) -> bool:
+    return " ago" in text and _ENGLISH_POST_META.fullmatch(text) is not None
 
 
 def is_english_dateline(line: str) -> bool:
@@ -639,14 +641,18 @@ def is_english_dateline(line: str) -> bool:
         return False
     head = text[0]
     if "0" <= head <= "9":
-        return _ENGLISH_DATELINE.fullmatch(text) is not None
+        return _is_dateline(text, "")
     if not ("A" <= head <= "Z" or "a" <= head <= "z"):
         return False
-    return _opens_dateline(text.split(None, 1)[0].lower()) and _ENGLISH_DATELINE.fullmatch(text) is not None
+    return _is_dateline(text, text.split(None, 1)[0].lower())
 
 
-def _opens_dateline(first: str) -> bool:
-    return first.rstrip(":.,") in _DATELINE_OPENINGS
+def _is_dateline(text: str, first: str) -> bool:
+    """:func:`is_english_dateline` of a stripped line whose first word (lower-cased; "" when the
+    line opens with a digit) is already known."""
+    if first and first.rstrip(":.,") not in _DATELINE_OPENINGS:
+        return False
+    return _ENGLISH_DATELINE.fullmatch(text) is not None
 
 
 def is_english_chrome(line: str) -> bool:
@@ -658,11 +664,11 @@ def is_english_chrome(line: str) -> bool:
     text = line.strip()
     if not text or len(text) > ENGLISH_CHROME_CHARS:
         return False
-    head = text[0]
-    if " ago" in text and _ENGLISH_POST_META.fullmatch(text) is not None:
+    if _is_post_meta(text):
         return True  # whatever its first word: it is a poster's name
+    head = text[0]
     if "0" <= head <= "9":  # "3 Comments", "1 of 6" open with a count; other lines with a digit do not
-        if _ENGLISH_DATELINE.fullmatch(text) is not None:
+        if _is_dateline(text, ""):
             return True
         counted = "omment" in text.lower() or " of " in text
         return counted and _ENGLISH_CHROME_LINE.fullmatch(text) is not None
@@ -670,7 +676,7 @@ def is_english_chrome(line: str) -> bool:
         return False
     # An English page's lines are mostly prose: its first word sends most of them away at once.
     first = text.split(None, 1)[0].lower()
-    if _opens_dateline(first) and _ENGLISH_DATELINE.fullmatch(text) is not None:
+    if _is_dateline(text, first):
         return True
     if first.rstrip(":.!?,…") not in _ENGLISH_CHROME_OPENINGS:
         return False
