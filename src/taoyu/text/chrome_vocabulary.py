@@ -461,9 +461,6 @@ PAGE_CONTROLS = (
     "播放", "热度", "在看", "喜欢", "顶", "踩", "支持", "反对", "更多",
     "查看更多", "网站地图", "联系我们", "关于我们", "网站声明", "隐私政策", "法律声明", "设为首页",
     "友情链接", "网站导航", "留言",
-    # a wiki's control beside each section heading, to have it read aloud (its 编辑, to edit the
-    # section, is a byline's label: BYLINE_LABELS_STEP_ONLY)
-    "播报",
 )  # fmt: skip
 # Controls that make a short line chrome when they open it, whatever follows (点赞 12 收藏 3).
 CONTROLS_OPENING = ("点赞", "收藏")
