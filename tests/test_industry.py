@@ -334,6 +334,35 @@ def test_training_learns_words_that_are_not_seeds():
     assert sum(report.weak.values()) > 0 and report.corpus_labels
 
 
+def test_a_seed_word_is_never_used_as_filler_in_seed_texts():
+    # 数据 is one of the trainer's neutral words; a taxonomy that names it as a seed must not be
+    # taught that it says nothing (it would be set, as filler, into every other label's texts).
+    from taoyu.industry.train import NEUTRAL_WORDS, seed_texts
+
+    assert "数据" in NEUTRAL_WORDS
+    taxonomy = parse(
+        {
+            "labels": [
+                {"code": "data", "seeds": ["数据", "数据库"]},
+                {"code": "tea", "seeds": ["茶农", "龙井"]},
+            ]
+        },
+        "mine",
+    )
+    texts, labels = seed_texts(taxonomy, [[], []], 400, np.random.default_rng(0))
+    tea_texts = [t for t, k in zip(texts, labels, strict=True) if k == 1]
+    assert not any("数据" in t for t in tea_texts)
+
+
+def test_builtin_seeds_are_not_words_every_headline_uses():
+    # A seed counts as evidence for its section; a word news of every kind uses (网友, 孩子, 科技,
+    # 创新) is not. The three left are the plainest words of their sections.
+    from taoyu.industry.train import NEUTRAL_WORDS
+
+    seeds = {str(s) for label in builtin().labels for s in label.seeds}
+    assert seeds & set(NEUTRAL_WORDS) <= {"农村", "政府", "政策"}
+
+
 def test_two_labels_keep_other_above_chance():
     two = parse({"labels": [THREE.as_dict()["labels"][0], THREE.as_dict()["labels"][1]]}, "two")
     corpus = [t for t, c in _corpus(0, 40) if c != "opera"]
