@@ -45,6 +45,15 @@ def test_empty_and_odd_text_do_not_crash():
     assert code and 0 <= confidence <= 1
 
 
+def test_a_text_with_no_word_is_dropped_as_no_text_not_as_a_language():
+    """An extraction that left nothing (a login form, an app shell) or only marks and spaces says
+    nothing about a language: the ledger says there was no text."""
+    for text in ("", " \n ", "© — · | ▶ ……"):
+        assert Language()(_doc(text)).dropped_by.reason == "no_text"
+    # A word cld2 cannot call is still a word: unknown or uncertain, not no text.
+    assert Language()(_doc("ok")).dropped_by.reason != "no_text"
+
+
 MIXED = "\n".join(
     [
         "异步提交",

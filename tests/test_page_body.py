@@ -54,6 +54,19 @@ def _teasers(count: int) -> str:
     return "<ul class='news'>" + "".join(items) + "</ul>"
 
 
+def _board(rows: int) -> str:
+    """A forum board's index: each row a linked thread title, its author, replies and views, the
+    last poster and the dates, each in a cell of its own."""
+    items = []
+    for i, town in enumerate((_TOWNS * 2)[:rows]):
+        items.append(
+            f"<tr><td><a href='/thread-{i}-1-1.html'>{town}小区的电梯又坏了，有人知道找谁修吗？</a></td>"
+            f"<td><a href='/u/{i}'>住户{i}</a><br>2024-3-{i + 1}</td><td>{i * 3 + 2}/{i * 90 + 41}</td>"
+            f"<td>邻居{i}<br>2024-3-{i + 2} 10:2{i}</td></tr>"
+        )
+    return "<table class='threads'>" + "".join(items) + "</table>"
+
+
 def _run(raw: bytes | None = None, text: str = "", title: str | None = None) -> Document:
     doc = Document("d", text, Source("f", 0), url="https://example.cn/a.html", raw=raw)
     if title is not None:
@@ -93,6 +106,8 @@ DROPPED = {
     "title only": ("开放时间调整", "<h3>开放时间调整</h3><span>2024-05-01</span>", "no_body:no_prose"),
     # A column's page: linked headlines over full-sentence summaries (few links, many sentences).
     "teasers with summaries": ("街道新闻", _teasers(6), "no_body:teasers"),
+    # Each thread's row holds more than a teaser: author, replies and views, last poster, dates.
+    "forum board index": ("物业维修 - 论坛", "<p>版规：请勿发布广告。</p>" + _board(12), "no_body:teasers"),
     # A site's error page keeps its breadcrumb and the missing article's headline and byline: the
     # message is the only sentence, and not the page's first line.
     "error page in the site's chrome": (

@@ -92,7 +92,9 @@ class PageShape:
     """Lines of the content that are a link alone, 8 characters or more: linked headlines."""
     teaser_lines: int = 0
     """Lines in the items those headlines lead: each headline and up to two lines under it (its
-    summary, its date), the shape of a column's page of teasers (:func:`_teasers`)."""
+    summary, its date), and the short lines of a row's details below those (author, replies, last
+    poster: :func:`_item_detail`), the shape of a column's page of teasers or a board's index
+    (:func:`_teasers`)."""
     lines: int = 0
     """Lines of the content, counted when it has linked headlines."""
     other_chars: int = 0
@@ -299,6 +301,23 @@ def _extract_blocks(
 _HEADLINE_GATE = 0.1
 
 
+# A board's or a table's row holds more under its linked title than a teaser does: the author, the
+# replies and views, the last poster and the dates, each a short line of its own. Such lines
+# continue the item past TEASER_BELOW, up to this many lines under the headline; a sentence or a
+# longer line ends it.
+_ITEM_LINES = 6
+_ITEM_DETAIL_CHARS = 16
+
+
+def _item_detail(line: str, under: int) -> bool:
+    """Whether ``line``, ``under`` lines below a linked headline, is one of its item's details (a
+    name, a count, a date): short, and not a sentence."""
+    return under <= _ITEM_LINES and len(line) <= _ITEM_DETAIL_CHARS and not _SENTENCE_STOP.search(line)
+
+
+_SENTENCE_STOP = re.compile(r"[。！？!?；;]")
+
+
 def _teasers(
     extraction: Extraction, tree: PageTree, positions: list[int], removed: list[int], format: Format
 ) -> Extraction:
@@ -318,14 +337,16 @@ def _teasers(
         plain = extraction.text.split("\n")
     lines = [line for line in (_WHITESPACE.sub("", line) for line in plain) if line]
     headlines = teaser = other = lead = 0
-    under = TEASER_BELOW + 1  # lines since the last headline (none yet)
+    under = _ITEM_LINES + 1  # lines since the last headline (none yet)
+    in_item = False  # whether the lines since the last headline all belong to its item
     for line in lines:
         if line in links:
             headlines += 1
-            under = 0
+            under, in_item = 0, True
         else:
             under += 1
-        if under <= TEASER_BELOW:
+            in_item = in_item and (under <= TEASER_BELOW or _item_detail(line, under))
+        if in_item:
             teaser += 1
         else:
             other += len(line)

@@ -104,15 +104,19 @@ class Language(Filter):
         doc.meta["language_confidence"] = confidence
         kept_share = round(sum(v for k, v in shares.items() if self._wanted(k)), 3)
         # The label travels with the number, so decide() needs nothing but the scores.
-        return {"confidence": confidence, "language": code, "kept_share": kept_share}
+        scores: dict[str, Any] = {"confidence": confidence, "language": code, "kept_share": kept_share}
+        if code == "un" and not any(char.isalnum() for char in doc.text):
+            scores["no_text"] = 1.0  # nothing to identify: extraction left no word (a login form, an app shell)
+        return scores
 
     def _wanted(self, code: str) -> bool:
         return code in self.params.keep or (code == "zh-Hant" and "zh" in self.params.keep)
 
     def decide(self, scores: Mapping[str, Any]) -> Verdict:
         """Keep a wanted language detected confidently, or a page mostly in kept languages (a mixed page's
-        single label undersells it). A drop's reason tells another language from a wanted one detected
-        too unsurely to trust."""
+        single label undersells it). A drop's reason tells a text with no word in it (``no_text``:
+        what a reader of the ledger should hear about an empty extraction, not "language: unknown")
+        from another language, and both from a wanted one detected too unsurely to trust."""
         p = self.params
         code, confidence = scores["language"], scores["confidence"]
         wanted = self._wanted(code)
@@ -120,6 +124,8 @@ class Language(Filter):
             return Verdict.ok(confidence, p.min_confidence)
         if scores.get("kept_share", 0.0) >= p.min_share:
             return Verdict.ok(scores["kept_share"], p.min_share)
+        if scores.get("no_text"):
+            return Verdict.drop("no_text", confidence, p.min_confidence)
         if not wanted:
             return Verdict.drop(f"language:{code}", confidence, p.min_confidence)
         return Verdict.drop("language_uncertain", confidence, p.min_confidence)
