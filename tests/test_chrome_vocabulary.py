@@ -136,6 +136,16 @@ def test_each_entry_left_to_the_step_is_chrome_to_the_step(line: str) -> None:
     assert step_removes(line), line
 
 
+_APP_INVITATIONS = ["使用问答APP，立即抢鲜体验。", "扫描二维码下载", "扫描二维码关注", "立即尝鲜体验"]
+
+
+@pytest.mark.parametrize("line", _APP_INVITATIONS)
+def test_an_app_invitation_under_a_question_is_removed_by_both(line: str) -> None:
+    # A Q&A site's invitation to its app reads as a sentence; on a page whose answers are gone
+    # it was the only "prose" left (bench/audit.py's headless pages).
+    assert extractor_removes(line) and step_removes(line), line
+
+
 PROSE_WITH_CHROME_WORDS = [
     "所在位置优越，交通便利，周边配套齐全。",
     "当前位置信息显示该船已驶离港口。",

@@ -340,6 +340,49 @@ def test_the_same_comments_under_an_article_are_chrome():
     assert not any(reply in text for reply in REPLIES)
 
 
+_ANSWERS = (
+    "作为一名儿科医生，我的建议是先观察孩子的精神状态，精神好、能吃能玩就可以先在家物理降温。",
+    "家里常备退烧药和体温计，晚上每隔两三个小时量一次体温，千万不要给孩子捂汗。",
+    "两次服用退烧药要间隔四到六小时，一天不超过四次，最好遵医嘱。",
+)
+
+
+def question_page(heading: str = "<h1>孩子半夜发烧怎么办？</h1>") -> str:
+    """A Q&A page: the question in a header block (pruned as chrome with its buttons), then the
+    answers, each in a block of its own."""
+    answers = "".join(
+        f"<div class='AnswerItem'><div class='AuthorInfo'><a href='/people/{i}'>答主{i}</a></div>"
+        f"<div class='RichContent'><p>{text}</p></div><div class='actions'><a>赞同</a></div></div>"
+        for i, text in enumerate(_ANSWERS)
+    )
+    buttons = "<div class='QuestionHeader-actions'>关注问题 写回答</div>"
+    header = f"<div class='QuestionHeader'>{heading}{buttons}</div>"
+    return page(
+        f"{CHROME}{header}<div class='List'>{answers}</div>",
+        head="<title>孩子半夜发烧怎么办？ - 问答社区</title>",
+    )
+
+
+def test_a_threads_topic_leads_its_posts_even_from_a_pruned_header():
+    # The gold of forum and Q&A pages keeps the topic or the question; its header block, with the
+    # page's buttons, is chrome by its class. The question is read before pruning.
+    url = "https://wenda.example.cn/question/1024"
+    text = main_text(question_page(), url=url)
+    assert text.split("\n")[0] == "孩子半夜发烧怎么办？"
+    assert all(answer in text for answer in _ANSWERS) and "关注问题" not in text
+    assert main_text(question_page(), url=url, format="markdown").startswith("# 孩子半夜发烧怎么办？\n\n")
+    # Not the site's name in an <h1>, which the <title> does not hold, nor a linked logo.
+    for logo in ("<h1>问答社区首页推荐</h1>", "<h1><a href='/'>孩子半夜发烧怎么办？</a></h1>"):
+        assert not main_text(question_page(logo), url=url).startswith(
+            ("问答社区首页推荐", "孩子半夜发烧怎么办")
+        )
+    # An article's headline stays in the title field: the page is not a thread.
+    article = page(
+        f"<div class='article-header'><h1>城市更新惠及数万户</h1></div><div class='article'>{ARTICLE}</div>"
+    )
+    assert "城市更新惠及数万户" not in main_text(article, url="https://news.example.cn/2026/01/a.html")
+
+
 def test_numbered_posts_or_forum_software_make_a_thread_page_without_a_telling_url():
     numbered = main_text(thread_page(reply_id="post_"), url="https://example.cn/p/9")
     assert all(reply in numbered for reply in REPLIES)

@@ -106,7 +106,7 @@ class Language(Filter):
         # The label travels with the number, so decide() needs nothing but the scores.
         scores: dict[str, Any] = {"confidence": confidence, "language": code, "kept_share": kept_share}
         if code == "un" and not any(char.isalnum() for char in doc.text):
-            scores["no_text"] = 1.0  # nothing to identify: extraction left no word (a login form, an app shell)
+            scores["no_text"] = 1.0  # extraction left no word to identify (a login form, an app shell)
         return scores
 
     def _wanted(self, code: str) -> bool:
