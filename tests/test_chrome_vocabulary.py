@@ -146,6 +146,39 @@ def test_an_app_invitation_under_a_question_is_removed_by_both(line: str) -> Non
     assert extractor_removes(line) and step_removes(line), line
 
 
+_BBS_SIGNATURES = [
+    "※ 發信站: 批踢踢實業坊(ptt.cc), 來自: 1.163.22.105 (臺灣) "
+    "※ 文章網址: https://www.ptt.cc/bbs/Tainan/M.1715432625.A.1F3.html",
+    "-- ※ 发信站: 示例BBS站(bbs.example.cn)",
+    "※ 来源:·水木社区 newsmth.net·[FROM: 202.112.*.*]",
+    "※ 編輯: foodie88 (1.163.22.105 臺灣), 05/11/2024 21:05:12",
+    "作者foodie88 (愛吃鬼)",
+    "看板Tainan",
+    "時間Sat May 11 21:03:45 2024",
+]
+
+
+@pytest.mark.parametrize("line", _BBS_SIGNATURES)
+def test_a_bbs_posts_frame_is_removed_by_both_at_any_length(line: str) -> None:
+    assert extractor_removes(line) and step_removes(line), line
+
+
+_REFERENCE_MARK_NOTES = [
+    "※ 本活动的报名截止时间为五月底，名额有限。",
+    "※ 注意：请携带身份证件",
+    "作者在书中写道，看板上的时间是下午三点。",
+    "时间过得真快",
+    "看板Tainan上的讨论很热烈，大家都在分享美食。",
+    "看板Tainan上的讨论",
+    "作者Tom在书中(第三章)",
+]
+
+
+@pytest.mark.parametrize("line", _REFERENCE_MARK_NOTES)
+def test_a_note_marked_with_a_reference_mark_stays(line: str) -> None:
+    assert not extractor_removes(line) and not step_removes(line), line
+
+
 PROSE_WITH_CHROME_WORDS = [
     "所在位置优越，交通便利，周边配套齐全。",
     "当前位置信息显示该船已驶离港口。",

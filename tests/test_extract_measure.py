@@ -21,6 +21,7 @@ from taoyu.extract.boilerplate import (
     without_teasers,
 )
 from taoyu.extract.labels import _alternatives
+from taoyu.extract.markdown import block_markdown
 from taoyu.extract.measure import BLOCK_TAGS, measure
 from taoyu.extract.text import block_lines
 
@@ -227,6 +228,33 @@ def test_a_line_break_of_the_source_is_a_space_and_none_between_two_han_characte
     lines = measured.tree.lines(measured.tree.positions([part]), [])[0]
     assert lines == ["FreeCell Quest是一款游戏，统治了这里。", "x = 1", "y", "z 这", "里"]
     assert block_lines(part) == lines
+
+
+PARAGRAPHS_IN_SOURCE = (
+    "<div>第一段说完了。\n\n第二段开始，\n  还在第二段。\n \n<span>Sign up for the</span>\n\n newsletter"
+    "\n\nWhy?\n\n\u3000\u3000第四段」\n\n第五段：\n\n还是第五段</div>"
+)
+
+
+def test_a_blank_line_after_a_sentences_end_ends_a_paragraph() -> None:
+    """Text written to be shown with its line breaks (a BBS post in a pre-wrap block, paragraphs
+    typed into a CMS's text) separates its paragraphs by a blank line after a full stop; a
+    template's wrapping never leaves one there, and a single break or a blank line after a word
+    stays whitespace, so no sentence is cut."""
+    root = LexborHTMLParser(f"<html><body>{PARAGRAPHS_IN_SOURCE}</body></html>").body
+    measured = measure(root, chrome_texts)
+    part = root.css_first("div")
+    lines = measured.tree.lines(measured.tree.positions([part]), [])[0]
+    assert lines == [
+        "第一段说完了。",
+        "第二段开始，还在第二段。",
+        "Sign up for the newsletter Why?",
+        "第四段」",
+        "第五段：还是第五段",
+    ]
+    assert block_lines(part) == lines
+    markdown = block_markdown(LexborHTMLParser(PARAGRAPHS_IN_SOURCE).css_first("div"))
+    assert markdown == lines
 
 
 LINE_PIECES = st.one_of(

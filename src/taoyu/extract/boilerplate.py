@@ -225,7 +225,7 @@ def is_chrome_line(line: str) -> bool:
         return True
     if vocabulary.is_english_chrome(line) or vocabulary.is_english_credits(line):  # up to 80 and 250
         return True
-    if vocabulary.is_post_age_line(line):
+    if vocabulary.is_post_age_line(line) or vocabulary.is_bbs_chrome(line):
         return True
     if len(line) >= DISCLAIMER_BELOW:
         return False
@@ -297,6 +297,8 @@ def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str
             chrome = disclaimer_start(reading) is not None if long else is_chrome_line(reading)
         if not chrome and size <= vocabulary.LINK_BAR_CHARS and vocabulary.is_link_bar(line):
             chrome = True  # a bar of links, longer than other chrome may be
+        if not chrome and vocabulary.is_bbs_chrome(line):
+            chrome = True  # a BBS post's frame: its header, its signature
         if not chrome and "0" <= line[:1] <= "z" and size <= english_chars and english(line):
             chrome = True
             items = items or vocabulary.is_english_list_heading(line)  # the headlines under it go too

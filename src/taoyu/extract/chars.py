@@ -59,6 +59,22 @@ def is_wide(code):  # type: ignore[no-untyped-def]
     return 0x20000 <= code <= 0x3FFFF
 
 
+PARAGRAPH_ENDS = "。！？.!?…」』”"
+
+
+@kernel
+def is_paragraph_end(code):  # type: ignore[no-untyped-def]
+    """Whether the character is one of :data:`PARAGRAPH_ENDS`: what a sentence, and so a
+    paragraph, ends with. A blank line in the page's source after one of these ends a line (see
+    :func:`taoyu.extract.measure._rendered`)."""
+    if code < 0x80:
+        return code == 46 or code == 33 or code == 63
+    return (
+        code == 0x3002 or code == 0xFF01 or code == 0xFF1F or code == 0x2026 or code == 0x300D
+        or code == 0x300F or code == 0x201D
+    )  # fmt: skip
+
+
 @kernel
 def is_sentence_mark(code):  # type: ignore[no-untyped-def]
     """Whether the character is one of :data:`SENTENCE_MARKS`."""

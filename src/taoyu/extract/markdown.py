@@ -36,10 +36,14 @@ def block_markdown(node: LexborNode) -> list[str]:
 
 
 def _flush(buffer: list[str], blocks: list[str]) -> None:
-    text = _SPACES.sub(" ", join_segment_breaks("".join(buffer))).strip()
+    """The buffered inline text as blocks: one, or one a paragraph where a blank line of the
+    source follows a sentence's end (:func:`taoyu.extract.text.join_segment_breaks`)."""
+    joined = join_segment_breaks("".join(buffer))
     buffer.clear()
-    if text:
-        blocks.append(text)
+    for paragraph in joined.split("\n"):
+        text = _SPACES.sub(" ", paragraph).strip()
+        if text:
+            blocks.append(text)
 
 
 def _inline(node: LexborNode) -> str:

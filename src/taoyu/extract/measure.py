@@ -30,7 +30,7 @@ from functools import cache
 import numpy as np
 from selectolax.lexbor import LexborNode
 
-from taoyu.extract.chars import is_sentence_mark, is_space, is_wide
+from taoyu.extract.chars import is_paragraph_end, is_sentence_mark, is_space, is_wide
 from taoyu.extract.lexbor import PageArrays, read_page, tag_id, tag_table, unlink
 from taoyu.extract.text import LINE_BREAKS, PREFORMATTED
 from taoyu.jit import kernel
@@ -561,7 +561,11 @@ def _rendered(tokens, starts, codes):  # type: ignore[no-untyped-def]
     """The tokens' text as lines, as :func:`taoyu.extract.text.block_lines` renders them: each
     line's whitespace collapsed to single spaces and stripped, empty lines dropped, lines joined
     by newlines. A newline inside a text node is whitespace, taken out between two wide characters
-    (:func:`taoyu.extract.chars.is_wide`); in preformatted text it ends a line."""
+    (:func:`taoyu.extract.chars.is_wide`); in preformatted text it ends a line. A blank line
+    (whitespace holding two newlines) after a sentence's end (:func:`taoyu.extract.chars.
+    is_paragraph_end`) ends one too: text written to be shown with its line breaks (a BBS post
+    in a ``white-space: pre-wrap`` block, a paragraph break typed into a CMS's text) keeps its
+    paragraphs, where a template's wrapping never leaves a blank line after a full stop."""
     size = len(tokens)
     for token in tokens:
         if token != -1:
@@ -571,14 +575,15 @@ def _rendered(tokens, starts, codes):  # type: ignore[no-untyped-def]
     used = 0
     words = False  # the line so far has a word
     space = False  # whitespace since the line's last word
-    broken = False  # and a newline in it
+    breaks = 0  # and the newlines in it
     for token in tokens:
         if token == -1:  # a line-breaking element ends the line
             first, last, preformatted = 0, 0, True
             if words:
                 out[used] = 10
                 used += 1
-            words = space = broken = False
+            words = space = False
+            breaks = 0
         else:
             node = token if token >= 0 else -2 - token
             first, last, preformatted = starts[node], starts[node + 1], token < -1
@@ -588,18 +593,22 @@ def _rendered(tokens, starts, codes):  # type: ignore[no-untyped-def]
                 if words:
                     out[used] = 10
                     used += 1
-                words = space = broken = False
+                words = space = False
+                breaks = 0
             elif is_space(code):
                 if words:
                     space = True
-                    broken = broken or code == 10
+                    breaks += code == 10
             else:
-                if space and not (broken and is_wide(out[used - 1]) and is_wide(code)):
+                if space and breaks >= 2 and is_paragraph_end(out[used - 1]):
+                    out[used] = 10
+                    used += 1
+                elif space and not (breaks and is_wide(out[used - 1]) and is_wide(code)):
                     out[used] = 32
                     used += 1
                 out[used] = code
                 used += 1
-                words, space, broken = True, False, False
+                words, space, breaks = True, False, 0
     if used and out[used - 1] == 10:
         used -= 1
     return out[:used]

@@ -13,7 +13,7 @@ import re
 
 from selectolax.lexbor import LexborNode
 
-from taoyu.extract.chars import is_wide
+from taoyu.extract.chars import PARAGRAPH_ENDS, is_wide
 
 LINE_BREAKS = (
     "p, div, br, li, ul, ol, dl, dt, dd, tr, table, section, article, header, main, aside, blockquote, pre, "
@@ -30,14 +30,19 @@ _SEGMENT_BREAK = re.compile(r"(?<=(\S))\s*\n\s*(?=(\S))")
 def join_segment_breaks(text: str) -> str:
     """``text`` with each run of whitespace that holds a line break, between two wide characters
     (:func:`taoyu.extract.chars.is_wide`), taken out; other whitespace is left for the caller to
-    collapse."""
+    collapse. A run that holds a blank line after a sentence's end (:data:`PARAGRAPH_ENDS`) is a
+    newline, which the caller keeps as the end of a line (as :func:`taoyu.extract.measure.
+    _rendered` does)."""
     if "\n" not in text:
         return text
     return _SEGMENT_BREAK.sub(_joined, text)
 
 
 def _joined(match: re.Match[str]) -> str:
-    return "" if is_wide(ord(match.group(1))) and is_wide(ord(match.group(2))) else " "
+    before = match.group(1)
+    if before in PARAGRAPH_ENDS and match.group(0).count("\n") >= 2:
+        return "\n"
+    return "" if is_wide(ord(before)) and is_wide(ord(match.group(2))) else " "
 
 
 def block_lines(node: LexborNode) -> list[str]:
@@ -60,7 +65,8 @@ def block_lines(node: LexborNode) -> list[str]:
             if not _inside_preformatted(pre, node):
                 pre.replace_with((pre.text(separator="") or "").replace("\n", end))
         text = node.text(separator="")
-    lines = (" ".join(join_segment_breaks(line).split()) for line in text.split(end))
+    pieces = (piece for line in text.split(end) for piece in join_segment_breaks(line).split("\n"))
+    lines = (" ".join(piece.split()) for piece in pieces)
     return [line for line in lines if line]
 
 

@@ -324,6 +324,8 @@ def _reason(
         return "navigation"
     if screen.link_bar and n <= vocabulary.LINK_BAR_CHARS and vocabulary.is_link_bar(s):
         return "navigation"
+    if vocabulary.is_bbs_chrome(s):
+        return "post_meta"  # a BBS post's frame: its author and time, where it was posted from
     if s[0] < "\x80" and n <= vocabulary.ENGLISH_CHROME_CHARS and vocabulary.is_english_chrome(s):
         # an English page's invitations to read on, share and subscribe, or its dateline
         if vocabulary.is_english_post_meta(s):
