@@ -213,6 +213,17 @@ def test_a_page_of_spliced_sentences_is_dropped():
     assert doc.dropped_by.score >= doc.dropped_by.threshold
 
 
+def test_a_short_page_is_not_evidence_of_splicing():
+    """Six or seven sentences, most of them sharing no word with their neighbours, are what a
+    short story of a shop reads like as often as a spliced page: eight judged sentences are needed
+    before a page is spliced throughout; a page of eight spliced sentences still is."""
+    for count in (6, 7):
+        short = "\n".join(spliced_sentences(count))
+        assert not Spam()(make(short, title="今日要闻")).is_dropped, count
+    eight = "\n".join(spliced_sentences(8))
+    assert Spam()(make(eight, title="今日要闻")).dropped_by.reason == "spam:spliced"
+
+
 def test_spam_title_and_stuffed_title_drop_the_page():
     lexicon = Spam()(make(article(TEA), title="澳门葡京娱乐官网"))
     assert lexicon.dropped_by.reason == "spam:title_lexicon"

@@ -49,6 +49,24 @@ def test_a_wechat_article_keeps_its_beginning(compiled: bool, monkeypatch: pytes
     assert lines == _PARAS
 
 
+_SHORT = [
+    "清晨六点，老街上的第一锅葱包桧已经出炉，熟客们陆续进店。",
+    "这家早餐店开了三十多年，店面不大，却常常排起长队。",
+    "老板娘说，油条要现炸，葱要当天买，这些规矩一直没变。",
+    "吃完早餐，不妨沿着老街往里走，两边还有不少老字号，可以慢慢逛。",
+]
+
+
+def test_a_short_wechat_article_comes_out_whole() -> None:
+    """A post of four short paragraphs, each in a section of its own, in WeChat's hidden
+    container: under 200 characters it was pruned as hidden, and then one paragraph alone was
+    taken (the page held too little prose, 400 characters then, for its coverage to be judged).
+    The container the markup names is content whatever its style, and is taken whole once it
+    holds 80 characters of prose."""
+    body = "".join(_wrapped(p, 1) for p in _SHORT)
+    assert main_text(_wechat(body)).splitlines() == _SHORT
+
+
 def test_only_a_container_the_markup_names_widens_the_choice() -> None:
     """The same nested sections in a container with no name stay as scored: widening to any
     ancestor would pull in teasers and comments on pages whose markup says nothing. (The first

@@ -56,7 +56,14 @@ from taoyu.extract.link_lists import TEASER_BELOW, drop_link_lists, linked_headl
 from taoyu.extract.markdown import block_markdown
 from taoyu.extract.measure import Measures, PageTree, measure
 from taoyu.extract.page_type import is_thread_page
-from taoyu.extract.prune import CONSENT_MANAGER_SELECTOR, POSITIVE, REPLY_LABEL, never_content, prune
+from taoyu.extract.prune import (
+    ARTICLE_BODY,
+    CONSENT_MANAGER_SELECTOR,
+    POSITIVE,
+    REPLY_LABEL,
+    never_content,
+    prune,
+)
 from taoyu.extract.warm_up import warm_up
 from taoyu.io.encoding import decode_html
 from taoyu.jit import kernel
@@ -582,19 +589,16 @@ def _inside_any(tree: PageTree, position: int, mask: np.ndarray) -> bool:
     return False
 
 
-_PROSE_PAGE = 400  # characters of prose a page needs before its coverage is judged
-_PROSE_HELD = 200  # characters of prose an article container needs to be worth widening to
+# Characters of prose an article container needs to be worth widening to: four short paragraphs
+# (a WeChat post of a few lines was cut to one paragraph when this was 200, and when a page needed
+# 400 characters of prose before its coverage was judged; no page of the four extraction sources
+# moved with either).
+_PROSE_HELD = 80
 # The chosen blocks must hold this share of their content container's prose. A CMS that cuts an
 # article into chunks (each in a grid beside an ad rail) leaves the best chunk with 62-69% of it on
 # the extraction sources' pages; at 0.6 those lost their other chunks. Chosen blocks holding 73-79%
 # of an <article> are articles whose container also holds a headline, a standfirst and captions.
 _COVERED = 0.7
-# What a page's markup calls the one container of its article: WeChat's js_content, schema.org's
-# articleBody used as a class, the common CMS names. <article> says the same.
-_ARTICLE_BODY = LabelPattern(
-    r"js_content|rich_media_content|articlebody|article-body|article_body|article-content|"
-    r"article_content|articlecontent|post-content|post_content|entry-content|entry_content|story-body"
-)
 
 
 def _widened(tree: PageTree, positions: list[int], skip: np.ndarray) -> list[int]:
@@ -613,8 +617,6 @@ def _widened(tree: PageTree, positions: list[int], skip: np.ndarray) -> list[int
     if below is None or not chosen:
         return positions
     page_prose = below.item(-1)
-    if page_prose < _PROSE_PAGE:
-        return positions  # too little prose to judge coverage by
     if len(chosen) <= _FEW:
         before, end = below.item, ends.item
         covered = sum(before(end(p)) - before(p) for p in chosen)
@@ -627,7 +629,7 @@ def _widened(tree: PageTree, positions: list[int], skip: np.ndarray) -> list[int
     holder = int(tree.parents[chosen[0]])
     while 0 < holder < count:
         if all(holder <= p < ends[holder] for p in chosen) and (
-            tree.tag_ids[holder] == article or _ARTICLE_BODY.search(tree.page.label(holder))
+            tree.tag_ids[holder] == article or ARTICLE_BODY.search(tree.page.label(holder))
         ):
             if skip[holder : ends[holder]].any():
                 return positions  # the comments that lost to the post are in it

@@ -58,6 +58,14 @@ POSITIVE = LabelPattern(
     r"article|content|post|entry|main|text|body|story|detail|news|message|t_f|postmessage|js_content|rich"
 )
 REPLY_LABEL = LabelPattern(r"comment|reply|replies|answer|post")
+# What a page's markup calls the one container of its article: WeChat's js_content, schema.org's
+# articleBody used as a class, the common CMS names (<article> says the same). Hidden by its style
+# it is waiting for a script to show it (WeChat hides every article so), whatever its length;
+# main_text widens a choice to it when the choice holds too little of its prose.
+ARTICLE_BODY = LabelPattern(
+    r"js_content|rich_media_content|articlebody|article-body|article_body|article-content|"
+    r"article_content|articlecontent|post-content|post_content|entry-content|entry_content|story-body"
+)
 # Forms are search boxes and comment boxes, except on ASP.NET WebForms sites, where one <form>
 # wraps the whole page: a form holding this share of the page's text stays.
 _PAGE_WIDE_FORM = 0.3
@@ -86,6 +94,9 @@ def prune(root: LexborNode, page: PageArrays, thread_page: bool) -> tuple[PageAr
     chrome-labelled blocks kept for holding most of the page (a "comments" block that is a
     thread). On a thread page, replies are content: a block labelled comment or reply stays."""
     styles = np.array([_style_rule(style) for style in page.styles], np.uint8)
+    for k in np.flatnonzero(styles & _HIDE_IF_SHORT).tolist():  # rare: visibility:hidden
+        if ARTICLE_BODY.search(page.label(int(page.styled[k]))):
+            styles[k] &= ~np.uint8(_HIDE_IF_SHORT)  # an article body waiting for its script
     functions = unlinker(page)
     if len(functions):  # read in compiled code: one call does it all, unless a label is not ASCII
         labels = page.labelled, page.label_bytes, page.label_starts, page.label_ids
