@@ -235,8 +235,7 @@ def _extract(tree: LexborHTMLParser, format: Format, url: str | None, prune_rule
     root = tree.body or tree.root
     if root is None:
         return _EMPTY
-    topic = _topic(tree) if prune_rules else None  # read before pruning takes a thread's header
-    page, state, thread_page, threads = _read_and_prune(tree, root, url, prune_rules)
+    page, state, thread_page, threads, topic = _read_and_prune(tree, root, url, prune_rules)
     # Whether a chrome pattern must see folded text: one pass over the page's code points, which
     # spares the fold's own check of each list of lines and block texts on a Simplified page.
     traditional = holds_foldable(page.codes)
@@ -421,20 +420,21 @@ _WHITESPACE = re.compile(r"\s+")
 
 def _read_and_prune(
     tree: LexborHTMLParser, root: LexborNode, url: str | None, prune_rules: bool
-) -> tuple[PageArrays, list[str], bool, set[int]]:
-    """The page read into arrays, with the lines of its app state, whether it is a thread page and
-    the comment threads kept for holding most of it. With ``prune_rules`` everything that is never
-    content is pruned first; without (a second reading, after a collapse) only what is never read
-    as text goes."""
+) -> tuple[PageArrays, list[str], bool, set[int], str | None]:
+    """The page read into arrays, with the lines of its app state, whether it is a thread page,
+    the comment threads kept for holding most of it, and a thread page's topic (:func:`_topic`).
+    With ``prune_rules`` everything that is never content is pruned first; without (a second
+    reading, after a collapse) only what is never read as text goes."""
     if prune_rules:
         page = read_page(root, never_content())
         state = _app_state(tree, page)  # before pruning takes the scripts
         thread_page = is_thread_page(tree, url, page)  # from the page as read: pruning drops its signs
+        topic = _topic(tree) if thread_page else None  # before pruning takes a thread's header
         page, threads = prune(root, page, thread_page)
-        return page, state, thread_page, threads
+        return page, state, thread_page, threads, topic
     for node in root.css(_NEVER_READ):  # out of the DOM too, for Markdown (a rare page)
         node.decompose()
-    return read_page(root), [], False, set()
+    return read_page(root), [], False, set(), None
 
 
 def _chosen_blocks(
