@@ -136,17 +136,11 @@ def test_each_entry_left_to_the_step_is_chrome_to_the_step(line: str) -> None:
     assert step_removes(line), line
 
 
+# A Q&A site's invitation to its app reads as a sentence; on a page whose answers are gone it
+# was the only "prose" left (bench/audit.py's headless pages).
 _APP_INVITATIONS = ["使用问答APP，立即抢鲜体验。", "扫描二维码下载", "扫描二维码关注", "立即尝鲜体验"]
-
-
-@pytest.mark.parametrize("line", _APP_INVITATIONS)
-def test_an_app_invitation_under_a_question_is_removed_by_both(line: str) -> None:
-    # A Q&A site's invitation to its app reads as a sentence; on a page whose answers are gone
-    # it was the only "prose" left (bench/audit.py's headless pages).
-    assert extractor_removes(line) and step_removes(line), line
-
-
-_BBS_SIGNATURES = [
+# A BBS post's frame, at any length: its signature lines in both scripts, its header's fields.
+_BBS_FRAME = [
     "※ 發信站: 批踢踢實業坊(ptt.cc), 來自: 1.163.22.105 (臺灣) "
     "※ 文章網址: https://www.ptt.cc/bbs/Tainan/M.1715432625.A.1F3.html",
     "-- ※ 发信站: 示例BBS站(bbs.example.cn)",
@@ -156,14 +150,8 @@ _BBS_SIGNATURES = [
     "看板Tainan",
     "時間Sat May 11 21:03:45 2024",
 ]
-
-
-@pytest.mark.parametrize("line", _BBS_SIGNATURES)
-def test_a_bbs_posts_frame_is_removed_by_both_at_any_length(line: str) -> None:
-    assert extractor_removes(line) and step_removes(line), line
-
-
-_REFERENCE_MARK_NOTES = [
+# Notes marked with ※, and sentences that open with a BBS header's words.
+_LIKE_A_BBS_FRAME = [
     "※ 本活动的报名截止时间为五月底，名额有限。",
     "※ 注意：请携带身份证件",
     "作者在书中写道，看板上的时间是下午三点。",
@@ -174,8 +162,13 @@ _REFERENCE_MARK_NOTES = [
 ]
 
 
-@pytest.mark.parametrize("line", _REFERENCE_MARK_NOTES)
-def test_a_note_marked_with_a_reference_mark_stays(line: str) -> None:
+@pytest.mark.parametrize("line", _APP_INVITATIONS + _BBS_FRAME)
+def test_app_invitations_and_a_bbs_posts_frame_are_removed_by_both(line: str) -> None:
+    assert extractor_removes(line) and step_removes(line), line
+
+
+@pytest.mark.parametrize("line", _LIKE_A_BBS_FRAME)
+def test_notes_and_sentences_like_a_bbs_frame_stay(line: str) -> None:
     assert not extractor_removes(line) and not step_removes(line), line
 
 
