@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 import taoyu.extract.lexbor as lexbor
 from taoyu.extract import main_text
-from taoyu.extract.chars import SENTENCE_MARKS, is_sentence_mark, is_space
+from taoyu.extract.chars import PARAGRAPH_ENDS, SENTENCE_MARKS, is_paragraph_end, is_sentence_mark, is_space
 from taoyu.extract.lexbor import PageArrays, read_page, read_page_python, unlink
 from taoyu.extract.link_lists import _ITEM_METADATA, _MAYBE_METADATA, _NO_DIGITS, word_counts
 from taoyu.extract.prune import never_content
@@ -172,18 +172,19 @@ def test_a_label_that_is_not_ascii_is_read_by_the_patterns() -> None:
 
 
 @numba.njit
-def _classified(count: int) -> tuple[np.ndarray, np.ndarray]:
-    """For every code point below ``count``: whitespace, and a sentence mark."""
-    spaces, marks = np.zeros(count, np.bool_), np.zeros(count, np.bool_)
+def _classified(count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For every code point below ``count``: whitespace, a sentence mark, a paragraph's end."""
+    spaces, marks, ends = np.zeros(count, np.bool_), np.zeros(count, np.bool_), np.zeros(count, np.bool_)
     for code in range(count):
-        spaces[code], marks[code] = is_space(code), is_sentence_mark(code)
-    return spaces, marks
+        spaces[code], marks[code], ends[code] = is_space(code), is_sentence_mark(code), is_paragraph_end(code)
+    return spaces, marks, ends
 
 
 def test_whitespace_and_sentence_marks_are_what_python_says_for_every_character() -> None:
-    spaces, marks = _classified(0x110000)
+    spaces, marks, ends = _classified(0x110000)
     assert np.flatnonzero(spaces).tolist() == [c for c in range(0x110000) if chr(c).isspace()]
     assert np.flatnonzero(marks).tolist() == sorted(map(ord, SENTENCE_MARKS))
+    assert np.flatnonzero(ends).tolist() == sorted(map(ord, PARAGRAPH_ENDS))
 
 
 def test_after_the_first_page_no_compiled_loop_is_compiled_or_loaded() -> None:

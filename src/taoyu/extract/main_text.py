@@ -310,7 +310,7 @@ def _extract_blocks(
     extraction = _rendered(measured, positions, parts, removed, shape, state, traditional, format)
     if shape.content_link_chars >= _HEADLINE_GATE * shape.content_chars and shape.content_link_chars:
         extraction = _teasers(extraction, measured, positions, removed, format)
-    if topic and thread_page and extraction.text:
+    if topic and extraction.text:  # a topic is read on thread pages only
         extraction = _with_topic(extraction, topic, format)
     return extraction, positions
 
@@ -362,10 +362,7 @@ _ITEM_DETAIL_CHARS = 16
 def _item_detail(line: str, under: int) -> bool:
     """Whether ``line``, ``under`` lines below a linked headline, is one of its item's details (a
     name, a count, a date): short, and not a sentence."""
-    return under <= _ITEM_LINES and len(line) <= _ITEM_DETAIL_CHARS and not _SENTENCE_STOP.search(line)
-
-
-_SENTENCE_STOP = re.compile(r"[。！？!?；;]")
+    return under <= _ITEM_LINES and len(line) <= _ITEM_DETAIL_CHARS and not _SENTENCE.search(line)
 
 
 def _teasers(
