@@ -297,7 +297,7 @@ def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str
             chrome = disclaimer_start(reading) is not None if long else is_chrome_line(reading)
         if not chrome and size <= vocabulary.LINK_BAR_CHARS and vocabulary.is_link_bar(line):
             chrome = True  # a bar of links, longer than other chrome may be
-        if not chrome and vocabulary.is_bbs_chrome(line):
+        if not chrome and vocabulary.is_bbs_chrome(text):
             chrome = True  # a BBS post's frame: its header, its signature
         if not chrome and "0" <= line[:1] <= "z" and size <= english_chars and english(line):
             chrome = True
