@@ -429,30 +429,6 @@ def is_link_bar(line: str) -> bool:
     )
 
 
-# A BBS post's frame (PTT's 批踢踢, 水木社区, 未名, and every board run on the same software), in
-# both scripts (written in Simplified, as every rule here: the modules fold text first). Its
-# signature lines after the post's "--": where it was posted from, its address, its edits
-# ("※ 發信站: 批踢踢實業坊(ptt.cc), 來自: …", "※ 来源:·水木社区 …·[FROM: …]", "※ 文章網址: https://…",
-# "※ 編輯: …"); and the header over it, each field a line: the author's id and nick
-# ("作者foodie88 (愛吃鬼)"), the board's name, the time as the C library writes it ("時間Sat May 11
-# 21:03:45 2024"). The title between them is the post's topic, and stays. Chrome at any length up
-# to BBS_CHROME_CHARS (an address and an IP address make a signature longer than other chrome).
-_BBS_CHROME = re.compile(
-    r"(?:-{2,}\s*)?※\s*(?:发信站|来源|文章网址|编辑|修改|转录至)\s*[:：]"
-    r"|作者\s*[:：]?\s*[A-Za-z][A-Za-z0-9_.-]{1,19}\s*\([^()]{0,30}\)$"
-    r"|看板\s*[:：]?\s*[A-Za-z][A-Za-z0-9_.-]{1,19}$"
-    r"|时间\s*[:：]?\s*(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) "
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} \d\d:\d\d:\d\d \d{4}$"
-)
-BBS_CHROME_CHARS = 300
-
-
-def is_bbs_chrome(line: str) -> bool:
-    """Whether a stripped line, folded to Simplified as every rule reads it, is a line of a BBS
-    post's frame (``_BBS_CHROME``, at its start)."""
-    return line[:1] in "※-作看时" and len(line) <= BBS_CHROME_CHARS and _BBS_CHROME.match(line) is not None
-
-
 # A forum poster's profile beside each post (Discuz, PHPWind and their kind): 积分：235, 帖子 12,
 # 注册时间 2005-3-1. One such line can be a notice's own (a points table, a rank); two different
 # fields in a row are a profile, one of them at least a word only forums use (the step's only:
@@ -666,6 +642,30 @@ def is_english_dateline(line: str) -> bool:
     if not ("A" <= head <= "Z" or "a" <= head <= "z"):
         return False
     return _is_dateline(text, text.split(None, 1)[0].lower())
+
+
+# A BBS post's frame (PTT's 批踢踢, 水木社区, 未名, and every board run on the same software), in
+# both scripts (written in Simplified, as every rule here: the modules fold text first). Its
+# signature lines after the post's "--": where it was posted from, its address, its edits
+# ("※ 發信站: 批踢踢實業坊(ptt.cc), 來自: …", "※ 来源:·水木社区 …·[FROM: …]", "※ 文章網址: https://…",
+# "※ 編輯: …"); and the header over it, each field a line: the author's id and nick
+# ("作者foodie88 (愛吃鬼)"), the board's name, the time as the C library writes it ("時間Sat May 11
+# 21:03:45 2024": the English dateline's weekday, month and time, then the year). The title
+# between them is the post's topic, and stays. Chrome at any length up to BBS_CHROME_CHARS (an
+# address and an IP address make a signature longer than other chrome).
+_BBS_CHROME = re.compile(
+    r"(?:-{2,}\s*)?※\s*(?:发信站|来源|文章网址|编辑|修改|转录至)\s*[:：]"
+    r"|作者\s*[:：]?\s*[A-Za-z][A-Za-z0-9_.-]{1,19}\s*\([^()]{0,30}\)$"
+    r"|看板\s*[:：]?\s*[A-Za-z][A-Za-z0-9_.-]{1,19}$"
+    rf"|时间\s*[:：]?\s*(?i:{_WEEKDAY}\s*{_MONTH}\s*\d{{1,2}}\s+{_TIME}\s+\d{{4}})$"
+)
+BBS_CHROME_CHARS = 300
+
+
+def is_bbs_chrome(line: str) -> bool:
+    """Whether a stripped line, folded to Simplified as every rule reads it, is a line of a BBS
+    post's frame (``_BBS_CHROME``, at its start)."""
+    return line[:1] in "※-作看时" and len(line) <= BBS_CHROME_CHARS and _BBS_CHROME.match(line) is not None
 
 
 def _is_dateline(text: str, first: str) -> bool:
