@@ -13,12 +13,14 @@ the page answers it itself.
 
 from __future__ import annotations
 
+from functools import cache
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+import numpy as np
+from selectolax.lexbor import LexborHTMLParser
 
 from taoyu.extract.labels import LabelPattern
-from taoyu.extract.lexbor import GENERATOR, PageArrays, read_page
+from taoyu.extract.lexbor import GENERATOR, PageArrays, read_page, tag_id
 from taoyu.extract.prune import never_content
 
 # A path segment (or query value) that names a thread, a topic, a question or a comment page.
@@ -33,7 +35,6 @@ _THREAD_HOST = LabelPattern(r"^(?:[^.]+\.)?(?:bbs|forums?|tieba|zhidao|wenda|dis
 _THREAD_SCHEMA = LabelPattern(r"discussionforumposting|qapage")
 # Posts and replies numbered by the forum's database: id="post_53963", id="reply-78".
 _NUMBERED_POST = LabelPattern(r"(?:post|reply|pid|answer|floor)[-_]?\d+$")
-_HEAD_SIGNS = "meta[name=generator], script[type='application/ld+json'], [itemtype], [id]"
 _FORUM_SOFTWARE = LabelPattern(
     r"discuz|phpwind|phpbb|vbulletin|discourse|flarum|nodebb|xenforo|mybb|simple machines|invision"
 )
@@ -49,31 +50,40 @@ def is_thread_page(tree: LexborHTMLParser, url: str | None = None, body: PageArr
     numbered = 0
     if root is not None:
         page = body if body is not None else read_page(root, never_content())
-        for kind, sign in zip(page.sign_kinds.tolist(), page.signs, strict=True):
-            pattern = _FORUM_SOFTWARE if kind == GENERATOR else _THREAD_SCHEMA
-            if pattern.search(sign):
-                return True
-        numbered += sum(bool(_NUMBERED_POST.match(id_)) for _, id_ in page.ids())
-    # The head (in the page's read it is never content, a leaf) and <html> itself: a handful of
-    # elements, asked one by one.
-    others: dict[int, LexborNode] = {}
-    document, head = tree.root, tree.head
+        thread, numbered = _signs(page)
+        if thread:
+            return True
+    # <html> itself (<html itemscope itemtype=…>) and the head, read as the body is, the body a
+    # leaf: a CSS query and a dict of <html>'s attributes would cost more than the rest of this
+    # check (each is set up for its first use on a page).
+    document = tree.root
     if document is not None and root is not None and document.mem_id != root.mem_id:
-        others[document.mem_id] = document  # <html itemscope itemtype=…>
-    for node in head.css(_HEAD_SIGNS) if head is not None else ():
-        others[node.mem_id] = node  # once, whichever selectors it matched
-    for node in others.values():
-        attributes = node.attributes
-        generator = node.tag == "meta" and attributes.get("name") == "generator"
-        if generator and _FORUM_SOFTWARE.search(attributes.get("content") or ""):
+        thread, outside = _signs(read_page(document, _outside_body()), root.mem_id)
+        if thread:
             return True
-        json_ld = node.tag == "script" and (attributes.get("type") or "").lower() == "application/ld+json"
-        if json_ld and _THREAD_SCHEMA.search(node.text() or ""):
-            return True
-        if _THREAD_SCHEMA.search(attributes.get("itemtype") or ""):
-            return True
-        numbered += bool(_NUMBERED_POST.match(attributes.get("id") or ""))
+        numbered += outside
     return numbered >= 2
+
+
+@cache
+def _outside_body() -> np.ndarray:
+    """The leaves of a reading of the page outside its body: what is never content but the head
+    (a leaf when the body is read), and <body>."""
+    leaves = never_content().copy()
+    leaves[tag_id("head")] = False
+    leaves[tag_id("body")] = True
+    return leaves
+
+
+def _signs(page: PageArrays, body: int | None = None) -> tuple[bool, int]:
+    """Whether the page as read names a forum's software or a thread's schema, and how many of
+    its elements are numbered posts (not counting ``body``'s, by key: read apart already)."""
+    for kind, sign in zip(page.sign_kinds.tolist(), page.signs, strict=True):
+        pattern = _FORUM_SOFTWARE if kind == GENERATOR else _THREAD_SCHEMA
+        if pattern.search(sign):
+            return True, 0
+    keys = page.keys
+    return False, sum(bool(_NUMBERED_POST.match(id_)) for at, id_ in page.ids() if keys[at] != body)
 
 
 def _thread_url(url: str) -> bool:
