@@ -202,6 +202,20 @@ def test_a_forum_thread_keeps_every_post_even_inside_a_comments_block():
     assert "分享到" not in text and "版权所有" not in text
 
 
+def test_a_chrome_word_read_across_two_words_of_a_label_does_not_prune_the_posts():
+    # Each post's body in a block labelled publishArea: "share" runs from publish into Area. Read
+    # as a share bar, every post went and the thread kept only its posters' names and dates.
+    posts = "".join(
+        f"<div class='l-articlePage' id='post-{i}'><div class='l-navigation__item'><a>用户{i}</a>"
+        f"<span>2024-05-0{i + 1} 10:0{i}</span></div><div class='l-publishArea'><article>{text}</article>"
+        "</div></div>"
+        for i, text in enumerate(POSTS)
+    )
+    text = main_text(page(f"{CHROME}<h1>西溪湿地怎么玩</h1>{posts}{CHROME}"), "https://forum.example.com/t/1")
+    for post in POSTS:
+        assert post in text, post
+
+
 def test_a_feed_of_teasers_is_not_taken_for_a_thread():
     teasers = "".join(
         f"<li><div class='item'><h3><a href='/n{i}'>示例新闻标题{i}</a></h3>"

@@ -81,3 +81,50 @@ def test_the_compiled_vocabulary_matches_as_the_patterns_do(labels: list[str]) -
 def test_a_pattern_the_trie_cannot_state_is_refused(pattern: str) -> None:
     with pytest.raises(ValueError, match="label trie"):
         LabelVocabulary([(LabelPattern(pattern), 1)])
+
+
+INNOCENT = LabelVocabulary([(NEGATIVE, 1), (POSITIVE, 2)], innocent=("publish", "catalog", "thread", "frank"))
+
+
+def _bits(vocabulary: LabelVocabulary, labels: list[str]) -> list[int]:
+    data = [label.encode("utf-8") for label in labels]
+    starts = np.zeros(len(data) + 1, np.int64)
+    np.cumsum([len(d) for d in data], out=starts[1:])
+    return vocabulary.match(np.frombuffer(b"".join(data), np.uint8), starts)[0].tolist()
+
+
+@pytest.mark.parametrize(
+    ("label", "bits"),
+    [
+        ("l-publishArea", 0),  # "share" runs from publish into Area
+        ("catalogIndex", 0),  # "login" from catalog into Index
+        ("threadsortswait", 0),  # "ads" from thread into sorts
+        ("franklin-bio", 0),  # "rank" inside Frank
+        ("publish-share", 1),  # a word beside an innocent one is not cut by it
+        ("bdsharebuttonbox", 1),
+        ("thread-ad", 1),
+        ("catalog-login", 1),
+        ("publishArea post-content", 2),  # the other words of the label still count
+    ],
+)
+def test_an_innocent_word_voids_the_matches_it_cuts(label: str, bits: int) -> None:
+    assert _bits(INNOCENT, [label]) == [bits]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([*PIECES, "share", "publish", "thread"]), max_size=6).map("".join)))
+def test_innocent_words_change_nothing_where_none_occurs(labels: list[str]) -> None:
+    plain = LabelVocabulary([(NEGATIVE, 1), (POSITIVE, 2)])
+    expected = _bits(plain, labels)
+    got = _bits(INNOCENT, labels)
+    for k, label in enumerate(labels):
+        lowered = label.lower()
+        if not any(word in lowered for word in INNOCENT.innocent):
+            assert got[k] == expected[k], label
+        else:
+            assert got[k] & ~expected[k] == 0, label  # voiding only takes bits away
+
+
+def test_an_innocent_word_must_be_a_word_of_the_trie() -> None:
+    with pytest.raises(ValueError, match="innocent"):
+        LabelVocabulary([(NEGATIVE, 1)], innocent=("photo album",))

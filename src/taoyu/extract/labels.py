@@ -120,14 +120,24 @@ class LabelVocabulary:
     that trie can state is accepted (a word of ``[a-z0-9_-]``, an optional letter ``s?``, ``\\b``
     before or after a word character, one negative lookahead of literal letters); anything else is
     an error when the vocabulary is built, so the patterns and the trie cannot drift apart. A label
-    with a non-ASCII character is left to the patterns themselves (``needs_regex``)."""
+    with a non-ASCII character is left to the patterns themselves (``needs_regex``).
 
-    def __init__(self, patterns: list[tuple[LabelPattern, int]]) -> None:
+    ``innocent`` words are the English words that hold a pattern's word without meaning it: "hot"
+    in ``photo`` and ``hotel``, "share" in ``publishArea``, "login" in ``catalogIndex``, "ads" in
+    ``threads``. A match with an edge strictly inside an occurrence of an innocent word is void
+    (``photo-share`` still shares: the match does not cut the word)."""
+
+    def __init__(self, patterns: list[tuple[LabelPattern, int]], innocent: tuple[str, ...] = ()) -> None:
         self.patterns = patterns
+        self.innocent = innocent
         entries: list[tuple[str, int, bool, bool, str]] = []
         for pattern, bit in patterns:
             for alternative in _alternatives(pattern.pattern):
                 entries += [(word, bit, *rest) for word, *rest in _variants(alternative)]
+        for word in innocent:  # bit 0: a word that only voids the matches it cuts
+            if not word or any(char not in _WORD_ALPHABET for char in word):
+                raise ValueError(f"an innocent word is a lower-case word the label trie can match: {word!r}")
+            entries.append((word, 0, False, False, ""))
         children: list[dict[str, int]] = [{}]
         accepts: list[list[int]] = [[]]
         for index, (word, *_) in enumerate(entries):
@@ -207,9 +217,18 @@ def _is_word_byte(byte):  # type: ignore[no-untyped-def]
 
 @kernel
 def match_labels(labels, starts, symbols, table, accept_starts, bits, before, after, look_starts, looks):  # type: ignore[no-untyped-def]
+    """For each label, the bits of the words it holds (see :class:`LabelVocabulary`), and the
+    labels that are not ASCII. A word with bit 0 is innocent: the matches with an edge strictly
+    inside one of its occurrences are void. The matches are kept as found (start, end, bits) until
+    the label is read, and voided then; a label without an innocent word takes them all."""
     count = len(starts) - 1
     found = np.zeros(count, np.uint8)
     not_ascii = np.zeros(count, np.bool_)
+    longest = 0
+    for k in range(count):
+        longest = max(longest, starts[k + 1] - starts[k])
+    inside = np.zeros(longest + 1, np.bool_)  # position p of the label is strictly inside an innocent word
+    spans = np.zeros((8 * longest + 8, 3), np.int64)  # the label's matches: start, end, bits
     for k in range(count):
         low, high = starts[k], starts[k + 1]
         for i in range(low, high):
@@ -217,6 +236,8 @@ def match_labels(labels, starts, symbols, table, accept_starts, bits, before, af
                 not_ascii[k] = True
         if not_ascii[k]:
             continue
+        matched = 0
+        innocent = False
         for i in range(low, high):
             state = 0
             j = i
@@ -244,5 +265,18 @@ def match_labels(labels, starts, symbols, table, accept_starts, bits, before, af
                                 break
                         if same:
                             continue
-                    found[k] |= bits[entry]
+                    if bits[entry] == 0:  # an innocent word: what it holds is no match
+                        if not innocent:
+                            innocent = True
+                            inside[: high - low + 1] = False
+                        inside[i - low + 1 : j - low] = True
+                    elif matched < len(spans):
+                        spans[matched, 0], spans[matched, 1] = i - low, j - low
+                        spans[matched, 2] = bits[entry]
+                        matched += 1
+                    else:  # more matches than room (a label of one word repeated): no voiding
+                        found[k] |= bits[entry]
+        for m in range(matched):
+            if not (innocent and (inside[spans[m, 0]] or inside[spans[m, 1]])):
+                found[k] |= spans[m, 2]
     return found, np.flatnonzero(not_ascii)
