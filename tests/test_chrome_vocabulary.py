@@ -97,6 +97,11 @@ SHARED: dict[str, list[str]] = {
     "disclaimer": [f"{example(p)}，以上内容为自媒体平台用户上传并发布。" * 2 for p in v.DISCLAIMER],
     "disclaimer_heading": [f"{h}：以上内容为自媒体平台用户上传并发布。" for h in v.DISCLAIMER_HEADINGS],
     "list_heading": _words(v.LIST_HEADINGS, v.LIST_HEADINGS_IN_LINE, v.COMMENT_HEADINGS),
+    "list_heading_with_item": [
+        f"{opening}{heading}{closing}港铁加价方案出炉 平均加幅2.9%"
+        for heading in v.list_headings_with_item()
+        for opening, closing in (("【", "】"), ("", "："), ("▲", "》"))
+    ],
     "navigation": [f"{example(p)}城郊湿地公园" for p in v.NAVIGATION_OPENINGS] + list(v.BACK_TO_TOP),
     "control": _words(v.PAGE_CONTROLS, v.CONTROLS_OPENING, v.CONTROLS_IN_LINE, v.FONT_SIZE_LABELS)
     + [f"【{word}】 | {word} 12" for word in v.PAGE_CONTROLS],
@@ -192,6 +197,10 @@ PROSE_WITH_CHROME_WORDS = [
     "訂閱電子報的讀者越來越多，編輯部決定改版。",
     "加入會員後可以享有折扣，也能收到最新消息。",
     "最新消息顯示，颱風將於明天清晨登陸。",
+    # A bulletin's lead under a heading, and a list heading's words in a sentence.
+    "【最新消息】台北市今天宣布停班停課。",
+    "延伸阅读的习惯对孩子很重要。",
+    "相关报道指出，港铁明年将调整票价。",
     "圖文並茂的說明書讓老人也能看懂。",
 ]
 CHROME_WITH_THE_SAME_WORDS = [

@@ -80,6 +80,11 @@ _STARTS_ALTERNATIVES: list[tuple[str, str | None]] = [
     (rf"{vocabulary.ADVERTISEMENT}\s*$", None),
     # Headings of link lists: 延伸阅读, 热门新闻 (a line of its own; the words can be prose too)
     (rf"(?:{_words(vocabulary.LIST_HEADINGS)})\s*[:：>》»]*$", _first(vocabulary.LIST_HEADINGS)),
+    # A heading with the one headline it leads: 【相关报道】港铁加价方案出炉, 延伸阅读：…
+    (
+        vocabulary.list_heading_with_item(),
+        vocabulary.LIST_HEADING_OPENINGS + _first(vocabulary.list_headings_with_item()),
+    ),
     # A pager, alone on its line: 首页 上一页 1 2 3 下一页 尾页
     (vocabulary.pager_line(), vocabulary.pager_first()),
     # Pages of a story, and the comment box under it

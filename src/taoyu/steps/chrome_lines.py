@@ -161,6 +161,11 @@ _LIST_HEADINGS = (
     + vocabulary.COMMENT_HEADINGS
 )
 _LIST_HEADING = re.compile(rf"^(?:{vocabulary.alternation(_LIST_HEADINGS)})\s*[:：>》»]*$")
+# A heading with the one headline it leads, on one line (【相关报道】港铁加价方案出炉, 延伸阅读：…).
+_LIST_HEADING_WITH_ITEM = re.compile(vocabulary.list_heading_with_item())
+_HEADING_WITH_ITEM_FIRST = frozenset(
+    vocabulary.LIST_HEADING_OPENINGS + "".join(word[0] for word in vocabulary.list_headings_with_item())
+)
 _BULLET = re.compile(r"^[•·●○■□▪▫◆◇►▶▸➤\-*]\s*")
 _SENTENCE_END = re.compile(r"[。！？!?]")
 
@@ -335,6 +340,9 @@ def _reason(
         return "byline"  # a wire story's credits
     if n <= vocabulary.POST_AGE_CHARS and vocabulary.is_post_age_line(s):
         return "post_meta"  # a reply's byline with its age
+    listed = p.link_lists and n <= p.max_list_item_chars and s[0] in _HEADING_WITH_ITEM_FIRST
+    if listed and _LIST_HEADING_WITH_ITEM.match(s):
+        return "link_list"  # a heading with the one headline it leads
     if n > p.max_chrome_chars:
         return None
     if screen.dated and _TIMESTAMP.match(s):

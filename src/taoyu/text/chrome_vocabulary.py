@@ -342,6 +342,32 @@ LIST_HEADINGS_STEP_ONLY = (
 # Headings the extractor drops wherever they stand in a short line ("相关阅读：…"); the step,
 # like the others, alone on a line.
 LIST_HEADINGS_IN_LINE = ("相关阅读", "相关新闻", "热点推荐", "推荐阅读", "猜你喜欢")
+# Of the list headings, those that lead one linked headline on their own line, in brackets or
+# before a colon or an arrow (【相关报道】港铁加价方案出炉, 延伸阅读：…, ▲相关新闻》…): the line is a link
+# to another story. Not the headings a bulletin's lead opens with too (【最新消息】台北市今天宣布停班
+# 停课, 即时新闻：…).
+_BULLETIN_HEADINGS = frozenset(
+    {"最新消息", "最新新闻", "即时新闻", "热点新闻", "热门新闻", "热点资讯", "最新资讯"}
+)
+LIST_HEADING_OPENINGS = "【[〔(（▲►▶★☆■●◆"
+"""What may stand before a heading that leads its item (:func:`list_heading_with_item`)."""
+
+
+def list_headings_with_item() -> list[str]:
+    """The list headings that may lead one headline on its line (see above)."""
+    headings = LIST_HEADINGS + LIST_HEADINGS_IN_LINE + LIST_HEADINGS_STEP_ONLY
+    return [heading for heading in headings if heading not in _BULLETIN_HEADINGS]
+
+
+def list_heading_with_item() -> str:
+    """A line's start that is a heading leading its item (:func:`list_headings_with_item`), for
+    ``re.match``: the heading, closed by a bracket, a colon or an arrow, then the item."""
+    return (
+        rf"[{re.escape(LIST_HEADING_OPENINGS)}]?\s*(?:{alternation(list_headings_with_item())})"
+        r"\s*(?:[】\]〕)）]|[:：>》»])\s*\S"
+    )
+
+
 # A comment box's heading: the extractor drops a line opening with one (最新评论 (23)); the step
 # takes it as a list heading. 更多评论 was the extractor's only.
 COMMENT_HEADINGS = ("网友评论", "最新评论", "热门评论", "精彩评论", "全部评论", "更多评论")
