@@ -216,6 +216,27 @@ def test_a_chrome_word_read_across_two_words_of_a_label_does_not_prune_the_posts
         assert post in text, post
 
 
+def test_the_posts_inside_the_chosen_block_lose_their_headers_on_a_thread_page():
+    # Discuz: the thread's posts inside one container, each a table of the poster's column (name,
+    # profile, floor) and the post's body. The container wins; each post keeps only its body.
+    posts = "".join(
+        f"<div id='post_{i}'><table class='plhin'><tr><td class='pls'><div class='authi'><a>用户{i}</a></div>"
+        f"<dl class='pil'><dt>帖子</dt><dd>{100 + i}</dd><dt>积分</dt><dd>{300 + i}</dd></dl></td>"
+        f"<td class='plc'><div class='pi'><strong>{i + 1}#</strong><em>发表于 2024-05-0{i + 1}</em></div>"
+        f"<div class='t_f' id='postmessage_{i}'>{text}</div></td></tr></table></div>"
+        for i, text in enumerate(POSTS)
+    )
+    html = page(f"{CHROME}<div id='postlist'>{posts}</div>{CHROME}").replace(
+        "<head>", "<head><meta name='generator' content='Discuz! X3.4'>"
+    )
+    text = main_text(html)
+    for post in POSTS:
+        assert post in text, post
+    for header in ("用户0", "帖子", "积分", "101", "1#"):
+        assert header not in text.split("\n"), header
+    assert "用户" not in text and "积分" not in text
+
+
 def test_a_feed_of_teasers_is_not_taken_for_a_thread():
     teasers = "".join(
         f"<li><div class='item'><h3><a href='/n{i}'>示例新闻标题{i}</a></h3>"

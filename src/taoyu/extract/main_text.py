@@ -294,11 +294,15 @@ def _extract_blocks(
     thread = thread_page and not posts  # a series of posts already holds the replies
     if thread or format == "markdown":
         parts = [measures.node_at(position) for position in positions]
+    removed: list[int] = []
     if thread and parts is not None:
         replies = _replies(root, parts, measures)
+        headers = [header for part in parts for header in _post_headers(part, measures)]
+        if headers:  # out of the DOM too, for Markdown
+            measured.remove(headers)
+            removed += headers
         parts += replies
         positions += measured.positions(replies)
-    removed: list[int] = []
     for part in positions:
         removed += drop_link_lists(part, measured)
     directory = _directory(root, positions, measures)
@@ -677,17 +681,31 @@ def _labelled_content_outside(threads: set[int], best: int, measures: Measures) 
 
 def _replies(root: LexborNode, parts: list[LexborNode], measures: Measures) -> list[LexborNode]:
     """On a thread page, the replies to the opening post: the series of same-shaped blocks outside
-    the chosen content with the most non-link text. Replies are often one line each ("同意",
-    "羡慕！"), too short for block scores to see, so the series is found by its shape, and a
-    link-heavy series (a list of related questions) or a feed of teasers is not one."""
-    text_chars, link_chars = measures.text_chars, measures.link_chars
+    the chosen content with the most non-link text (:func:`_reply_series`), each without its
+    header (:func:`_reply_bodies`)."""
     taken = {part.mem_id for part in parts}
     holders = _ancestors(parts)
+    candidates = [
+        node
+        for node in root.css("[class]")
+        if node.tag in _REPLY_TAGS
+        and node.mem_id not in taken
+        and node.mem_id not in holders
+        and not _inside(node, taken)
+    ]
+    text_chars = measures.text_chars
+    return [body for item in _reply_series(candidates, measures) for body in _reply_bodies(item, text_chars)]
+
+
+def _reply_series(candidates: list[LexborNode], measures: Measures) -> list[LexborNode]:
+    """Of the ``candidates`` (in document order), the series of same-shaped blocks (tag and class)
+    with the most non-link text: outermost only, two or more, labelled as replies, more prose
+    than links, and not a feed of teasers. Replies are often one line each ("同意", "羡慕！"), too
+    short for block scores to see, so the series is found by its shape, and a link-heavy series
+    (a list of related questions) or a feed of teasers is not one."""
+    text_chars, link_chars = measures.text_chars, measures.link_chars
     groups: dict[tuple[str, str], list[LexborNode]] = {}
-    for node in root.css("[class]"):
-        key = node.mem_id
-        if node.tag not in _REPLY_TAGS or key in taken or key in holders or _inside(node, taken):
-            continue
+    for node in candidates:
         groups.setdefault((node.tag, node.attributes.get("class") or ""), []).append(node)
     best: list[LexborNode] = []
     best_chars = 0
@@ -707,7 +725,48 @@ def _replies(root: LexborNode, parts: list[LexborNode], measures: Measures) -> l
         if is_feed(measures.tree, measures.tree.positions(outer)):
             continue
         best, best_chars = outer, prose
-    return [body for item in best for body in _reply_bodies(item, text_chars)]
+    return best
+
+
+def _post_headers(part: LexborNode, measures: Measures) -> list[int]:
+    """On a thread page, the headers of the posts inside a chosen block (the poster's name and
+    profile, the floor, the time, 回复 and 举报): in each post of the block's reply series
+    (:func:`_reply_series`), what lies outside the blocks labelled as its body
+    (:func:`_reply_bodies`), as the positions of the outermost such subtrees. A post whose
+    bodies hold less than half its text keeps its header: then the labels do not say which part
+    is the post."""
+    text_chars = measures.text_chars
+    candidates = [node for node in part.css("[class]") if node.tag in _REPLY_TAGS]
+    tree = measures.tree
+    headers: list[int] = []
+    for item in _reply_series(candidates, measures):
+        bodies = _reply_bodies(item, text_chars)
+        held = sum(text_chars.get(body.mem_id, 0) for body in bodies)
+        if bodies == [item] or 2 * held < text_chars.get(item.mem_id, 0):
+            continue
+        spans = sorted((at, int(tree.ends[at])) for at in tree.positions(bodies) if at >= 0)
+        start = tree.positions([item])[0]
+        if start < 0 or not spans:
+            continue
+        headers += _outside_spans(start + 1, int(tree.ends[start]), spans, tree.ends)
+    return headers
+
+
+def _outside_spans(first: int, end: int, spans: list[tuple[int, int]], ends: np.ndarray) -> list[int]:
+    """The outermost subtrees among positions ``first`` … ``end`` (a subtree's positions run to its
+    ``ends``) that neither lie in nor hold one of the ``spans`` (sorted, disjoint)."""
+    out = []
+    at = first
+    while at < end:
+        inside = next((span_end for start, span_end in spans if start <= at < span_end), None)
+        if inside is not None:
+            at = inside  # a body: kept whole
+        elif any(at < start < int(ends[at]) for start, _ in spans):
+            at += 1  # holds a body: its children are judged one by one
+        else:
+            out.append(at)
+            at = int(ends[at])
+    return out
 
 
 def _reply_bodies(item: LexborNode, text_chars: dict[int, int]) -> list[LexborNode]:
