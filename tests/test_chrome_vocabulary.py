@@ -102,6 +102,9 @@ SHARED: dict[str, list[str]] = {
         for heading in v.list_headings_with_item()
         for opening, closing in (("【", "】"), ("", "："), ("▲", "》"))
     ],
+    "counter_bar": [f"{word}: 1031 | 回复: 1" for word in v.COUNTER_BAR_WORDS]
+    + [f"{counted} (177万)" for counted in v.COUNTED]
+    + ["浏览 3,215 回复 4", "1.2万 阅读 · 36 评论", "主题 1 帖子 1 积分 5"],
     "navigation": [f"{example(p)}城郊湿地公园" for p in v.NAVIGATION_OPENINGS] + list(v.BACK_TO_TOP),
     "control": _words(v.PAGE_CONTROLS, v.CONTROLS_OPENING, v.CONTROLS_IN_LINE, v.FONT_SIZE_LABELS)
     + [f"【{word}】 | {word} 12" for word in v.PAGE_CONTROLS],
@@ -201,6 +204,10 @@ PROSE_WITH_CHROME_WORDS = [
     "【最新消息】台北市今天宣布停班停課。",
     "延伸阅读的习惯对孩子很重要。",
     "相关报道指出，港铁明年将调整票价。",
+    # A count in a sentence is no line of counts.
+    "他回复：12点见。",
+    "返回北京后，他查看更多资料。",
+    "主题1的回复很精彩，积分榜上他排第3。",
     "圖文並茂的說明書讓老人也能看懂。",
 ]
 CHROME_WITH_THE_SAME_WORDS = [

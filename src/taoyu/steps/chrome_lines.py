@@ -166,6 +166,9 @@ _LIST_HEADING_WITH_ITEM = re.compile(vocabulary.list_heading_with_item())
 _HEADING_WITH_ITEM_FIRST = frozenset(
     vocabulary.LIST_HEADING_OPENINGS + "".join(word[0] for word in vocabulary.list_headings_with_item())
 )
+# Counts side by side on a line of their own (查看: 1031 | 回复: 1).
+_COUNTER_BAR = re.compile(vocabulary.counter_bar())
+_COUNTER_BAR_FIRST = frozenset(vocabulary.counter_bar_first())
 _BULLET = re.compile(r"^[•·●○■□▪▫◆◇►▶▸➤\-*]\s*")
 _SENTENCE_END = re.compile(r"[。！？!?]")
 
@@ -345,6 +348,8 @@ def _reason(
         return "link_list"  # a heading with the one headline it leads
     if n > p.max_chrome_chars:
         return None
+    if s[0] in _COUNTER_BAR_FIRST and _COUNTER_BAR.match(s):
+        return "widget"  # counts side by side
     if screen.dated and _TIMESTAMP.match(s):
         return "timestamp"
     if screen.dated and _POST_META.match(s):

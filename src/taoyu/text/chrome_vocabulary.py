@@ -251,6 +251,32 @@ def is_post_age_line(line: str) -> bool:
 COUNTED = ("阅读", "浏览", "点击", "点阅", "评论", "人气")
 # The words between a counter's name and its number (阅读数, 浏览量, 点击次数, 点阅率).
 COUNT_SUFFIXES = ("数", "量", "次数", "率")
+# Counts shown side by side on a line of their own, a thread's or a post's (查看: 1031 | 回复: 1,
+# 浏览 3,215 回复 4, 1.2万 阅读 · 36 评论): two or more, each a counted word and a number; or one
+# counter (COUNTED) with its number in brackets (阅读 (177万)). The counted words are COUNTED, these,
+# and the controls and a poster's fields that show a count.
+COUNTER_BAR_WORDS = ("查看", "回帖", "主题", "粉丝", "赞")
+_COUNTED_ELSEWHERE = frozenset(
+    {"回复", "转发", "分享", "点赞", "收藏", "关注", "喜欢", "播放", "帖子", "积分"}
+)
+
+
+def counter_bar() -> str:
+    """A line of counts (see :data:`COUNTER_BAR_WORDS`), whole, for ``re.match`` on a stripped
+    line folded to Simplified."""
+    words = alternation([*COUNTED, *COUNTER_BAR_WORDS, *sorted(_COUNTED_ELSEWHERE)])
+    number = r"\d[\d,.]*\s*(?:万|千|亿|[kKwW])?\+?"
+    suffix = rf"(?:{alternation(COUNT_SUFFIXES)})?"
+    item = rf"(?:(?:{words}){suffix}\s*[:：]?\s*[(（\[]?\s*{number}\s*[)）\]]?|{number}\s*(?:{words}))"
+    separator = r"\s*[|｜/·•,，]?\s*"
+    bracketed = rf"(?:{alternation(COUNTED)}){suffix}\s*[(（\[]\s*{number}\s*[)）\]]"
+    return rf"(?:{item}(?:{separator}{item})+|{bracketed})\s*$"
+
+
+def counter_bar_first() -> str:
+    """The characters a line of counts can start with."""
+    return first_characters([*COUNTED, *COUNTER_BAR_WORDS, *_COUNTED_ELSEWHERE]) + "0123456789"
+
 
 # --- copyright, reprint terms and disclaimers ---------------------------------------------------
 
@@ -385,6 +411,8 @@ BACK_TO_TOP = ("返回顶部", "返回顶端", "回到顶部", "回到顶端", "
 _WHERE = "\\s*(?:是\\s*)?(?:[:：>›»/|｜]|(?=首页)|(?m:$))"  # what follows "where you are"
 NAVIGATION_OPENINGS = (
     "上一(?:篇|则|页|条)", "下一(?:篇|则|页|条)", "返回(?:首页|列表|上页|目录)", "回到首页",
+    # a portal's way back from a story (返回搜狐，查看更多; 返回新浪首页)
+    "返回[^\\s，,。]{1,8}?(?:首页|[，,]\\s*查看更多)",
     "当前位置" + _WHERE, "当前的位置\\s*[:：]", "所在位置" + _WHERE, "目前位置\\s*[:：]",
     "目前的位置\\s*[:：]", "位置\\s*[:：]\\s*首页", "首页\\s*[>›»/]", "您的位置" + _WHERE,
     "您位置" + _WHERE, "您当前的?位置" + _WHERE, "您现在的?位置" + _WHERE, "您目前的?位置" + _WHERE,
