@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import opencc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -424,6 +425,16 @@ KIND_TEXTS = {
 @pytest.mark.parametrize("kind", sorted(KIND_TEXTS))
 def test_content_type_reads_the_conventions_of_each_genre(kind):
     result = content_type.classify(KIND_TEXTS[kind])
+    assert result.kind == kind, result.scores
+
+
+@pytest.mark.parametrize("kind", sorted(KIND_TEXTS))
+def test_content_type_reads_a_text_written_in_traditional_as_its_simplified_twin(kind):
+    # The cues are written in Simplified; a Taiwan report's 記者 and a notice's 特此通知 in
+    # Traditional mark the same genres.
+    traditional = opencc.OpenCC("s2twp").convert(KIND_TEXTS[kind])
+    assert traditional != KIND_TEXTS[kind]
+    result = content_type.classify(traditional)
     assert result.kind == kind, result.scores
 
 

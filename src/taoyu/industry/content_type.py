@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from taoyu.text.script import fold
+
 KINDS = (
     "news",
     "government_notice",
@@ -177,9 +179,11 @@ headline); a question at a question's address is Q&A."""
 def classify(
     text: str, max_chars: int = 1500, title: str | None = None, url: str | None = None
 ) -> ContentType:
-    """The kind of ``text`` (its first ``max_chars`` characters are read), with the page's
-    ``title`` and ``url`` when known: a question for a title, a Q&A site's or a forum's address."""
-    head = text[:max_chars]
+    """The kind of ``text`` (its first ``max_chars`` characters are read, folded to Simplified:
+    a Taiwan report's 記者 is a reporter too), with the page's ``title`` and ``url`` when known:
+    a question for a title, a Q&A site's or a forum's address."""
+    head = fold(text[:max_chars])  # the cues are written in Simplified, as every rule is
+    title = fold(title) if title else title
     scores = {kind: 0.0 for kind in KINDS}
     for kind, cues in CUES.items():
         total = 0.0
