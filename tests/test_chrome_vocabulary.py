@@ -102,6 +102,10 @@ SHARED: dict[str, list[str]] = {
         for heading in v.list_headings_with_item()
         for opening, closing in (("【", "】"), ("", "："), ("▲", "》"))
     ],
+    "record": [
+        f"〓 某某论坛 {label} 2005/03/15 22:36:13 by 某某 〓" for label in v.DATELINE_LABELS if len(label) > 2
+    ]
+    + ["http://www.example.net 2005年03月21日 11:21 《理财周刊》", "AUTO.EXAMPLE.COM 2005年05月13日14:15"],
     "counter_bar": [f"{word}: 1031 | 回复: 1" for word in v.COUNTER_BAR_WORDS]
     + [f"{counted} (177万)" for counted in v.COUNTED]
     + ["浏览 3,215 回复 4", "1.2万 阅读 · 36 评论", "主题 1 帖子 1 积分 5"],
@@ -206,6 +210,10 @@ PROSE_WITH_CHROME_WORDS = [
     "相关报道指出，港铁明年将调整票价。",
     # A count in a sentence is no line of counts.
     "他回复：12点见。",
+    # A notice's own dates, and a date that opens a phrase.
+    "活动时间：2024-05-01 至 2024-05-03",
+    "网址 www.example.com 2024年5月1日起开放",
+    "该文件的发布时间2015-06-01早于原定计划。",
     "返回北京后，他查看更多资料。",
     "主题1的回复很精彩，积分榜上他排第3。",
     "圖文並茂的說明書讓老人也能看懂。",

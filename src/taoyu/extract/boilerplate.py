@@ -228,7 +228,7 @@ def _is_chrome_text(text: str) -> bool:
 def is_chrome_line(line: str) -> bool:
     """Whether a line of extracted text is chrome: a short chrome text, or a disclaimer."""
     line = fold(line)
-    if len(line) < CHROME_LINE_BELOW and _is_chrome_text(line):
+    if len(line) < CHROME_LINE_BELOW and (_is_chrome_text(line) or _is_record(line)):
         return True
     if vocabulary.is_english_chrome(line) or vocabulary.is_english_credits(line):  # up to 80 and 250
         return True
@@ -315,9 +315,20 @@ def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str
             chrome = True
         if not chrome and size <= vocabulary.POST_AGE_CHARS and vocabulary.is_post_age_line(text):
             chrome = True
+        if not chrome and size < CHROME_LINE_BELOW and _is_record(text):
+            chrome = True  # a story's or a post's record: its date with a label or a site
         if not chrome:
             kept.append(line)
     return without_teasers(kept, traditional)
+
+
+_RECORD = re.compile(vocabulary.record_line())
+
+
+def _is_record(line: str) -> bool:
+    """Whether a short line is a story's or a post's record (``vocabulary.record_line``): asked
+    only of a line holding a year's first digits."""
+    return ("20" in line or "19" in line) and _RECORD.match(line) is not None
 
 
 def _taiwan_readings(lines: list[str], short: list[str], folded: list[str]) -> list[str | None]:

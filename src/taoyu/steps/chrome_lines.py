@@ -166,6 +166,10 @@ _LIST_HEADING_WITH_ITEM = re.compile(vocabulary.list_heading_with_item())
 _HEADING_WITH_ITEM_FIRST = frozenset(
     vocabulary.LIST_HEADING_OPENINGS + "".join(word[0] for word in vocabulary.list_headings_with_item())
 )
+# A story's or a post's record: a publishing label or a site's address with a date (发布时间：
+# 2015-06-01 来源：新华网; http://www.sina.net 2005年03月21日 11:21), as short as the extractor's.
+_RECORD_LINE = re.compile(vocabulary.record_line())
+_RECORD_CHARS = 60
 # Counts side by side on a line of their own (查看: 1031 | 回复: 1).
 _COUNTER_BAR = re.compile(vocabulary.counter_bar())
 _COUNTER_BAR_FIRST = frozenset(vocabulary.counter_bar_first())
@@ -343,6 +347,8 @@ def _reason(
         return "byline"  # a wire story's credits
     if n <= vocabulary.POST_AGE_CHARS and vocabulary.is_post_age_line(s):
         return "post_meta"  # a reply's byline with its age
+    if screen.dated and n < _RECORD_CHARS and ("20" in s or "19" in s) and _RECORD_LINE.match(s):
+        return "post_meta"  # a story's or a post's record: its date with a label or a site
     listed = p.link_lists and n <= p.max_list_item_chars and s[0] in _HEADING_WITH_ITEM_FIRST
     if listed and _LIST_HEADING_WITH_ITEM.match(s):
         return "link_list"  # a heading with the one headline it leads

@@ -222,6 +222,23 @@ DATELINE_LABELS = (
 _DAY = r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?"
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?"
 DATE_ALONE = rf"{_DAY}(?:\s*{_CLOCK})?$"
+# A story's or a post's record on a line of its own, without a sentence's end: a publishing label
+# and its date anywhere in it (〓 网易娱乐 发布时间 2005/03/15 22:36:13 by 某某 〓, 发布时间：2015-06-01 10:23
+# 来源：新华网 作者：张三), or a site's address and a date (http://www.sina.net 2005年03月21日 11:21 《理财
+# 周刊》, AUTO.SOHU.COM 2005年05月13日14:15). Not 时间 and 日期 inside a line: a notice's 活动时间：
+# 2024-05-01 is its own.
+_PUBLISHED = frozenset(DATELINE_LABELS) - {"时间", "日期"}
+_SITE = r"(?:https?://)?(?:[A-Za-z0-9-]+\.)+(?i:com|cn|net|org|gov|edu|info|tv|cc|hk|tw)(?:\.[a-zA-Z]{2})?/?"
+
+
+def record_line() -> str:
+    """A line that is a story's or a post's record (see above), for ``re.match`` on a short
+    stripped line folded to Simplified."""
+    labelled = rf"(?:{alternation(sorted(_PUBLISHED))})\s*[:：]?\s*"
+    date = rf"{_DAY}(?=[\s\d]|$)"  # a date, not the start of a phrase (2024年5月1日起开放)
+    return rf"(?=[^。！？!?]*$)(?:[^\s。！？]{{0,20}}\s+){{0,3}}(?:{labelled}|{_SITE}\S*\s*){date}"
+
+
 # A date and a time in brackets, as blogs print each comment's time: (2006-12-24 03:45:27). With its
 # time only: a decision's or a speech's date under its title is its own, （2025年1月23日）.
 DATE_IN_BRACKETS = rf"[（(]\s*{_DAY}\s*{_CLOCK}\s*[)）]$"
