@@ -418,6 +418,36 @@ def test_a_threads_topic_leads_its_posts_even_from_a_pruned_header():
     assert "城市更新惠及数万户" not in main_text(article, url="https://news.example.cn/2026/01/a.html")
 
 
+_QUESTION = "孩子今年三岁，昨晚半夜突然发烧到三十九度，精神还可以。请问需要马上去医院吗？"
+_DETAIL = f"<div class='QuestionRichText'>{_QUESTION}</div>"
+
+
+def test_a_questions_detail_follows_its_heading_out_of_the_pruned_header():
+    url = "https://wenda.example.cn/question/1024"
+    heading = f"<h1>孩子半夜发烧怎么办？</h1>{_DETAIL}"
+    lines = main_text(question_page(heading), url=url).split("\n")
+    assert lines[:2] == ["孩子半夜发烧怎么办？", _QUESTION]
+    assert all(answer in lines for answer in _ANSWERS)
+    # In a wrapper of its own, the heading's wrapper's next block is the detail.
+    wrapped = f"<div class='QuestionHeader-title'><h1>孩子半夜发烧怎么办？</h1></div>{_DETAIL}"
+    assert main_text(question_page(wrapped), url=url).split("\n")[1].startswith("孩子今年三岁")
+    # A block that is not prose after the heading is no detail (a forum's [复制链接], topics' links).
+    for after in ("<span>[复制链接]</span>", "<div><a href='/t/1'>育儿</a> <a href='/t/2'>发烧</a></div>"):
+        text = main_text(question_page(f"<h1>孩子半夜发烧怎么办？</h1>{after}{_DETAIL}"), url=url)
+        assert "孩子今年三岁" not in text and "复制链接" not in text
+
+
+def test_a_detail_the_text_holds_already_is_not_put_twice():
+    # A forum's heading beside its first post: the post is in the text (less its header); the
+    # detail would bring it again.
+    said = "今天在西溪湿地看到了白鹭，一共有七八只，在水边觅食。"
+    post = f"<div class='post'><p>楼主 发表于 2024-05-01</p><p>{said}</p></div>"
+    head = "<title>城市更新惠及数万户_示例网</title><meta name='generator' content='Discuz! X3.4'>"
+    html = thread_page(head=head).replace("<body>", f"<body><h1>城市更新惠及数万户</h1>{post}", 1)
+    text = main_text(html)
+    assert text.startswith("城市更新惠及数万户\n") and text.count("今天在西溪湿地看到了白鹭") == 1
+
+
 def test_numbered_posts_or_forum_software_make_a_thread_page_without_a_telling_url():
     numbered = main_text(thread_page(reply_id="post_"), url="https://example.cn/p/9")
     assert all(reply in numbered for reply in REPLIES)

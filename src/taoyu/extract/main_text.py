@@ -321,8 +321,10 @@ def _extract_blocks(
 
 def _topic(tree: LexborHTMLParser) -> str | None:
     """The page's first <h1> when the <title> holds it and it is not a link: on a forum or a Q&A
-    page, the topic or the question that the posts answer. Read before pruning, which takes a
-    thread's or a question's header with its chrome (class ``QuestionHeader``, ``thread-header``)."""
+    page, the topic or the question that the posts answer; with the question's detail after it
+    when the blocks that follow the heading hold it (:func:`_detail`). Read before pruning, which
+    takes a thread's or a question's header with its chrome (class ``QuestionHeader``,
+    ``thread-header``). Lines are separated by newlines."""
     heading = tree.css_first("h1")
     if heading is None:
         return None
@@ -331,21 +333,68 @@ def _topic(tree: LexborHTMLParser) -> str | None:
         return None
     title = tree.css_first("title")
     within = _WHITESPACE.sub("", title.text()) if title is not None else ""
-    return text if _WHITESPACE.sub("", text) in within else None
+    if _WHITESPACE.sub("", text) not in within:
+        return None
+    return "\n".join([text, *_detail(heading)])
 
 
 _TOPIC_CHARS = 4
+_HELD_CLAUSE = 8  # characters of a detail's clause found in the text that say it is there
+_CLAUSE_BREAK = re.compile(r"[\s。！？；!?;，,、：:]+")
+# A question's detail: the blocks right after its heading (its siblings, or its parent's when the
+# heading stands alone in a wrapper) that read as prose: a sentence, this many Han characters,
+# few links. At most this many blocks, and the first block that is not prose ends it.
+_DETAIL_HAN = 15
+_DETAIL_BLOCKS = 3
+_DETAIL_LINKS = 0.3
+
+
+def _detail(heading: LexborNode) -> list[str]:
+    """The lines of a question's detail under its heading (see above); none when the blocks after
+    the heading are not prose (a forum's [复制链接], a Q&A page's list of answers' counts)."""
+    node: LexborNode | None = heading
+    for _ in range(2):  # the heading's next siblings, or its wrapper's
+        if node is None:
+            return []
+        following = node.next
+        while following is not None and not following.is_element_node:
+            following = following.next
+        if following is not None:
+            break
+        node = node.parent
+    lines: list[str] = []
+    block = following
+    while block is not None and len(lines) < _DETAIL_BLOCKS:
+        if block.is_element_node:
+            text = _WHITESPACE.sub(" ", block.text(separator=" ")).strip()
+            linked = sum(len(link.text()) for link in block.css("a"))
+            prose = _SENTENCE.search(text) and len(_HAN.findall(text)) >= _DETAIL_HAN
+            if not prose or linked > _DETAIL_LINKS * len(text):
+                break
+            lines.append(text)
+        block = block.next
+    return without_chrome_lines(lines) if lines else lines
 
 
 def _with_topic(extraction: Extraction, topic: str, format: Format) -> Extraction:
-    """``extraction`` with the thread's topic as its first line, unless its text holds it already.
-    The gold of forum and Q&A pages keeps the topic (12 of the 13 forum pages of magic_html_bench
-    that have an <h1>), where an article's gold leaves its headline to the title field."""
-    if _WHITESPACE.sub("", topic) in _WHITESPACE.sub("", extraction.text):
+    """``extraction`` with the thread's topic (and its question's detail) as its first lines,
+    less those its text holds already. The gold of forum and Q&A pages keeps the topic (12 of
+    the 13 forum pages of magic_html_bench that have an <h1>), where an article's gold leaves its
+    headline to the title field."""
+    held = _WHITESPACE.sub("", extraction.text)
+    heading, *detail = topic.split("\n")
+    # The detail goes in only when none of its clauses is in the text already: a forum's first
+    # post beside its heading is in it, less its header (user, time) that the detail would bring.
+    clauses = [clause for line in detail for clause in _CLAUSE_BREAK.split(line)]
+    if any(len(clause) >= _HELD_CLAUSE and clause in held for clause in clauses):
+        detail = []
+    lines = [line for line in (heading, *detail) if _WHITESPACE.sub("", line) not in held]
+    if not lines:
         return extraction
-    line = f"# {topic}" if format == "markdown" else topic
+    if format == "markdown" and lines[0] == heading:
+        lines[0] = f"# {heading}"
     separator = "\n\n" if format == "markdown" else "\n"
-    return Extraction(line + separator + extraction.text, extraction.shape)
+    return Extraction(separator.join([*lines, extraction.text]), extraction.shape)
 
 
 # Linked headlines. A column's page of teasers (each a linked headline over a summary and a date)
