@@ -500,3 +500,23 @@ def test_prose_and_a_bare_age_are_kept_by_both(line: str) -> None:
     """A sentence that says how long ago stays; so does a bare age, which a forum's gold keeps."""
     assert not extractor_removes(line)
     assert not step_removes(line)
+
+
+_NOTICE = ["根据上级通知，元旦放假时间为1月1日至1月3日，共3天。", "特此通知。", "学校办公室", "2026年12月1日"]
+
+
+def test_a_notices_closing_date_under_its_signature_is_kept_by_both() -> None:
+    # A date alone is a story's stamp; under a notice's signature at its end it is the notice's.
+    assert boilerplate.without_chrome_lines(_NOTICE) == _NOTICE
+    doc = Document("d", "\n".join(_NOTICE), Source("f.jsonl", 0))
+    ChromeLines()(doc)
+    assert doc.text.split("\n") == _NOTICE
+
+
+@pytest.mark.parametrize("above", ["特此通知。", "返回首页"])
+def test_a_date_alone_under_prose_or_chrome_is_still_a_stamp(above: str) -> None:
+    lines = [_NOTICE[0], above, "2026年12月1日"]
+    assert "2026年12月1日" not in boilerplate.without_chrome_lines(lines)
+    doc = Document("d", "\n".join(lines), Source("f.jsonl", 0))
+    ChromeLines()(doc)
+    assert "2026年12月1日" not in doc.text.split("\n")

@@ -286,7 +286,11 @@ def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str
         readings = _taiwan_readings(lines, short, folded)
     kept = []
     items = False  # under an English list heading: its headlines are chrome
+    closing = vocabulary.closing_date(lines) if any("年" in line for line in lines[-2:]) else None
     for k, (line, text) in enumerate(zip(lines, texts, strict=True)):
+        if closing and k == closing[0] and kept and kept[-1] is lines[closing[1]]:
+            kept.append(line)  # a notice's own date, under its signature
+            continue
         size = len(line)
         if size < CHROME_LINE_BELOW:  # a short line: chrome text or a disclaimer, one scan for both
             chrome = (

@@ -465,6 +465,9 @@ def chrome_reasons(
         i += 1
     if screen.poster:
         _mark_poster_profiles(folded, reasons)
+    closing = vocabulary.closing_date(folded) if screen.dated else None
+    if closing is not None and reasons.get(closing[0]) == "timestamp" and closing[1] not in reasons:
+        del reasons[closing[0]]  # a notice's own date under its signature, which is no footer then
     _mark_footer(lines, reasons, p)
     return reasons
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import pairwise
 from re import _constants as _sre_constants  # type: ignore[attr-defined]  # re's own parser: the
 from re import _parser as _sre_parse  # type: ignore[attr-defined]  # literals a pattern is made of
 
@@ -237,6 +238,25 @@ def record_line() -> str:
     labelled = rf"(?:{alternation(sorted(_PUBLISHED))})\s*[:：]?\s*"
     date = rf"{_DAY}(?=[\s\d]|$)"  # a date, not the start of a phrase (2024年5月1日起开放)
     return rf"(?=[^。！？!?]*$)(?:[^\s。！？]{{0,20}}\s+){{0,3}}(?:{labelled}|{_SITE}\S*\s*){date}"
+
+
+# A notice's closing date, under its signature at its end (吉林省人民政府 / 2022年1月27日, 学校办公室 /
+# 2026年12月1日): the notice's own, where a date alone elsewhere is a story's stamp. Written with 年
+# 月 日 and no time; the signature above it a short line without punctuation.
+_CLOSING_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+_SIGNATURE = re.compile(r"[^\s\d，,。！？!?：:；;、（）()|｜]{2,24}")
+
+
+def closing_date(lines: list[str]) -> tuple[int, int] | None:
+    """The indexes of a notice's closing date and of its signature among ``lines`` (see above):
+    the date one of the last two non-empty lines, alone, right under the signature; None when
+    there is none. The date is the notice's own only while its signature is kept."""
+    filled = [k for k in range(len(lines) - 1, -1, -1) if lines[k].strip()][:3]
+    for at, above in pairwise(filled):
+        date, signer = lines[at].strip(), lines[above].strip()
+        if _CLOSING_DATE.fullmatch(date) and _SIGNATURE.fullmatch(signer):
+            return at, above
+    return None
 
 
 # A date and a time in brackets, as blogs print each comment's time: (2006-12-24 03:45:27). With its
