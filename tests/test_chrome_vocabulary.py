@@ -106,6 +106,7 @@ SHARED: dict[str, list[str]] = {
         f"〓 某某论坛 {label} 2005/03/15 22:36:13 by 某某 〓" for label in v.DATELINE_LABELS if len(label) > 2
     ]
     + ["http://www.example.net 2005年03月21日 11:21 《理财周刊》", "AUTO.EXAMPLE.COM 2005年05月13日14:15"],
+    "edit_controls": ["编辑播报", "编辑 播报", "编辑锁定讨论上传视频"],
     "counter_bar": [f"{word}: 1031 | 回复: 1" for word in v.COUNTER_BAR_WORDS]
     + [f"{counted} (177万)" for counted in v.COUNTED]
     + ["浏览 3,215 回复 4", "1.2万 阅读 · 36 评论", "主题 1 帖子 1 积分 5"],
@@ -210,6 +211,8 @@ PROSE_WITH_CHROME_WORDS = [
     "相关报道指出，港铁明年将调整票价。",
     # A count in a sentence is no line of counts.
     "他回复：12点见。",
+    "编辑部讨论了这个问题。",
+    "锁定目标",
     # A notice's own dates, and a date that opens a phrase.
     "活动时间：2024-05-01 至 2024-05-03",
     "网址 www.example.com 2024年5月1日起开放",

@@ -80,6 +80,8 @@ _STARTS_ALTERNATIVES: list[tuple[str, str | None]] = [
     (rf"{vocabulary.ADVERTISEMENT}\s*$", None),
     # Headings of link lists: 延伸阅读, 热门新闻 (a line of its own; the words can be prose too)
     (rf"(?:{_words(vocabulary.LIST_HEADINGS)})\s*[:：>》»]*$", _first(vocabulary.LIST_HEADINGS)),
+    # An encyclopedia entry's edit controls, often glued: 编辑播报, 编辑锁定讨论
+    (vocabulary.edit_controls(), vocabulary.EDIT_CONTROL_OPENINGS),
     # Counts side by side: 查看: 1031 | 回复: 1, 阅读 (177万)
     (vocabulary.counter_bar(), vocabulary.counter_bar_first()),
     # A heading with the one headline it leads: 【相关报道】港铁加价方案出炉, 延伸阅读：…

@@ -170,6 +170,8 @@ _HEADING_WITH_ITEM_FIRST = frozenset(
 # 2015-06-01 来源：新华网; http://www.sina.net 2005年03月21日 11:21), as short as the extractor's.
 _RECORD_LINE = re.compile(vocabulary.record_line())
 _RECORD_CHARS = 60
+# An encyclopedia entry's edit controls (编辑播报).
+_EDIT_CONTROLS = re.compile(vocabulary.edit_controls())
 # Counts side by side on a line of their own (查看: 1031 | 回复: 1).
 _COUNTER_BAR = re.compile(vocabulary.counter_bar())
 _COUNTER_BAR_FIRST = frozenset(vocabulary.counter_bar_first())
@@ -356,6 +358,8 @@ def _reason(
         return None
     if s[0] in _COUNTER_BAR_FIRST and _COUNTER_BAR.match(s):
         return "widget"  # counts side by side
+    if s[0] in vocabulary.EDIT_CONTROL_OPENINGS and _EDIT_CONTROLS.match(s):
+        return "widget"  # an encyclopedia entry's edit controls
     if screen.dated and _TIMESTAMP.match(s):
         return "timestamp"
     if screen.dated and _POST_META.match(s):

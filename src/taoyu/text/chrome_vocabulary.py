@@ -310,6 +310,18 @@ def counter_bar() -> str:
     return rf"(?:{item}(?:{separator}{item})+|{bracketed})\s*$"
 
 
+# An encyclopedia entry's controls beside its title and each section's heading, two or more on a
+# line, often glued (their links stand side by side: 编辑播报, 编辑锁定讨论上传视频).
+_EDIT_CONTROLS = frozenset({"编辑", "播报", "锁定", "讨论", "上传视频"})
+EDIT_CONTROL_OPENINGS = "".join(sorted({word[0] for word in _EDIT_CONTROLS}))
+"""The characters a line of edit controls starts with."""
+
+
+def edit_controls() -> str:
+    """A line of an entry's edit controls (see above), whole, for ``re.match``."""
+    return rf"(?:(?:{alternation(sorted(_EDIT_CONTROLS))})[\s|｜/·]*){{2,}}$"
+
+
 def counter_bar_first() -> str:
     """The characters a line of counts can start with."""
     return first_characters([*COUNTED, *COUNTER_BAR_WORDS, *_COUNTED_ELSEWHERE]) + "0123456789"
