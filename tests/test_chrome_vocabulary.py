@@ -105,7 +105,8 @@ SHARED: dict[str, list[str]] = {
     "record": [
         f"〓 某某论坛 {label} 2005/03/15 22:36:13 by 某某 〓" for label in v.DATELINE_LABELS if len(label) > 2
     ]
-    + ["http://www.example.net 2005年03月21日 11:21 《理财周刊》", "AUTO.EXAMPLE.COM 2005年05月13日14:15"],
+    + ["http://www.example.net 2005年03月21日 11:21 《理财周刊》", "AUTO.EXAMPLE.COM 2005年05月13日14:15"]
+    + [f"2026-09-28 {label}：本报记者 林晓" for label in (*v.SOURCE_LABELS, *v.BYLINE_LABELS)],
     "edit_controls": ["编辑播报", "编辑 播报", "编辑锁定讨论上传视频"],
     "counter_bar": [f"{word}: 1031 | 回复: 1" for word in v.COUNTER_BAR_WORDS]
     + [f"{counted} (177万)" for counted in v.COUNTED]
@@ -217,6 +218,7 @@ PROSE_WITH_CHROME_WORDS = [
     "活动时间：2024-05-01 至 2024-05-03",
     "网址 www.example.com 2024年5月1日起开放",
     "该文件的发布时间2015-06-01早于原定计划。",
+    "2024年5月1日起来源广泛。",
     "返回北京后，他查看更多资料。",
     "主题1的回复很精彩，积分榜上他排第3。",
     "圖文並茂的說明書讓老人也能看懂。",

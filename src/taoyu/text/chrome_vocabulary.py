@@ -226,7 +226,8 @@ DATE_ALONE = rf"{_DAY}(?:\s*{_CLOCK})?$"
 # A story's or a post's record on a line of its own, without a sentence's end: a publishing label
 # and its date anywhere in it (〓 网易娱乐 发布时间 2005/03/15 22:36:13 by 某某 〓, 发布时间：2015-06-01 10:23
 # 来源：新华网 作者：张三), or a site's address and a date (http://www.sina.net 2005年03月21日 11:21 《理财
-# 周刊》, AUTO.SOHU.COM 2005年05月13日14:15). Not 时间 and 日期 inside a line: a notice's 活动时间：
+# 周刊》, AUTO.SOHU.COM 2005年05月13日14:15), or a date and then a credit (2026-09-28 来源：本报记者
+# 林晓). Not 时间 and 日期 inside a line: a notice's 活动时间：
 # 2024-05-01 is its own.
 _PUBLISHED = frozenset(DATELINE_LABELS) - {"时间", "日期"}
 _SITE = r"(?:https?://)?(?:[A-Za-z0-9-]+\.)+(?i:com|cn|net|org|gov|edu|info|tv|cc|hk|tw)(?:\.[a-zA-Z]{2})?/?"
@@ -237,7 +238,12 @@ def record_line() -> str:
     stripped line folded to Simplified."""
     labelled = rf"(?:{alternation(sorted(_PUBLISHED))})\s*[:：]?\s*"
     date = rf"{_DAY}(?=[\s\d]|$)"  # a date, not the start of a phrase (2024年5月1日起开放)
-    return rf"(?=[^。！？!?]*$)(?:[^\s。！？]{{0,20}}\s+){{0,3}}(?:{labelled}|{_SITE}\S*\s*){date}"
+    credited = alternation([*SOURCE_LABELS, *BYLINE_LABELS, *BYLINE_LABELS_STEP_ONLY])
+    dated_credit = rf"{_DAY}(?:\s*{_CLOCK})?\s*(?:{credited})\s*[:：]"  # 2026-09-28 来源：本报记者 林晓
+    return (
+        rf"(?=[^。！？!?]*$)(?:[^\s。！？]{{0,20}}\s+){{0,3}}"
+        rf"(?:(?:{labelled}|{_SITE}\S*\s*){date}|{dated_credit})"
+    )
 
 
 # A notice's closing date, under its signature at its end (吉林省人民政府 / 2022年1月27日, 学校办公室 /
