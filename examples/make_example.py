@@ -289,7 +289,7 @@ def blog_page(key: str, charset_meta: str) -> str:
     title, date, author, paras = ARTICLES[key]
     body = "\n".join(f"<p>{esc(p)}</p>" for p in paras)
     return f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset_meta}"><title>{esc(title)} - {esc(author)}的博客</title></head>
-<body><div class="blog-header">{esc(author)}的博客 | 首页 | 归档 | 关于</div><article><h1>{esc(title)}</h1><time>{date}</time>{body}</article>
+<body><div class="blog-header">{esc(author)}的博客 | 首页 | 归档 | 关于</div><article><h1>{esc(title)}</h1><p>{esc(author)} {date}</p>{body}</article>
 <div class="comments">评论（3） 发表评论 请先登录</div></body></html>"""
 
 
