@@ -706,3 +706,18 @@ def test_a_sites_unread_count_is_not_the_pages_title(written: str, title: str) -
     for step in (ExtractHtml(), HtmlToText()):  # both steps that read a page's title
         doc = step(Document("d", "", Source("m", 0), raw=html.encode()))
         assert doc.meta["title"] == title, step.name
+
+
+def test_the_credits_taken_out_of_the_text_are_handed_on():
+    # A report's dated source line is chrome to a reader; extraction hands it on for the text's
+    # content type (taoyu.steps.industry), and not other chrome.
+    from selectolax.lexbor import LexborHTMLParser
+
+    from taoyu.extract.main_text import extract_tree
+
+    body = f"<p>2026-09-28 来源：本报记者 林晓</p>{ARTICLE}<p>分享到：微信 微博</p>"
+    html = page(f"{CHROME}<div class='article'>{body}</div>")
+    for format in ("text", "markdown"):
+        extraction = extract_tree(LexborHTMLParser(html), format)
+        assert "来源" not in extraction.text
+        assert extraction.credits == ("2026-09-28 来源：本报记者 林晓",)

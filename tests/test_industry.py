@@ -506,3 +506,17 @@ def test_the_step_reads_a_pages_title_and_address_for_its_content_type():
     doc = Document("d", answer, Source("f", 0), url="https://www.example.com/question/123")
     doc.meta["title"] = "居住证怎么办理？ - 示例问答"
     assert Industry()(doc).meta["content_type"] == "qa"
+
+
+def test_the_step_reads_the_credits_extraction_took_out_for_its_content_type():
+    # A report's byline and source are chrome to a reader, and extraction takes them out of the
+    # text; they are what says the text is a report.
+    from taoyu.document import Document, Source
+    from taoyu.steps.industry import Industry
+
+    report = "杭州地铁三条新线同日开通，城西居民通勤时间缩短近半。沿线居民对此表示欢迎。"
+    plain = Document("d", report, Source("f", 0))
+    credited = Document("e", report, Source("f", 0))
+    credited.meta["credits"] = ["2026-09-28 来源：本报记者 林晓"]
+    assert Industry()(plain).meta["content_type"] != "news"
+    assert Industry()(credited).meta["content_type"] == "news"

@@ -558,3 +558,11 @@ def test_ledger_counts_institutional_numbers_apart_and_never_their_values(tmp_pa
     ledger = json.dumps(ledger_rows(out), ensure_ascii=False)
     assert "org_phone" in ledger and "13979120458" not in ledger
     assert not any(number in ledger for number in DUTY_NUMBERS)
+
+
+def test_the_credits_extraction_took_out_are_redacted_too():
+    # They reach the output in meta: none may carry a phone number the text would have lost.
+    doc = _doc("这是一段正常的文字内容，没有任何个人信息，只是一篇普通的报道。")
+    doc.meta["credits"] = ["来源：某某 电话：13812345678", "作者：张三"]
+    RedactPii()(doc)
+    assert "13812345678" not in "".join(doc.meta["credits"]) and doc.meta["credits"][1] == "作者：张三"

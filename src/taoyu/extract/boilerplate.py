@@ -266,11 +266,14 @@ def chrome_texts(texts: list[str], traditional: bool = True) -> list[bool]:
     return chrome
 
 
-def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str]:
+def without_chrome_lines(
+    lines: list[str], traditional: bool = True, removed: list[str] | None = None
+) -> list[str]:
     """The lines less chrome lines (:func:`is_chrome_line`), bars of links
     (:func:`taoyu.text.chrome_vocabulary.is_link_bar`) and teasers (:func:`without_teasers`),
     in one loop: a page has a hundred lines, and a Python call apiece costs as much as the
-    patterns. ``traditional``: as for :func:`chrome_texts`."""
+    patterns. ``traditional``: as for :func:`chrome_texts`. ``removed``, when given, collects the
+    short lines taken as chrome, as folded (up to :data:`REMOVED_KEPT`)."""
     starts_or_disclaimer, phrases_or_disclaimer = _STARTS_OR_DISCLAIMER.match, _PHRASES_OR_DISCLAIMER.search
     separator, breadcrumb = _BREADCRUMB_SEPARATOR.search, _BREADCRUMB.match
     disclaimer_start, disclaimer = _DISCLAIMER_START.match, _DISCLAIMER.search
@@ -325,7 +328,12 @@ def without_chrome_lines(lines: list[str], traditional: bool = True) -> list[str
             chrome = True  # a story's or a post's record: its date with a label or a site
         if not chrome:
             kept.append(line)
+        elif removed is not None and size < CHROME_LINE_BELOW and len(removed) < REMOVED_KEPT:
+            removed.append(text)
     return without_teasers(kept, traditional)
+
+
+REMOVED_KEPT = 12
 
 
 _RECORD = re.compile(vocabulary.record_line())

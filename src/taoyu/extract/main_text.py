@@ -67,6 +67,7 @@ from taoyu.extract.prune import (
 from taoyu.extract.warm_up import warm_up
 from taoyu.io.encoding import decode_html
 from taoyu.jit import kernel
+from taoyu.text.chrome_vocabulary import is_credit_line
 from taoyu.text.script import holds_foldable
 
 _REPLY_BODY = LabelPattern(r"content|text|message|body|markdown|detail|rich|t_f\b")
@@ -135,10 +136,13 @@ class PageShape:
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
-    """The main text of a page and the shape of the page it came from."""
+    """The main text of a page, the shape of the page it came from, and the credits and records
+    taken out of the text as chrome (a reporter's line, 来源：…, a dateline: at most
+    :data:`_CREDITS`, as folded), which say what kind of text it is."""
 
     text: str
     shape: PageShape
+    credits: tuple[str, ...] = ()
 
 
 _EMPTY = Extraction("", PageShape())
@@ -555,13 +559,23 @@ def _rendered(
         gone = set(removed)  # a part that was itself a link list left the DOM: nothing to render
         for part, position in zip(parts, positions, strict=True):
             lines += [] if position in gone else block_markdown(part)
-        texts, added = with_state(without_chrome_lines(lines, traditional), state)
-        return Extraction(_join_markdown(texts), _with_added(shape, added))
+        chrome: list[str] = []
+        texts, added = with_state(without_chrome_lines(lines, traditional, chrome), state)
+        return Extraction(_join_markdown(texts), _with_added(shape, added), _credits(chrome))
     # Plain text comes from the tree as it was measured, less the link lists dropped since.
     for rendered in measured.lines(positions, removed):
         lines += rendered
-    lines, added = with_state(without_chrome_lines(lines, traditional), state)
-    return Extraction("\n".join(lines), _with_added(shape, added))
+    chrome: list[str] = []
+    lines, added = with_state(without_chrome_lines(lines, traditional, chrome), state)
+    return Extraction("\n".join(lines), _with_added(shape, added), _credits(chrome))
+
+
+_CREDITS = 3
+
+
+def _credits(chrome: list[str]) -> tuple[str, ...]:
+    """The credits and records among the chrome lines removed (see :class:`Extraction`)."""
+    return tuple([line for line in chrome if is_credit_line(line)][:_CREDITS])
 
 
 def _app_state(tree: LexborHTMLParser, page: PageArrays) -> list[str]:

@@ -92,6 +92,8 @@ class ExtractHtml(Step):
             extraction = extract_tree(tree, self.params.format, doc.url, html)
             text = extraction.text
             doc.meta["page_shape"] = extraction.shape.as_meta()  # for page_body: list or article
+            if extraction.credits:  # a report's credits, chrome to the text: for its content type
+                doc.meta["credits"] = list(extraction.credits)
         if date is None:
             match = _LABELLED_DATE.search(html) or _DATE_IN_TEXT.search(text[:500]) or _LONE_DATE.search(html)
             date = f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}" if match else None

@@ -100,11 +100,20 @@ class Industry(Annotator):
             labels["industry_runner_up"] = prediction.runner_up
             labels["industry_runner_up_score"] = prediction.runner_up_score
         if self.params.content_type:
-            kind = content_type.classify(doc.text, title=_title(doc), url=doc.url)
+            kind = content_type.classify(_with_credits(doc), title=_title(doc), url=doc.url)
             labels["content_type"] = kind.kind
             labels["content_type_score"] = kind.score
             labels["content_type_scores"] = {k: v for k, v in kind.scores.items() if v}
         return labels
+
+
+def _with_credits(doc: Document) -> str:
+    """The text with the credits extraction took out of it as chrome (a reporter's line, 来源：…;
+    ``meta["credits"]``) before it: a report's kind is in them."""
+    credits = doc.meta.get("credits")
+    if isinstance(credits, list) and credits:
+        return "\n".join([*(str(line) for line in credits), doc.text])
+    return doc.text
 
 
 def _title(doc: Document) -> str | None:

@@ -65,6 +65,7 @@ class RedactPii(Step):
         """Redact the page's personal data, or drop the page as a dump when dense. Private IPs and
         organisations' numbers do not count towards density: technical docs and notices are full of
         them. The ledger counts findings by type."""
+        self._redact_credits(doc)
         findings = find_pii(doc.text, self._types)
         if not findings:
             return doc
@@ -91,6 +92,20 @@ class RedactPii(Step):
         doc.text, _ = redact(doc.text, findings, mode)
         doc.trace.append(Event(self.name, "edit", details=details))
         return doc
+
+    def _redact_credits(self, doc: Document) -> None:
+        """The credits extraction took out of the text (``meta["credits"]``: a byline, a source,
+        for the content type) are page text too: redacted the same way, so none reaches the
+        output unredacted."""
+        credits = doc.meta.get("credits")
+        if not isinstance(credits, list):
+            return
+        mode = "pseudonym" if self.params.mode == "pseudonym" else "placeholder"
+        redacted = []
+        for line in map(str, credits):
+            found = find_pii(line, self._types)
+            redacted.append(redact(line, found, mode)[0] if found else line)
+        doc.meta["credits"] = redacted
 
 
 def _non_global_ipv4(address: str) -> bool:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from itertools import pairwise
 from re import _constants as _sre_constants  # type: ignore[attr-defined]  # re's own parser: the
 from re import _parser as _sre_parse  # type: ignore[attr-defined]  # literals a pattern is made of
@@ -244,6 +245,21 @@ def record_line() -> str:
         rf"(?=[^。！？!?]*$)(?:[^\s。！？]{{0,20}}\s+){{0,3}}"
         rf"(?:(?:{labelled}|{_SITE}\S*\s*){date}|{dated_credit})"
     )
+
+
+def is_credit_line(line: str) -> bool:
+    """Whether a stripped line, folded to Simplified, is a story's credit or record: a reporter's
+    line (REPORTER_LINE), a byline or a source with its label (作者：…, 来源：…), or a record line
+    (:func:`record_line`). Chrome to a reader, and yet what says a text is a report: extraction
+    hands the ones it removed to the steps that tell a text's kind."""
+    return _credit_pattern().match(line) is not None
+
+
+@cache
+def _credit_pattern() -> re.Pattern[str]:
+    labels = alternation([*BYLINE_LABELS, *BYLINE_LABELS_STEP_ONLY, *SOURCE_LABELS])
+    labelled = rf"[【\[（(〔]?\s*(?:{labels})\s*[:：／/]"
+    return re.compile(rf"(?:{REPORTER_LINE})|{labelled}|(?:{record_line()})")
 
 
 # A notice's closing date, under its signature at its end (吉林省人民政府 / 2022年1月27日, 学校办公室 /
