@@ -520,3 +520,18 @@ def test_the_step_reads_the_credits_extraction_took_out_for_its_content_type():
     credited.meta["credits"] = ["2026-09-28 来源：本报记者 林晓"]
     assert Industry()(plain).meta["content_type"] != "news"
     assert Industry()(credited).meta["content_type"] == "news"
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "〔記者王小明／台北報導〕立法院今天三讀通過修正案。",
+        "（中央社記者陳大文台北1日電）行政院今天宣布新措施。",
+    ],
+)
+def test_taiwans_reporter_lines_and_datelines_mark_a_report(lead):
+    assert content_type.classify(lead).kind == "news"
+
+
+def test_a_reporter_named_in_a_sentence_is_no_reporters_line():
+    assert content_type.classify("我的记者朋友说他在台北报导过这件事。").kind != "news"

@@ -60,6 +60,10 @@ CUES: dict[str, tuple[Cue, ...]] = {
         _cue(rf"(?:{_AGENCIES})(?:记者|讯|电|消息)|(?:本报|本台)(?:记者|讯|消息)", 2.0, 2),
         _cue(r"(?:记者|通讯员)\s*[\u4e00-\u9fff]{2,4}(?:\s|报道|摄|）|\))", 1.5, 2),
         _cue(rf"月{_NUM}{{1,3}}日(?:电|讯)", 2.0, 1),
+        # Taiwan's and Hong Kong's reporter lines (记者王小明／台北报导) and a dateline without its
+        # month (中央社记者…台北1日电), as the text folded to Simplified writes them.
+        _cue(r"记者\s*[\u4e00-\u9fff]{2,4}\s*[／/]\s*[\u4e00-\u9fff]{1,8}报[导道]", 2.0, 1),
+        _cue(r"[\u4e00-\u9fff]{2,3}\d{1,2}日电", 2.0, 1),
         _cue(r"据[^。\n]{1,20}(?:报道|消息|介绍|了解)", 1.0, 2),
         _cue(r"(?:近日|日前|昨天|昨日|今天上午|当天|记者从|记者了解到|消息称|表示|据悉|获悉)", 0.4, 5),
         _cue(r"(?:责任编辑|编辑|来源)[:：]", 0.7, 2),
