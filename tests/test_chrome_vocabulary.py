@@ -525,3 +525,30 @@ def test_a_date_alone_under_prose_or_chrome_is_still_a_stamp(above: str) -> None
     doc = Document("d", "\n".join(lines), Source("f.jsonl", 0))
     ChromeLines()(doc)
     assert "2026年12月1日" not in doc.text.split("\n")
+
+
+# A Taiwan portal's lines around and inside its story, as pages write them (▲ and ► before them).
+_TAIWAN_CHROME = [
+    "►點我看更多", "▲（圖／記者王小明攝）", "（圖／翻攝自臉書）", "看更多：高鐵加開班次 春節疏運",
+    "下載TVBS新聞APP", "追蹤我們的Instagram", "加入LINE好友，新聞不漏接", "原文出處：健康醫療網",
+    "★ETtoday新聞雲提醒您：飲酒過量，有害健康。", "《某某新聞》提醒您：吸菸有害健康。",
+    "【健康醫療網／記者王小明報導】", "撰文者：王小明", "（本文由天下雜誌授權提供）",
+    "超過千萬讀者加入的LINE，立即加入好友", "（中央社）", "※ 想看更多趣聞，請加入「某某新奇」粉絲團",
+    "影／翻攝自YouTube",
+]  # fmt: skip
+# Prose with the same words: a reminder quoted in the story, a fan club joined, an app downloaded.
+_LIKE_TAIWAN_CHROME = [
+    "警方提醒您：不要輕信陌生來電。", "我加入了學校的攝影粉絲團，認識很多朋友。",
+    "他下載了這個新的APP。", "● 第一條：本辦法自發布之日起施行。", "※ 注意：請攜帶身分證件",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("line", _TAIWAN_CHROME)
+def test_a_taiwan_portals_chrome_is_removed_by_both(line: str) -> None:
+    assert extractor_removes(line), line
+    assert step_removes(line), line
+
+
+@pytest.mark.parametrize("line", _LIKE_TAIWAN_CHROME)
+def test_prose_like_a_taiwan_portals_chrome_is_kept_by_both(line: str) -> None:
+    assert not extractor_removes(line) and not step_removes(line), line

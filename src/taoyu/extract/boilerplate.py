@@ -82,6 +82,8 @@ _STARTS_ALTERNATIVES: list[tuple[str, str | None]] = [
     (rf"(?:{_words(vocabulary.LIST_HEADINGS)})\s*[:：>》»]*$", _first(vocabulary.LIST_HEADINGS)),
     # An encyclopedia entry's edit controls, often glued: 编辑播报, 编辑锁定讨论
     (vocabulary.edit_controls(), vocabulary.EDIT_CONTROL_OPENINGS),
+    # A wire service's tag ending its story: （中央社）
+    (vocabulary.AGENCY_TAG, "（("),
     # Counts side by side: 查看: 1031 | 回复: 1, 阅读 (177万)
     (vocabulary.counter_bar(), vocabulary.counter_bar_first()),
     # A heading with the one headline it leads: 【相关报道】港铁加价方案出炉, 延伸阅读：…
@@ -115,8 +117,10 @@ _STARTS_ALTERNATIVES: list[tuple[str, str | None]] = [
     # 来源： left empty, and a reporter's line (记者陈大文／台北报导, （记者 张三）; openings below)
     (rf"(?:{_LABELS})\s*[:：]", _first(vocabulary.BYLINE_LABELS)),
     (rf"(?:{_words(_CREDITS)})\s*[／/]\s*[^。！？，,]{{1,20}}$", _first(_CREDITS)),
+    # and a picture's credit in brackets: （圖／翻攝自臉書）
+    (rf"[（(]\s*(?:{_words(_CREDITS)})\s*[／/]\s*[^。！？，,（）()]{{1,20}}[）)]$", "（("),
     (rf"(?:{_words(vocabulary.SOURCE_LABELS)})\s*[:：]\s*$", _first(vocabulary.SOURCE_LABELS)),
-    (f"(?:{vocabulary.REPORTER_LINE})", r"【\[(\s记"),
+    (f"(?:{vocabulary.REPORTER_LINE})", r"【\[(（\s记"),
 ]
 _STARTS_PATTERN = "|".join(alternative for alternative, _ in _STARTS_ALTERNATIVES)
 # Every alternative above starts with one of these: most texts fail this one test at once.
@@ -163,7 +167,7 @@ _PHRASES_ALTERNATIVES = [
             ],
         ]
     ),
-    r"责任编辑|编辑[:：]|来源[:：]\s*\S{1,12}$",
+    r"责任编辑|编辑[:：]|(?:来源|原文出处)[:：]\s*\S{1,12}$",
     r"举报电话\s*[:：]?\s*[\d(（]|不良信息举报(?:电话|中心|邮箱|专区)",
     # Login prompts, moderation notices
     r"登录\s*后\s*(?:方可|才能|即可)?\s*(?:回复|评论|发表|发帖|查看|下载)|评论将在.{0,10}审核|更多内容请|申请版主",
@@ -232,13 +236,21 @@ def is_chrome_line(line: str) -> bool:
     line = fold(line)
     if len(line) < CHROME_LINE_BELOW and (_is_chrome_text(line) or _is_record(line)):
         return True
+    if "提醒您" in line and len(line) < DISCLAIMER_BELOW and vocabulary.is_media_reminder(line):
+        return True
     if vocabulary.is_english_chrome(line) or vocabulary.is_english_credits(line):  # up to 80 and 250
         return True
     if vocabulary.is_post_age_line(line) or vocabulary.is_bbs_chrome(line):
         return True
     if len(line) >= DISCLAIMER_BELOW:
         return False
-    return _DISCLAIMER_START.match(line) is not None or _DISCLAIMER.search(line) is not None
+    if _DISCLAIMER_START.match(line) is not None or _DISCLAIMER.search(line) is not None:
+        return True
+    # ▲（圖／記者王小明攝）, ► 點我看更多, ★某某新聞提醒您：… : past the decoration, the rest is judged
+    if line[:1] not in vocabulary.LINE_DECORATIONS:
+        return False
+    bare = vocabulary.undecorated(line)
+    return bare != "" and is_chrome_line(bare)
 
 
 def chrome_texts(texts: list[str], traditional: bool = True) -> list[bool]:
@@ -326,6 +338,8 @@ def without_chrome_lines(
             chrome = True
         if not chrome and size < CHROME_LINE_BELOW and _is_record(text):
             chrome = True  # a story's or a post's record: its date with a label or a site
+        if not chrome and (text[:1] in vocabulary.LINE_DECORATIONS or "提醒您" in text):
+            chrome = is_chrome_line(text)  # read past ▲ and ►; a medium's reminder
         if not chrome:
             kept.append(line)
         elif removed is not None and size < CHROME_LINE_BELOW and len(removed) < REMOVED_KEPT:

@@ -170,6 +170,7 @@ _HEADING_WITH_ITEM_FIRST = frozenset(
 # 2015-06-01 来源：新华网; http://www.sina.net 2005年03月21日 11:21), as short as the extractor's.
 _RECORD_LINE = re.compile(vocabulary.record_line())
 _RECORD_CHARS = 60
+_AGENCY_TAG = re.compile(vocabulary.AGENCY_TAG)
 # An encyclopedia entry's edit controls (编辑播报).
 _EDIT_CONTROLS = re.compile(vocabulary.edit_controls())
 # Counts side by side on a line of their own (查看: 1031 | 回复: 1).
@@ -349,6 +350,10 @@ def _reason(
         return "byline"  # a wire story's credits
     if n <= vocabulary.POST_AGE_CHARS and vocabulary.is_post_age_line(s):
         return "post_meta"  # a reply's byline with its age
+    if "提醒您" in s and n <= p.max_disclaimer_chars and vocabulary.is_media_reminder(s):
+        return "disclaimer"  # a medium's reminder under its story
+    if s[0] in "（(" and n <= p.max_chrome_chars and _AGENCY_TAG.match(s):
+        return "byline"  # a wire service's tag ending its story
     if screen.dated and n < _RECORD_CHARS and ("20" in s or "19" in s) and _RECORD_LINE.match(s):
         return "post_meta"  # a story's or a post's record: its date with a label or a site
     listed = p.link_lists and n <= p.max_list_item_chars and s[0] in _HEADING_WITH_ITEM_FIRST
@@ -459,6 +464,8 @@ def chrome_reasons(
             i = j
             continue
         reason = _reason(s, lines[i].strip(), p, custom, screen)
+        if reason is None and s[:1] in vocabulary.LINE_DECORATIONS and vocabulary.undecorated(s):
+            reason = _reason(vocabulary.undecorated(s), lines[i].strip(), p, custom, screen)  # ▲, ►
         if reason is None and readings is not None:
             reason = reading_reason(i)
         if not reason and s and seen < p.header_lines and screen.dated and _NAME_DATE.match(s):

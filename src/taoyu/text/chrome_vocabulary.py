@@ -174,7 +174,9 @@ def first_characters(patterns: Iterable[str]) -> str:
 # no sentence end. The extractor drops a short line that opens with one of these labels and a
 # colon, or is one of them, a slash and a name (文／李四).
 BYLINE_LABELS = (
-    "作者", "文", "译", "撰文", "摄影", "编译", "整理", "供稿", "通讯员", "图文",
+    "作者", "文", "译", "撰文", "撰文者", "摄影", "编译", "整理", "供稿", "通讯员", "图文",
+    # a video's credit (影／翻攝自YouTube, Taiwan portals)
+    "影",
     # Where the story is online (原文網址：https://…, Taiwan portals under each story)
     "原文网址", "原文链接", "原文连结", "原文地址", "本文链接",
 )  # fmt: skip
@@ -195,7 +197,7 @@ BYLINE_LABELS_STEP_ONLY = (
 SOURCE_LABELS = (
     "来源", "本文来源", "资料来源", "新闻来源", "信息来源", "文章来源", "稿件来源", "图片来源", "图源",
     # the lead picture's source (首圖來源：shutterstock, 题图来源：视觉中国)
-    "首图来源", "题图来源", "头图来源", "封面来源",
+    "首图来源", "题图来源", "头图来源", "封面来源", "原文出处",
 )  # fmt: skip
 
 # A reporter's line: 记者陈大文／台北报导, （记者 张三 李四）, （中央社记者林佳慧／综合报导）.
@@ -209,8 +211,33 @@ _REPORTER_OPENING = rf"[【\[（(〔﹝]?\s*{_group(REPORTER_DESKS)}?{_group(REP
 # lacked 中央社, 特约 and 实习, and brackets around the slashed form.
 REPORTER_LINE = (
     rf"{_REPORTER_OPENING}\s*[^。！？，,]{{1,20}}?[／/]\s*[^。！？，,\s]{{1,12}}{_group(REPORTED)}\s*[】\]）)〕﹞]?$"
-    rf"|[【\[（(〔﹝]\s*{_group(REPORTER_DESKS)}?{_group(REPORTER_KINDS)}?记者\s*[^。！？，,()（）\[\]【】〔〕﹝﹞]{{1,20}}[】\]）)〕﹞]$"
+    # bracketed, after the outlet's name when it leads (【健康医疗网／记者王小明报导】)
+    rf"|[【\[（(〔﹝]\s*(?:[^／/【】\[\]（）()〔〕]{{1,12}}[／/]\s*)?{_group(REPORTER_DESKS)}?{_group(REPORTER_KINDS)}?"
+    rf"记者\s*[^。！？，,()（）\[\]【】〔〕﹝﹞]{{1,20}}[】\]）)〕﹞]$"
 )
+# A wire service's tag, alone on the line that ends its story: （中央社）, （新华社）.
+AGENCY_TAG = r"[（(]\s*(?:中央社|新华社|中新社|美联社|路透社|法新社|共同社|韩联社)\s*[)）]$"
+# What Taiwan's and Hong Kong's portals put before a line of chrome (▲ before a picture's credit,
+# ► before 點我看更多, ★ before a reminder): read past, the rest of the line is judged.
+LINE_DECORATIONS = "▲△►▶▷▼★☆※◎●○■□◆◇→"
+
+
+def undecorated(line: str) -> str:
+    """A stripped line without the decorations that open it (:data:`LINE_DECORATIONS`)."""
+    return line.lstrip(LINE_DECORATIONS).lstrip()
+
+
+# A medium's reminder under its story (★ETtoday新聞雲提醒您：飲酒過量，有害健康; 《某某新聞》提醒您：…):
+# the name is a medium's (新闻, 网, 云, 台, 报, TV), not 警方 quoted in the story.
+_MEDIA_REMINDER = re.compile(
+    r"[《]?[^\s，。：:《》]{0,12}?(?:新闻|网|云|台|报|tv|TV)[^\s，。：:《》]{0,6}?[》]?提醒您\s*[:：]"
+)
+
+
+def is_media_reminder(line: str) -> bool:
+    """Whether a stripped line, folded and undecorated, opens with a medium's reminder."""
+    return "提醒您" in line and _MEDIA_REMINDER.match(line) is not None
+
 
 # --- datelines and counters ------------------------------------------------------------------
 
@@ -375,7 +402,7 @@ RESERVED_RIGHTS = ("著作权所有(?![人者])", "转载必究", "翻印必究"
 # Reprint notices (patterns). The extractor's list lacked 谢绝转载; the step's 转载时务请注明.
 REPRINT = (
     "禁止转载", "谢绝转载", "严禁转载", "不得转载", "请勿转载", "转载时?务?请注明", "本文经授权转载",
-    "本文转载自",
+    "本文转载自", "本文由[^。，]{1,12}授权(?:提供|刊登|转载)",
 )  # fmt: skip
 # The step's only: laws write it ("未经许可，在合同中使用他人的专利号…"; in the extractor,
 # bench/chrome_false_positives.py's laws went from 23 to 28 lines flagged).
@@ -452,7 +479,7 @@ LIST_HEADING_OPENINGS = "【[〔(（▲►▶★☆■●◆"
 
 def list_headings_with_item() -> list[str]:
     """The list headings that may lead one headline on its line (see above)."""
-    headings = LIST_HEADINGS + LIST_HEADINGS_IN_LINE + LIST_HEADINGS_STEP_ONLY
+    headings = (*LIST_HEADINGS, *LIST_HEADINGS_IN_LINE, *LIST_HEADINGS_STEP_ONLY, "看更多")  # 看更多：…
     return [heading for heading in headings if heading not in _BULLETIN_HEADINGS]
 
 
@@ -611,6 +638,8 @@ APP_PROMPTS = (
     "展开\\s*(?:全文|剩余|余下|更多内容)", "显示\\s*(?:全文|剩余|余下|更多内容)",
     "扫码(?:下载|关注|阅读|观看)", "扫描二维码(?:下载|关注|阅读|观看)", "扫一扫", "长按(?:识别|扫码|二维码)",
     "关注(?:我们|公众号|微信公众号|官方微信)", "立即(?:抢鲜|尝鲜)?(?:下载|打开|体验)",
+    # Taiwan portals' (超過千萬讀者加入的LINE，立即加入好友; 加入LINE好友，新聞不漏接; 請加入「某某」粉絲團)
+    "立即加入好友", "加入\\s*(?:LINE|Line|line)\\s*好友", "请加入[^。，]{{0,14}}粉丝团",
 )  # fmt: skip
 # The step's only (it takes prompts in lines up to 40 characters, the extractor up to 60): in
 # the extractor they flagged prose (bench/chrome_false_positives.py's TiDB docs 8 → 10 lines:
@@ -626,6 +655,7 @@ APP_PROMPTS_ALONE = (
     "看更多", "点我看更多", "看完整(?:新闻|内容|文章|全文|报导|报道)", "继续往下阅读", "请继续往下阅读",
     "往下继续阅读", "加入\\s*(?:LINE|Line|line)?\\s*好友", "快加入好友", "加入粉丝团", "按赞加入粉丝团",
     "追踪我们", "订阅.{{0,10}}电子报", "订阅.{{0,10}}(?:YouTube|youtube|Youtube)\\s*频道", "加入会员",
+    "追踪我们的[^。，\\s]{{1,12}}", "下载\\s*\\S{{0,12}}{app}",
 )  # fmt: skip
 
 # --- English pages --------------------------------------------------------------------------
