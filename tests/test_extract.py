@@ -721,3 +721,6 @@ def test_the_credits_taken_out_of_the_text_are_handed_on():
         extraction = extract_tree(LexborHTMLParser(html), format)
         assert "来源" not in extraction.text
         assert extraction.credits == ("2026-09-28 来源：本报记者 林晓",)
+    # As the page wrote it: a Taiwan report's reporter line stays in Traditional.
+    taiwan = page(f"<div class='article'><p>記者王小明／台北報導</p>{ARTICLE}</div>")
+    assert extract_tree(LexborHTMLParser(taiwan)).credits == ("記者王小明／台北報導",)

@@ -285,7 +285,7 @@ def without_chrome_lines(
     (:func:`taoyu.text.chrome_vocabulary.is_link_bar`) and teasers (:func:`without_teasers`),
     in one loop: a page has a hundred lines, and a Python call apiece costs as much as the
     patterns. ``traditional``: as for :func:`chrome_texts`. ``removed``, when given, collects the
-    short lines taken as chrome, as folded (up to :data:`REMOVED_KEPT`)."""
+    short lines taken as chrome (up to :data:`REMOVED_KEPT`)."""
     starts_or_disclaimer, phrases_or_disclaimer = _STARTS_OR_DISCLAIMER.match, _PHRASES_OR_DISCLAIMER.search
     separator, breadcrumb = _BREADCRUMB_SEPARATOR.search, _BREADCRUMB.match
     disclaimer_start, disclaimer = _DISCLAIMER_START.match, _DISCLAIMER.search
@@ -343,7 +343,7 @@ def without_chrome_lines(
         if not chrome:
             kept.append(line)
         elif removed is not None and size < CHROME_LINE_BELOW and len(removed) < REMOVED_KEPT:
-            removed.append(text)
+            removed.append(line)
     return without_teasers(kept, traditional)
 
 

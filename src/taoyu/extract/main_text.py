@@ -68,7 +68,7 @@ from taoyu.extract.warm_up import warm_up
 from taoyu.io.encoding import decode_html
 from taoyu.jit import kernel
 from taoyu.text.chrome_vocabulary import is_credit_line
-from taoyu.text.script import holds_foldable
+from taoyu.text.script import fold, holds_foldable
 
 _REPLY_BODY = LabelPattern(r"content|text|message|body|markdown|detail|rich|t_f\b")
 _REPLY_CHROME = LabelPattern(r"meta|info|user|author|avatar|time|date|head|foot|action|tool|opera")
@@ -138,7 +138,7 @@ class PageShape:
 class Extraction:
     """The main text of a page, the shape of the page it came from, and the credits and records
     taken out of the text as chrome (a reporter's line, 来源：…, a dateline: at most
-    :data:`_CREDITS`, as folded), which say what kind of text it is."""
+    :data:`_CREDITS`), which say what kind of text it is."""
 
     text: str
     shape: PageShape
@@ -574,8 +574,9 @@ _CREDITS = 3
 
 
 def _credits(chrome: list[str]) -> tuple[str, ...]:
-    """The credits and records among the chrome lines removed (see :class:`Extraction`)."""
-    return tuple([line for line in chrome if is_credit_line(line)][:_CREDITS])
+    """The credits and records among the chrome lines removed (see :class:`Extraction`), as the
+    page wrote them (asked in Simplified, as every rule)."""
+    return tuple([line for line in chrome if is_credit_line(fold(line))][:_CREDITS])
 
 
 def _app_state(tree: LexborHTMLParser, page: PageArrays) -> list[str]:
