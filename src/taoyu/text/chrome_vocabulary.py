@@ -255,8 +255,7 @@ DATE_ALONE = rf"{_DAY}(?:\s*{_CLOCK})?$"
 # and its date anywhere in it (〓 网易娱乐 发布时间 2005/03/15 22:36:13 by 某某 〓, 发布时间：2015-06-01 10:23
 # 来源：新华网 作者：张三), or a site's address and a date (http://www.sina.net 2005年03月21日 11:21 《理财
 # 周刊》, AUTO.SOHU.COM 2005年05月13日14:15), or a date and then a credit (2026-09-28 来源：本报记者
-# 林晓). Not 时间 and 日期 inside a line: a notice's 活动时间：
-# 2024-05-01 is its own.
+# 林晓). Not 时间 and 日期 inside a line: a notice's 活动时间：2024-05-01 is its own.
 _PUBLISHED = frozenset(DATELINE_LABELS) - {"时间", "日期"}
 _SITE = r"(?:https?://)?(?:[A-Za-z0-9-]+\.)+(?i:com|cn|net|org|gov|edu|info|tv|cc|hk|tw)(?:\.[a-zA-Z]{2})?/?"
 
@@ -359,6 +358,11 @@ def counter_bar() -> str:
     return rf"(?:{item}(?:{separator}{item})+|{bracketed})\s*$"
 
 
+def counter_bar_first() -> str:
+    """The characters a line of counts can start with."""
+    return first_characters([*COUNTED, *COUNTER_BAR_WORDS, *_COUNTED_ELSEWHERE]) + "0123456789"
+
+
 # An encyclopedia entry's controls beside its title and each section's heading, two or more on a
 # line, often glued (their links stand side by side: 编辑播报, 编辑锁定讨论上传视频).
 _EDIT_CONTROLS = frozenset({"编辑", "播报", "锁定", "讨论", "上传视频"})
@@ -369,11 +373,6 @@ EDIT_CONTROL_OPENINGS = "".join(sorted({word[0] for word in _EDIT_CONTROLS}))
 def edit_controls() -> str:
     """A line of an entry's edit controls (see above), whole, for ``re.match``."""
     return rf"(?:(?:{alternation(sorted(_EDIT_CONTROLS))})[\s|｜/·]*){{2,}}$"
-
-
-def counter_bar_first() -> str:
-    """The characters a line of counts can start with."""
-    return first_characters([*COUNTED, *COUNTER_BAR_WORDS, *_COUNTED_ELSEWHERE]) + "0123456789"
 
 
 # --- copyright, reprint terms and disclaimers ---------------------------------------------------
