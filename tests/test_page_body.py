@@ -254,3 +254,33 @@ def test_the_fast_line_checks_are_the_plain_patterns(line: str) -> None:
     assert page_body._dated(line) == bool(dated.search(line))
     teaser = re.search(r"(?:…|\.\.|。。)$", line) is not None
     assert page_body._reads_as_prose(line) == ((len(line) >= 60 or bool(mark.search(line))) and not teaser)
+
+
+_LEAD = "<p>據了解，某晶片大廠正評估在高雄設立新廠，初步規劃投資金額超過千億元，預計最快明年動工。</p>"
+
+
+@pytest.mark.parametrize(
+    "wall",
+    [
+        "<p>本文為付費會員專屬內容</p><p>立即訂閱 已是會員？請登入</p>",
+        "<p>订阅会员即可阅读全文，首月只要9元</p>",
+        "<p>登入後繼續閱讀</p>",
+        "<p>登入後檢視全文</p>",
+    ],
+)
+def test_a_story_behind_a_paywall_is_a_login_page_whatever_its_lead(wall: str) -> None:
+    # The lead is a whole sentence, and beside a message a whole sentence speaks for a body; but
+    # a paywall says the story is elsewhere: the page holds its teaser.
+    assert _reason(_run(_page("晶片大廠擬設新廠", _LEAD + wall))) == "no_body:login"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>今天上午，市区多条道路因降雪出现拥堵，交警部门已经加派警力疏导交通。</p><p>请登录后评论</p>",
+        "<p>某视频平台发布财报显示，其付费会员数量同比增长两成，达到一亿人，收入也随之增长。</p>",
+        "<p>今天上午，市区多条道路因降雪出现拥堵，交警部门已经加派警力疏导交通。</p><p>登录后查看更多评论</p>",
+    ],
+)
+def test_a_login_to_comment_or_paid_members_in_a_sentence_is_no_paywall(body: str) -> None:
+    assert _reason(_run(_page("本市新闻", body))) is None

@@ -347,7 +347,7 @@ def without_chrome_lines(
     return without_teasers(kept, traditional)
 
 
-REMOVED_KEPT = 12
+REMOVED_KEPT = 24
 
 
 _RECORD = re.compile(vocabulary.record_line())

@@ -67,7 +67,7 @@ from taoyu.extract.prune import (
 from taoyu.extract.warm_up import warm_up
 from taoyu.io.encoding import decode_html
 from taoyu.jit import kernel
-from taoyu.text.chrome_vocabulary import is_credit_line
+from taoyu.text.chrome_vocabulary import is_credit_line, is_paywall
 from taoyu.text.script import fold, holds_foldable
 
 _REPLY_BODY = LabelPattern(r"content|text|message|body|markdown|detail|rich|t_f\b")
@@ -111,6 +111,9 @@ class PageShape:
     lead_chars: int = 0
     """Of those, the characters of lines with a full stop (。) above the first headline: a short
     report over a column of related teasers, where a column's page has its name there."""
+    paywall: bool = False
+    """Whether a line removed as chrome was a paywall's message (订阅会员即可阅读全文): the page
+    holds a teaser of its story (``chrome_vocabulary.is_paywall``)."""
 
     def as_meta(self) -> dict[str, int]:
         """The shape as the extract_html step stores it in ``meta.page_shape`` (the optional
@@ -125,6 +128,8 @@ class PageShape:
             meta["state_chars"] = self.state_chars
         if self.recovered:
             meta["recovered"] = 1
+        if self.paywall:
+            meta["paywall"] = 1
         if self.headline_lines:
             meta["headline_lines"] = self.headline_lines
             meta["teaser_lines"] = self.teaser_lines
@@ -561,16 +566,22 @@ def _rendered(
             lines += [] if position in gone else block_markdown(part)
         chrome: list[str] = []
         texts, added = with_state(without_chrome_lines(lines, traditional, chrome), state)
-        return Extraction(_join_markdown(texts), _with_added(shape, added), _credits(chrome))
+        return Extraction(_join_markdown(texts), _with_added(_walled(shape, chrome), added), _credits(chrome))
     # Plain text comes from the tree as it was measured, less the link lists dropped since.
     for rendered in measured.lines(positions, removed):
         lines += rendered
     chrome: list[str] = []
     lines, added = with_state(without_chrome_lines(lines, traditional, chrome), state)
-    return Extraction("\n".join(lines), _with_added(shape, added), _credits(chrome))
+    return Extraction("\n".join(lines), _with_added(_walled(shape, chrome), added), _credits(chrome))
 
 
 _CREDITS = 3
+
+
+def _walled(shape: PageShape, chrome: list[str]) -> PageShape:
+    """The shape, marked when a chrome line removed was a paywall's message."""
+    walled = any(is_paywall(fold(line).strip()) for line in chrome)
+    return replace(shape, paywall=True) if walled else shape
 
 
 def _credits(chrome: list[str]) -> tuple[str, ...]:

@@ -37,7 +37,8 @@ from pydantic import Field
 from taoyu.document import Document
 from taoyu.registry import register
 from taoyu.steps.base import Filter, StepParams, Verdict
-from taoyu.text.script import fold_each, taiwan_readings
+from taoyu.text.chrome_vocabulary import is_paywall
+from taoyu.text.script import fold, fold_each, taiwan_readings
 
 # A date or a time of day at the start or the end of a line, where list pages print them beside
 # each headline ("(2020-08-16 22:26)[社会] …", "… 2019-03-07"); a date inside a sentence or a
@@ -131,16 +132,32 @@ def _says(text: str, reading: str | None, heading_only: bool) -> int:
     return 0
 
 
-def _short_page_says(title: str, lines: list[str]) -> tuple[int, list[int]]:
+def _short_page_says(title: str, lines: list[str], walled: bool = False) -> tuple[int, list[int]]:
     """What a short page says it is from its title or its first line (0 when neither says), and
     what each of its lines says as a message (0 for a line that is not one): the first is the
     page, the second lines that are not its prose. In Taiwan words too: on a Traditional page
-    every text is also read through the Taiwan phrase table (搜尋結果 is 搜索结果)."""
+    every text is also read through the Taiwan phrase table (搜尋結果 is 搜索结果). A paywall's
+    message anywhere (``walled``: one that extraction removed as chrome) says login: the story is
+    behind it and the page holds its teaser, whose lead sentence is no body; a login prompt under
+    a short report (请登录后评论) asks to log in to comment, and says nothing of the page."""
     texts = [title, *lines]
     readings = taiwan_readings(texts, fold_each(texts))
     messages = [_says(line, reading, True) for line, reading in zip(lines, readings[1:], strict=True)]
     page = _says(title, readings[0], False) if title else 0
+    if not page and (walled or any(is_paywall(fold(line)) for line in lines)):
+        page = _KINDS.index("login") + 1  # the story is behind a paywall: a teaser is no body
     return page or (messages[0] if messages else 0), messages
+
+
+def _removed_lines(doc: Document) -> list[str]:
+    """The lines the steps before removed from the text, as their events record them (the
+    chrome_lines step's app prompts: 登入後繼續閱讀)."""
+    found = []
+    for event in doc.trace:
+        removed = (event.details or {}).get("removed") if event.action == "edit" else None
+        if isinstance(removed, list):
+            found += [str(item[-1]) for item in removed if isinstance(item, list | tuple) and item]
+    return found
 
 
 class PageBodyParams(StepParams):
@@ -187,7 +204,10 @@ class PageBody(Filter):
         short = [line for line in lines if len(line) < _LONG_LINE]
         dated = sum(1 for line in short if _dated(line))
         title = str(doc.meta.get("title") or "")
-        says, messages = _short_page_says(title, lines) if chars < self.params.short_page_chars else (0, [])
+        shape = doc.meta.get("page_shape") or {}
+        walled = bool(shape.get("paywall")) or any(is_paywall(fold(line)) for line in _removed_lines(doc))
+        short_page = chars < self.params.short_page_chars
+        says, messages = _short_page_says(title, lines, walled) if short_page else (0, [])
         # Beside a message, only a whole sentence speaks for a body: the missing article's headline
         # reads as prose by its commas ("…举行“六、四”意义座谈会") and ends with no stop.
         beside_message = any(messages)
@@ -198,7 +218,6 @@ class PageBody(Filter):
             and not _is_the_title(line, title)
             and not (beside_message and (messages[index] or _STOP.search(line) is None))
         )
-        shape = doc.meta.get("page_shape") or {}
         content = shape.get("content_chars", 0)
         scores = {
             "chars": float(chars),

@@ -288,6 +288,23 @@ def _credit_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?:{REPORTER_LINE})|{labelled}|(?:{record_line()})")
 
 
+# A paywall's message: the rest of the story is for members or subscribers (本文为付费会员专属内容,
+# 订阅会员即可阅读全文, 登录后继续阅读). Chrome to the text, and what says the page holds a teaser of
+# its story, not the story. Short: a sentence about a platform's paid members runs longer. Not a
+# login to see more comments (登录后查看更多评论): the story is there. Taiwan's 檢視 is 查看.
+_PAYWALL = re.compile(
+    r"付费(?:会员|内容|阅读|文章)|会员(?:专属|专享|独享)|"
+    r"(?:订阅|登录|登入|开通会员)[^。！？]{0,10}"
+    r"(?:(?:阅读|查看|检视|观看)(?:全文|完整|剩余|更多)(?![^。！？]{0,4}(?:评论|回复|回答|留言))|继续阅读)"
+)
+PAYWALL_CHARS = 30
+
+
+def is_paywall(line: str) -> bool:
+    """Whether a stripped line, folded to Simplified, is a paywall's message (see above)."""
+    return len(line) <= PAYWALL_CHARS and _PAYWALL.search(line) is not None
+
+
 # A notice's closing date, under its signature at its end (吉林省人民政府 / 2022年1月27日, 学校办公室 /
 # 2026年12月1日): the notice's own, where a date alone elsewhere is a story's stamp. Written with 年
 # 月 日 and no time; the signature above it a short line without punctuation.
