@@ -141,10 +141,11 @@ def _short_page_says(title: str, lines: list[str], walled: bool = False) -> tupl
     behind it and the page holds its teaser, whose lead sentence is no body; a login prompt under
     a short report (请登录后评论) asks to log in to comment, and says nothing of the page."""
     texts = [title, *lines]
-    readings = taiwan_readings(texts, fold_each(texts))
+    folded = fold_each(texts)
+    readings = taiwan_readings(texts, folded)
     messages = [_says(line, reading, True) for line, reading in zip(lines, readings[1:], strict=True)]
     page = _says(title, readings[0], False) if title else 0
-    if not page and (walled or any(is_paywall(fold(line)) for line in lines)):
+    if not page and (walled or any(is_paywall(line) for line in folded[1:])):
         page = _KINDS.index("login") + 1  # the story is behind a paywall: a teaser is no body
     return page or (messages[0] if messages else 0), messages
 
@@ -205,9 +206,11 @@ class PageBody(Filter):
         dated = sum(1 for line in short if _dated(line))
         title = str(doc.meta.get("title") or "")
         shape = doc.meta.get("page_shape") or {}
-        walled = bool(shape.get("paywall")) or any(is_paywall(fold(line)) for line in _removed_lines(doc))
-        short_page = chars < self.params.short_page_chars
-        says, messages = _short_page_says(title, lines, walled) if short_page else (0, [])
+        says, messages = 0, []
+        if chars < self.params.short_page_chars:  # only a short page is asked what it says it is
+            removed = _removed_lines(doc)
+            walled = bool(shape.get("paywall")) or any(is_paywall(fold(line)) for line in removed)
+            says, messages = _short_page_says(title, lines, walled)
         # Beside a message, only a whole sentence speaks for a body: the missing article's headline
         # reads as prose by its commas ("…举行“六、四”意义座谈会") and ends with no stop.
         beside_message = any(messages)
