@@ -338,8 +338,11 @@ def without_chrome_lines(
             chrome = True
         if not chrome and size < CHROME_LINE_BELOW and _is_record(text):
             chrome = True  # a story's or a post's record: its date with a label or a site
-        if not chrome and (text[:1] in vocabulary.LINE_DECORATIONS or "提醒您" in text):
-            chrome = is_chrome_line(text)  # read past ▲ and ►; a medium's reminder
+        if not chrome and "提醒您" in text and size < DISCLAIMER_BELOW:
+            chrome = vocabulary.is_media_reminder(text)  # a medium's reminder under its story
+        if not chrome and text[:1] in vocabulary.LINE_DECORATIONS:  # read past ▲ and ►
+            bare = vocabulary.undecorated(text)
+            chrome = bare != "" and is_chrome_line(bare)
         if not chrome:
             kept.append(line)
         elif removed is not None and size < CHROME_LINE_BELOW and len(removed) < REMOVED_KEPT:

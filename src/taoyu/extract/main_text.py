@@ -564,30 +564,32 @@ def _rendered(
         gone = set(removed)  # a part that was itself a link list left the DOM: nothing to render
         for part, position in zip(parts, positions, strict=True):
             lines += [] if position in gone else block_markdown(part)
-        chrome: list[str] = []
-        texts, added = with_state(without_chrome_lines(lines, traditional, chrome), state)
-        return Extraction(_join_markdown(texts), _with_added(_walled(shape, chrome), added), _credits(chrome))
-    # Plain text comes from the tree as it was measured, less the link lists dropped since.
-    for rendered in measured.lines(positions, removed):
-        lines += rendered
+    else:  # plain text comes from the tree as it was measured, less the link lists dropped since
+        for rendered in measured.lines(positions, removed):
+            lines += rendered
     chrome: list[str] = []
-    lines, added = with_state(without_chrome_lines(lines, traditional, chrome), state)
-    return Extraction("\n".join(lines), _with_added(_walled(shape, chrome), added), _credits(chrome))
+    kept, added = with_state(without_chrome_lines(lines, traditional, chrome), state)
+    text = _join_markdown(kept) if format == "markdown" and parts is not None else "\n".join(kept)
+    credits, walled = _read_chrome(chrome)
+    shape = replace(shape, paywall=True) if walled else shape
+    return Extraction(text, _with_added(shape, added), credits)
 
 
 _CREDITS = 3
 
 
-def _walled(shape: PageShape, chrome: list[str]) -> PageShape:
-    """The shape, marked when a chrome line removed was a paywall's message."""
-    walled = any(is_paywall(fold(line).strip()) for line in chrome)
-    return replace(shape, paywall=True) if walled else shape
-
-
-def _credits(chrome: list[str]) -> tuple[str, ...]:
-    """The credits and records among the chrome lines removed (see :class:`Extraction`), as the
-    page wrote them (asked in Simplified, as every rule)."""
-    return tuple([line for line in chrome if is_credit_line(fold(line))][:_CREDITS])
+def _read_chrome(chrome: list[str]) -> tuple[tuple[str, ...], bool]:
+    """What the chrome lines removed say of the page, each line folded once: its credits and
+    records (see :class:`Extraction`), as the page wrote them, and whether one was a paywall's
+    message (:attr:`PageShape.paywall`)."""
+    credits: list[str] = []
+    walled = False
+    for line in chrome:
+        folded = fold(line).strip()
+        walled = walled or is_paywall(folded)
+        if len(credits) < _CREDITS and is_credit_line(folded):
+            credits.append(line)
+    return tuple(credits), walled
 
 
 def _app_state(tree: LexborHTMLParser, page: PageArrays) -> list[str]:

@@ -60,6 +60,7 @@ class RedactPii(Step):
     def __init__(self, params: RedactPiiParams | None = None, /, **kwargs: object) -> None:
         super().__init__(params, **kwargs)
         self._types = frozenset(self.params.types)
+        self._mode = "pseudonym" if self.params.mode == "pseudonym" else "placeholder"
 
     def process(self, doc: Document) -> Document:
         """Redact the page's personal data, or drop the page as a dump when dense. Private IPs and
@@ -88,8 +89,7 @@ class RedactPii(Step):
         if not findings:  # only public numbers: nothing to edit, but the ledger still counts them
             doc.trace.append(Event(self.name, "keep", details=details))
             return doc
-        mode = "pseudonym" if self.params.mode == "pseudonym" else "placeholder"
-        doc.text, _ = redact(doc.text, findings, mode)
+        doc.text, _ = redact(doc.text, findings, self._mode)
         doc.trace.append(Event(self.name, "edit", details=details))
         return doc
 
@@ -100,11 +100,10 @@ class RedactPii(Step):
         credits = doc.meta.get("credits")
         if not isinstance(credits, list):
             return
-        mode = "pseudonym" if self.params.mode == "pseudonym" else "placeholder"
         redacted = []
         for line in map(str, credits):
             found = find_pii(line, self._types)
-            redacted.append(redact(line, found, mode)[0] if found else line)
+            redacted.append(redact(line, found, self._mode)[0] if found else line)
         doc.meta["credits"] = redacted
 
 
